@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from partnerhub.api import views
+
+tenant_patterns = [
+    path("partners/", views.PartnerListApi.as_view(), name="api_partner_list"),
+    path("partners/<int:partner_id>/", views.PartnerDetailApi.as_view(), name="api_partner_detail"),
+    path("members/", views.MemberListApi.as_view(), name="api_member_list"),
+]
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainApi.as_view(), name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+]

@@ -1,0 +1,16 @@
+"""Signal receivers of the core app."""
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.db import connections
+
+from partnerhub.tenancy.rls import apply_row_level_security
+
+
+def secure_tenant_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """After every migrate, (re)apply row-level security to all tenant-owned tables, new ones included."""
+    # Only the owner may alter tables; a flush by the app role (transactional tests) also sends post_migrate.
+    if sender.name == "partnerhub" and connections[using].settings_dict["USER"] == settings.DATABASE_OWNER["USER"]:
+        apply_row_level_security(using=using)

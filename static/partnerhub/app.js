@@ -1,0 +1,20 @@
+// PartnerHub's own script: no inline handlers (the CSP forbids them), progressive enhancement only.
+(function () {
+  "use strict";
+  // After an HTMX swap of a results region, tell screen readers and keyboard users where the update is.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "partner-table") {
+      target.setAttribute("tabindex", "-1");
+    }
+  });
+  // Close an open menu when Escape is pressed.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.switcher[open]").forEach(function (el) {
+      el.removeAttribute("open");
+      var summary = el.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+})();
