@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://partnerhub_app@127.0.0.1:5432/partnerhub")
 os.environ.setdefault("DATABASE_OWNER_URL", "postgres://partnerhub_owner@127.0.0.1:5432/partnerhub")
+# Real Redis for the broker; one database number per xdist worker so parallel workers never share a queue.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{1 + int(_xdist[2:] or 0)}")
 
 from partnerhub.settings.base import *  # noqa: E402
 
@@ -15,3 +18,5 @@ DATABASE_APP_MAY_TRUNCATE = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_FAILURE_LIMIT = 5
+# Per-process cache: rate limits of one test must not leak into another (tests clear it between them).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,47 @@
+"""A real Celery worker for tests: a subprocess on Redis, connected to the test database as the app role."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from partnerhub.celery import app
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+    db = connections["default"].settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "partnerhub.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    app.control.purge()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "partnerhub", "worker", "-P", "solo", "-c", "1", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "-l", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "worker died")
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not start")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
