@@ -63,3 +63,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
     }
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many isolation-matrix cells ran (also when xdist ran them on other processes)."""
+    cells = sum(
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        for key, value in getattr(report, "user_properties", [])
+        if key == "isolation_cells"
+    )
+    if cells:
+        terminalreporter.write_line(f"isolation matrix: {cells} cells checked (both walls, and RLS alone)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -20,3 +20,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 AXES_FAILURE_LIMIT = 5
 # Per-process cache: rate limits of one test must not leak into another (tests clear it between them).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Several checkouts (or people) testing against one server: PARTNERHUB_TEST_DB_SUFFIX keeps their databases apart.
+if os.environ.get("PARTNERHUB_TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_partnerhub_{os.environ['PARTNERHUB_TEST_DB_SUFFIX']}"}

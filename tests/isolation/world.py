@@ -1,0 +1,101 @@
+"""Two tenants with people of every role, for the isolation suite; every foreign thing has a unique marker."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from partnerhub.models import Invitation, Membership, Partner, Role, Tenant
+from partnerhub.tenancy.context import tenant_context
+from partnerhub.tenancy.rls import tenant_owned_models
+from tests.factories import InvitationFactory, PartnerFactory, TenantFactory, UserFactory, member
+
+ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE, Role.PARTNER)
+
+
+@dataclass
+class World:
+    a: Tenant
+    b: Tenant
+    actors: dict[str, Membership]
+    tokens: dict[str, str]
+    own_partner: Partner  # the partner user's company
+    sibling_partner: Partner  # another partner in the same tenant
+    foreign_partner: Partner
+    foreign_manager: Membership
+    sibling_member: Membership
+    invitation_tokens: dict[str, str]
+    invitation_ids: dict[str, int]
+    foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
+    sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def build_world() -> World:
+    a = TenantFactory(name="Alpha Alliances", slug="alpha")
+    b = TenantFactory(name="Bravo Hidden Program", slug="bravo")
+    manager_a = member(a, Role.MANAGER, user=UserFactory(email="manager@alpha.test"))
+    own = PartnerFactory(tenant=a, name="Alpha Own Partner", owner=manager_a)
+    sibling = PartnerFactory(tenant=a, name="SIBLING-PARTNER-MARKER", owner=manager_a)
+    actors = {
+        Role.ADMIN: member(a, Role.ADMIN, user=UserFactory(email="admin@alpha.test")),
+        Role.MANAGER: manager_a,
+        Role.EXECUTIVE: member(a, Role.EXECUTIVE, user=UserFactory(email="exec@alpha.test")),
+        Role.PARTNER: member(a, Role.PARTNER, partner=own, user=UserFactory(email="partner@alpha.test")),
+    }
+    sibling_member = member(a, Role.PARTNER, partner=sibling, user=UserFactory(email="sibling-user@alpha.test"))
+    foreign_manager = member(b, Role.MANAGER, user=UserFactory(email="foreign-manager@bravo.test"))
+    member(b, Role.ADMIN, user=UserFactory(email="foreign-admin@bravo.test"))
+    foreign = PartnerFactory(tenant=b, name="FOREIGN-PARTNER-MARKER", owner=foreign_manager)
+    InvitationFactory(tenant=b, email="foreign-invitee@bravo.test", token_hash=_token_hash("foreign-token"))
+    InvitationFactory(tenant=a, email="sibling-invitee@alpha.test", role=Role.PARTNER, partner=sibling,
+                      token_hash=_token_hash("sibling-token"))
+    with tenant_context(b):
+        foreign_invitation = Invitation.objects.get(
+            email="foreign-invitee@bravo.test")
+    with tenant_context(a):
+        sibling_invitation = Invitation.objects.get(
+            email="sibling-invitee@alpha.test")
+    tokens = {role: Token.objects.create(user=m.user).key for role, m in actors.items()}
+    return World(
+        a=a, b=b, actors=actors, tokens=tokens, own_partner=own, sibling_partner=sibling, foreign_partner=foreign,
+        foreign_manager=foreign_manager, sibling_member=sibling_member,
+        invitation_tokens={"other_tenant": "foreign-token", "other_partner": "sibling-token"},
+        invitation_ids={"other_tenant": foreign_invitation.pk, "other_partner": sibling_invitation.pk},
+        foreign_markers=["FOREIGN-PARTNER-MARKER", "Bravo Hidden Program", "foreign-manager@bravo.test",
+                         "foreign-admin@bravo.test", "foreign-invitee@bravo.test"],
+        sibling_markers=["SIBLING-PARTNER-MARKER", "sibling-user@alpha.test", "sibling-invitee@alpha.test"],
+    )
+
+
+def fingerprint(tenant: Tenant) -> dict[str, str]:
+    """A digest of every tenant-owned row of ``tenant`` (read under its own RLS setting)."""
+    digest: dict[str, str] = {}
+    with tenant_context(tenant), connection.cursor() as cursor:
+        for model in tenant_owned_models():
+            table = model._meta.db_table
+            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(x::text, \'|\' ORDER BY x.id), \'\')) '  # noqa: S608
+                           f'FROM "{table}" x')
+            digest[model._meta.label] = ":".join(str(v) for v in cursor.fetchone())
+    return digest
+
+
+def object_id(world: World, param: str, target: str) -> Any:
+    """The id to put in a URL parameter for a target: another tenant's object, or a sibling partner's."""
+    foreign = target == "other_tenant"
+    if param == "partner_id":
+        return world.foreign_partner.pk if foreign else world.sibling_partner.pk
+    if param == "membership_id":
+        return world.foreign_manager.pk if foreign else world.sibling_member.pk
+    if param == "invitation_id":
+        return world.invitation_ids[target]
+    if param == "token":
+        return world.invitation_tokens[target]
+    raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
