@@ -23,7 +23,8 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     return ""
 
 
-def axes_lockout_response(request: HttpRequest, credentials: dict[str, Any] | None = None,
-                          *args: Any, **kwargs: Any) -> HttpResponse:
+def axes_lockout_response(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     body = render_to_string("partnerhub/locked_out.html", request=request)
     return HttpResponse(body, status=429)

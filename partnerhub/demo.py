@@ -15,13 +15,58 @@ from partnerhub.tenancy.context import tenant_context
 
 DEMO_PASSWORD = "partnerhub-demo-2026"  # noqa: S105 (documented demo credential)
 
-PREFIXES = ["Acme", "Blue", "Bright", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris", "Juniper",
-            "Kestrel", "Lumen", "Maple", "Nimbus", "Orbit", "Pioneer", "Quartz", "River", "Summit", "Tidal", "Umber",
-            "Vertex", "Willow", "Zenith", "Atlas", "Beacon", "Cobalt", "Dune", "Ember"]
-SUFFIXES = ["Systems", "Digital", "Consulting", "Networks", "Cloud", "Partners", "Solutions", "Labs", "Group",
-            "Integrations", "Technologies", "Services"]
-MARKETS = {"na": ["United States", "Canada"], "latam": ["Brazil", "Mexico"], "emea": ["Germany", "United Kingdom",
-           "France"], "apac": ["Australia", "Japan", "Singapore"]}
+PREFIXES = [
+    "Acme",
+    "Blue",
+    "Bright",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Maple",
+    "Nimbus",
+    "Orbit",
+    "Pioneer",
+    "Quartz",
+    "River",
+    "Summit",
+    "Tidal",
+    "Umber",
+    "Vertex",
+    "Willow",
+    "Zenith",
+    "Atlas",
+    "Beacon",
+    "Cobalt",
+    "Dune",
+    "Ember",
+]
+SUFFIXES = [
+    "Systems",
+    "Digital",
+    "Consulting",
+    "Networks",
+    "Cloud",
+    "Partners",
+    "Solutions",
+    "Labs",
+    "Group",
+    "Integrations",
+    "Technologies",
+    "Services",
+]
+MARKETS = {
+    "na": ["United States", "Canada"],
+    "latam": ["Brazil", "Mexico"],
+    "emea": ["Germany", "United Kingdom", "France"],
+    "apac": ["Australia", "Japan", "Singapore"],
+}
 
 
 @dataclass(frozen=True)
@@ -34,10 +79,20 @@ class DemoProgram:
 
 
 PROGRAMS = (
-    DemoProgram("northwind", "Northwind Cloud Alliances", "northwind.example", ("Cloud Platform", "Security",
-                "Data & AI", "Observability"), 11),
-    DemoProgram("contoso", "Contoso Channel Program", "contoso.example", ("Endpoint", "Networking", "Collaboration",
-                "Managed Backup"), 23),
+    DemoProgram(
+        "northwind",
+        "Northwind Cloud Alliances",
+        "northwind.example",
+        ("Cloud Platform", "Security", "Data & AI", "Observability"),
+        11,
+    ),
+    DemoProgram(
+        "contoso",
+        "Contoso Channel Program",
+        "contoso.example",
+        ("Endpoint", "Networking", "Collaboration", "Managed Backup"),
+        23,
+    ),
 )
 PEOPLE = [  # (local part, first, last, role, function)
     ("admin", "Ada", "Admin", Role.ADMIN, Membership.Function.ALLIANCES),
@@ -57,8 +112,9 @@ def _user(email: str, first: str, last: str) -> User:
     return user
 
 
-def _partner_rows(program: DemoProgram, tenant: Tenant, owners: list[Membership], steward: Membership,
-                  sponsor: Membership) -> list[Partner]:
+def _partner_rows(
+    program: DemoProgram, tenant: Tenant, owners: list[Membership], steward: Membership, sponsor: Membership
+) -> list[Partner]:
     rng = random.Random(program.seed)  # noqa: S311 (demo data, not security)
     types, tiers = list(Partner.Type.values), list(Partner.Tier.values)
     stages, regions = list(Partner.Stage.values), list(Partner.Region.values)
@@ -70,14 +126,23 @@ def _partner_rows(program: DemoProgram, tenant: Tenant, owners: list[Membership]
     rows = []
     for i, name in enumerate(names):
         region = regions[i % len(regions)]
-        rows.append(Partner(
-            tenant=tenant, name=name, external_id=f"{program.slug[:2].upper()}-{1000 + i}",
-            partner_type=types[i % len(types)], tier=tiers[(i // 5) % len(tiers)],
-            stage=stages[(i // 2) % len(stages)], region=region, market=rng.choice(MARKETS[region]),
-            product_lines=sorted(rng.sample(program.product_lines, k=1 + i % 3)),
-            is_strategic=(i % 9 == 0), owner=owners[i % len(owners)],
-            executive_sponsor=sponsor if i % 4 == 0 else None, data_steward=steward,
-        ))
+        rows.append(
+            Partner(
+                tenant=tenant,
+                name=name,
+                external_id=f"{program.slug[:2].upper()}-{1000 + i}",
+                partner_type=types[i % len(types)],
+                tier=tiers[(i // 5) % len(tiers)],
+                stage=stages[(i // 2) % len(stages)],
+                region=region,
+                market=rng.choice(MARKETS[region]),
+                product_lines=sorted(rng.sample(program.product_lines, k=1 + i % 3)),
+                is_strategic=(i % 9 == 0),
+                owner=owners[i % len(owners)],
+                executive_sponsor=sponsor if i % 4 == 0 else None,
+                data_steward=steward,
+            )
+        )
     return rows
 
 
@@ -92,25 +157,38 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             email = f"{local}@{program.domain}"
             user = _user(email, first, last)
             members[local], _ = Membership.objects.get_or_create(
-                tenant=tenant, user=user, defaults={"role": role, "function": function})
+                tenant=tenant, user=user, defaults={"role": role, "function": function}
+            )
             logins.setdefault(role, email)
         shared = _user(*SHARED_USER)
         Membership.objects.get_or_create(tenant=tenant, user=shared, defaults={"role": Role.MANAGER})
         owners = [members["manager"], members["manager2"], members["manager3"]]
         existing = set(Partner.objects.for_tenant(tenant).values_list("name", flat=True))
-        rows = [p for p in _partner_rows(program, tenant, owners, members["manager3"], members["exec"])
-                if p.name not in existing]
+        rows = [
+            p
+            for p in _partner_rows(program, tenant, owners, members["manager3"], members["exec"])
+            if p.name not in existing
+        ]
         created = Partner.objects.bulk_create(rows)
-        PartnerOwnerChange.objects.bulk_create([
-            PartnerOwnerChange(tenant=tenant, partner=p, new_owner=p.owner, changed_by=members["admin"],
-                               reason="Initial assignment") for p in created
-        ])
+        PartnerOwnerChange.objects.bulk_create(
+            [
+                PartnerOwnerChange(
+                    tenant=tenant,
+                    partner=p,
+                    new_owner=p.owner,
+                    changed_by=members["admin"],
+                    reason="Initial assignment",
+                )
+                for p in created
+            ]
+        )
         first_partners = list(Partner.objects.for_tenant(tenant).order_by("name")[:2])
         for n, partner in enumerate(first_partners, start=1):
             email = f"partner{n}@{program.domain}"
             user = _user(email, "Paula" if n == 1 else "Piet", f"of {partner.name}")
-            Membership.objects.get_or_create(tenant=tenant, user=user,
-                                             defaults={"role": Role.PARTNER, "partner": partner})
+            Membership.objects.get_or_create(
+                tenant=tenant, user=user, defaults={"role": Role.PARTNER, "partner": partner}
+            )
             logins.setdefault(Role.PARTNER, email)
     return logins
 

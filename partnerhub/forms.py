@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -22,18 +22,37 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = ["name", "external_id", "partner_type", "tier", "stage", "region", "market", "product_lines",
-                  "is_strategic", "owner", "executive_sponsor", "data_steward"]
-        field_classes = {"owner": MemberChoiceField, "executive_sponsor": MemberChoiceField,
-                         "data_steward": MemberChoiceField}
+        fields = [
+            "name",
+            "external_id",
+            "partner_type",
+            "tier",
+            "stage",
+            "region",
+            "market",
+            "product_lines",
+            "is_strategic",
+            "owner",
+            "executive_sponsor",
+            "data_steward",
+        ]
+        field_classes = {
+            "owner": MemberChoiceField,
+            "executive_sponsor": MemberChoiceField,
+            "data_steward": MemberChoiceField,
+        }
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         members = selectors.membership_list(tenant=tenant).filter(is_active=True)
-        self.fields["owner"].queryset = members.filter(role__in=(Role.MANAGER, Role.ADMIN))
-        self.fields["executive_sponsor"].queryset = members.filter(role__in=(Role.EXECUTIVE, Role.ADMIN))
-        self.fields["data_steward"].queryset = members.exclude(role=Role.PARTNER)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members.filter(
+            role__in=(Role.MANAGER, Role.ADMIN)
+        )
+        cast(forms.ModelChoiceField, self.fields["executive_sponsor"]).queryset = members.filter(
+            role__in=(Role.EXECUTIVE, Role.ADMIN)
+        )
+        cast(forms.ModelChoiceField, self.fields["data_steward"]).queryset = members.exclude(role=Role.PARTNER)
         if self.instance.pk:
             self.initial["product_lines"] = ", ".join(self.instance.product_lines)
 
@@ -62,51 +81,63 @@ class PartnerFilterForm(forms.Form):
     market = forms.ChoiceField(required=False, choices=[("", "Any market")])
     product_line = forms.ChoiceField(required=False, label="Product line", choices=[("", "Any product line")])
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[("", "Any owner")])
-    executive_sponsor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Sponsor",
-                                               choices=[("", "Any sponsor")])
-    data_steward = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Data steward",
-                                          choices=[("", "Any steward")])
+    executive_sponsor = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Sponsor", choices=[("", "Any sponsor")]
+    )
+    data_steward = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Data steward", choices=[("", "Any steward")]
+    )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = list(selectors.membership_list(tenant=tenant).exclude(role=Role.PARTNER))
         people = [(m.pk, str(m.user)) for m in members]
-        self.fields["owner"].choices = [("", "Any owner"),
-                                        *[(m.pk, str(m.user)) for m in members if m.role in (Role.MANAGER, Role.ADMIN)]]
-        self.fields["executive_sponsor"].choices = [("", "Any sponsor"), *people]
-        self.fields["data_steward"].choices = [("", "Any steward"), *people]
-        self.fields["market"].choices = [("", "Any market"), *[(m, m) for m in selectors.partner_markets(tenant=tenant)]]
-        self.fields["product_line"].choices = [
-            ("", "Any product line"), *[(p, p) for p in selectors.partner_product_lines(tenant=tenant)]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
+            ("", "Any owner"),
+            *[(m.pk, str(m.user)) for m in members if m.role in (Role.MANAGER, Role.ADMIN)],
+        ]
+        cast(forms.ChoiceField, self.fields["executive_sponsor"]).choices = [("", "Any sponsor"), *people]
+        cast(forms.ChoiceField, self.fields["data_steward"]).choices = [("", "Any steward"), *people]
+        cast(forms.ChoiceField, self.fields["market"]).choices = [
+            ("", "Any market"),
+            *[(m, m) for m in selectors.partner_markets(tenant=tenant)],
+        ]
+        cast(forms.ChoiceField, self.fields["product_line"]).choices = [
+            ("", "Any product line"),
+            *[(p, p) for p in selectors.partner_product_lines(tenant=tenant)],
         ]
 
     def to_filters(self) -> selectors.PartnerFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return selectors.PartnerFilters(**{k: v for k, v in data.items() if k in selectors.PartnerFilters.__annotations__})
+        return selectors.PartnerFilters(
+            **{k: v for k, v in data.items() if k in selectors.PartnerFilters.__annotations__}
+        )
 
 
 class ReassignForm(forms.Form):
     from_owner = MemberChoiceField(queryset=Membership.objects.none(), label="Leaving manager")
-    to_owners = forms.ModelMultipleChoiceField(queryset=Membership.objects.none(), label="New owners",
-                                               widget=forms.CheckboxSelectMultiple)
+    to_owners = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(), label="New owners", widget=forms.CheckboxSelectMultiple
+    )
     reason = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         managers = selectors.membership_list(tenant=tenant, roles=(Role.MANAGER, Role.ADMIN))
-        self.fields["from_owner"].queryset = managers
-        self.fields["to_owners"].queryset = managers.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["from_owner"]).queryset = managers
+        cast(forms.ModelChoiceField, self.fields["to_owners"]).queryset = managers.filter(is_active=True)
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
-    partner = forms.ModelChoiceField(queryset=Partner.objects.none(), required=False,
-                                     help_text="Required for a partner user.")
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.none(), required=False, help_text="Required for a partner user."
+    )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = selectors.partner_list(tenant=tenant)
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -122,7 +153,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = selectors.partner_list(tenant=tenant)
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
 
 
 class TenantSignupForm(forms.Form):

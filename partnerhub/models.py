@@ -110,7 +110,10 @@ class Membership(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="membership_one_per_tenant"),
             models.CheckConstraint(
-                condition=(models.Q(role="partner", partner__isnull=False) | (~models.Q(role="partner") & models.Q(partner__isnull=True))),
+                condition=(
+                    models.Q(role="partner", partner__isnull=False)
+                    | (~models.Q(role="partner") & models.Q(partner__isnull=True))
+                ),
                 name="membership_partner_iff_partner_role",
             ),
         ]
@@ -136,7 +139,10 @@ class Invitation(TenantOwnedModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(role="partner", partner__isnull=False) | (~models.Q(role="partner") & models.Q(partner__isnull=True))),
+                condition=(
+                    models.Q(role="partner", partner__isnull=False)
+                    | (~models.Q(role="partner") & models.Q(partner__isnull=True))
+                ),
                 name="invitation_partner_iff_partner_role",
             ),
         ]
@@ -182,10 +188,12 @@ class Partner(TenantOwnedModel):
     market = models.CharField(max_length=80, blank=True, default="", help_text="Country or market segment.")
     product_lines = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     is_strategic = models.BooleanField(default=False)
-    owner = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name="owner manager")
-    executive_sponsor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+")
+    owner = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="owner manager"
+    )
+    executive_sponsor = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     data_steward = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -219,6 +227,9 @@ class PartnerOwnerChange(TenantOwnedModel):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["tenant", "partner", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.previous_owner_id} -> {self.new_owner_id}"
+
 
 class AuditEntryManager(LogEntryManager, TenantScopedManager):
     def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
@@ -229,8 +240,9 @@ class AuditEntryManager(LogEntryManager, TenantScopedManager):
         kwargs.setdefault("tenant_id", tenant_id)
         return super().log_create(instance, force_log=force_log, **kwargs)
 
-    def log_m2m_changes(self, changed_queryset: Any, instance: Any, operation: Any, field_name: Any,
-                        **kwargs: Any) -> Any:
+    def log_m2m_changes(
+        self, changed_queryset: Any, instance: Any, operation: Any, field_name: Any, **kwargs: Any
+    ) -> Any:
         tenant_id = getattr(instance, "tenant_id", None)
         if tenant_id is None:
             return None
@@ -241,10 +253,13 @@ class AuditEntryManager(LogEntryManager, TenantScopedManager):
         return TenantScopedQuerySet(self.model, using=self._db)
 
 
-class AuditEntry(AbstractLogEntry, TenantOwnedModel):  # type: ignore[misc]
+class AuditEntry(AbstractLogEntry, TenantOwnedModel):
     """django-auditlog's entry, tenant-owned like every other history table."""
 
     objects = AuditEntryManager()  # type: ignore[misc]
 
     class Meta(AbstractLogEntry.Meta):
         indexes = [models.Index(fields=["tenant", "-timestamp"])]
+
+    def __str__(self) -> str:
+        return AbstractLogEntry.__str__(self)

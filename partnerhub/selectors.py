@@ -9,8 +9,17 @@ from django.db.models import Q, QuerySet
 from partnerhub.exceptions import NotFoundError
 from partnerhub.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant
 
-PARTNER_FILTER_FIELDS = ("partner_type", "tier", "stage", "region", "market", "product_line", "owner",
-                         "executive_sponsor", "data_steward")
+PARTNER_FILTER_FIELDS = (
+    "partner_type",
+    "tier",
+    "stage",
+    "region",
+    "market",
+    "product_line",
+    "owner",
+    "executive_sponsor",
+    "data_steward",
+)
 
 
 @dataclass(frozen=True)
@@ -35,9 +44,16 @@ def partner_list(*, tenant: Tenant, filters: PartnerFilters | None = None) -> Qu
     )
     if f.q:
         qs = qs.filter(name__icontains=f.q)
-    exact = {"partner_type": f.partner_type, "tier": f.tier, "stage": f.stage, "region": f.region,
-             "market": f.market, "owner_id": f.owner, "executive_sponsor_id": f.executive_sponsor,
-             "data_steward_id": f.data_steward}
+    exact = {
+        "partner_type": f.partner_type,
+        "tier": f.tier,
+        "stage": f.stage,
+        "region": f.region,
+        "market": f.market,
+        "owner_id": f.owner,
+        "executive_sponsor_id": f.executive_sponsor,
+        "data_steward_id": f.data_steward,
+    }
     qs = qs.filter(**{field: value for field, value in exact.items() if value not in ("", None)})
     if f.product_line:
         qs = qs.filter(product_lines__contains=[f.product_line])
@@ -68,7 +84,10 @@ def partner_owner_history(*, tenant: Tenant, partner: Partner) -> QuerySet[Partn
 
 def partner_markets(*, tenant: Tenant) -> list[str]:
     return list(
-        Partner.objects.for_tenant(tenant).exclude(market="").values_list("market", flat=True).distinct()
+        Partner.objects.for_tenant(tenant)
+        .exclude(market="")
+        .values_list("market", flat=True)
+        .distinct()
         .order_by("market")
     )
 
@@ -123,6 +142,4 @@ def audit_entry_list(*, tenant: Tenant, q: str = "") -> QuerySet[AuditEntry]:
 def audit_entries_for_object(*, tenant: Tenant, obj: Partner) -> QuerySet[AuditEntry]:
     from django.contrib.contenttypes.models import ContentType
 
-    return audit_entry_list(tenant=tenant).filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    )
+    return audit_entry_list(tenant=tenant).filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)

@@ -23,8 +23,20 @@ from partnerhub.models import AuditEntry, Invitation, Membership, Partner, Partn
 from partnerhub.permissions import ensure_can
 from partnerhub.tenancy.context import tenant_context
 
-PARTNER_FIELDS = ("name", "external_id", "partner_type", "tier", "stage", "region", "market", "product_lines",
-                  "is_strategic", "owner", "executive_sponsor", "data_steward")
+PARTNER_FIELDS = (
+    "name",
+    "external_id",
+    "partner_type",
+    "tier",
+    "stage",
+    "region",
+    "market",
+    "product_lines",
+    "is_strategic",
+    "owner",
+    "executive_sponsor",
+    "data_steward",
+)
 
 
 def ensure_same_tenant(tenant: Tenant, *objects: Any) -> None:
@@ -33,11 +45,13 @@ def ensure_same_tenant(tenant: Tenant, *objects: Any) -> None:
         if obj is None:
             continue
         if getattr(obj, "tenant_id", None) != tenant.pk:
-            raise CrossTenantReferenceError("That object does not belong to this program.",
-                                            extra={"object": type(obj).__name__})
+            raise CrossTenantReferenceError(
+                "That object does not belong to this program.", extra={"object": type(obj).__name__}
+            )
 
 
 # --- tenants ---
+
 
 def tenant_create(*, name: str, slug: str, admin_user: User) -> Tenant:
     """Sign up a new partner program with ``admin_user`` as its first admin."""
@@ -49,8 +63,9 @@ def tenant_create(*, name: str, slug: str, admin_user: User) -> Tenant:
             with tenant_context(tenant):
                 Membership.objects.create(tenant=tenant, user=admin_user, role=Role.ADMIN)
     except IntegrityError as exc:
-        raise InvalidStateError("That address is taken; choose another.", extra={"fields": {"slug": ["taken"]}}) \
-            from exc
+        raise InvalidStateError(
+            "That address is taken; choose another.", extra={"fields": {"slug": ["taken"]}}
+        ) from exc
     return tenant
 
 
@@ -65,6 +80,7 @@ def tenant_update_security(*, tenant: Tenant, actor: Membership, require_mfa: bo
 
 
 # --- partners ---
+
 
 def _check_partner_people(tenant: Tenant, data: dict[str, Any]) -> None:
     ensure_same_tenant(tenant, data.get("owner"), data.get("executive_sponsor"), data.get("data_steward"))
@@ -89,8 +105,14 @@ def partner_create(*, tenant: Tenant, actor: Membership, data: dict[str, Any]) -
     partner.full_clean()
     partner.save()
     if partner.owner is not None:
-        PartnerOwnerChange.objects.create(tenant=tenant, partner=partner, previous_owner=None,
-                                          new_owner=partner.owner, changed_by=actor, reason="Created")
+        PartnerOwnerChange.objects.create(
+            tenant=tenant,
+            partner=partner,
+            previous_owner=None,
+            new_owner=partner.owner,
+            changed_by=actor,
+            reason="Created",
+        )
     return partner
 
 
@@ -107,8 +129,14 @@ def partner_update(*, tenant: Tenant, actor: Membership, partner: Partner, data:
     partner.full_clean()
     partner.save(update_fields=[*changed, "updated_at"])
     if partner.owner_id != previous_owner_id:
-        PartnerOwnerChange.objects.create(tenant=tenant, partner=partner, previous_owner_id=previous_owner_id,
-                                          new_owner=partner.owner, changed_by=actor, reason="Edited")
+        PartnerOwnerChange.objects.create(
+            tenant=tenant,
+            partner=partner,
+            previous_owner_id=previous_owner_id,
+            new_owner=partner.owner,
+            changed_by=actor,
+            reason="Edited",
+        )
     return partner
 
 
@@ -119,8 +147,9 @@ class ReassignResult:
 
 
 @transaction.atomic
-def partner_bulk_reassign(*, tenant: Tenant, actor: Membership, from_owner: Membership,
-                          to_owners: Sequence[Membership], reason: str = "") -> ReassignResult:
+def partner_bulk_reassign(
+    *, tenant: Tenant, actor: Membership, from_owner: Membership, to_owners: Sequence[Membership], reason: str = ""
+) -> ReassignResult:
     """Hand every partner of ``from_owner`` to ``to_owners`` in turn (by name), keeping the owner history.
 
     Done in three statements whatever the number of partners: one read, one UPDATE … FROM (VALUES …), and one
@@ -131,12 +160,17 @@ def partner_bulk_reassign(*, tenant: Tenant, actor: Membership, from_owner: Memb
     if not to_owners:
         raise InvalidStateError("Choose at least one new owner.", extra={"fields": {"to_owners": ["required"]}})
     if any(m.pk == from_owner.pk for m in to_owners):
-        raise InvalidStateError("The leaving manager cannot also receive partners.",
-                                extra={"fields": {"to_owners": ["same"]}})
+        raise InvalidStateError(
+            "The leaving manager cannot also receive partners.", extra={"fields": {"to_owners": ["same"]}}
+        )
     if any(m.role not in (Role.MANAGER, Role.ADMIN) or not m.is_active for m in to_owners):
-        raise InvalidStateError("New owners must be active managers or admins.", extra={"fields": {"to_owners": ["role"]}})
+        raise InvalidStateError(
+            "New owners must be active managers or admins.", extra={"fields": {"to_owners": ["role"]}}
+        )
     partners = list(
-        Partner.objects.for_tenant(tenant).filter(owner=from_owner).order_by("name", "id")
+        Partner.objects.for_tenant(tenant)
+        .filter(owner=from_owner)
+        .order_by("name", "id")
         .select_for_update(of=("self",))  # scoped: for_tenant() filters, RLS confines the lock to this tenant
         .only("id", "name", "owner_id", "tenant_id")
     )
@@ -149,17 +183,38 @@ def partner_bulk_reassign(*, tenant: Tenant, actor: Membership, from_owner: Memb
         partner.updated_at = now
     Partner.objects.for_tenant(tenant).bulk_update(partners, ["owner", "updated_at"], batch_size=2000)
     PartnerOwnerChange.objects.bulk_create(
-        [PartnerOwnerChange(tenant=tenant, partner_id=p.pk, previous_owner=from_owner, new_owner_id=assignment[p.pk],
-                            changed_by=actor, reason=reason or "Bulk reassignment", created_at=now) for p in partners],
+        [
+            PartnerOwnerChange(
+                tenant=tenant,
+                partner_id=p.pk,
+                previous_owner=from_owner,
+                new_owner_id=assignment[p.pk],
+                changed_by=actor,
+                reason=reason or "Bulk reassignment",
+                created_at=now,
+            )
+            for p in partners
+        ],
         batch_size=2000,
     )
     content_type = ContentType.objects.get_for_model(Partner)
     AuditEntry.objects.bulk_create(
-        [AuditEntry(tenant=tenant, content_type=content_type, object_pk=str(p.pk), object_id=p.pk,
-                    object_repr=p.name, action=LogEntry.Action.UPDATE, actor=actor.user,
-                    actor_email=actor.user.email, timestamp=now,
-                    changes={"owner": [str(from_owner.pk), str(assignment[p.pk])]},
-                    additional_data={"reason": reason or "Bulk reassignment"}) for p in partners],
+        [
+            AuditEntry(
+                tenant=tenant,
+                content_type=content_type,
+                object_pk=str(p.pk),
+                object_id=p.pk,
+                object_repr=p.name,
+                action=LogEntry.Action.UPDATE,
+                actor=actor.user,
+                actor_email=actor.user.email,
+                timestamp=now,
+                changes={"owner": [str(from_owner.pk), str(assignment[p.pk])]},
+                additional_data={"reason": reason or "Bulk reassignment"},
+            )
+            for p in partners
+        ],
         batch_size=2000,
     )
     per_owner: dict[int, int] = {}
@@ -169,6 +224,7 @@ def partner_bulk_reassign(*, tenant: Tenant, actor: Membership, from_owner: Memb
 
 
 # --- invitations ---
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -182,8 +238,9 @@ class IssuedInvitation:
 
 
 @transaction.atomic
-def invitation_create(*, tenant: Tenant, actor: Membership, email: str, role: str,
-                      partner: Partner | None = None) -> IssuedInvitation:
+def invitation_create(
+    *, tenant: Tenant, actor: Membership, email: str, role: str, partner: Partner | None = None
+) -> IssuedInvitation:
     """Invite ``email`` with ``role`` and email them a one-time link; only the token's hash is stored."""
     ensure_same_tenant(tenant, actor, partner)
     ensure_can(actor, "members.invite")
@@ -191,24 +248,33 @@ def invitation_create(*, tenant: Tenant, actor: Membership, email: str, role: st
     if role not in Role.values:
         raise InvalidStateError("Unknown role.", extra={"fields": {"role": ["invalid"]}})
     if role == Role.PARTNER and partner is None:
-        raise InvalidStateError("A partner user must belong to a partner company.",
-                                extra={"fields": {"partner": ["required"]}})
+        raise InvalidStateError(
+            "A partner user must belong to a partner company.", extra={"fields": {"partner": ["required"]}}
+        )
     if role != Role.PARTNER:
         partner = None
     if Membership.objects.for_tenant(tenant).filter(user__email=email).exists():
         raise InvalidStateError(f"{email} is already a member.", extra={"fields": {"email": ["member"]}})
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(tenant=tenant, email=email, role=role, partner=partner, token_hash=_token_hash(token),
-                            invited_by=actor,
-                            expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS))
+    invitation = Invitation(
+        tenant=tenant,
+        email=email,
+        role=role,
+        partner=partner,
+        token_hash=_token_hash(token),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
     invitation.full_clean()
     invitation.save()
     path = reverse("invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token})
     send_mail(
         subject=f"You are invited to {tenant.name} on PartnerHub",
-        message=(f"{actor.user} invited you to join {tenant.name} as {invitation.get_role_display()}.\n\n"
-                 f"Accept: {settings.SITE_URL}{path}\n\nThe link works once and expires on "
-                 f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."),
+        message=(
+            f"{actor.user} invited you to join {tenant.name} as {invitation.get_role_display()}.\n\n"
+            f"Accept: {settings.SITE_URL}{path}\n\nThe link works once and expires on "
+            f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+        ),
         from_email=None,
         recipient_list=[email],
     )
@@ -216,8 +282,9 @@ def invitation_create(*, tenant: Tenant, actor: Membership, email: str, role: st
 
 
 def invitation_get_by_token(*, tenant: Tenant, token: str) -> Invitation:
-    invitation = (Invitation.objects.for_tenant(tenant).select_related("partner")
-                  .filter(token_hash=_token_hash(token)).first())
+    invitation = (
+        Invitation.objects.for_tenant(tenant).select_related("partner").filter(token_hash=_token_hash(token)).first()
+    )
     if invitation is None:
         raise NotFoundError("This invitation link is not valid.")
     return invitation
@@ -243,8 +310,9 @@ def invitation_accept(*, tenant: Tenant, token: str, user: User) -> Membership:
     if problem:
         raise InvalidStateError(problem, code="invitation_unusable")
     if user.email.lower() != invitation.email:
-        raise InvalidStateError(f"This invitation was sent to {invitation.email}; log in with that address.",
-                                code="invitation_wrong_user")
+        raise InvalidStateError(
+            f"This invitation was sent to {invitation.email}; log in with that address.", code="invitation_wrong_user"
+        )
     if Membership.objects.for_tenant(tenant).filter(user=user).exists():
         raise InvalidStateError("You are already a member of this program.", code="already_member")
     membership = Membership.objects.create(tenant=tenant, user=user, role=invitation.role, partner=invitation.partner)
@@ -266,8 +334,9 @@ def invitation_revoke(*, tenant: Tenant, actor: Membership, invitation: Invitati
 
 
 @transaction.atomic
-def membership_update(*, tenant: Tenant, actor: Membership, membership: Membership, role: str,
-                      partner: Partner | None, is_active: bool) -> Membership:
+def membership_update(
+    *, tenant: Tenant, actor: Membership, membership: Membership, role: str, partner: Partner | None, is_active: bool
+) -> Membership:
     """Change a member's role or deactivate them; an admin cannot demote or deactivate themself."""
     ensure_same_tenant(tenant, actor, membership, partner)
     ensure_can(actor, "members.invite")
@@ -286,7 +355,14 @@ def membership_update(*, tenant: Tenant, actor: Membership, membership: Membersh
 
 def _audit(*, tenant: Tenant, actor: Membership, obj: Any, message: str) -> None:
     AuditEntry.objects.create(
-        tenant=tenant, content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk), object_id=obj.pk,
-        object_repr=str(obj), action=LogEntry.Action.UPDATE, actor=actor.user, actor_email=actor.user.email,
-        changes_text=message, changes={"note": message},
+        tenant=tenant,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=str(obj),
+        action=LogEntry.Action.UPDATE,
+        actor=actor.user,
+        actor_email=actor.user.email,
+        changes_text=message,
+        changes={"note": message},
     )

@@ -20,8 +20,13 @@ def tenant_task(**task_options: Any) -> Callable[[Callable[..., Any]], Any]:
 
     Tasks are late-acknowledged and retried with backoff on database hiccups; they must be idempotent.
     """
-    options = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
-               **task_options}
+    options = {
+        "acks_late": True,
+        "autoretry_for": (OperationalError,),
+        "retry_backoff": True,
+        "max_retries": 5,
+        **task_options,
+    }
 
     def decorate(fn: Callable[..., Any]) -> Any:
         @shared_task(name=f"{fn.__module__}.{fn.__name__}", **options)
@@ -49,10 +54,12 @@ def tenancy_probe_task(tenant: Tenant) -> dict[str, Any]:
     """
     seen: dict[str, list[int]] = {}
     with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database(), current_user")
+        database, role = cursor.fetchone()
         for model in tenant_owned_models():
-            cursor.execute(f'SELECT DISTINCT tenant_id FROM "{model._meta.db_table}" ORDER BY 1')  # noqa: S608
+            cursor.execute(f'SELECT DISTINCT tenant_id FROM "{model._meta.db_table}" ORDER BY 1')
             seen[model._meta.label] = [row[0] for row in cursor.fetchall()]
-    return {"tenant_id": tenant.pk, "seen": seen}
+    return {"tenant_id": tenant.pk, "database": database, "role": role, "seen": seen}
 
 
 def for_each_tenant(task: Any, **kwargs: Any) -> int:

@@ -25,6 +25,7 @@ from partnerhub.forms import (
     TenantSecurityForm,
     TenantSignupForm,
 )
+from partnerhub.http import TenantRequest
 from partnerhub.models import Role
 from partnerhub.permissions import can, ensure_can
 from partnerhub.tenancy.membership_index import memberships_of_user
@@ -42,15 +43,16 @@ def tenant_view(perm: str, *, methods: tuple[str, ...] = ("GET",)) -> Callable[[
     def decorate(view: View) -> View:
         @functools.wraps(view)
         @require_http_methods(list(methods))
-        def wrapper(request: HttpRequest, tenant_slug: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: TenantRequest, tenant_slug: str, **kwargs: Any) -> HttpResponse:
             try:
-                ensure_can(request.membership, perm)  # type: ignore[attr-defined]
+                ensure_can(request.membership, perm)
                 return view(request, **kwargs)
             except NotFoundError as exc:
                 raise Http404(exc.message) from exc
             except PermissionDeniedError as exc:
-                return render(request, "partnerhub/error.html", {"title": "Not allowed", "message": exc.message},
-                              status=403)
+                return render(
+                    request, "partnerhub/error.html", {"title": "Not allowed", "message": exc.message}, status=403
+                )
 
         wrapper.tenant_perm = perm  # type: ignore[attr-defined]
         wrapper.tenant_methods = methods  # type: ignore[attr-defined]
@@ -59,16 +61,17 @@ def tenant_view(perm: str, *, methods: tuple[str, ...] = ("GET",)) -> Callable[[
     return decorate
 
 
-def _tenant_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"tenant_slug": request.tenant.slug, **kwargs})  # type: ignore[attr-defined]
+def _tenant_url(request: TenantRequest, name: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"tenant_slug": request.tenant.slug, **kwargs})
 
 
 # --- outside any tenant ---
 
+
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: TenantRequest) -> HttpResponse:
     """Send a member to their program, or let a member of several choose."""
-    memberships = memberships_of_user(request.user.pk)
+    memberships = memberships_of_user(request.user.pk or 0)
     if len(memberships) == 1:
         return redirect("tenant_home", tenant_slug=memberships[0].tenant.slug)
     return render(request, "partnerhub/choose_tenant.html", {"memberships": memberships})
@@ -76,11 +79,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tenant_signup_view(request: HttpRequest) -> HttpResponse:
+def tenant_signup_view(request: TenantRequest) -> HttpResponse:
     form = TenantSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tenant = services.tenant_create(admin_user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            tenant = services.tenant_create(admin_user=request.user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error("slug", exc.message)
         else:
@@ -96,45 +99,51 @@ def healthz_view(request: HttpRequest) -> HttpResponse:
 
 # --- tenant pages ---
 
+
 @tenant_view("home.view")
-def tenant_home_view(request: HttpRequest) -> HttpResponse:
-    if request.membership.role == Role.PARTNER:  # type: ignore[attr-defined]
+def tenant_home_view(request: TenantRequest) -> HttpResponse:
+    if request.membership.role == Role.PARTNER:
         return redirect(_tenant_url(request, "portal_home"))
     return redirect(_tenant_url(request, "partner_list"))
 
 
 @tenant_view("partners.view")
-def partner_list_view(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+def partner_list_view(request: TenantRequest) -> HttpResponse:
+    tenant = request.tenant
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     partners = selectors.partner_list(tenant=tenant, filters=form.to_filters())
     page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_create": can(request.membership, "partners.create"),  # type: ignore[attr-defined]
-               "can_reassign": can(request.membership, "partners.reassign")}  # type: ignore[attr-defined]
-    template = "partnerhub/partials/_partner_table.html" if request.htmx else "partnerhub/partner_list.html"  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can(request.membership, "partners.create"),
+        "can_reassign": can(request.membership, "partners.reassign"),
+    }
+    template = "partnerhub/partials/_partner_table.html" if request.htmx else "partnerhub/partner_list.html"
     return render(request, template, context)
 
 
 @tenant_view("partners.view")
-def partner_detail_view(request: HttpRequest, partner_id: int) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+def partner_detail_view(request: TenantRequest, partner_id: int) -> HttpResponse:
+    tenant = request.tenant
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
     context = {
         "partner": partner,
         "owner_history": selectors.partner_owner_history(tenant=tenant, partner=partner)[:20],
-        "can_change": can(request.membership, "partners.change", partner),  # type: ignore[attr-defined]
+        "can_change": can(request.membership, "partners.change", partner),
         "audit": selectors.audit_entries_for_object(tenant=tenant, obj=partner)[:10]
-        if can(request.membership, "audit.view") else None,  # type: ignore[attr-defined]
+        if can(request.membership, "audit.view")
+        else None,
     }
     return render(request, "partnerhub/partner_detail.html", context)
 
 
 @tenant_view("partners.create", methods=("GET", "POST"))
-def partner_create_view(request: HttpRequest) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def partner_create_view(request: TenantRequest) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     form = PartnerForm(request.POST or None, tenant=tenant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,13 +153,14 @@ def partner_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{partner.name} added.")
             return redirect(_tenant_url(request, "partner_detail", partner_id=partner.pk))
-    return render(request, "partnerhub/partner_form.html", {"form": form, "partner": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "partnerhub/partner_form.html", {"form": form, "partner": None}, status=400 if form.errors else 200
+    )
 
 
 @tenant_view("partners.change", methods=("GET", "POST"))
-def partner_edit_view(request: HttpRequest, partner_id: int) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def partner_edit_view(request: TenantRequest, partner_id: int) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
     ensure_can(actor, "partners.change", partner)
     form = PartnerForm(request.POST or None, instance=partner, tenant=tenant)
@@ -162,13 +172,14 @@ def partner_edit_view(request: HttpRequest, partner_id: int) -> HttpResponse:
         else:
             messages.success(request, "Partner saved.")
             return redirect(_tenant_url(request, "partner_detail", partner_id=partner.pk))
-    return render(request, "partnerhub/partner_form.html", {"form": form, "partner": partner},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "partnerhub/partner_form.html", {"form": form, "partner": partner}, status=400 if form.errors else 200
+    )
 
 
 @tenant_view("partners.reassign", methods=("GET", "POST"))
-def partner_reassign_view(request: HttpRequest) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def partner_reassign_view(request: TenantRequest) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     form = ReassignForm(request.POST or None, tenant=tenant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,8 +193,8 @@ def partner_reassign_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view("members.view", methods=("GET", "POST"))
-def member_list_view(request: HttpRequest) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def member_list_view(request: TenantRequest) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     form = InvitationForm(request.POST or None, tenant=tenant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,14 +204,17 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
             return redirect(_tenant_url(request, "member_list"))
-    context = {"form": form, "members": selectors.membership_list(tenant=tenant),
-               "invitations": selectors.invitation_list_pending(tenant=tenant)}
+    context = {
+        "form": form,
+        "members": selectors.membership_list(tenant=tenant),
+        "invitations": selectors.invitation_list_pending(tenant=tenant),
+    }
     return render(request, "partnerhub/member_list.html", context, status=400 if form.errors else 200)
 
 
 @tenant_view("members.invite", methods=("GET", "POST"))
-def member_edit_view(request: HttpRequest, membership_id: int) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def member_edit_view(request: TenantRequest, membership_id: int) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     member = selectors.membership_get(tenant=tenant, membership_id=membership_id)
     initial = {"role": member.role, "partner": member.partner, "is_active": member.is_active}
     form = MembershipForm(request.POST or None, tenant=tenant, initial=initial)
@@ -212,13 +226,14 @@ def member_edit_view(request: HttpRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{member.user} updated.")
             return redirect(_tenant_url(request, "member_list"))
-    return render(request, "partnerhub/member_edit.html", {"form": form, "member": member},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "partnerhub/member_edit.html", {"form": form, "member": member}, status=400 if form.errors else 200
+    )
 
 
 @tenant_view("members.invite", methods=("POST",))
-def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def invitation_revoke_view(request: TenantRequest, invitation_id: int) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     invitation = selectors.invitation_list_pending(tenant=tenant).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
@@ -228,20 +243,21 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept_view(request: HttpRequest, tenant_slug: str, token: str) -> HttpResponse:
+def invitation_accept_view(request: TenantRequest, tenant_slug: str, token: str) -> HttpResponse:
     """Reachable without a membership (that is what it grants); the tenant context is still entered."""
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request.tenant
     try:
         invitation = services.invitation_get_by_token(tenant=tenant, token=token)
     except NotFoundError:
-        return render(request, "partnerhub/invitation.html", {"problem": "This invitation link is not valid."},
-                      status=404)
+        return render(
+            request, "partnerhub/invitation.html", {"problem": "This invitation link is not valid."}, status=404
+        )
     problem = services.invitation_problem(invitation)
     if request.method == "POST" and problem is None:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
-            services.invitation_accept(tenant=tenant, token=token, user=request.user)  # type: ignore[arg-type]
+            services.invitation_accept(tenant=tenant, token=token, user=request.user)
         except DomainError as exc:
             problem = exc.message
         else:
@@ -255,16 +271,16 @@ invitation_accept_view.tenant_public = True  # type: ignore[attr-defined]
 
 
 @tenant_view("audit.view")
-def audit_list_view(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+def audit_list_view(request: TenantRequest) -> HttpResponse:
+    tenant = request.tenant
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.audit_entry_list(tenant=tenant, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "partnerhub/audit_list.html", {"page": page, "q": q})
 
 
 @tenant_view("tenant.settings", methods=("GET", "POST"))
-def tenant_settings_view(request: HttpRequest) -> HttpResponse:
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+def tenant_settings_view(request: TenantRequest) -> HttpResponse:
+    tenant, actor = request.tenant, request.membership
     form = TenantSecurityForm(request.POST or None, initial={"require_mfa": tenant.require_mfa})
     if request.method == "POST" and form.is_valid():
         services.tenant_update_security(tenant=tenant, actor=actor, require_mfa=form.cleaned_data["require_mfa"])
@@ -274,8 +290,10 @@ def tenant_settings_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view("portal.view")
-def portal_home_view(request: HttpRequest) -> HttpResponse:
+def portal_home_view(request: TenantRequest) -> HttpResponse:
     """A partner user's own company, and nothing of any other partner."""
-    tenant, actor = request.tenant, request.membership  # type: ignore[attr-defined]
+    tenant, actor = request.tenant, request.membership
+    if actor.partner_id is None:  # the database forbids it for partner roles; refuse rather than guess
+        raise Http404
     partner = selectors.partner_get(tenant=tenant, partner_id=actor.partner_id)
     return render(request, "partnerhub/portal_home.html", {"partner": partner})

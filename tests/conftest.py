@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connections
 from django.test.utils import setup_databases, teardown_databases
 
+pytest_plugins = ["tests.worker"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
@@ -18,8 +19,9 @@ def _use_role(user: str) -> None:
     conn = connections["default"]
     conn.close()
     conn.settings_dict["USER"] = user
-    conn.settings_dict["PASSWORD"] = settings.DATABASE_OWNER["PASSWORD"] if user == settings.DATABASE_OWNER["USER"] \
-        else _APP_PASSWORD
+    conn.settings_dict["PASSWORD"] = (
+        settings.DATABASE_OWNER["PASSWORD"] if user == settings.DATABASE_OWNER["USER"] else _APP_PASSWORD
+    )
 
 
 _APP_USER = settings.DATABASES["default"]["USER"]
@@ -27,8 +29,13 @@ _APP_PASSWORD = settings.DATABASES["default"].get("PASSWORD", "")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request: Any, django_test_environment: None, django_db_blocker: Any, django_db_keepdb: bool,
-                    django_db_modify_db_settings: None) -> Iterator[None]:
+def django_db_setup(
+    request: Any,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
     with django_db_blocker.unblock():
         _use_role(settings.DATABASE_OWNER["USER"])
         db_cfg = setup_databases(verbosity=0, interactive=False, keepdb=django_db_keepdb, serialized_aliases=set())
@@ -60,8 +67,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
     }
 
 
@@ -78,8 +92,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
-    yield

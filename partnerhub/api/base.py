@@ -45,8 +45,12 @@ class TenantApi(APIView):
         if tenant is None:
             raise Http404
         self._tenant_stack.enter_context(tenant_context(tenant))
-        actor = (Membership.objects.for_tenant(tenant).select_related("user", "partner")
-                 .filter(user=request.user, is_active=True).first())
+        actor = (
+            Membership.objects.for_tenant(tenant)
+            .select_related("user", "partner")
+            .filter(user=request.user, is_active=True)
+            .first()
+        )
         if actor is None:
             raise Http404
         self.tenant, self.actor = tenant, actor

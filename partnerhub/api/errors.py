@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, TenantScopeError):
         logger.error("tenant scope violation", exc_info=exc, extra={"view": str(context.get("view"))})
-        return Response({"detail": "Internal error.", "code": exc.code, "extra": {}},
-                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            {"detail": "Internal error.", "code": exc.code, "extra": {}}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code, "extra": exc.extra}, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
@@ -34,6 +35,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": "Invalid input.", "code": "invalid", "extra": {"fields": response.data}}
     elif isinstance(exc, exceptions.APIException):
-        response.data = {"detail": str(exc.detail), "code": exc.get_codes() if isinstance(exc.get_codes(), str)
-                         else "error", "extra": {}}
+        response.data = {
+            "detail": str(exc.detail),
+            "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+            "extra": {},
+        }
     return response

@@ -119,7 +119,7 @@ class MemberListApi(TenantApi):
     def get(self, request: Request, tenant_slug: str) -> Response:
         members: Any = selectors.membership_list(tenant=self.tenant)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(members, request, view=self)
+        page: Any = paginator.paginate_queryset(members, request, view=self)
         return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
 
 
@@ -128,4 +128,3 @@ class TokenObtainApi(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
-

@@ -17,20 +17,26 @@ OWNER_ROLE = "partnerhub_owner"
 APP_ROLE = "partnerhub_app"
 
 
-def ensure_roles_and_database(superuser_dsn: str, *, dbname: str = DEFAULT_DB, owner: str = OWNER_ROLE,
-                              app: str = APP_ROLE) -> None:
+def ensure_roles_and_database(
+    superuser_dsn: str, *, dbname: str = DEFAULT_DB, owner: str = OWNER_ROLE, app: str = APP_ROLE
+) -> None:
     """Idempotently create ``owner`` (CREATEDB, for migrations and test databases), ``app`` and ``dbname``."""
     with psycopg.connect(superuser_dsn, autocommit=True) as conn:
-        existing = {row[0] for row in conn.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)",
-                                                   [owner, app])}
+        existing = {
+            row[0] for row in conn.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)", [owner, app])
+        }
         if owner not in existing:
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(owner)))
         if app not in existing:
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
-                sql.Identifier(app)))
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
+                    sql.Identifier(app)
+                )
+            )
         # Keep the app role honest even if someone created it by hand with more rights.
-        conn.execute(sql.SQL("ALTER ROLE {} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
-            sql.Identifier(app)))
+        conn.execute(
+            sql.SQL("ALTER ROLE {} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(sql.Identifier(app))
+        )
         for role, env_name in ((owner, "PARTNERHUB_OWNER_DB_PASSWORD"), (app, "PARTNERHUB_APP_DB_PASSWORD")):
             password = os.environ.get(env_name)
             if password:

@@ -24,7 +24,7 @@ def embedded_database_settings(data_dir: Path) -> tuple[dict[str, object], dict[
     uri = server.get_uri()
     ensure_roles_and_database(uri, dbname=DEFAULT_DB)
     socket_dir = parse_qs(urlparse(uri).query)["host"][0]
-    default = {
+    default: dict[str, object] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DEFAULT_DB,
         "USER": APP_ROLE,

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-from partnerhub.settings.base import *  # noqa: E402
+from partnerhub.settings.base import *
 
-SECRET_KEY = SECRET_KEY or "demo-only-insecure-key-do-not-deploy"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "demo-only-insecure-key-do-not-deploy"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

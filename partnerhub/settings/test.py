@@ -5,12 +5,14 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://partnerhub_app@127.0.0.1:5432/partnerhub")
 os.environ.setdefault("DATABASE_OWNER_URL", "postgres://partnerhub_owner@127.0.0.1:5432/partnerhub")
 # Real Redis for the broker; one database number per xdist worker so parallel workers never share a queue.
+# (Not setdefault: xdist workers inherit the controller's environment, which would give them all one database.)
 _xdist = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{1 + int(_xdist[2:] or 0)}")
+_redis_base = os.environ.get("PARTNERHUB_TEST_REDIS", "redis://127.0.0.1:6379")
+os.environ["REDIS_URL"] = f"{_redis_base}/{1 + int(_xdist[2:] or 0)}"
 
 from partnerhub.settings.base import *  # noqa: E402
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

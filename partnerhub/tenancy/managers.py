@@ -21,7 +21,7 @@ class TenantScopedQuerySet(models.QuerySet[M]):
     _scoped_tenant_id: int | None = None
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._scoped_tenant_id = self._scoped_tenant_id
         return clone
 
@@ -70,7 +70,7 @@ class TenantScopedQuerySet(models.QuerySet[M]):
         self._enforce_scope()
         return super().delete()
 
-    def explain(self, *, format: str | None = None, **options: Any) -> str:  # noqa: A002 (Django's signature)
+    def explain(self, *, format: str | None = None, **options: Any) -> str:
         self._enforce_scope()
         return super().explain(format=format, **options)
 
@@ -80,7 +80,7 @@ class TenantScopedQuerySet(models.QuerySet[M]):
         if not app_wall_is_off():
             if active is None:
                 raise TenantScopeError("bulk_create without an active tenant")
-            if any(obj.tenant_id != active.pk for obj in objs):  # type: ignore[attr-defined]
+            if any(obj.tenant_id != active.pk for obj in objs):
                 raise TenantScopeError("bulk_create of rows owned by another tenant")
         return super().bulk_create(objs, *args, **kwargs)
 

@@ -14,5 +14,7 @@ def memberships_of_user(user_id: int) -> list[Membership]:
     with user_context(user_id):
         # Unscoped on purpose (the switcher spans tenants); RLS still limits the rows to this user's own.
         return list(
-            Membership.unscoped.filter(user_id=user_id, is_active=True).select_related("tenant").order_by("tenant__name")
+            Membership.unscoped.filter(user_id=user_id, is_active=True)
+            .select_related("tenant")
+            .order_by("tenant__name")
         )

@@ -1,4 +1,4 @@
-"""The isolation matrix: every tenant route × method × role × foreign target, with each wall proven alone.
+"""The isolation matrix: every tenant route, method, role and foreign target, with each wall proven alone.
 
 Routes come from the URL resolver, so HTMX partials, exports and PDFs added later are covered automatically;
 a route whose write payload or URL parameter the matrix does not know makes the test fail until it is taught.
@@ -27,18 +27,34 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Writes on routes without an object in the URL: a payload that names another tenant's object (or None when the
 # route takes no reference at all). A new writable route must be added here, or the matrix fails.
 FOREIGN_PAYLOADS: dict[str, Any] = {
-    "partner_create": lambda w: {"name": "Leak probe", "partner_type": "si", "tier": "gold", "stage": "growth",
-                                 "region": "emea", "owner": w.foreign_manager.pk},
+    "partner_create": lambda w: {
+        "name": "Leak probe",
+        "partner_type": "si",
+        "tier": "gold",
+        "stage": "growth",
+        "region": "emea",
+        "owner": w.foreign_manager.pk,
+    },
     "partner_reassign": lambda w: {"from_owner": w.foreign_manager.pk, "to_owners": [w.actors["manager"].pk]},
     "member_list": lambda w: {"email": "probe@example.test", "role": "partner", "partner": w.foreign_partner.pk},
     "tenant_settings": None,
-    "api_partner_list": lambda w: {"name": "Leak probe", "partner_type": "si", "region": "emea",
-                                   "owner": w.foreign_manager.pk},
+    "api_partner_list": lambda w: {
+        "name": "Leak probe",
+        "partner_type": "si",
+        "region": "emea",
+        "owner": w.foreign_manager.pk,
+    },
 }
 # Writes on one's own object that name another tenant's object in the payload: 400, nothing written.
 OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
-    "partner_edit": lambda w: {"name": "Alpha Own Partner", "partner_type": "reseller", "tier": "silver",
-                               "stage": "growth", "region": "emea", "owner": w.foreign_manager.pk},
+    "partner_edit": lambda w: {
+        "name": "Alpha Own Partner",
+        "partner_type": "reseller",
+        "tier": "silver",
+        "stage": "growth",
+        "region": "emea",
+        "owner": w.foreign_manager.pk,
+    },
     "api_partner_detail": lambda w: {"data_steward": w.foreign_manager.pk},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
 }
@@ -57,15 +73,21 @@ def _clients(world: World) -> dict[str, Client]:
 
 def _request(client: Client, route: Any, method: str, url: str, payload: dict[str, Any] | None, token: str) -> Any:
     if route.is_api:
-        return client.generic(method, url, data=__import__("json").dumps(payload or {}),
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+        return client.generic(
+            method,
+            url,
+            data=__import__("json").dumps(payload or {}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
     if method == "POST":
         return client.post(url, data=payload or {})
     return client.generic(method, url)
 
 
-def _check_cell(world: World, clients: dict[str, Client], route: Any, method: str, role: str, target: str,
-                failures: list[str]) -> int:
+def _check_cell(
+    world: World, clients: dict[str, Client], route: Any, method: str, role: str, target: str, failures: list[str]
+) -> int:
     """Run one cell inside a rolled-back savepoint; return the number of assertions-bearing cells it checked."""
     actor = world.actors[role]
     kwargs = {"tenant_slug": world.a.slug}
@@ -96,8 +118,9 @@ def _check_cell(world: World, clients: dict[str, Client], route: Any, method: st
         if response.status_code >= 500:
             failures.append(f"{where}: server error")
         if route.is_tenant_public:
-            if target == "other_tenant" and response.status_code not in ((404,) if method in ("GET", "POST")
-                                                                         else (404, 405)):
+            if target == "other_tenant" and response.status_code not in (
+                (404,) if method in ("GET", "POST") else (404, 405)
+            ):
                 failures.append(f"{where}: expected 404 for another tenant's invitation")
         elif perm is None:
             if response.status_code not in (403, 404, 405):
@@ -125,8 +148,9 @@ def _check_cell(world: World, clients: dict[str, Client], route: Any, method: st
     return 1
 
 
-def _check_own_object_foreign_reference(world: World, clients: dict[str, Client], route: Any, failures: list[str]) \
-        -> int:
+def _check_own_object_foreign_reference(
+    world: World, clients: dict[str, Client], route: Any, failures: list[str]
+) -> int:
     role = "admin"
     kwargs: dict[str, Any] = {"tenant_slug": world.a.slug}
     for param in route.object_params:
@@ -135,8 +159,9 @@ def _check_own_object_foreign_reference(world: World, clients: dict[str, Client]
     method = "PATCH" if route.is_api else "POST"
     before = fingerprint(world.a), fingerprint(world.b)
     with transaction.atomic():
-        response = _request(clients[role], route, method, url, OWN_OBJECT_FOREIGN_PAYLOADS[route.name](world),
-                            world.tokens[role])
+        response = _request(
+            clients[role], route, method, url, OWN_OBJECT_FOREIGN_PAYLOADS[route.name](world), world.tokens[role]
+        )
         if response.status_code != 400:
             failures.append(f"{method} {url} naming a foreign id -> {response.status_code}, expected 400")
         if (fingerprint(world.a), fingerprint(world.b)) != before:
@@ -146,16 +171,20 @@ def _check_own_object_foreign_reference(world: World, clients: dict[str, Client]
 
 
 def test_every_route_is_either_tenant_scoped_or_on_the_public_allowlist():
-    unlisted = [r.pattern for r in all_routes() if not r.is_tenant_route and r.name not in PUBLIC_ROUTE_NAMES
-                and not r.pattern.startswith(PUBLIC_PREFIXES)]
+    unlisted = [
+        r.pattern
+        for r in all_routes()
+        if not r.is_tenant_route and r.name not in PUBLIC_ROUTE_NAMES and not r.pattern.startswith(PUBLIC_PREFIXES)
+    ]
     assert unlisted == []
 
 
 def test_every_tenant_api_view_is_a_tenant_api_and_every_html_view_declares_a_permission():
     routes = tenant_routes()
     assert [r.pattern for r in routes if r.is_api and not issubclass(r.view_class, TenantApi)] == []
-    assert [r.pattern for r in routes if not r.is_api and not r.is_tenant_public
-            and not hasattr(r.callback, "tenant_perm")] == []
+    assert [
+        r.pattern for r in routes if not r.is_api and not r.is_tenant_public and not hasattr(r.callback, "tenant_perm")
+    ] == []
 
 
 @pytest.mark.parametrize("wall", ["both walls", "row-level security alone"])

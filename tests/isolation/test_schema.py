@@ -29,11 +29,14 @@ def test_tenant_key_is_not_null_and_default_manager_is_scoped(model):
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_row_level_security_is_enabled_forced_and_has_tenant_policy(model):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass",
-                       [model._meta.db_table])
+        cursor.execute(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
         enabled, forced = cursor.fetchone()
-        cursor.execute("SELECT qual, with_check FROM pg_policies WHERE tablename = %s AND policyname = %s",
-                       [model._meta.db_table, "tenant_isolation"])
+        cursor.execute(
+            "SELECT qual, with_check FROM pg_policies WHERE tablename = %s AND policyname = %s",
+            [model._meta.db_table, "tenant_isolation"],
+        )
         policy = cursor.fetchone()
     assert enabled is True
     assert forced is True
@@ -46,11 +49,13 @@ def test_app_role_is_not_superuser_not_bypassrls_and_owns_nothing():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
         user, is_super, bypass = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = %s",
-                       [user])
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = %s", [user]
+        )
         owned_relations = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = %s",
-                       [user])
+        cursor.execute(
+            "SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = %s", [user]
+        )
         owned_databases = cursor.fetchone()[0]
     assert user == settings.DATABASE_APP_ROLE
     assert user != settings.DATABASE_OWNER["USER"]

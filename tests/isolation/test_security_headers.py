@@ -18,8 +18,13 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def _own_kwargs(world, params):
-    values = {"tenant_slug": world.a.slug, "partner_id": world.own_partner.pk, "membership_id": world.sibling_member.pk,
-              "invitation_id": world.invitation_ids["other_partner"], "token": "sibling-token"}
+    values = {
+        "tenant_slug": world.a.slug,
+        "partner_id": world.own_partner.pk,
+        "membership_id": world.sibling_member.pk,
+        "invitation_id": world.invitation_ids["other_partner"],
+        "token": "sibling-token",
+    }
     return {p: values[p] for p in params}
 
 
@@ -39,7 +44,7 @@ def test_every_html_route_sends_csp_without_inline_scripts_and_the_security_head
     client.force_login(world.actors["admin"].user)
     checked = 0
     problems = []
-    for route, url in _html_urls(world):
+    for _route, url in _html_urls(world):
         response = client.get(url, secure=True, follow=False)
         if "text/html" not in response.get("Content-Type", ""):
             continue
@@ -73,8 +78,9 @@ def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client):
     assert csrf["samesite"] == "Lax"
     from tests.factories import PASSWORD
 
-    response = client.post(reverse("account_login"), {"login": world.actors["manager"].user.email,
-                                                      "password": PASSWORD}, secure=True)
+    response = client.post(
+        reverse("account_login"), {"login": world.actors["manager"].user.email, "password": PASSWORD}, secure=True
+    )
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["httponly"] is True
     assert session["secure"] is True

@@ -81,7 +81,7 @@ def test_save_outside_its_tenant_is_refused(two_tenants):
 def test_raw_query_without_tenant_setting_sees_zero_rows(two_tenants):
     with connection.cursor() as cursor:
         for model in tenant_owned_models():
-            cursor.execute(f'SELECT count(*) FROM "{model._meta.db_table}"')  # noqa: S608
+            cursor.execute(f'SELECT count(*) FROM "{model._meta.db_table}"')
             assert cursor.fetchone()[0] == 0, model._meta.label
 
 
@@ -132,7 +132,9 @@ def test_persistent_connection_does_not_carry_tenant_to_next_request(transaction
         conn_id, seen = cursor.fetchone()
         assert seen == 1
     with connection.cursor() as cursor:  # same pooled connection, no tenant entered
-        cursor.execute("SELECT pg_backend_pid(), count(*), current_setting('app.tenant_id', true) FROM partnerhub_partner")
+        cursor.execute(
+            "SELECT pg_backend_pid(), count(*), current_setting('app.tenant_id', true) FROM partnerhub_partner"
+        )
         pid, seen, value = cursor.fetchone()
     assert pid == conn_id
     assert seen == 0

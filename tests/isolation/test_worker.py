@@ -7,7 +7,6 @@ import pytest
 from partnerhub.exceptions import TenantScopeError
 from partnerhub.tasks import tenancy_probe_task
 from tests.factories import PartnerFactory, member
-from tests.worker import celery_worker_process  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
@@ -35,3 +34,11 @@ def test_worker_refuses_a_task_without_tenant(celery_worker_process, tenant):
     result = tenancy_probe_task.delay(tenant_id=None)
     with pytest.raises(TenantScopeError):
         result.get(timeout=30)
+
+
+def test_worker_task_runs_on_this_test_database_as_the_app_role(celery_worker_process, tenant, settings):
+    from django.db import connection
+
+    result = tenancy_probe_task.delay(tenant_id=tenant.pk).get(timeout=30)
+    assert result["database"] == connection.settings_dict["NAME"]
+    assert result["role"] == settings.DATABASE_APP_ROLE

@@ -55,22 +55,37 @@ def build_world() -> World:
     member(b, Role.ADMIN, user=UserFactory(email="foreign-admin@bravo.test"))
     foreign = PartnerFactory(tenant=b, name="FOREIGN-PARTNER-MARKER", owner=foreign_manager)
     InvitationFactory(tenant=b, email="foreign-invitee@bravo.test", token_hash=_token_hash("foreign-token"))
-    InvitationFactory(tenant=a, email="sibling-invitee@alpha.test", role=Role.PARTNER, partner=sibling,
-                      token_hash=_token_hash("sibling-token"))
+    InvitationFactory(
+        tenant=a,
+        email="sibling-invitee@alpha.test",
+        role=Role.PARTNER,
+        partner=sibling,
+        token_hash=_token_hash("sibling-token"),
+    )
     with tenant_context(b):
-        foreign_invitation = Invitation.objects.get(
-            email="foreign-invitee@bravo.test")
+        foreign_invitation = Invitation.objects.get(email="foreign-invitee@bravo.test")
     with tenant_context(a):
-        sibling_invitation = Invitation.objects.get(
-            email="sibling-invitee@alpha.test")
+        sibling_invitation = Invitation.objects.get(email="sibling-invitee@alpha.test")
     tokens = {role: Token.objects.create(user=m.user).key for role, m in actors.items()}
     return World(
-        a=a, b=b, actors=actors, tokens=tokens, own_partner=own, sibling_partner=sibling, foreign_partner=foreign,
-        foreign_manager=foreign_manager, sibling_member=sibling_member,
+        a=a,
+        b=b,
+        actors=actors,
+        tokens=tokens,
+        own_partner=own,
+        sibling_partner=sibling,
+        foreign_partner=foreign,
+        foreign_manager=foreign_manager,
+        sibling_member=sibling_member,
         invitation_tokens={"other_tenant": "foreign-token", "other_partner": "sibling-token"},
         invitation_ids={"other_tenant": foreign_invitation.pk, "other_partner": sibling_invitation.pk},
-        foreign_markers=["FOREIGN-PARTNER-MARKER", "Bravo Hidden Program", "foreign-manager@bravo.test",
-                         "foreign-admin@bravo.test", "foreign-invitee@bravo.test"],
+        foreign_markers=[
+            "FOREIGN-PARTNER-MARKER",
+            "Bravo Hidden Program",
+            "foreign-manager@bravo.test",
+            "foreign-admin@bravo.test",
+            "foreign-invitee@bravo.test",
+        ],
         sibling_markers=["SIBLING-PARTNER-MARKER", "sibling-user@alpha.test", "sibling-invitee@alpha.test"],
     )
 
@@ -81,8 +96,9 @@ def fingerprint(tenant: Tenant) -> dict[str, str]:
     with tenant_context(tenant), connection.cursor() as cursor:
         for model in tenant_owned_models():
             table = model._meta.db_table
-            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(x::text, \'|\' ORDER BY x.id), \'\')) '  # noqa: S608
-                           f'FROM "{table}" x')
+            cursor.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM \"{table}\" x"
+            )
             digest[model._meta.label] = ":".join(str(v) for v in cursor.fetchone())
     return digest
 
