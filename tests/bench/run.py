@@ -1,0 +1,113 @@
+"""`make bench`: performance figures as ratios to floors measured in the same run (not timed tests).
+
+Foundation figures: the partner list with 20,000 partners (first page, a filter, a name search, a deep page),
+each against the floor of the bare SQL that fetches the same page rows, plus the query count per page.
+Later issues add the snapshot engine, what-if and imports here.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings.test")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from partnerhub.models import Membership, Partner, Role, Tenant, User  # noqa: E402
+from partnerhub.tenancy.context import tenant_context  # noqa: E402
+
+PARTNERS = int(os.environ.get("BENCH_PARTNERS", "20000"))
+SLUG = "bench-20k"
+
+
+def _best(fn: Callable[[], object], repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times) if len(times) < 3 else statistics.median(sorted(times)[:3])
+
+
+def _seed() -> tuple[Tenant, User]:
+    tenant, _ = Tenant.objects.get_or_create(slug=SLUG, defaults={"name": "Bench 20k"})
+    user = User.objects.filter(email="bench@bench.example").first() or User.objects.create_user(
+        "bench@bench.example", "bench-password-123"
+    )
+    with tenant_context(tenant):
+        manager, _ = Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.ADMIN})
+        have = Partner.objects.count()
+        if have < PARTNERS:
+            types, tiers = Partner.Type.values, Partner.Tier.values
+            stages, regions = Partner.Stage.values, Partner.Region.values
+            rows = [
+                Partner(
+                    tenant=tenant,
+                    name=f"Bench partner {i:06d}",
+                    partner_type=types[i % 5],
+                    tier=tiers[i % 4],
+                    stage=stages[i % 4],
+                    region=regions[i % 4],
+                    market=f"Market {i % 40}",
+                    product_lines=[f"Line {i % 7}"],
+                    owner=manager,
+                )
+                for i in range(have, PARTNERS)
+            ]
+            Partner.objects.bulk_create(rows, batch_size=5000)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE partnerhub_partner")
+    return tenant, user
+
+
+def main() -> None:
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    call_command("migrate", verbosity=0)
+    tenant, user = _seed()
+    client = Client()
+    client.force_login(user)
+    base = f"/t/{tenant.slug}/partners/"
+    cases = {
+        "first page": ("", "ORDER BY name, id LIMIT 50"),
+        "filter tier+region": (
+            "?tier=gold&region=emea",
+            "AND tier='gold' AND region='emea' ORDER BY name, id LIMIT 50",
+        ),
+        "name search": ("?q=partner%2001234", "AND name ILIKE '%%partner 01234%%' ORDER BY name, id LIMIT 50"),
+        "page 200": ("?page=200", "ORDER BY name, id LIMIT 50 OFFSET 9950"),
+    }
+    print(f"partner list, {PARTNERS} partners (median of best 3 of 7; floor = bare SQL for the same rows)")
+    for label, (query, sql_tail) in cases.items():
+
+        def page(q: str = query) -> None:
+            response = client.get(base + q)
+            assert response.status_code == 200, response.status_code
+
+        def floor(tail: str = sql_tail) -> None:
+            with tenant_context(tenant), connection.cursor() as cursor:
+                cursor.execute(f"SELECT * FROM partnerhub_partner WHERE tenant_id = %s {tail}", [tenant.pk])
+                cursor.fetchall()
+
+        page()
+        statements: list[str] = []
+        with connection.execute_wrapper(lambda execute, sql, *a: statements.append(sql) or execute(sql, *a)):
+            page()
+        page_s, floor_s = _best(page), _best(floor)
+        print(
+            f"  {label:<20} page {page_s * 1000:7.1f} ms   floor {floor_s * 1000:6.2f} ms   "
+            f"ratio {page_s / floor_s:6.1f}x   queries {len(statements)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
