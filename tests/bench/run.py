@@ -100,7 +100,12 @@ def main() -> None:
 
         page()
         statements: list[str] = []
-        with connection.execute_wrapper(lambda execute, sql, *a: statements.append(sql) or execute(sql, *a)):
+
+        def count(execute: Callable[..., object], sql: str, *args: object, seen: list[str] = statements) -> object:
+            seen.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
             page()
         page_s, floor_s = _best(page), _best(floor)
         print(
