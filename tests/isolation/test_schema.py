@@ -63,3 +63,13 @@ def test_app_role_is_not_superuser_not_bypassrls_and_owns_nothing():
     assert bypass is False
     assert owned_relations == 0
     assert owned_databases == 0
+
+
+def test_migrations_ran_as_the_owner_role():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'"
+        )
+        owners = {row[0] for row in cursor.fetchall()}
+    assert owners == {settings.DATABASE_OWNER["USER"]}

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from partnerhub.models import Membership, Partner, Role, Tenant, User
+from partnerhub.tenancy.context import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    counts = {"tenants": Tenant.objects.count(), "users": User.objects.count()}
+    for tenant in Tenant.objects.order_by("slug"):
+        with tenant_context(tenant):
+            counts[tenant.slug] = (Partner.objects.count(), Membership.objects.count())
+    return counts
+
+
+def test_seed_demo_creates_two_distinct_programs_with_every_role_type_tier_stage_and_region(capsys):
+    call_command("seed_demo")
+    tenants = list(Tenant.objects.order_by("slug"))
+    assert len(tenants) == 2
+    assert len({t.name for t in tenants}) == 2
+    for tenant in tenants:
+        with tenant_context(tenant):
+            partners = Partner.objects.all()
+            assert 55 <= partners.count() <= 65
+            assert set(partners.values_list("partner_type", flat=True)) == set(Partner.Type.values)
+            assert set(partners.values_list("tier", flat=True)) == set(Partner.Tier.values)
+            assert set(partners.values_list("stage", flat=True)) == set(Partner.Stage.values)
+            assert set(partners.values_list("region", flat=True)) == set(Partner.Region.values)
+            assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    out = capsys.readouterr().out
+    assert "admin@northwind.example" in out
+    assert "partner1@contoso.example" in out
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
