@@ -28,3 +28,10 @@ def axes_lockout_response(
 ) -> HttpResponse:
     body = render_to_string("partnerhub/locked_out.html", request=request)
     return HttpResponse(body, status=429)
+
+
+def user_has_totp(user: Any) -> bool:
+    """Whether the user has an authenticator app set up (what a tenant's "require MFA" asks for)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partnerhub.accounts import user_has_totp
 from partnerhub.exceptions import PermissionDeniedError
 from partnerhub.models import Membership, Tenant
 from partnerhub.permissions import can
@@ -54,6 +55,11 @@ class TenantApi(APIView):
         if actor is None:
             raise Http404
         self.tenant, self.actor = tenant, actor
+        if tenant.require_mfa and not user_has_totp(request.user):
+            # A token is obtained with a password alone; a program that requires MFA accepts only MFA users.
+            raise PermissionDeniedError(
+                "This program requires two-factor authentication; set it up first.", code="mfa_required"
+            )
         perm = self.perms.get(request.method or "")
         if perm is None or not can(actor, perm):
             raise PermissionDeniedError("You do not have permission to do this.", extra={"permission": perm})

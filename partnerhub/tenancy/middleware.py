@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
+from partnerhub.accounts import user_has_totp
 from partnerhub.models import Membership, Tenant
 from partnerhub.tenancy.context import tenant_context
 
@@ -56,16 +57,10 @@ class TenantMiddleware:
                 raise Http404
             request.tenant = tenant  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
-            if membership is not None and tenant.require_mfa and not _has_mfa(request) and not is_public:
+            if membership is not None and tenant.require_mfa and not user_has_totp(request.user) and not is_public:
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
             response = self.get_response(request)
             if response.status_code >= 400:
                 # Django turned a view's exception or refusal into a response: nothing it did may commit.
                 transaction.set_rollback(True)
             return response
-
-
-def _has_mfa(request: HttpRequest) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
