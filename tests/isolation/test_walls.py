@@ -152,3 +152,20 @@ def test_membership_rows_visible_to_their_user_across_tenants_only(two_tenants):
     assert [m.tenant_id for m in memberships_of_user(stranger.user_id)] == [other.pk]
     with app_wall_off():
         assert Membership.objects.count() == 0  # the user setting was transaction-local too
+
+
+def test_a_tenant_request_leaves_nothing_behind_on_its_pooled_connection(transactional_db, tenant, client, settings):
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 600
+    manager = member(tenant)
+    PartnerFactory(tenant=tenant, name="Only In Alpha")
+    client.force_login(manager.user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid_before = cursor.fetchone()[0]
+    response = client.get(f"/t/{tenant.slug}/partners/")
+    assert b"Only In Alpha" in response.content
+    with connection.cursor() as cursor:  # the next "request" on the same connection sets no tenant
+        cursor.execute("SELECT pg_backend_pid(), count(*) FROM partnerhub_partner")
+        pid_after, seen = cursor.fetchone()
+    assert pid_after == pid_before
+    assert seen == 0
