@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from partnerhub import selectors, services
@@ -59,6 +60,16 @@ def tenant_view(perm: str, *, methods: tuple[str, ...] = ("GET",)) -> Callable[[
         return wrapper
 
     return decorate
+
+
+def _filled(params: QueryDict) -> QueryDict:
+    """The query string without empty fields, for a clean address bar after an HTMX filter change."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in params.lists():
+        kept = [v for v in values if v != ""]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
 
 
 def _tenant_url(request: TenantRequest, name: str, **kwargs: Any) -> str:
@@ -122,8 +133,16 @@ def partner_list_view(request: TenantRequest) -> HttpResponse:
         "can_create": can(request.membership, "partners.create"),
         "can_reassign": can(request.membership, "partners.reassign"),
     }
-    template = "partnerhub/partials/_partner_table.html" if request.htmx else "partnerhub/partner_list.html"
-    return render(request, template, context)
+    # A history restore asks for the whole page; only a filter change gets the table fragment.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "partnerhub/partials/_partner_table.html" if fragment else "partnerhub/partner_list.html"
+    response = render(request, template, context)
+    # One URL, two bodies: caches (and the browser's Back button) must key on the HTMX header.
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    patch_cache_control(response, private=True)
+    if fragment:
+        response["HX-Push-Url"] = request.path + (f"?{query.urlencode()}" if (query := _filled(request.GET)) else "")
+    return response
 
 
 @tenant_view("partners.view")

@@ -62,7 +62,7 @@ def other_tenant(db: None) -> Any:
     return TenantFactory(name="Beta Channel", slug="beta")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {
         **browser_type_launch_args,
