@@ -13,7 +13,7 @@ from partnerhub.tenancy.membership_index import memberships_of_user
 # (label, url name, permission): shown to whoever holds the permission in the active tenant.
 NAV_ITEMS = [
     ("Partners", "partner_list", "partners.view"),
-    ("My scorecard", "portal_home", "portal.view"),
+    ("Our partnership", "portal_home", "portal.view"),
     ("Members", "member_list", "members.view"),
     ("Audit log", "audit_list", "audit.view"),
     ("Settings", "tenant_settings", "tenant.settings"),

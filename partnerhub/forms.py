@@ -108,7 +108,11 @@ class PartnerFilterForm(forms.Form):
         ]
 
     def to_filters(self) -> selectors.PartnerFilters:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        # An invalid value (a stale owner id, say) drops that filter only and shows its error; the rest still apply.
+        if not self.is_bound:
+            return selectors.PartnerFilters()
+        self.is_valid()
+        data = self.cleaned_data
         return selectors.PartnerFilters(
             **{k: v for k, v in data.items() if k in selectors.PartnerFilters.__annotations__}
         )

@@ -56,7 +56,8 @@ def ensure_same_tenant(tenant: Tenant, *objects: Any) -> None:
 def tenant_create(*, name: str, slug: str, admin_user: User) -> Tenant:
     """Sign up a new partner program with ``admin_user`` as its first admin."""
     tenant = Tenant(name=name.strip(), slug=slug.strip().lower())
-    tenant.full_clean()
+    # Uniqueness is left to the database: the IntegrityError below also covers two sign-ups racing for a slug.
+    tenant.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             tenant.save()
@@ -85,8 +86,10 @@ def tenant_update_security(*, tenant: Tenant, actor: Membership, require_mfa: bo
 def _check_partner_people(tenant: Tenant, data: dict[str, Any]) -> None:
     ensure_same_tenant(tenant, data.get("owner"), data.get("executive_sponsor"), data.get("data_steward"))
     owner = data.get("owner")
-    if owner is not None and owner.role not in (Role.MANAGER, Role.ADMIN):
-        raise InvalidStateError("The owner must be a partner manager or admin.", extra={"fields": {"owner": ["role"]}})
+    if owner is not None and (owner.role not in (Role.MANAGER, Role.ADMIN) or not owner.is_active):
+        raise InvalidStateError(
+            "The owner must be an active partner manager or admin.", extra={"fields": {"owner": ["role"]}}
+        )
     for field in ("executive_sponsor", "data_steward"):
         member = data.get(field)
         if member is not None and member.role == Role.PARTNER:
@@ -268,15 +271,19 @@ def invitation_create(
     invitation.full_clean()
     invitation.save()
     path = reverse("invitation_accept", kwargs={"tenant_slug": tenant.slug, "token": token})
-    send_mail(
-        subject=f"You are invited to {tenant.name} on PartnerHub",
-        message=(
-            f"{actor.user} invited you to join {tenant.name} as {invitation.get_role_display()}.\n\n"
-            f"Accept: {settings.SITE_URL}{path}\n\nThe link works once and expires on "
-            f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
-        ),
-        from_email=None,
-        recipient_list=[email],
+    message = (
+        f"{actor.user} invited you to join {tenant.name} as {invitation.get_role_display()}.\n\n"
+        f"Accept: {settings.SITE_URL}{path}\n\nThe link works once and expires on "
+        f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+    # Only once the invitation exists for real: a rolled-back request sends nothing.
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to {tenant.name} on PartnerHub",
+            message=message,
+            from_email=None,
+            recipient_list=[email],
+        )
     )
     return IssuedInvitation(invitation=invitation, token=token, path=path)
 

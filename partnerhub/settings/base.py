@@ -153,6 +153,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "partnerhub.accounts.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partnerhub.accounts.axes_lockout_response"
+# allauth's own limit sits above axes's, so axes locks first and a success resets the count on every path.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/15m/key"}
 
 # --- Security headers and cookies (tightened further outside DEBUG in production.py) ---
 SESSION_COOKIE_HTTPONLY = True

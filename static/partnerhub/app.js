@@ -18,3 +18,9 @@
     });
   });
 })();
+// On a phone the partner filters start folded away, so the first partners are on screen.
+(function () {
+  "use strict";
+  if (!window.matchMedia("(max-width: 760px)").matches) return;
+  document.querySelectorAll("details.filter-panel[open]").forEach(function (el) { el.removeAttribute("open"); });
+})();

@@ -44,7 +44,7 @@ def test_login_partner_list_detail_and_portal_fit_a_laptop_and_a_phone(
 
     anonymous = browser.new_context(viewport=size)
     page = anonymous.new_page()
-    _check_page(page, f"{program.base_url}/accounts/login/", "Sign In", f"login-{viewport}")
+    _check_page(page, f"{program.base_url}/accounts/login/", "Sign in to PartnerHub", f"login-{viewport}")
     log_in(page, program.base_url, program.manager.user.email)
     _check_page(page, program.url("partners/"), "Partners", f"partner_list-{viewport}")
     _check_page(page, program.url(f"partners/{borealis.pk}/"), borealis.name, f"partner_detail-{viewport}")

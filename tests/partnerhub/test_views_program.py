@@ -1,0 +1,375 @@
+"""Program pages: members, invitations, audit log, the program switcher, program signup and required MFA."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerhub import services
+from partnerhub.models import AuditEntry, Invitation, Membership, Role, Tenant
+from partnerhub.tenancy.context import tenant_context
+from tests.factories import InvitationFactory, PartnerFactory, UserFactory, member
+from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "a-known-invitation-token"
+
+
+# --- members ---
+
+
+def test_the_members_page_lists_the_tenants_members_only(tenant, admin, manager, executive, foreign_manager, login):
+    response = login(admin).get(tenant_url("member_list", tenant))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert {"admin@alpha.test", "manager@alpha.test", "exec@alpha.test"} <= set(re.findall(r"[\w.]+@alpha\.test", body))
+    assert "manager@beta.test" not in body
+
+
+def test_the_members_page_lists_pending_invitations(tenant, admin, login):
+    InvitationFactory(tenant=tenant, email="pending@example.test", invited_by=admin)
+    response = login(admin).get(tenant_url("member_list", tenant))
+    assert "pending@example.test" in response.content.decode()
+
+
+@pytest.mark.parametrize("fixture", ["manager", "executive"])
+def test_the_members_page_is_for_admins_only(tenant, login, request, fixture):
+    response = login(request.getfixturevalue(fixture)).get(tenant_url("member_list", tenant))
+    assert response.status_code == 403
+
+
+def test_an_admin_invites_from_the_members_page_and_the_email_carries_the_link(
+    tenant, admin, login, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(admin).post(
+            tenant_url("member_list", tenant), {"email": "new@example.test", "role": "manager"}
+        )
+    with tenant_context(tenant):
+        invitation = Invitation.objects.get(email="new@example.test")
+    link = re.search(r"http://\S+/t/alpha/invitations/accept/(\S+)/", mailoutbox[0].body)
+    assert response.status_code == 302
+    assert invitation.role == Role.MANAGER
+    assert token_hash(link.group(1)) == invitation.token_hash
+
+
+def test_inviting_a_partner_user_without_a_company_is_a_400(tenant, admin, login, mailoutbox):
+    response = login(admin).post(tenant_url("member_list", tenant), {"email": "p@example.test", "role": "partner"})
+    assert response.status_code == 400
+    assert "partner" in response.context["form"].errors
+    assert mailoutbox == []
+
+
+def test_an_admin_withdraws_an_invitation(tenant, admin, login):
+    invitation = InvitationFactory(tenant=tenant, email="pending@example.test", invited_by=admin)
+    response = login(admin).post(tenant_url("invitation_revoke", tenant, invitation_id=invitation.pk))
+    with tenant_context(tenant):
+        assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
+    assert response.status_code == 302
+
+
+def test_the_member_edit_page_refuses_an_admin_demoting_themself(tenant, admin, login):
+    response = login(admin).post(
+        tenant_url("member_edit", tenant, membership_id=admin.pk), {"role": "manager", "is_active": "on"}
+    )
+    with tenant_context(tenant):
+        assert Membership.objects.get(pk=admin.pk).role == Role.ADMIN
+    assert response.status_code == 400
+    assert "You cannot remove your own admin access." in response.content.decode()
+
+
+def test_the_member_edit_page_of_another_tenants_member_is_a_404(tenant, admin, foreign_manager, login):
+    response = login(admin).get(tenant_url("member_edit", tenant, membership_id=foreign_manager.pk))
+    assert response.status_code == 404
+
+
+# --- audit log ---
+
+
+def test_the_audit_page_lists_the_tenants_entries(tenant, other_tenant, admin, foreign_admin, login):
+    with tenant_context(tenant):
+        services.partner_create(
+            tenant=tenant, actor=admin, data={"name": "Audited Partner", "partner_type": "si", "region": "emea"}
+        )
+    with tenant_context(other_tenant):
+        services.partner_create(
+            tenant=other_tenant,
+            actor=foreign_admin,
+            data={"name": "Foreign Audited", "partner_type": "si", "region": "emea"},
+        )
+    response = login(admin).get(tenant_url("audit_list", tenant))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Audited Partner" in body
+    assert "Foreign Audited" not in body
+
+
+def test_the_audit_page_search_filters_entries(tenant, admin, login):
+    PartnerFactory(tenant=tenant, name="Findable Partner")
+    PartnerFactory(tenant=tenant, name="Hidden Partner")
+    response = login(admin).get(tenant_url("audit_list", tenant), {"q": "findable"})
+    assert "Findable Partner" in response.content.decode()
+    assert "Hidden Partner" not in response.content.decode()
+
+
+def test_the_audit_page_shows_web_edits_with_their_actor(tenant, admin, owned_partner, login):
+    client = login(admin)
+    client.post(
+        tenant_url("partner_edit", tenant, partner_id=owned_partner.pk),
+        {
+            "name": "Acme Cloud",
+            "partner_type": "reseller",
+            "tier": "gold",
+            "stage": "growth",
+            "region": "emea",
+            "market": "Germany",
+            "product_lines": "Cloud",
+        },
+    )
+    with tenant_context(tenant):
+        entry = AuditEntry.objects.filter(object_id=owned_partner.pk).order_by("-id").first()
+    response = client.get(tenant_url("audit_list", tenant))
+    assert entry.actor_id == admin.user_id
+    assert entry.tenant_id == tenant.pk
+    assert "admin@alpha.test" in response.content.decode()
+
+
+@pytest.mark.parametrize("fixture", ["manager", "executive"])
+def test_the_audit_page_is_for_admins_only(tenant, login, request, fixture):
+    assert login(request.getfixturevalue(fixture)).get(tenant_url("audit_list", tenant)).status_code == 403
+
+
+# --- accepting an invitation ---
+
+
+@pytest.fixture
+def invitee():
+    return UserFactory(email="invitee@example.test")
+
+
+def invitation(tenant, **values):
+    return InvitationFactory(
+        tenant=tenant, email="invitee@example.test", role=Role.EXECUTIVE, token_hash=token_hash(TOKEN), **values
+    )
+
+
+def accept_url(tenant, token=TOKEN):
+    return tenant_url("invitation_accept", tenant, token=token)
+
+
+def test_an_anonymous_visitor_sees_the_invitation_and_how_to_log_in(tenant, client):
+    invitation(tenant)
+    response = client.get(accept_url(tenant))
+    assert response.status_code == 200
+    assert "Executive" in response.content.decode()
+    assert "/accounts/login/?next=" in response.content.decode()
+
+
+def test_the_invitee_accepts_and_lands_in_the_program(tenant, invitee, login):
+    invitation(tenant)
+    response = login(invitee).post(accept_url(tenant))
+    with tenant_context(tenant):
+        membership = Membership.objects.get(user=invitee)
+    assert response.status_code == 302
+    assert response["Location"] == tenant_url("tenant_home", tenant)
+    assert membership.role == Role.EXECUTIVE
+
+
+def test_accepting_anonymously_sends_to_login_first(tenant, client):
+    invitation(tenant)
+    response = client.post(accept_url(tenant))
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={accept_url(tenant)}"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"expires_at": timezone.now() - timedelta(days=1)}, "expired"),
+        ({"accepted_at": timezone.now() - timedelta(hours=1)}, "already been used"),
+        ({"revoked_at": timezone.now() - timedelta(hours=1)}, "withdrawn"),
+    ],
+)
+def test_an_unusable_invitation_page_says_why(tenant, invitee, login, values, message):
+    invitation(tenant, **values)
+    response = login(invitee).get(accept_url(tenant))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "Accept invitation" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"expires_at": timezone.now() - timedelta(days=1)}, "expired"),
+        ({"accepted_at": timezone.now() - timedelta(hours=1)}, "already been used"),
+    ],
+)
+def test_posting_to_an_unusable_invitation_creates_no_membership(tenant, invitee, login, values, message):
+    invitation(tenant, **values)
+    response = login(invitee).post(accept_url(tenant))
+    with tenant_context(tenant):
+        assert not Membership.objects.filter(user=invitee).exists()
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_used_link_shows_already_used_after_a_real_acceptance(tenant, invitee, login):
+    invitation(tenant)
+    client = login(invitee)
+    client.post(accept_url(tenant))
+    response = client.get(accept_url(tenant))
+    assert response.status_code == 400
+    assert "already been used" in response.content.decode()
+
+
+def test_the_wrong_account_is_told_which_email_was_invited(tenant, login):
+    invitation(tenant)
+    response = login(UserFactory(email="wrong@example.test")).post(accept_url(tenant))
+    assert response.status_code == 400
+    assert "invitee@example.test" in response.content.decode()
+
+
+def test_an_unknown_token_is_a_404_page(tenant, client):
+    response = client.get(accept_url(tenant, "no-such-token"))
+    assert response.status_code == 404
+    assert "not valid" in response.content.decode()
+
+
+def login(user):
+    return login(type("Holder", (), {"user": user})())
+
+
+# --- program switcher ---
+
+
+def test_a_single_program_member_goes_straight_to_their_program(tenant, manager, login):
+    response = login(manager).get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == tenant_url("tenant_home", tenant)
+
+
+def test_a_member_of_two_programs_chooses_between_them(tenant, other_tenant, manager, login):
+    member(other_tenant, Role.EXECUTIVE, user=manager.user)
+    response = login(manager).get(reverse("home"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Alpha Alliances" in body
+    assert "Beta Channel" in body
+    assert tenant_url("tenant_home", tenant) in body
+    assert tenant_url("tenant_home", other_tenant) in body
+
+
+def test_a_user_without_programs_is_offered_to_start_one(db, login):
+    response = login(UserFactory(email="lonely@example.test")).get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("tenant_signup") in response.content.decode()
+
+
+def test_a_deactivated_membership_is_not_offered(tenant, other_tenant, manager, login):
+    member(other_tenant, Role.EXECUTIVE, user=manager.user, is_active=False)
+    response = login(manager).get(reverse("home"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("role", "target"), [(Role.MANAGER, "partner_list"), (Role.PARTNER, "portal_home")])
+def test_the_program_home_sends_each_role_to_its_start_page(tenant, login, role, target):
+    membership = member_with_role(tenant, role)
+    response = login(membership).get(tenant_url("tenant_home", tenant))
+    assert response["Location"] == tenant_url(target, tenant)
+
+
+# --- program signup ---
+
+
+def test_signing_up_a_program_creates_it_with_the_user_as_admin(db, login):
+    founder = UserFactory(email="founder@example.test")
+    response = login(founder).post(reverse("tenant_signup"), {"name": "Gamma Partners", "slug": "gamma"})
+    tenant = Tenant.objects.get(slug="gamma")
+    with tenant_context(tenant):
+        memberships = list(Membership.objects.values_list("user_id", "role"))
+    assert response.status_code == 302
+    assert response["Location"] == tenant_url("member_list", tenant)
+    assert tenant.name == "Gamma Partners"
+    assert memberships == [(founder.pk, Role.ADMIN)]
+
+
+def test_the_new_admin_can_open_the_members_page_of_the_new_program(db, login):
+    client = login(UserFactory(email="founder@example.test"))
+    client.post(reverse("tenant_signup"), {"name": "Gamma Partners", "slug": "gamma"})
+    response = client.get("/t/gamma/members/")
+    assert response.status_code == 200
+    assert "founder@example.test" in response.content.decode()
+
+
+def test_signup_with_an_invalid_slug_is_a_400(db, login):
+    response = login(UserFactory()).post(reverse("tenant_signup"), {"name": "X", "slug": "no spaces"})
+    assert response.status_code == 400
+    assert "slug" in response.context["form"].errors
+    assert not Tenant.objects.exists()
+
+
+def test_signup_with_a_taken_slug_is_a_400_that_says_so(tenant, login):
+    response = login(UserFactory()).post(reverse("tenant_signup"), {"name": "Copycat", "slug": "alpha"})
+    assert response.status_code == 400
+    assert "taken" in response.content.decode()
+
+
+def test_signup_requires_login(db, client):
+    response = client.get(reverse("tenant_signup"))
+    assert response.status_code == 302
+
+
+# --- required MFA ---
+
+
+def test_an_admin_requiring_mfa_sends_a_member_without_totp_to_the_setup_page(tenant, admin, manager, login):
+    settings_response = login(admin).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
+    response = login(manager).get(tenant_url("partner_list", tenant))
+    tenant.refresh_from_db()
+    assert settings_response.status_code == 302
+    assert tenant.require_mfa is True
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('mfa_activate_totp')}?next={tenant_url('partner_list', tenant)}"
+
+
+def test_before_mfa_is_required_the_member_gets_in(tenant, manager, login):
+    assert login(manager).get(tenant_url("partner_list", tenant)).status_code == 200
+
+
+def test_a_member_with_totp_gets_in_when_mfa_is_required(tenant, manager, login):
+    Tenant.objects.filter(pk=tenant.pk).update(require_mfa=True)
+    Authenticator.objects.create(user=manager.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    assert login(manager).get(tenant_url("partner_list", tenant)).status_code == 200
+
+
+def test_required_mfa_in_one_program_does_not_affect_another(tenant, other_tenant, manager, login):
+    member(other_tenant, Role.MANAGER, user=manager.user)
+    Tenant.objects.filter(pk=tenant.pk).update(require_mfa=True)
+    client = login(manager)
+    assert client.get(tenant_url("partner_list", tenant)).status_code == 302
+    assert client.get(tenant_url("partner_list", other_tenant)).status_code == 200
+
+
+def test_the_security_settings_are_for_admins_only(tenant, manager, login):
+    response = login(manager).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
+    tenant.refresh_from_db()
+    assert response.status_code == 403
+    assert tenant.require_mfa is False
+
+
+def test_tenant_pages_of_a_two_program_member_offer_the_switcher(tenant, other_tenant, manager, login):
+    member(other_tenant, Role.EXECUTIVE, user=manager.user)
+    body = login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+    assert "Switch program" in body
+    assert f'href="{tenant_url("tenant_home", other_tenant)}"' in body
+
+
+def test_tenant_pages_of_a_single_program_member_have_no_switcher(tenant, manager, login):
+    assert "Switch program" not in login(manager).get(tenant_url("partner_list", tenant)).content.decode()
