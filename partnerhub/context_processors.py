@@ -14,6 +14,9 @@ from partnerhub.tenancy.membership_index import memberships_of_user
 NAV_ITEMS = [
     ("Partners", "partner_list", "partners.view"),
     ("Our partnership", "portal_home", "portal.view"),
+    ("Imports", "import_list", "imports.view"),
+    ("Data quality", "quality_list", "quality.view"),
+    ("Glossary", "metric_list", "metrics.view"),
     ("Members", "member_list", "members.view"),
     ("Audit log", "audit_list", "audit.view"),
     ("Settings", "tenant_settings", "tenant.settings"),

@@ -12,6 +12,9 @@ from django.db import transaction
 
 from partnerhub.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.tenancy.context import tenant_context
+from scorecards.demo import seed_partner_data
+from scorecards.services.catalog import metric_catalog_seed
+from scorecards.services.quality import data_quality_run
 
 DEMO_PASSWORD = "partnerhub-demo-2026"  # noqa: S105 (documented demo credential)
 
@@ -190,6 +193,10 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
                 tenant=tenant, user=user, defaults={"role": Role.PARTNER, "partner": partner}
             )
             logins.setdefault(Role.PARTNER, email)
+        # The program's partner data (scorecards app): the metric glossary, then 24 months of data per partner.
+        metric_catalog_seed(tenant=tenant)
+        seed_partner_data(tenant)
+        data_quality_run(tenant=tenant)  # so the data-quality page shows the planted problems at once
     return logins
 
 

@@ -8,6 +8,7 @@ from django import forms
 
 from partnerhub import selectors
 from partnerhub.models import Membership, Partner, Role, Tenant
+from partnerhub.services import PARTNER_FIELDS
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -22,20 +23,7 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "name",
-            "external_id",
-            "partner_type",
-            "tier",
-            "stage",
-            "region",
-            "market",
-            "product_lines",
-            "is_strategic",
-            "owner",
-            "executive_sponsor",
-            "data_steward",
-        ]
+        fields = list(PARTNER_FIELDS)
         field_classes = {
             "owner": MemberChoiceField,
             "executive_sponsor": MemberChoiceField,

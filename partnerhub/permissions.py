@@ -57,6 +57,13 @@ permissions.add_rule("audit.view", is_admin)
 permissions.add_rule("tenant.settings", is_admin)
 permissions.add_rule("portal.view", is_partner_user)
 permissions.add_rule("home.view", is_internal | is_partner_user)
+# Partner data (scorecards app): the glossary is read by everyone, edited by admins.
+permissions.add_rule("metrics.view", is_internal | is_partner_user)
+permissions.add_rule("metrics.change", is_admin)
+permissions.add_rule("imports.view", is_admin | is_manager | is_executive)
+permissions.add_rule("imports.run", is_admin | is_manager)
+permissions.add_rule("quality.view", is_internal)
+permissions.add_rule("quality.change", is_admin | is_manager)
 
 
 def can(actor: Membership | None, perm: str, obj: Any = None) -> bool:

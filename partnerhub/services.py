@@ -21,6 +21,7 @@ from django.utils import timezone
 from partnerhub.exceptions import CrossTenantReferenceError, InvalidStateError, NotFoundError
 from partnerhub.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.permissions import ensure_can
+from partnerhub.signals import tenant_created
 from partnerhub.tenancy.context import tenant_context
 
 PARTNER_FIELDS = (
@@ -62,7 +63,8 @@ def tenant_create(*, name: str, slug: str, admin_user: User) -> Tenant:
         with transaction.atomic():
             tenant.save()
             with tenant_context(tenant):
-                Membership.objects.create(tenant=tenant, user=admin_user, role=Role.ADMIN)
+                admin = Membership.objects.create(tenant=tenant, user=admin_user, role=Role.ADMIN)
+                tenant_created.send(sender=Tenant, tenant=tenant, actor=admin)
     except IntegrityError as exc:
         raise InvalidStateError(
             "That address is taken; choose another.", extra={"fields": {"slug": ["taken"]}}

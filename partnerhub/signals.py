@@ -5,8 +5,15 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.db import connections
+from django.dispatch import Signal
 
 from partnerhub.tenancy.rls import apply_row_level_security
+
+# Sent after a tenant is created (inside its transaction and tenant context): apps seed their defaults.
+tenant_created = Signal()
+
+# Sent after an import commits: the partners whose data changed (the snapshot refresh listens here).
+partner_data_changed = Signal()
 
 
 def secure_tenant_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from partnerhub import views
 
-tenant_patterns = [
+tenant_patterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home_view, name="tenant_home"),
     path("partners/", views.partner_list_view, name="partner_list"),
     path("partners/new/", views.partner_create_view, name="partner_create"),
@@ -17,6 +17,7 @@ tenant_patterns = [
     path("audit/", views.audit_list_view, name="audit_list"),
     path("settings/", views.tenant_settings_view, name="tenant_settings"),
     path("portal/", views.portal_home_view, name="portal_home"),
+    path("", include("scorecards.urls")),
 ]
 
 urlpatterns = [

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ScorecardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "scorecards"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from partnerhub.signals import partner_data_changed, tenant_created
+        from scorecards import models, receivers
+
+        tenant_created.connect(receivers.seed_metric_catalog, dispatch_uid="scorecards_seed_catalog")
+        partner_data_changed.connect(receivers.check_data_quality, dispatch_uid="scorecards_check_quality")
+        auditlog.register(models.MetricDefinition, exclude_fields=["updated_at"])

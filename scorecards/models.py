@@ -1,1 +1,307 @@
-"""Models arrive with their issue; tenant-owned ones inherit partnerhub.models.TenantOwnedModel."""
+"""Partner data: the metric glossary, monthly observations, deals, joint activities, surveys, imports, data quality.
+
+Every table here is tenant-owned (row-level security is applied to it after migrate like any other).
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from partnerhub.models import Membership, Partner, TenantOwnedModel
+
+
+class MetricDefinition(TenantOwnedModel):
+    """One entry of the program's living glossary: what a metric means and how it is measured."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "Count"
+        PERCENT = "percent", "Percent"
+        CURRENCY = "currency", "Currency"
+        DAYS = "days", "Days"
+        SCORE = "score", "Score"
+        HOURS = "hours", "Hours"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    class Timing(models.TextChoices):
+        LEADING = "leading", "Leading"
+        LAGGING = "lagging", "Lagging"
+
+    class Category(models.TextChoices):
+        PIPELINE = "pipeline", "Pipeline"
+        DEAL_QUALITY = "deal_quality", "Deal quality"
+        ENGAGEMENT = "engagement", "Engagement"
+        CUSTOMER = "customer", "Customer"
+        CAPABILITY = "capability", "Capability"
+        COLLABORATION = "collaboration", "Collaboration"
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", "Sum of the months"
+        AVERAGE = "average", "Average of months with data"
+        LAST = "last", "Last month with data"
+
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    definition = models.TextField(help_text="Plain-language meaning, as a partner would read it.")
+    unit = models.CharField(max_length=12, choices=Unit.choices)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    timing = models.CharField("leading or lagging", max_length=8, choices=Timing.choices)
+    category = models.CharField(max_length=16, choices=Category.choices)
+    aggregation = models.CharField(max_length=8, choices=Aggregation.choices)
+    data_source = models.CharField(max_length=120, blank=True, default="")
+    data_owner = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    derived_from_deals = models.BooleanField(default=False, help_text="Computed from deals, not imported.")
+    freshness_days = models.PositiveIntegerField(default=45, help_text="Data older than this is stale.")
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="metric_key_unique_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(TenantOwnedModel):
+    """One uploaded file (or API post) from preview to commit, and what it changed."""
+
+    class Kind(models.TextChoices):
+        OBSERVATIONS = "observations", "Monthly observations"
+        DEALS = "deals", "Deals / opportunities"
+        ACTIVITIES = "activities", "Joint engagement activities"
+        SURVEYS = "surveys", "Survey responses"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMMITTED = "committed", "Committed"
+        FAILED = "failed", "Failed"
+        ROLLED_BACK = "rolled_back", "Rolled back"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=60, default="upload", help_text="e.g. salesforce, hubspot, partner portal")
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(editable=False)
+    mapping = models.JSONField(default=dict)
+    uploaded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+
+class ImportMapping(TenantOwnedModel):
+    """A saved column mapping (our field → the file's header) per import kind and source, suggested next time."""
+
+    kind = models.CharField(max_length=16, choices=ImportBatch.Kind.choices)
+    source = models.CharField(max_length=60)
+    columns = models.JSONField(default=dict)
+    headers = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "kind", "source"], name="import_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.source}"
+
+
+class ImportChange(TenantOwnedModel):
+    """A row an import batch created or updated, with its previous values: the batch's history and its undo."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "model", "object_id"]), models.Index(fields=["tenant", "batch"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model}#{self.object_id}"
+
+
+class Observation(TenantOwnedModel):
+    """A partner's value of one metric for one calendar month (``month`` is the first day of the month)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    source = models.CharField(max_length=60, blank=True, default="")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "partner", "metric", "month"], name="observation_natural_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "metric", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.metric_id}/{self.month:%Y-%m}"
+
+
+class Deal(TenantOwnedModel):
+    """An opportunity registered or sold by a partner, as exported from the CRM."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    class Registration(models.TextChoices):
+        NONE = "", "Not registered"
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    external_id = models.CharField(max_length=100)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    account_name = models.CharField(max_length=200, blank=True, default="")
+    stage = models.CharField(max_length=60, blank=True, default="")
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    probability = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    created_on = models.DateField()
+    close_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=5, choices=Status.choices, default=Status.OPEN)
+    discount_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_renewal = models.BooleanField(default=False)
+    registered_on = models.DateField(null=True, blank=True)
+    registration_status = models.CharField(max_length=8, choices=Registration.choices, blank=True, default="")
+    registration_expires_on = models.DateField(null=True, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "external_id"], name="deal_natural_key"),
+            models.CheckConstraint(condition=models.Q(probability__lte=100), name="deal_probability_0_100"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "partner", "created_on"]),
+            models.Index(fields=["tenant", "partner", "close_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} · {self.account_name}"
+
+
+class Activity(TenantOwnedModel):
+    """A joint engagement: webinar, co-sell campaign, integration milestone, training or certification."""
+
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", "Webinar"
+        CO_SELL = "co_sell", "Co-sell campaign"
+        INTEGRATION = "integration", "Integration milestone"
+        TRAINING = "training", "Training"
+        CERTIFICATION = "certification", "Certification"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    outcome = models.TextField(blank=True, default="")
+    attendees = models.PositiveIntegerField(default=0)
+    leads = models.PositiveIntegerField(default=0)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "partner", "kind", "date", "title"], name="activity_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyResponse(TenantOwnedModel):
+    """One answer to a survey: customer CSAT (per deal or account), partner sentiment or collaboration quality."""
+
+    class Survey(models.TextChoices):
+        CSAT = "csat", "Customer satisfaction"
+        SENTIMENT = "partner_sentiment", "Partner sentiment"
+        COLLABORATION = "collaboration_quality", "Collaboration quality"
+
+    class Respondent(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        PARTNER = "partner", "Partner"
+        INTERNAL = "internal", "Internal team"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    survey = models.CharField(max_length=24, choices=Survey.choices)
+    respondent_type = models.CharField(max_length=10, choices=Respondent.choices)
+    respondent = models.CharField(max_length=200, help_text="Who answered (email or account).")
+    account_name = models.CharField(max_length=200, blank=True, default="")
+    deal = models.ForeignKey(Deal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    date = models.DateField()
+    score = models.DecimalField(max_digits=7, decimal_places=2)
+    scale_max = models.PositiveSmallIntegerField(default=5)
+    comment = models.TextField(blank=True, default="")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner", "survey", "respondent", "date"], name="survey_natural_key"
+            ),
+            models.CheckConstraint(condition=models.Q(score__gte=0), name="survey_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} {self.score}/{self.scale_max}"
+
+
+class DataQualityFinding(TenantOwnedModel):
+    """Why a partner's numbers may not be trusted for a period; open findings flag the scorecard."""
+
+    class Kind(models.TextChoices):
+        STALE = "stale", "Stale source"
+        MISSING = "missing", "Missing metric"
+        OUTLIER = "outlier", "Outlier against own history"
+        RECONCILIATION = "reconciliation", "Reported vs deal-derived mismatch"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    month = models.DateField(help_text="The period the finding touches (first day of the month).")
+    detail = models.TextField()
+    owner = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner", "metric", "kind", "month"],
+                name="finding_natural_key",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "partner"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.detail}"

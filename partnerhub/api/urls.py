@@ -1,12 +1,13 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from partnerhub.api import views
 
-tenant_patterns = [
+tenant_patterns: list[URLPattern | URLResolver] = [
     path("partners/", views.PartnerListApi.as_view(), name="api_partner_list"),
     path("partners/<int:partner_id>/", views.PartnerDetailApi.as_view(), name="api_partner_detail"),
     path("members/", views.MemberListApi.as_view(), name="api_member_list"),
+    path("", include("scorecards.api.urls")),
 ]
 
 urlpatterns = [

@@ -242,3 +242,17 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # auditlog's own migrations would create its default LogEntry table even though AuditEntry replaces it.
 MIGRATION_MODULES = {"auditlog": None}
+# Imports: files above this many rows are committed by a Celery worker with progress shown in the page.
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=5000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
+# --- Scheduled work (django-celery-beat copies this into its database schedule when beat starts) ---
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "data-quality-nightly": {
+        "task": "scorecards.tasks.quality.data_quality_nightly_task",
+        "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE is UTC
+    },
+}

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 TENANT_PREFIXES = ("t/<slug:tenant_slug>/", "api/v1/t/<slug:tenant_slug>/")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# URL parameters that name no object (so there is no "foreign" value to try): the tenant, an import kind.
+NON_OBJECT_PARAMS = {"tenant_slug": None, "kind": "deals"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Route:
 
     @property
     def object_params(self) -> tuple[str, ...]:
-        return tuple(p for p in self.params if p != "tenant_slug")
+        return tuple(p for p in self.params if p not in NON_OBJECT_PARAMS)
 
     @property
     def is_tenant_route(self) -> bool:

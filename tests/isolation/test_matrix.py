@@ -17,7 +17,7 @@ from django.urls import reverse
 from partnerhub.api.base import TenantApi
 from partnerhub.permissions import can
 from partnerhub.tenancy.context import app_wall_off
-from tests.isolation.routes import METHODS, all_routes, tenant_routes
+from tests.isolation.routes import METHODS, NON_OBJECT_PARAMS, all_routes, tenant_routes
 from tests.isolation.world import ROLES, World, build_world, fingerprint, object_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("matrix")]
@@ -38,6 +38,18 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "partner_reassign": lambda w: {"from_owner": w.foreign_manager.pk, "to_owners": [w.actors["manager"].pk]},
     "member_list": lambda w: {"email": "probe@example.test", "role": "partner", "partner": w.foreign_partner.pk},
     "tenant_settings": None,
+    "import_upload": None,  # a file names partners by name or CRM id: unknown ones are row errors, tested there
+    "api_import_rows": lambda w: {
+        "rows": [
+            {
+                "external_id": "LEAK-1",
+                "partner": w.foreign_partner.external_id,
+                "amount": "10",
+                "created_on": "2026-01-05",
+            }
+        ],
+        "commit": True,
+    },
     "api_partner_list": lambda w: {
         "name": "Leak probe",
         "partner_type": "si",
@@ -57,6 +69,18 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
     },
     "api_partner_detail": lambda w: {"data_steward": w.foreign_manager.pk},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
+    "metric_edit": lambda w: {
+        "key": "alpha-metric",
+        "name": "Alpha metric",
+        "definition": "A probe metric.",
+        "unit": "count",
+        "direction": "higher",
+        "timing": "leading",
+        "category": "engagement",
+        "aggregation": "sum",
+        "data_owner": w.foreign_manager.pk,
+        "freshness_days": "45",
+    },
 }
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
@@ -90,7 +114,8 @@ def _check_cell(
 ) -> int:
     """Run one cell inside a rolled-back savepoint; return the number of assertions-bearing cells it checked."""
     actor = world.actors[role]
-    kwargs = {"tenant_slug": world.a.slug}
+    kwargs = {"tenant_slug": world.a.slug, **{p: NON_OBJECT_PARAMS[p] for p in route.params if p in NON_OBJECT_PARAMS}}
+    kwargs["tenant_slug"] = world.a.slug
     for param in route.object_params:
         kwargs[param] = object_id(world, param, target)
     url = reverse(route.name, kwargs=kwargs)
@@ -154,7 +179,11 @@ def _check_own_object_foreign_reference(
     role = "admin"
     kwargs: dict[str, Any] = {"tenant_slug": world.a.slug}
     for param in route.object_params:
-        kwargs[param] = {"partner_id": world.own_partner.pk, "membership_id": world.sibling_member.pk}[param]
+        kwargs[param] = {
+            "partner_id": world.own_partner.pk,
+            "membership_id": world.sibling_member.pk,
+            "metric_id": world.own_metric_id,
+        }[param]
     url = reverse(route.name, kwargs=kwargs)
     method = "PATCH" if route.is_api else "POST"
     before = fingerprint(world.a), fingerprint(world.b)

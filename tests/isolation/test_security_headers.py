@@ -24,6 +24,10 @@ def _own_kwargs(world, params):
         "membership_id": world.sibling_member.pk,
         "invitation_id": world.invitation_ids["other_partner"],
         "token": "sibling-token",
+        "metric_id": world.own_metric_id,
+        "batch_id": world.own_batch_id,
+        "finding_id": world.sibling_finding_id,
+        "kind": "deals",
     }
     return {p: values[p] for p in params}
 

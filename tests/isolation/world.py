@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import connection
@@ -12,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from partnerhub.models import Invitation, Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
 from partnerhub.tenancy.rls import tenant_owned_models
+from scorecards.models import DataQualityFinding, ImportBatch, MetricDefinition
 from tests.factories import InvitationFactory, PartnerFactory, TenantFactory, UserFactory, member
 
 ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE, Role.PARTNER)
@@ -30,6 +32,12 @@ class World:
     sibling_member: Membership
     invitation_tokens: dict[str, str]
     invitation_ids: dict[str, int]
+    own_metric_id: int = 0
+    foreign_metric_id: int = 0
+    own_batch_id: int = 0
+    foreign_batch_id: int = 0
+    sibling_finding_id: int = 0
+    foreign_finding_id: int = 0
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
 
@@ -53,7 +61,7 @@ def build_world() -> World:
     sibling_member = member(a, Role.PARTNER, partner=sibling, user=UserFactory(email="sibling-user@alpha.test"))
     foreign_manager = member(b, Role.MANAGER, user=UserFactory(email="foreign-manager@bravo.test"))
     member(b, Role.ADMIN, user=UserFactory(email="foreign-admin@bravo.test"))
-    foreign = PartnerFactory(tenant=b, name="FOREIGN-PARTNER-MARKER", owner=foreign_manager)
+    foreign = PartnerFactory(tenant=b, name="FOREIGN-PARTNER-MARKER", external_id="BRAVO-EXT-1", owner=foreign_manager)
     InvitationFactory(tenant=b, email="foreign-invitee@bravo.test", token_hash=_token_hash("foreign-token"))
     InvitationFactory(
         tenant=a,
@@ -67,6 +75,10 @@ def build_world() -> World:
     with tenant_context(a):
         sibling_invitation = Invitation.objects.get(email="sibling-invitee@alpha.test")
     tokens = {role: Token.objects.create(user=m.user).key for role, m in actors.items()}
+    own_metric, own_batch = _partner_data(a, "alpha-metric", actors[Role.ADMIN])
+    foreign_metric, foreign_batch = _partner_data(b, "FOREIGN-METRIC-MARKER", foreign_manager)
+    sibling_finding = _finding(a, sibling, own_metric, "Sibling finding")
+    foreign_finding = _finding(b, foreign, foreign_metric, "FOREIGN-FINDING-MARKER")
     return World(
         a=a,
         b=b,
@@ -79,8 +91,17 @@ def build_world() -> World:
         sibling_member=sibling_member,
         invitation_tokens={"other_tenant": "foreign-token", "other_partner": "sibling-token"},
         invitation_ids={"other_tenant": foreign_invitation.pk, "other_partner": sibling_invitation.pk},
+        own_metric_id=own_metric.pk,
+        foreign_metric_id=foreign_metric.pk,
+        own_batch_id=own_batch.pk,
+        foreign_batch_id=foreign_batch.pk,
+        sibling_finding_id=sibling_finding.pk,
+        foreign_finding_id=foreign_finding.pk,
         foreign_markers=[
             "FOREIGN-PARTNER-MARKER",
+            "FOREIGN-METRIC-MARKER",
+            "FOREIGN-BATCH-MARKER.csv",
+            "FOREIGN-FINDING-MARKER",
             "Bravo Hidden Program",
             "foreign-manager@bravo.test",
             "foreign-admin@bravo.test",
@@ -88,6 +109,41 @@ def build_world() -> World:
         ],
         sibling_markers=["SIBLING-PARTNER-MARKER", "sibling-user@alpha.test", "sibling-invitee@alpha.test"],
     )
+
+
+def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
+    with tenant_context(tenant):
+        metric = MetricDefinition.objects.create(
+            tenant=tenant,
+            key=metric_name.lower()[:50],
+            name=metric_name,
+            definition="A probe metric.",
+            unit=MetricDefinition.Unit.COUNT,
+            timing=MetricDefinition.Timing.LEADING,
+            category=MetricDefinition.Category.ENGAGEMENT,
+            aggregation=MetricDefinition.Aggregation.SUM,
+        )
+        name = "FOREIGN-BATCH-MARKER.csv" if tenant.slug == "bravo" else "alpha-batch.csv"
+        batch = ImportBatch.objects.create(
+            tenant=tenant,
+            kind=ImportBatch.Kind.DEALS,
+            file_name=name,
+            content=b"Opportunity ID\n",
+            uploaded_by=uploader,
+        )
+    return metric, batch
+
+
+def _finding(tenant: Tenant, partner: Partner, metric: MetricDefinition, detail: str) -> DataQualityFinding:
+    with tenant_context(tenant):
+        return DataQualityFinding.objects.create(
+            tenant=tenant,
+            partner=partner,
+            metric=metric,
+            kind=DataQualityFinding.Kind.OUTLIER,
+            month=date(2026, 9, 1),
+            detail=detail,
+        )
 
 
 def fingerprint(tenant: Tenant) -> dict[str, str]:
@@ -114,4 +170,10 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.invitation_ids[target]
     if param == "token":
         return world.invitation_tokens[target]
+    if param == "metric_id":  # the glossary is tenant-wide: the sibling case is this tenant's own metric
+        return world.foreign_metric_id if foreign else world.own_metric_id
+    if param == "finding_id":
+        return world.foreign_finding_id if foreign else world.sibling_finding_id
+    if param == "batch_id":
+        return world.foreign_batch_id if foreign else world.own_batch_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

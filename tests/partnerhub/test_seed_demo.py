@@ -41,3 +41,13 @@ def test_seed_demo_twice_changes_nothing():
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first
+
+
+def test_seed_demo_leaves_the_planted_data_quality_problems_on_the_quality_page():
+    from scorecards.models import DataQualityFinding
+
+    call_command("seed_demo")
+    tenant = Tenant.objects.get(slug="northwind")
+    with tenant_context(tenant):
+        kinds = set(DataQualityFinding.objects.filter(status="open").values_list("kind", flat=True))
+    assert {"outlier", "reconciliation", "stale"} <= kinds

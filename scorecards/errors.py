@@ -1,0 +1,29 @@
+"""Errors of the scorecards app: each is a DomainError, shown to the user as is (API: {"detail", "code", "extra"})."""
+
+from __future__ import annotations
+
+from partnerhub.exceptions import DomainError, InvalidStateError, NotFoundError
+
+
+class ImportInvalidError(DomainError):
+    """An import has invalid rows (or cannot be read): nothing was written. ``extra["errors"]`` lists why."""
+
+    default_code = "import_invalid"
+
+
+class ImportKindUnknownError(NotFoundError):
+    """No import kind has this name (a 404, like any unknown resource)."""
+
+    default_code = "import_kind_unknown"
+
+
+class ImportStateError(InvalidStateError):
+    """The batch is not in a state that allows this (committing twice, remapping a committed batch…)."""
+
+    default_code = "import_state"
+
+
+class ImportRollbackRefusedError(InvalidStateError):
+    """A later committed batch changed the same rows: roll that one back first."""
+
+    default_code = "import_rollback_refused"

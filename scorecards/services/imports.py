@@ -1,0 +1,477 @@
+"""Imports of partner data: preview a file (or API rows), remap its columns, commit it all-or-nothing, roll it back.
+
+Every function takes the tenant and the acting membership explicitly and runs inside that tenant's context (views,
+the API and tasks enter it). Nothing here issues a query per row: see ``scorecards.imports.engine``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PureWindowsPath
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from partnerhub.models import Membership, Tenant
+from partnerhub.permissions import ensure_can
+from partnerhub.services import ensure_same_tenant
+from partnerhub.signals import partner_data_changed
+from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
+from scorecards.imports.engine import (
+    Plan,
+    Validation,
+    display_rows,
+    file_error,
+    plan_changes,
+    preview_cache_key,
+    restore,
+    validate,
+    write_plan,
+)
+from scorecards.imports.fields import KINDS, KindSpec
+from scorecards.imports.mapping import check_mapping, saved_mapping_fits, suggest_mapping
+from scorecards.imports.parsing import FileProblem, parse_table, render_csv
+from scorecards.models import ImportBatch, ImportChange, ImportMapping
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 20
+PREVIEW_CACHE_SECONDS = 6 * 3600
+COMMITTABLE = (
+    ImportBatch.Status.PREVIEWED,
+    ImportBatch.Status.QUEUED,
+    ImportBatch.Status.RUNNING,
+    ImportBatch.Status.FAILED,
+)
+REMAPPABLE = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED)
+
+
+def import_spec(kind: str) -> KindSpec:
+    """The import kind named ``kind``, or ImportKindUnknownError (a 404)."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ImportKindUnknownError(f'There is no "{kind}" import.', extra={"kinds": list(KINDS)})
+    return spec
+
+
+def max_import_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+# --- evaluation: parse, map, validate, compare (no writes) ---
+
+
+@dataclass
+class Evaluation:
+    """A file checked against the stored data: what a commit would do, or why it cannot."""
+
+    readable: bool
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    total_rows: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    validation: Validation | None = None
+    plan: Plan | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        if self.plan is None or self.validation is None:
+            return {"new": 0, "updated": 0, "unchanged": 0, "invalid": self.total_rows}
+        return {
+            "new": len(self.plan.creates),
+            "updated": len(self.plan.updates),
+            "unchanged": self.plan.unchanged,
+            "invalid": self.validation.invalid_rows,
+        }
+
+
+def _evaluate(
+    *,
+    tenant: Tenant,
+    spec: KindSpec,
+    content: bytes,
+    file_name: str,
+    source: str,
+    mapping: dict[str, str] | None,
+    problems: list[str] | None = None,
+) -> Evaluation:
+    limit = max_import_bytes()
+    if len(content) > limit:
+        reason = f"The file is {_size(len(content))}; the limit is {_size(limit)}. Split it and upload the parts."
+        return Evaluation(readable=False, errors=[file_error(reason)])
+    try:
+        table = parse_table(content, file_name)
+    except FileProblem as problem:
+        return Evaluation(readable=False, errors=[file_error(problem.reason)])
+    result = Evaluation(readable=True, headers=table.headers, total_rows=len(table))
+    if mapping is None:
+        mapping = _default_mapping(tenant=tenant, spec=spec, source=source, headers=table.headers)
+    result.mapping, mapping_problems = check_mapping(spec, table.headers, mapping)
+    file_problems = [*(problems or []), *mapping_problems]
+    if not len(table):
+        file_problems.append("The file has a header row but no data rows.")
+    if file_problems:
+        result.errors = [file_error(reason) for reason in file_problems]
+        return result
+    result.validation = validate(
+        tenant=tenant, spec=spec, table=table, mapping=result.mapping, today=timezone.localdate()
+    )
+    result.errors = result.validation.errors
+    result.plan = plan_changes(tenant=tenant, validation=result.validation)
+    return result
+
+
+def _size(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{-(-n // 1024)} KB"
+    return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+
+
+def _default_mapping(*, tenant: Tenant, spec: KindSpec, source: str, headers: list[str]) -> dict[str, str]:
+    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=spec.kind, source=source).first()
+    if saved is not None and saved_mapping_fits(saved.columns, spec, headers):
+        return dict(saved.columns)
+    return suggest_mapping(spec, headers)
+
+
+def _clean_source(source: str) -> str:
+    return (source or "").strip().lower()[:60] or "upload"
+
+
+def _clean_file_name(file_name: str) -> str:
+    # Some browsers send the full client path ("C:\\Users\\…\\deals.csv"): keep the name only.
+    return PureWindowsPath(file_name or "").name[:255] or "upload"
+
+
+def _remember_preview(batch: ImportBatch, evaluation: Evaluation) -> None:
+    if evaluation.validation is None or evaluation.plan is None:
+        rows: list[dict[str, Any]] = []
+    else:
+        rows = display_rows(evaluation.validation, evaluation.plan, PREVIEW_ROWS)
+    cache.set(preview_cache_key(batch), {"limit": PREVIEW_ROWS, "rows": rows}, PREVIEW_CACHE_SECONDS)
+
+
+def _store_preview(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    spec: KindSpec,
+    file_name: str,
+    content: bytes,
+    source: str,
+    mapping: dict[str, str] | None,
+    problems: list[str] | None = None,
+) -> ImportBatch:
+    evaluation = _evaluate(
+        tenant=tenant,
+        spec=spec,
+        content=content,
+        file_name=file_name,
+        source=source,
+        mapping=mapping,
+        problems=problems,
+    )
+    batch = ImportBatch(
+        tenant=tenant,
+        kind=spec.kind,
+        source=source,
+        file_name=file_name,
+        content=content if evaluation.readable else b"",
+        mapping=evaluation.mapping,
+        uploaded_by=actor,
+        status=ImportBatch.Status.PREVIEWED,
+        total_rows=evaluation.total_rows,
+        counts=evaluation.counts,
+        errors=evaluation.errors,
+    )
+    batch.save()
+    _remember_preview(batch, evaluation)
+    return batch
+
+
+# --- services ---
+
+
+@transaction.atomic
+def import_preview(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    kind: str,
+    file_name: str,
+    content: bytes,
+    source: str = "upload",
+    mapping: dict[str, str] | None = None,
+) -> ImportBatch:
+    """Check a CSV/XLSX file and store it as a previewed batch with counts and per-row errors; write no data rows.
+
+    ``mapping`` is {our field: their header}; without it the saved mapping for (kind, source) is reused when its
+    headers are in the file, else one is suggested from the headers. A file that cannot be read (wrong type or
+    encoding, empty, too large) or lacks a required column is reported as errors on row 0, never raised.
+    Raises ImportKindUnknownError for an unknown kind and PermissionDeniedError without ``imports.run``.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "imports.run")
+    spec = import_spec(kind)
+    return _store_preview(
+        tenant=tenant,
+        actor=actor,
+        spec=spec,
+        file_name=_clean_file_name(file_name),
+        content=bytes(content),
+        source=_clean_source(source),
+        mapping=mapping,
+    )
+
+
+@transaction.atomic
+def import_remap(*, tenant: Tenant, actor: Membership, batch: ImportBatch, mapping: dict[str, str]) -> ImportBatch:
+    """Check a previewed (or failed) batch again with another column mapping; raises ImportStateError otherwise."""
+    ensure_same_tenant(tenant, actor, batch)
+    ensure_can(actor, "imports.run")
+    if batch.status not in REMAPPABLE:
+        raise ImportStateError(
+            f"This import is {batch.get_status_display().lower()}: its columns can no longer change."
+        )
+    content = bytes(batch.content or b"")
+    if not content:
+        return batch  # the file could not be read at all: no mapping can fix that
+    evaluation = _evaluate(
+        tenant=tenant,
+        spec=import_spec(batch.kind),
+        content=content,
+        file_name=batch.file_name,
+        source=batch.source,
+        mapping=mapping,
+    )
+    batch.mapping = evaluation.mapping
+    batch.total_rows = evaluation.total_rows
+    batch.counts = evaluation.counts
+    batch.errors = evaluation.errors
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.save(update_fields=["mapping", "total_rows", "counts", "errors", "status", "updated_at"])
+    _remember_preview(batch, evaluation)
+    return batch
+
+
+def import_commit(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    batch: ImportBatch,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportBatch:
+    """Write a previewed batch all-or-nothing: upsert new and changed rows by natural key, leave the rest untouched.
+
+    The file is parsed and checked again against the data as it is now. With any invalid row nothing is written:
+    the batch is saved as failed with its errors (in its own savepoint, so a caller that catches the error and
+    commits keeps that record) and ImportInvalidError is raised. Otherwise each created or updated row is recorded
+    as an ImportChange, the mapping is saved for (kind, source), and ``partner_data_changed`` is sent with the
+    partners whose data changed. Committing the same file again writes nothing. ``progress(done, total)`` is called
+    every 5,000 written rows. Raises ImportStateError unless the batch is previewed, queued, running or failed.
+    """
+    ensure_same_tenant(tenant, actor, batch)
+    ensure_can(actor, "imports.run")
+    with transaction.atomic():
+        _lock_imports(tenant, batch.kind)
+        locked = _lock_batch(tenant, batch)
+        if locked.status not in COMMITTABLE:
+            raise ImportStateError(f"This import is {locked.get_status_display().lower()}: it cannot be committed.")
+        content = bytes(locked.content or b"")
+        if content:
+            evaluation = _evaluate(
+                tenant=tenant,
+                spec=import_spec(locked.kind),
+                content=content,
+                file_name=locked.file_name,
+                source=locked.source,
+                mapping=dict(locked.mapping),
+            )
+        else:
+            evaluation = Evaluation(readable=False, errors=locked.errors or [file_error("The file is empty.")])
+        if not evaluation.errors and evaluation.plan is not None:
+            return _write(tenant=tenant, batch=locked, evaluation=evaluation, plan=evaluation.plan, progress=progress)
+    with transaction.atomic():
+        locked.status = ImportBatch.Status.FAILED
+        locked.errors = evaluation.errors
+        locked.counts = evaluation.counts
+        locked.total_rows = evaluation.total_rows
+        locked.processed_rows = 0
+        locked.save(update_fields=["status", "errors", "counts", "total_rows", "processed_rows", "updated_at"])
+    raise ImportInvalidError(
+        _failure_message(evaluation),
+        extra={"batch": locked.pk, "counts": evaluation.counts, "errors": evaluation.errors},
+    )
+
+
+def _failure_message(evaluation: Evaluation) -> str:
+    file_level = [e["reason"] for e in evaluation.errors if e["row"] == 0]
+    if file_level:
+        return f"Nothing was imported: {file_level[0]}"
+    invalid = evaluation.counts["invalid"]
+    rows = "1 row is" if invalid == 1 else f"{invalid} rows are"
+    return f"Nothing was imported: {rows} invalid. Fix them (see the error report) and try again."
+
+
+def _write(
+    *,
+    tenant: Tenant,
+    batch: ImportBatch,
+    evaluation: Evaluation,
+    plan: Plan,
+    progress: Callable[[int, int], None] | None,
+) -> ImportBatch:
+    total = evaluation.total_rows
+    write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
+    if progress is not None:
+        progress(total, total)
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.counts = evaluation.counts
+    batch.errors = []
+    batch.total_rows = total
+    batch.processed_rows = total
+    batch.mapping = evaluation.mapping
+    batch.save(
+        update_fields=[
+            "status",
+            "committed_at",
+            "counts",
+            "errors",
+            "total_rows",
+            "processed_rows",
+            "mapping",
+            "updated_at",
+        ]
+    )
+    _save_mapping(tenant=tenant, batch=batch, headers=evaluation.headers)
+    partner_ids = sorted(plan.partner_ids)
+    if partner_ids:
+        partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=partner_ids)
+    return batch
+
+
+def _save_mapping(*, tenant: Tenant, batch: ImportBatch, headers: list[str]) -> None:
+    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=batch.kind, source=batch.source).first()
+    if saved is None:
+        ImportMapping.objects.create(
+            tenant=tenant, kind=batch.kind, source=batch.source, columns=batch.mapping, headers=headers
+        )
+    elif saved.columns != batch.mapping or saved.headers != headers:
+        saved.columns, saved.headers = batch.mapping, headers
+        saved.save(update_fields=["columns", "headers", "updated_at"])
+
+
+def _lock_imports(tenant: Tenant, kind: str) -> None:
+    """Serialise commits and rollbacks of one kind in one tenant (a transaction-scoped advisory lock)."""
+    digest = hashlib.blake2b(f"partnerhub:imports:{tenant.pk}:{kind}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
+
+
+def _lock_batch(tenant: Tenant, batch: ImportBatch) -> ImportBatch:
+    # for_tenant() filters and RLS confines the lock to this tenant's row; of=self locks no joined row.
+    return ImportBatch.objects.for_tenant(tenant).select_for_update(of=("self",)).get(pk=batch.pk)
+
+
+@transaction.atomic
+def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) -> ImportBatch:
+    """Undo a committed batch: delete the rows it created and restore the previous values of those it updated.
+
+    Refused (ImportRollbackRefusedError) when a later committed batch changed any of the same rows: roll that one
+    back first. Sends ``partner_data_changed`` for the partners whose data changed.
+    """
+    ensure_same_tenant(tenant, actor, batch)
+    ensure_can(actor, "imports.run")
+    _lock_imports(tenant, batch.kind)
+    locked = _lock_batch(tenant, batch)
+    if locked.status != ImportBatch.Status.COMMITTED:
+        raise ImportStateError(
+            f"This import is {locked.get_status_display().lower()}: only a committed one can be rolled back."
+        )
+    changes = ImportChange.objects.for_tenant(tenant)
+    touched = changes.filter(batch=locked).values("object_id")
+    later = list(
+        changes.filter(model=KINDS[locked.kind].model._meta.label, object_id__in=touched)
+        .exclude(batch=locked)
+        .filter(batch__status=ImportBatch.Status.COMMITTED, batch__committed_at__gt=locked.committed_at)
+        .values_list("batch_id", "batch__file_name", "batch__committed_at")
+        .distinct()
+        .order_by("batch__committed_at")[:3]
+    )
+    if later:
+        batch_id, file_name, committed_at = later[0]
+        raise ImportRollbackRefusedError(
+            f"Import #{batch_id} ({file_name}, committed {timezone.localtime(committed_at):%Y-%m-%d %H:%M}) changed "
+            "some of the same rows later. Roll that import back first.",
+            extra={"later_batches": [row[0] for row in later]},
+        )
+    rows = list(changes.filter(batch=locked).values_list("object_id", "action", "before").order_by("id"))
+    partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
+    locked.status = ImportBatch.Status.ROLLED_BACK
+    locked.rolled_back_at = timezone.now()
+    locked.save(update_fields=["status", "rolled_back_at", "updated_at"])
+    if partner_ids:
+        partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=sorted(partner_ids))
+    return locked
+
+
+@transaction.atomic
+def import_rows(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    kind: str,
+    rows: list[dict[str, Any]],
+    commit: bool,
+    source: str = "api",
+) -> ImportBatch:
+    """Import rows keyed by our field names (the API path): the same checks as a file, kept as a CSV rendering.
+
+    Error row numbers are those of that rendering: the first row is row 2. With ``commit`` the rows are written
+    at once (see import_commit); invalid rows then raise ImportInvalidError and nothing, not even the batch, is kept.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "imports.run")
+    spec = import_spec(kind)
+    known = set(spec.names)
+    unknown = sorted({key for row in rows for key in row} - known)
+    problems = [f'Unknown field "{key}": use one of {", ".join(spec.names)}.' for key in unknown]
+    headers = [name for name in spec.names if any(name in row for row in rows)]
+    content = render_csv(headers, ([_cell(row.get(name)) for name in headers] for row in rows)) if rows else b""
+    if not rows:
+        problems.append("No rows were given.")
+        content = render_csv(list(spec.names), [])
+    batch = _store_preview(
+        tenant=tenant,
+        actor=actor,
+        spec=spec,
+        file_name=f"api-{spec.kind}.csv",
+        content=content,
+        source=_clean_source(source),
+        mapping={name: name for name in headers},
+        problems=problems,
+    )
+    if problems:
+        batch.content = b""  # nothing a remap could fix; a commit reports the same problems
+        batch.save(update_fields=["content", "updated_at"])
+    if commit:
+        return import_commit(tenant=tenant, actor=actor, batch=batch)
+    return batch
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{Decimal(repr(value)):f}"
+    if isinstance(value, dict | list):
+        return repr(value)
+    return str(value)

@@ -1,0 +1,6 @@
+"""Celery entry points of the scorecards app (autodiscovered through this package)."""
+
+from scorecards.tasks.imports import import_commit_task
+from scorecards.tasks.quality import data_quality_nightly_task, data_quality_task
+
+__all__ = ["data_quality_nightly_task", "data_quality_task", "import_commit_task"]

@@ -1,0 +1,22 @@
+"""Tenant pages of the scorecards app (mounted under /t/<tenant_slug>/)."""
+
+from django.urls import path
+
+from scorecards import views_glossary, views_imports, views_quality
+
+urlpatterns = [
+    path("glossary/", views_glossary.metric_list_view, name="metric_list"),
+    path("glossary/<int:metric_id>/", views_glossary.metric_detail_view, name="metric_detail"),
+    path("glossary/<int:metric_id>/edit/", views_glossary.metric_edit_view, name="metric_edit"),
+    path("imports/", views_imports.import_list_view, name="import_list"),
+    path("imports/new/", views_imports.import_upload_view, name="import_upload"),
+    path("imports/<int:batch_id>/", views_imports.import_detail_view, name="import_detail"),
+    path("imports/<int:batch_id>/commit/", views_imports.import_commit_view, name="import_commit"),
+    path("imports/<int:batch_id>/progress/", views_imports.import_progress_view, name="import_progress"),
+    path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
+    path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
+    path("quality/", views_quality.quality_list_view, name="quality_list"),
+    path(
+        "quality/<int:finding_id>/resolve/", views_quality.quality_finding_resolve_view, name="quality_finding_resolve"
+    ),
+]
