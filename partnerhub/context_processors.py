@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("Our partnership", "portal_home", "portal.view"),
     ("Imports", "import_list", "imports.view"),
     ("Data quality", "quality_list", "quality.view"),
+    ("Templates", "template_list", "templates.view"),
     ("Glossary", "metric_list", "metrics.view"),
     ("Members", "member_list", "members.view"),
     ("Audit log", "audit_list", "audit.view"),

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
 from partnerhub.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.tenancy.context import tenant_context
 from scorecards.demo import seed_partner_data
+from scorecards.demo_templates import seed_templates
+from scorecards.models import Observation
 from scorecards.services.catalog import metric_catalog_seed
 from scorecards.services.quality import data_quality_run
 
@@ -197,6 +200,12 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         metric_catalog_seed(tenant=tenant)
         seed_partner_data(tenant)
         data_quality_run(tenant=tenant)  # so the data-quality page shows the planted problems at once
+        first = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
+        if first is not None:
+            # Version 2 of the default scorecard takes effect 18 months in, so older snapshots keep version 1.
+            months = first.year * 12 + first.month - 1 + 18
+            change = date(months // 12, months % 12 + 1, 1)
+            seed_templates(tenant, members["admin"], first_month=first, change_month=change)
     return logins
 
 

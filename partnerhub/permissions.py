@@ -64,6 +64,8 @@ permissions.add_rule("imports.view", is_admin | is_manager | is_executive)
 permissions.add_rule("imports.run", is_admin | is_manager)
 permissions.add_rule("quality.view", is_internal)
 permissions.add_rule("quality.change", is_admin | is_manager)
+permissions.add_rule("templates.view", is_internal)
+permissions.add_rule("templates.change", is_admin)
 
 
 def can(actor: Membership | None, perm: str, obj: Any = None) -> bool:

@@ -305,3 +305,149 @@ class DataQualityFinding(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.detail}"
+
+
+class ScorecardTemplate(TenantOwnedModel):
+    """A scorecard for a segment (partner type x lifecycle stage); blank type/stage means "any"."""
+
+    name = models.CharField(max_length=120)
+    partner_type = models.CharField(max_length=12, choices=Partner.Type.choices, blank=True, default="")
+    stage = models.CharField(max_length=12, choices=Partner.Stage.choices, blank=True, default="")
+    is_default = models.BooleanField(default=False, help_text="Used for segments with no template of their own.")
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "partner_type", "stage"], name="template_one_per_segment"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(is_default=True), name="template_one_default_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateVersion(TenantOwnedModel):
+    """One version of a template: draft until published with a rationale and an effective date."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    effective_from = models.DateField(null=True, blank=True)
+    rationale = models.TextField(blank=True, default="")
+    cap = models.DecimalField(max_digits=6, decimal_places=2, default=150)
+    green_at = models.DecimalField("metric green at (attainment %)", max_digits=6, decimal_places=2, default=100)
+    amber_at = models.DecimalField("metric amber at (attainment %)", max_digits=6, decimal_places=2, default=80)
+    score_green_at = models.DecimalField(max_digits=6, decimal_places=2, default=80)
+    score_amber_at = models.DecimalField(max_digits=6, decimal_places=2, default=60)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    published_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "template", "number"], name="template_version_number"),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(effective_from__isnull=False),
+                name="active_version_has_effective_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+
+class TemplateItem(TenantOwnedModel):
+    """A weighted metric of a template version (weights of a version sum to exactly 100)."""
+
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="items")
+    metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
+    normalise = models.BooleanField(default=False, help_text="Divide the actual by the partner's size factor.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "version", "metric"], name="template_item_metric_once"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="template_item_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} x {self.weight}"
+
+
+class TargetRule(TenantOwnedModel):
+    """A monthly target for an item; the most specific of tier+stage, tier, stage, default applies."""
+
+    item = models.ForeignKey(TemplateItem, on_delete=models.CASCADE, related_name="targets")
+    tier = models.CharField(max_length=12, choices=Partner.Tier.choices, blank=True, default="")
+    stage = models.CharField(max_length=12, choices=Partner.Stage.choices, blank=True, default="")
+    monthly_target = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "item", "tier", "stage"], name="target_rule_unique"),
+            models.CheckConstraint(condition=models.Q(monthly_target__gt=0), name="target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.tier or '*'}/{self.stage or '*'} = {self.monthly_target}"
+
+
+class ScorecardSnapshot(TenantOwnedModel):
+    """A partner's scorecard for one month or quarter, precomputed in bulk; pages only read these.
+
+    The per-metric rows are stored in ``items`` (one JSON list per snapshot) rather than one table row per
+    metric: a full refresh writes one row per partner and period, and only the snapshots that changed.
+    """
+
+    class Period(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+
+    class Rag(models.TextChoices):
+        GREEN = "green", "Green"
+        AMBER = "amber", "Amber"
+        RED = "red", "Red"
+        NONE = "", "No score"
+
+    class Trend(models.TextChoices):
+        IMPROVING = "improving", "Improving"
+        STABLE = "stable", "Stable"
+        DECLINING = "declining", "Declining"
+        NOT_ENOUGH = "not_enough", "Not enough history"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8, choices=Period.choices)
+    period_start = models.DateField()
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    rag = models.CharField(max_length=5, choices=Rag.choices, blank=True, default="")
+    percentile = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    change_previous = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    change_baseline = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    trend = models.CharField(max_length=10, choices=Trend.choices, default=Trend.NOT_ENOUGH)
+    trend_explanation = models.CharField(max_length=300, blank=True, default="")
+    dq_flag = models.BooleanField(default=False)
+    dq_reasons = models.JSONField(default=list, blank=True)
+    items = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+    # A hash of every field above but the percentile: a refresh compares it and rewrites only the rows that changed.
+    fingerprint = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner", "period", "period_start"], name="snapshot_one_per_partner_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "period", "period_start", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.period} {self.period_start:%Y-%m}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scorecards import views_glossary, views_imports, views_quality
+from scorecards import views_glossary, views_imports, views_quality, views_templates
 
 urlpatterns = [
     path("glossary/", views_glossary.metric_list_view, name="metric_list"),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
     path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
     path("quality/", views_quality.quality_list_view, name="quality_list"),
+    path("scorecards/templates/", views_templates.template_list_view, name="template_list"),
+    path("scorecards/templates/new/", views_templates.template_create_view, name="template_create"),
+    path("scorecards/templates/<int:template_id>/", views_templates.template_detail_view, name="template_detail"),
+    path("scorecards/templates/<int:template_id>/draft/", views_templates.template_draft_view, name="template_draft"),
+    path("scorecards/versions/<int:version_id>/edit/", views_templates.version_edit_view, name="version_edit"),
+    path("scorecards/versions/<int:version_id>/publish/", views_templates.version_publish_view, name="version_publish"),
     path(
         "quality/<int:finding_id>/resolve/", views_quality.quality_finding_resolve_view, name="quality_finding_resolve"
     ),

@@ -39,6 +39,7 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "member_list": lambda w: {"email": "probe@example.test", "role": "partner", "partner": w.foreign_partner.pk},
     "tenant_settings": None,
     "import_upload": None,  # a file names partners by name or CRM id: unknown ones are row errors, tested there
+    "template_create": None,  # names no object: its segment choices are plain values
     "api_import_rows": lambda w: {
         "rows": [
             {
@@ -69,6 +70,13 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
     },
     "api_partner_detail": lambda w: {"data_steward": w.foreign_manager.pk},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
+    "version_edit": lambda w: {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-0-metric": w.foreign_metric_id,
+        "form-0-weight": "100",
+        "form-0-target": "10",
+    },
     "metric_edit": lambda w: {
         "key": "alpha-metric",
         "name": "Alpha metric",
@@ -183,6 +191,7 @@ def _check_own_object_foreign_reference(
             "partner_id": world.own_partner.pk,
             "membership_id": world.sibling_member.pk,
             "metric_id": world.own_metric_id,
+            "version_id": world.own_version_id,
         }[param]
     url = reverse(route.name, kwargs=kwargs)
     method = "PATCH" if route.is_api else "POST"

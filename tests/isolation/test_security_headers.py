@@ -27,6 +27,8 @@ def _own_kwargs(world, params):
         "metric_id": world.own_metric_id,
         "batch_id": world.own_batch_id,
         "finding_id": world.sibling_finding_id,
+        "template_id": world.own_template_id,
+        "version_id": world.own_version_id,
         "kind": "deals",
     }
     return {p: values[p] for p in params}

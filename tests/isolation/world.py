@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from partnerhub.models import Invitation, Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
 from partnerhub.tenancy.rls import tenant_owned_models
-from scorecards.models import DataQualityFinding, ImportBatch, MetricDefinition
+from scorecards.models import DataQualityFinding, ImportBatch, MetricDefinition, ScorecardTemplate, TemplateVersion
 from tests.factories import InvitationFactory, PartnerFactory, TenantFactory, UserFactory, member
 
 ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE, Role.PARTNER)
@@ -38,6 +38,10 @@ class World:
     foreign_batch_id: int = 0
     sibling_finding_id: int = 0
     foreign_finding_id: int = 0
+    own_template_id: int = 0
+    foreign_template_id: int = 0
+    own_version_id: int = 0
+    foreign_version_id: int = 0
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
 
@@ -79,6 +83,8 @@ def build_world() -> World:
     foreign_metric, foreign_batch = _partner_data(b, "FOREIGN-METRIC-MARKER", foreign_manager)
     sibling_finding = _finding(a, sibling, own_metric, "Sibling finding")
     foreign_finding = _finding(b, foreign, foreign_metric, "FOREIGN-FINDING-MARKER")
+    own_version = _template(a, "Alpha default")
+    foreign_version = _template(b, "FOREIGN-TEMPLATE-MARKER")
     return World(
         a=a,
         b=b,
@@ -97,11 +103,16 @@ def build_world() -> World:
         foreign_batch_id=foreign_batch.pk,
         sibling_finding_id=sibling_finding.pk,
         foreign_finding_id=foreign_finding.pk,
+        own_template_id=own_version.template_id,
+        foreign_template_id=foreign_version.template_id,
+        own_version_id=own_version.pk,
+        foreign_version_id=foreign_version.pk,
         foreign_markers=[
             "FOREIGN-PARTNER-MARKER",
             "FOREIGN-METRIC-MARKER",
             "FOREIGN-BATCH-MARKER.csv",
             "FOREIGN-FINDING-MARKER",
+            "FOREIGN-TEMPLATE-MARKER",
             "Bravo Hidden Program",
             "foreign-manager@bravo.test",
             "foreign-admin@bravo.test",
@@ -146,6 +157,12 @@ def _finding(tenant: Tenant, partner: Partner, metric: MetricDefinition, detail:
         )
 
 
+def _template(tenant: Tenant, name: str) -> TemplateVersion:
+    with tenant_context(tenant):
+        template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
+        return TemplateVersion.objects.create(tenant=tenant, template=template, number=1)
+
+
 def fingerprint(tenant: Tenant) -> dict[str, str]:
     """A digest of every tenant-owned row of ``tenant`` (read under its own RLS setting)."""
     digest: dict[str, str] = {}
@@ -172,6 +189,10 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.invitation_tokens[target]
     if param == "metric_id":  # the glossary is tenant-wide: the sibling case is this tenant's own metric
         return world.foreign_metric_id if foreign else world.own_metric_id
+    if param == "template_id":  # templates are program-wide: the sibling case is this tenant's own
+        return world.foreign_template_id if foreign else world.own_template_id
+    if param == "version_id":
+        return world.foreign_version_id if foreign else world.own_version_id
     if param == "finding_id":
         return world.foreign_finding_id if foreign else world.sibling_finding_id
     if param == "batch_id":
