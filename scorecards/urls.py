@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scorecards import views_glossary, views_imports, views_quality, views_templates
+from scorecards import views_glossary, views_imports, views_quality, views_scorecards, views_templates
 
 urlpatterns = [
     path("glossary/", views_glossary.metric_list_view, name="metric_list"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
     path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
     path("quality/", views_quality.quality_list_view, name="quality_list"),
+    path("scorecards/help/", views_scorecards.scorecard_help_view, name="scorecard_help"),
     path("scorecards/templates/", views_templates.template_list_view, name="template_list"),
     path("scorecards/templates/new/", views_templates.template_create_view, name="template_create"),
     path("scorecards/templates/<int:template_id>/", views_templates.template_detail_view, name="template_detail"),

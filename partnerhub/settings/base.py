@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -190,7 +191,9 @@ CONTENT_SECURITY_POLICY = {
 # --- Static files: all ours, served by whitenoise; no CDN. ---
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly's own bundled plotly.min.js, served as /static/plotly/plotly.min.js (no CDN).
+_PLOTLY_JS_DIR = Path(str(importlib.util.find_spec("plotly").origin)).parent / "package_data"  # type: ignore[union-attr]
+STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", _PLOTLY_JS_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -24,3 +24,19 @@
   if (!window.matchMedia("(max-width: 760px)").matches) return;
   document.querySelectorAll("details.filter-panel[open]").forEach(function (el) { el.removeAttribute("open"); });
 })();
+// Charts: a figure built on the server travels as JSON in data-figure (no inline script under our CSP);
+// plotly.min.js is served from our own static files.
+(function () {
+  "use strict";
+  function draw(root) {
+    if (!window.Plotly) return;
+    root.querySelectorAll("[data-figure]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var figure = JSON.parse(el.dataset.figure);
+      window.Plotly.newPlot(el, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+      el.dataset.drawn = "1";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.detail.target); });
+})();
