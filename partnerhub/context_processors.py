@@ -12,8 +12,10 @@ from partnerhub.tenancy.membership_index import memberships_of_user
 
 # (label, url name, permission): shown to whoever holds the permission in the active tenant.
 NAV_ITEMS = [
+    ("Scorecards", "portfolio", "partners.view"),
     ("Partners", "partner_list", "partners.view"),
     ("Our partnership", "portal_home", "portal.view"),
+    ("Our scorecard", "portal_scorecard", "portal.view"),
     ("Imports", "import_list", "imports.view"),
     ("Data quality", "quality_list", "quality.view"),
     ("Templates", "template_list", "templates.view"),

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from partnerhub.models import Partner, Role
+from partnerhub.tenancy.context import tenant_context
+from scorecards.models import ScorecardSnapshot, ScorecardTemplate, TemplateVersion
+from tests.factories import PartnerFactory, member
+from tests.scorecards.factories import MetricFactory
+
+pytestmark = pytest.mark.django_db
+SEP, OCT = date(2026, 9, 1), date(2026, 10, 1)
+
+
+@pytest.fixture
+def version(tenant):
+    with tenant_context(tenant):
+        template = ScorecardTemplate.objects.create(tenant=tenant, name="Standard", is_default=True)
+        return TemplateVersion.objects.create(
+            tenant=tenant, template=template, number=1, status="active", effective_from=date(2025, 1, 1)
+        )
+
+
+@pytest.fixture
+def metrics(tenant):
+    return [
+        MetricFactory(tenant=tenant, key="revenue", name="Revenue"),
+        MetricFactory(tenant=tenant, key="csat", name="CSAT"),
+    ]
+
+
+def _items(metrics, revenue_points, csat_points):
+    return [
+        {
+            "metric_id": metrics[0].pk,
+            "weight": 60,
+            "target": 100,
+            "actual": revenue_points / 0.6,
+            "normalised": None,
+            "attainment": revenue_points / 0.6,
+            "points": revenue_points,
+            "rag": "green",
+            "missing": False,
+        },
+        {
+            "metric_id": metrics[1].pk,
+            "weight": 40,
+            "target": 4,
+            "actual": None,
+            "normalised": None,
+            "attainment": None,
+            "points": None,
+            "rag": "",
+            "missing": csat_points is None,
+        }
+        if csat_points is None
+        else {
+            "metric_id": metrics[1].pk,
+            "weight": 40,
+            "target": 4,
+            "actual": 4,
+            "normalised": None,
+            "attainment": csat_points / 0.4,
+            "points": csat_points,
+            "rag": "amber",
+            "missing": False,
+        },
+    ]
+
+
+def _snapshot(tenant, partner, version, metrics, month, score, revenue=50.0, csat=30.0, **extra):
+    values = {
+        "score": Decimal(str(score)),
+        "rag": "green" if score >= 80 else "amber" if score >= 60 else "red",
+        "percentile": Decimal(50),
+        "trend": "stable",
+        "trend_explanation": "Up 1.0 points, within noise.",
+        "items": _items(metrics, revenue, csat),
+        "computed_at": timezone.now(),
+        **extra,
+    }
+    with tenant_context(tenant):
+        return ScorecardSnapshot.objects.create(
+            tenant=tenant, partner=partner, period="month", period_start=month, template_version=version, **values
+        )
+
+
+def _portfolio(n, tenant, version, metrics):
+    for i in range(n):
+        partner = PartnerFactory(tenant=tenant, name=f"P{i:03d}", tier="gold" if i % 2 else "silver")
+        _snapshot(tenant, partner, version, metrics, OCT, 50 + i)
+
+
+def test_the_portfolio_lists_every_partner_of_the_latest_month_by_score(client, tenant, version, metrics):
+    _portfolio(3, tenant, version, metrics)
+    client.force_login(member(tenant, Role.EXECUTIVE).user)
+    page = client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug})).content.decode()
+    assert page.index("P002") < page.index("P001") < page.index("P000")
+    assert "October 2026" in page
+
+
+def test_the_portfolio_filters_by_tier(client, tenant, version, metrics):
+    _portfolio(4, tenant, version, metrics)
+    client.force_login(member(tenant, Role.MANAGER).user)
+    page = client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}), {"tier": "gold"}).content.decode()
+    assert "P001" in page
+    assert "P003" in page
+    assert "P000" not in page
+
+
+@pytest.mark.parametrize("partners", [3, 30])
+def test_the_portfolio_runs_the_same_queries_for_3_and_30_partners(
+    client, tenant, version, metrics, partners, django_assert_num_queries
+):
+    _portfolio(partners, tenant, version, metrics)
+    client.force_login(member(tenant, Role.MANAGER).user)
+    client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}))
+    with django_assert_num_queries(19):
+        client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}))
+
+
+def test_a_partner_user_cannot_see_the_portfolio(client, tenant, version, metrics):
+    partner = PartnerFactory(tenant=tenant)
+    client.force_login(member(tenant, Role.PARTNER, partner=partner).user)
+    assert client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug})).status_code == 403
+
+
+def test_the_export_is_a_csv_and_an_xlsx_named_after_the_program_and_period(client, tenant, version, metrics):
+    _portfolio(2, tenant, version, metrics)
+    client.force_login(member(tenant, Role.MANAGER).user)
+    csv_response = client.get(reverse("portfolio_csv", kwargs={"tenant_slug": tenant.slug}))
+    xlsx_response = client.get(reverse("portfolio_xlsx", kwargs={"tenant_slug": tenant.slug}))
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert (
+        csv_response["Content-Disposition"] == f'attachment; filename="{tenant.slug}-scorecards-month-2026-10-01.csv"'
+    )
+    assert csv_response.content.decode().splitlines()[1].startswith("P001,")
+    assert [c.value for c in sheet[1]][:2] == ["Partner", "Type"]
+    assert sheet.max_row == 3
+
+
+def test_the_partner_scorecard_shows_each_metric_linked_to_the_glossary_and_what_moved_the_score(
+    client, tenant, version, metrics
+):
+    partner = PartnerFactory(tenant=tenant, name="Acme")
+    _snapshot(tenant, partner, version, metrics, SEP, 70, revenue=40.0, csat=30.0)
+    _snapshot(
+        tenant,
+        partner,
+        version,
+        metrics,
+        OCT,
+        80,
+        revenue=50.0,
+        csat=30.0,
+        dq_flag=True,
+        dq_reasons=["Revenue reported 100 times the usual value in 2026-10."],
+    )
+    client.force_login(member(tenant, Role.MANAGER).user)
+    page = client.get(reverse("partner_scorecard", kwargs={"tenant_slug": tenant.slug, "partner_id": partner.pk}))
+    body = page.content.decode()
+    glossary = reverse("metric_detail", kwargs={"tenant_slug": tenant.slug, "metric_id": metrics[0].pk})
+    assert page.status_code == 200
+    assert f'href="{glossary}"' in body
+    assert "+10.0" in body
+    assert "Revenue reported 100 times" in body
+    assert "Up 1.0 points, within noise." in body
+    assert "data-figure=" in body
+
+
+def test_a_partner_user_sees_their_own_scorecard_with_the_segment_median_and_no_other_name(
+    client, tenant, version, metrics
+):
+    own = PartnerFactory(tenant=tenant, name="Own Partner", partner_type=Partner.Type.SI, stage="growth")
+    other = PartnerFactory(tenant=tenant, name="Rival Partner", partner_type=Partner.Type.SI, stage="growth")
+    _snapshot(tenant, own, version, metrics, OCT, 60)
+    _snapshot(tenant, other, version, metrics, OCT, 90)
+    client.force_login(member(tenant, Role.PARTNER, partner=own).user)
+    body = client.get(reverse("portal_scorecard", kwargs={"tenant_slug": tenant.slug})).content.decode()
+    assert "Own Partner" in body
+    assert "Rival Partner" not in body
+    assert "75.0" in body
