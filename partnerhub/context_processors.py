@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("Partners", "partner_list", "partners.view"),
     ("Our partnership", "portal_home", "portal.view"),
     ("Our scorecard", "portal_scorecard", "portal.view"),
+    ("Deal reviews", "deal_review_list", "deals.view_reviews"),
     ("Imports", "import_list", "imports.view"),
     ("Data quality", "quality_list", "quality.view"),
     ("Templates", "template_list", "templates.view"),

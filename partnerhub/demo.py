@@ -17,6 +17,7 @@ from scorecards.demo import seed_partner_data
 from scorecards.demo_templates import seed_templates
 from scorecards.models import Observation
 from scorecards.services.catalog import metric_catalog_seed
+from scorecards.services.deal_reviews import deal_reviews_refresh
 from scorecards.services.quality import data_quality_run
 
 DEMO_PASSWORD = "partnerhub-demo-2026"  # noqa: S105 (documented demo credential)
@@ -200,6 +201,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         metric_catalog_seed(tenant=tenant)
         seed_partner_data(tenant)
         data_quality_run(tenant=tenant)  # so the data-quality page shows the planted problems at once
+        deal_reviews_refresh(tenant=tenant)  # large deals scored on the rubric and queued for joint review
         first = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
         if first is not None:
             # Version 2 of the default scorecard takes effect 18 months in, so older snapshots keep version 1.

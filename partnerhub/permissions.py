@@ -66,6 +66,8 @@ permissions.add_rule("quality.view", is_internal)
 permissions.add_rule("quality.change", is_admin | is_manager)
 permissions.add_rule("templates.view", is_internal)
 permissions.add_rule("templates.change", is_admin)
+permissions.add_rule("deals.view_reviews", is_internal)
+permissions.add_rule("deals.review", is_admin | is_manager)
 
 
 def can(actor: Membership | None, perm: str, obj: Any = None) -> bool:

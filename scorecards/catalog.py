@@ -211,6 +211,21 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         freshness_days=60,
     ),
     MetricSpec(
+        key="deal_quality",
+        name="Deal quality",
+        definition=(
+            "The average rubric score, from 1 to 5, of your large deals created in the month: pricing integrity, "
+            "discount discipline, contract terms, renewal risk and technical risk, each scored 1 (weak) to 5 (sound)."
+        ),
+        unit=Unit.SCORE,
+        aggregation=Aggregation.AVERAGE,
+        timing=Timing.LEADING,
+        category=Category.DEAL_QUALITY,
+        derived_from_deals=True,
+        data_source="Deal-quality rubric (computed by PartnerHub)",
+        freshness_days=60,
+    ),
+    MetricSpec(
         key="renewal_rate",
         name="Renewal rate",
         definition="Of the renewals that came due and were decided in the month, the share your customers renewed.",

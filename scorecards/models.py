@@ -451,3 +451,63 @@ class ScorecardSnapshot(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.period} {self.period_start:%Y-%m}"
+
+
+class ScorecardSettings(TenantOwnedModel):
+    """Program-wide scorecard settings (one row per tenant, created on first use)."""
+
+    deal_review_threshold = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        default=50000,
+        help_text="Deals of at least this amount are scored on the deal-quality rubric and queued for joint review.",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="scorecard_settings_one_per_tenant")]
+        verbose_name_plural = "scorecard settings"
+
+    def __str__(self) -> str:
+        return f"Scorecard settings of {self.tenant_id}"
+
+
+class DealReview(TenantOwnedModel):
+    """A large deal scored on the five-criterion rubric (1-5 each) and reviewed jointly with the partner."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="review")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    pricing_integrity = models.PositiveSmallIntegerField()
+    discount_discipline = models.PositiveSmallIntegerField()
+    contract_terms = models.PositiveSmallIntegerField()
+    renewal_risk = models.PositiveSmallIntegerField()
+    technical_risk = models.PositiveSmallIntegerField()
+    quality = models.DecimalField(max_digits=3, decimal_places=2, help_text="Mean of the five criteria, 1 to 5.")
+    status = models.CharField(max_length=18, choices=Status.choices, default=Status.QUEUED)
+    reviewer = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    comment = models.TextField(blank=True, default="")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-quality"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    pricing_integrity__range=(1, 5),
+                    discount_discipline__range=(1, 5),
+                    contract_terms__range=(1, 5),
+                    renewal_risk__range=(1, 5),
+                    technical_risk__range=(1, 5),
+                ),
+                name="deal_review_scores_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status"]), models.Index(fields=["tenant", "partner"])]
+
+    def __str__(self) -> str:
+        return f"Review of {self.deal_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scorecards import views_glossary, views_imports, views_quality, views_scorecards, views_templates
+from scorecards import views_deals, views_glossary, views_imports, views_quality, views_scorecards, views_templates
 
 urlpatterns = [
     path("glossary/", views_glossary.metric_list_view, name="metric_list"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
     path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
     path("quality/", views_quality.quality_list_view, name="quality_list"),
+    path("deals/reviews/", views_deals.deal_review_list_view, name="deal_review_list"),
+    path("deals/reviews/<int:review_id>/", views_deals.deal_review_action_view, name="deal_review_action"),
     path("scorecards/", views_scorecards.portfolio_view, name="portfolio"),
     path("scorecards/export.csv", views_scorecards.portfolio_export_view, {"fmt": "csv"}, name="portfolio_csv"),
     path("scorecards/export.xlsx", views_scorecards.portfolio_export_view, {"fmt": "xlsx"}, name="portfolio_xlsx"),

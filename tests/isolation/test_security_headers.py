@@ -29,6 +29,7 @@ def _own_kwargs(world, params):
         "finding_id": world.sibling_finding_id,
         "template_id": world.own_template_id,
         "version_id": world.own_version_id,
+        "review_id": world.sibling_review_id,
         "kind": "deals",
     }
     return {p: values[p] for p in params}

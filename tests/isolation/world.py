@@ -13,7 +13,15 @@ from rest_framework.authtoken.models import Token
 from partnerhub.models import Invitation, Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
 from partnerhub.tenancy.rls import tenant_owned_models
-from scorecards.models import DataQualityFinding, ImportBatch, MetricDefinition, ScorecardTemplate, TemplateVersion
+from scorecards.models import (
+    DataQualityFinding,
+    Deal,
+    DealReview,
+    ImportBatch,
+    MetricDefinition,
+    ScorecardTemplate,
+    TemplateVersion,
+)
 from tests.factories import InvitationFactory, PartnerFactory, TenantFactory, UserFactory, member
 
 ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE, Role.PARTNER)
@@ -42,6 +50,8 @@ class World:
     foreign_template_id: int = 0
     own_version_id: int = 0
     foreign_version_id: int = 0
+    sibling_review_id: int = 0
+    foreign_review_id: int = 0
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
 
@@ -83,6 +93,8 @@ def build_world() -> World:
     foreign_metric, foreign_batch = _partner_data(b, "FOREIGN-METRIC-MARKER", foreign_manager)
     sibling_finding = _finding(a, sibling, own_metric, "Sibling finding")
     foreign_finding = _finding(b, foreign, foreign_metric, "FOREIGN-FINDING-MARKER")
+    sibling_review = _deal_review(a, sibling, "SIBLING-DEAL")
+    foreign_review = _deal_review(b, foreign, "FOREIGN-DEAL-MARKER")
     own_version = _template(a, "Alpha default")
     foreign_version = _template(b, "FOREIGN-TEMPLATE-MARKER")
     return World(
@@ -107,12 +119,15 @@ def build_world() -> World:
         foreign_template_id=foreign_version.template_id,
         own_version_id=own_version.pk,
         foreign_version_id=foreign_version.pk,
+        sibling_review_id=sibling_review.pk,
+        foreign_review_id=foreign_review.pk,
         foreign_markers=[
             "FOREIGN-PARTNER-MARKER",
             "FOREIGN-METRIC-MARKER",
             "FOREIGN-BATCH-MARKER.csv",
             "FOREIGN-FINDING-MARKER",
             "FOREIGN-TEMPLATE-MARKER",
+            "FOREIGN-DEAL-MARKER",
             "Bravo Hidden Program",
             "foreign-manager@bravo.test",
             "foreign-admin@bravo.test",
@@ -157,6 +172,24 @@ def _finding(tenant: Tenant, partner: Partner, metric: MetricDefinition, detail:
         )
 
 
+def _deal_review(tenant: Tenant, partner: Partner, external_id: str) -> DealReview:
+    with tenant_context(tenant):
+        deal = Deal.objects.create(
+            tenant=tenant, partner=partner, external_id=external_id, amount=90000, created_on=date(2026, 9, 1)
+        )
+        return DealReview.objects.create(
+            tenant=tenant,
+            deal=deal,
+            partner=partner,
+            pricing_integrity=3,
+            discount_discipline=3,
+            contract_terms=3,
+            renewal_risk=3,
+            technical_risk=3,
+            quality=3,
+        )
+
+
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
         template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
@@ -189,6 +222,8 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.invitation_tokens[target]
     if param == "metric_id":  # the glossary is tenant-wide: the sibling case is this tenant's own metric
         return world.foreign_metric_id if foreign else world.own_metric_id
+    if param == "review_id":
+        return world.foreign_review_id if foreign else world.sibling_review_id
     if param == "template_id":  # templates are program-wide: the sibling case is this tenant's own
         return world.foreign_template_id if foreign else world.own_template_id
     if param == "version_id":

@@ -1,0 +1,132 @@
+"""Joint deal reviews: large deals are scored on the rubric in bulk and queued; managers move them through review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from partnerhub.exceptions import InvalidStateError
+from partnerhub.models import Membership, Tenant
+from partnerhub.permissions import ensure_can
+from partnerhub.services import ensure_same_tenant
+from scorecards.deal_quality import CRITERIA, score_deals
+from scorecards.models import Deal, DealReview, ScorecardSettings
+
+Status = DealReview.Status
+# action -> (states it may start from, state it leads to)
+TRANSITIONS = {
+    "start": ((Status.QUEUED, Status.CHANGES_REQUESTED), Status.IN_REVIEW),
+    "approve": ((Status.IN_REVIEW,), Status.APPROVED),
+    "request_changes": ((Status.IN_REVIEW,), Status.CHANGES_REQUESTED),
+}
+
+
+def scorecard_settings(*, tenant: Tenant) -> ScorecardSettings:
+    """The program's scorecard settings, created with defaults on first use."""
+    found = ScorecardSettings.objects.for_tenant(tenant).first()
+    return found or ScorecardSettings.objects.create(tenant=tenant)
+
+
+@dataclass(frozen=True)
+class DealReviewRefresh:
+    queued: int
+    rescored: int
+
+
+@transaction.atomic
+def deal_reviews_refresh(*, tenant: Tenant) -> DealReviewRefresh:
+    """Score every deal at or above the threshold and queue the new ones; reviewed deals keep their scores.
+
+    Two reads (all deal amounts for the partners' medians; the large deals with their review, if any) and two bulk
+    writes, whatever the number of deals. Idempotent.
+    """
+    threshold = scorecard_settings(tenant=tenant).deal_review_threshold
+    deals = Deal.objects.for_tenant(tenant)
+    amounts = pd.DataFrame.from_records(
+        list(deals.values_list("partner_id", "amount")), columns=["partner_id", "amount"]
+    )
+    if amounts.empty:
+        return DealReviewRefresh(0, 0)
+    medians = amounts.assign(amount=amounts["amount"].astype(float)).groupby("partner_id")["amount"].median()
+    fields = [
+        "id",
+        "partner_id",
+        "amount",
+        "discount_pct",
+        "term_months",
+        "is_renewal",
+        "registration_status",
+        "probability",
+        "status",
+    ]
+    large = pd.DataFrame.from_records(list(deals.filter(amount__gte=threshold).values_list(*fields)), columns=fields)
+    if large.empty:
+        return DealReviewRefresh(0, 0)
+    large["median_amount"] = large["partner_id"].map(medians)
+    scores = score_deals(large)
+    existing = {r.deal_id: r for r in DealReview.objects.for_tenant(tenant).filter(deal_id__in=list(large["id"]))}
+    new, changed = [], []
+    for row, score in zip(large.itertuples(index=False), scores.itertuples(index=False), strict=True):
+        values = {c: int(getattr(score, c)) for c in CRITERIA} | {"quality": Decimal(str(score.quality))}
+        review = existing.get(row.id)
+        if review is None:
+            new.append(DealReview(tenant=tenant, deal_id=row.id, partner_id=row.partner_id, **values))
+        elif review.status == Status.QUEUED and any(getattr(review, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(review, key, value)
+            changed.append(review)
+    DealReview.objects.bulk_create(new, batch_size=2000)
+    DealReview.objects.for_tenant(tenant).bulk_update(changed, [*CRITERIA, "quality"], batch_size=2000)
+    return DealReviewRefresh(queued=len(new), rescored=len(changed))
+
+
+@transaction.atomic
+def deal_review_transition(
+    *, tenant: Tenant, actor: Membership, review: DealReview, action: str, comment: str = ""
+) -> DealReview:
+    """Move a review: start (from queued or changes requested), approve, or request changes (with a comment)."""
+    ensure_same_tenant(tenant, actor, review)
+    ensure_can(actor, "deals.review")
+    if action not in TRANSITIONS:
+        raise InvalidStateError("Unknown action.")
+    sources, target = TRANSITIONS[action]
+    if review.status not in sources:
+        raise InvalidStateError(
+            f"A review that is {review.get_status_display().lower()} cannot be "
+            f"{'started' if action == 'start' else 'decided'} now."
+        )
+    if action == "request_changes" and not comment.strip():
+        raise InvalidStateError("Say what must change.", extra={"fields": {"comment": ["required"]}})
+    review.status = target
+    review.reviewer = actor
+    if comment.strip():
+        review.comment = comment.strip()
+    if target in (Status.APPROVED, Status.CHANGES_REQUESTED):
+        review.reviewed_at = timezone.now()
+    review.save(update_fields=["status", "reviewer", "comment", "reviewed_at", "updated_at"])
+    return review
+
+
+def deal_quality_by_partner_month(*, tenant: Tenant) -> pd.DataFrame:
+    """The "deal_quality" metric: mean rubric quality per partner and month of deal creation (one query)."""
+    rows = list(
+        DealReview.objects.for_tenant(tenant)
+        .annotate(created_on=F("deal__created_on"))
+        .values_list("partner_id", "created_on", "quality")
+    )
+    frame = pd.DataFrame.from_records(rows, columns=["partner_id", "created_on", "quality"])
+    if frame.empty:
+        return pd.DataFrame(columns=["partner_id", "month", "metric", "value"])
+    frame["month"] = pd.to_datetime(frame["created_on"]).dt.to_period("M").dt.to_timestamp().dt.date
+    grouped = frame.assign(quality=frame["quality"].astype(float)).groupby(["partner_id", "month"])["quality"].mean()
+    return (
+        grouped.round(4)
+        .rename("value")
+        .reset_index()
+        .assign(metric="deal_quality")[["partner_id", "month", "metric", "value"]]
+    )
