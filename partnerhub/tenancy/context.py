@@ -55,10 +55,11 @@ def tenant_context(tenant: Tenant | None, *, using: str = "default") -> Iterator
             yield tenant
         finally:
             _active_tenant.reset(token)
-            # Restore the outer value: inside a longer transaction (a test case, a nested context) the
-            # transaction-local setting would otherwise outlive this block.
-            if not connections[using].needs_rollback:
-                _set_local(TENANT_SETTING, str(outer.pk) if outer is not None else "", using)
+        # Restore the outer value on a normal exit: inside a longer transaction (a test case, a nested context)
+        # the transaction-local setting would otherwise outlive this block. On an exception the atomic block
+        # rolls back, and the setting with it (set_config is transactional), so there is nothing to restore.
+        if not connections[using].needs_rollback:
+            _set_local(TENANT_SETTING, str(outer.pk) if outer is not None else "", using)
 
 
 @contextmanager
@@ -66,11 +67,9 @@ def user_context(user_id: int, *, using: str = "default") -> Iterator[None]:
     """Let the database show a signed-in user their own memberships across tenants (and nothing else)."""
     with transaction.atomic(using=using):
         _set_local(USER_SETTING, str(user_id), using)
-        try:
-            yield
-        finally:
-            if not connections[using].needs_rollback:
-                _set_local(USER_SETTING, "", using)
+        yield
+        if not connections[using].needs_rollback:
+            _set_local(USER_SETTING, "", using)
 
 
 @contextmanager

@@ -169,3 +169,12 @@ def test_a_tenant_request_leaves_nothing_behind_on_its_pooled_connection(transac
         pid_after, seen = cursor.fetchone()
     assert pid_after == pid_before
     assert seen == 0
+
+
+def test_a_failed_query_inside_a_tenant_context_surfaces_its_own_error(tenant):
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="no_such_column"), tenant_context(tenant), connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM partnerhub_partner")
+    with tenant_context(tenant):
+        assert Partner.objects.count() == 0
