@@ -162,7 +162,7 @@ def score_figure(card: PartnerScorecard) -> dict[str, Any]:
         "layout": {
             "height": 280,
             "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
-            "yaxis": {"range": [0, 100], "title": {"text": "Score"}, "fixedrange": True},
+            "yaxis": {"range": [0, 100], "fixedrange": True},
             "xaxis": {"type": "date", "fixedrange": True},
             "shapes": [
                 {
