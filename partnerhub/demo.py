@@ -19,6 +19,7 @@ from scorecards.models import Observation
 from scorecards.services.catalog import metric_catalog_seed
 from scorecards.services.deal_reviews import deal_reviews_refresh
 from scorecards.services.quality import data_quality_run
+from scorecards.services.snapshots import snapshot_refresh
 
 DEMO_PASSWORD = "partnerhub-demo-2026"  # noqa: S105 (documented demo credential)
 
@@ -208,6 +209,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             months = first.year * 12 + first.month - 1 + 18
             change = date(months // 12, months % 12 + 1, 1)
             seed_templates(tenant, members["admin"], first_month=first, change_month=change)
+        snapshot_refresh(tenant=tenant)  # idempotent: a second seed writes nothing
     return logins
 
 

@@ -188,10 +188,15 @@ class Partner(TenantOwnedModel):
     market = models.CharField(max_length=80, blank=True, default="", help_text="Country or market segment.")
     product_lines = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     is_strategic = models.BooleanField(default=False)
-    size_factor = models.DecimalField(max_digits=10, decimal_places=4, default=1,
-                                      help_text="Size or territory factor for normalised scorecard items (> 0).")
-    baseline_month = models.DateField(null=True, blank=True,
-                                      help_text="The month whose score is this partner's baseline.")
+    size_factor = models.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        default=1,
+        help_text="Size or territory factor for normalised scorecard items (> 0).",
+    )
+    baseline_month = models.DateField(
+        null=True, blank=True, help_text="The month whose score is this partner's baseline."
+    )
     owner = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="owner manager"
     )

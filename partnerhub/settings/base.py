@@ -258,4 +258,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecards.tasks.quality.data_quality_nightly_task",
         "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE is UTC
     },
+    "snapshot-refresh-nightly": {
+        "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",
+        "schedule": crontab(hour=3, minute=0),  # after the data-quality run, so its findings flag the snapshots
+    },
 }

@@ -2,5 +2,12 @@
 
 from scorecards.tasks.imports import import_commit_task
 from scorecards.tasks.quality import data_quality_nightly_task, data_quality_task
+from scorecards.tasks.snapshots import snapshot_refresh_nightly_task, snapshot_refresh_task
 
-__all__ = ["data_quality_nightly_task", "data_quality_task", "import_commit_task"]
+__all__ = [
+    "data_quality_nightly_task",
+    "data_quality_task",
+    "import_commit_task",
+    "snapshot_refresh_nightly_task",
+    "snapshot_refresh_task",
+]

@@ -135,6 +135,15 @@ def imports() -> None:
     )
 
 
+def snapshots() -> None:
+    from scorecards.snapshot_bench import bench_refresh, print_figures
+
+    # A large real program (2,000 partners) every time; the 20,000-partner case with BENCH_FULL=1 (minutes).
+    for partners in (2_000, 20_000) if os.environ.get("BENCH_FULL") else (2_000,):
+        print_figures(bench_refresh(partners=partners))
+
+
 if __name__ == "__main__":
     main()
     imports()
+    snapshots()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from partnerhub.models import Partner
+from partnerhub.selectors import PartnerFilters
+from partnerhub.tenancy.context import tenant_context
+from scorecards.models import Observation
+from scorecards.selectors.snapshots import latest_period, partner_snapshots, portfolio_snapshots
+from scorecards.services.snapshots import snapshot_refresh
+from tests.factories import PartnerFactory, member
+from tests.scorecards.factories import MetricFactory
+from tests.scorecards.snapshot_factories import simple_scorecard
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 5, 10)
+
+
+@pytest.fixture
+def partners(tenant):
+    metric = MetricFactory(tenant=tenant, key="revenue")
+    simple_scorecard(tenant, [metric])
+    owner = member(tenant)
+    people = [
+        PartnerFactory(tenant=tenant, name=f"Partner {i}", tier=tier, owner=owner)
+        for i, tier in enumerate([Partner.Tier.GOLD, Partner.Tier.SILVER, Partner.Tier.GOLD, Partner.Tier.SILVER])
+    ]
+    with tenant_context(tenant):
+        Observation.objects.bulk_create(
+            Observation(tenant=tenant, partner=p, metric=metric, month=date(2025, m, 1), value=Decimal(80 + i + m))
+            for i, p in enumerate(people)
+            for m in range(1, 5)
+        )
+    snapshot_refresh(tenant=tenant, today=TODAY)
+    return people
+
+
+def test_the_portfolio_lists_one_snapshot_per_partner_by_name_in_one_query(tenant, partners, django_assert_num_queries):
+    with tenant_context(tenant), django_assert_num_queries(1):
+        rows = list(portfolio_snapshots(tenant=tenant, period="month", period_start=date(2025, 4, 1)))
+        owners = {row.partner.owner.user.email for row in rows}
+
+    assert [row.partner.name for row in rows] == ["Partner 0", "Partner 1", "Partner 2", "Partner 3"]
+    assert len(owners) == 1
+
+
+def test_the_portfolio_filters_on_the_partner(tenant, partners):
+    with tenant_context(tenant):
+        rows = portfolio_snapshots(
+            tenant=tenant, period="quarter", period_start=date(2025, 4, 1), filters=PartnerFilters(tier="gold")
+        )
+        names = [row.partner.name for row in rows]
+
+    assert names == ["Partner 0", "Partner 2"]
+
+
+def test_a_partners_snapshots_come_oldest_first(tenant, partners, django_assert_num_queries):
+    with tenant_context(tenant), django_assert_num_queries(1):
+        starts = [s.period_start for s in partner_snapshots(tenant=tenant, partner=partners[1], period="month")]
+
+    assert starts == [date(2025, m, 1) for m in range(1, 5)]
+
+
+def test_the_latest_period_is_the_newest_with_snapshots(tenant, partners, other_tenant):
+    with tenant_context(tenant):
+        assert latest_period(tenant=tenant, period="month") == date(2025, 4, 1)
+        assert latest_period(tenant=tenant, period="quarter") == date(2025, 4, 1)
+    with tenant_context(other_tenant):
+        assert latest_period(tenant=other_tenant, period="month") is None
+
+
+def test_another_tenant_sees_none_of_the_snapshots(tenant, partners, other_tenant):
+    with tenant_context(other_tenant):
+        assert not portfolio_snapshots(tenant=other_tenant, period="month", period_start=date(2025, 4, 1)).exists()
