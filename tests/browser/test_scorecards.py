@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from partnerhub.demo import DEMO_PASSWORD, PROGRAMS, seed_program
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def test_a_manager_walks_from_the_portfolio_to_a_scorecard_to_the_glossary(page: Page, live_server: Any) -> None:
+    program = PROGRAMS[0]
+    seed_program(program)
+    _sign_in(page, live_server.url, f"manager@{program.domain}")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Scorecards").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scorecards")
+    rows = page.locator("table.scores tbody tr")
+    expect(rows.first).to_be_visible()
+    name = rows.first.locator("td a").first.inner_text()
+    rows.first.locator("td a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.locator(".chart .main-svg").first).to_be_attached()
+    expect(page.get_by_role("heading", name="How the score is made")).to_be_visible()
+    page.locator("table").last.get_by_role("link", name="Revenue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Revenue")
+
+
+def test_a_partner_user_sees_only_their_own_scorecard(page: Page, live_server: Any) -> None:
+    program = PROGRAMS[0]
+    seed_program(program)
+    _sign_in(page, live_server.url, f"partner1@{program.domain}")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Our scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your scorecard")
+    expect(page.get_by_text("Segment median")).to_be_visible()
+    expect(page.get_by_text("Percentile in segment")).to_have_count(0)
+    response = page.goto(f"{live_server.url}/t/{program.slug}/scorecards/")
+    assert response is not None
+    assert response.status == 403
