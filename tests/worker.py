@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -15,8 +16,9 @@ from django.db import connections
 from partnerhub.celery import app
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+@contextmanager
+def running_worker(*, pool: str = "solo", concurrency: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a worker on this test database and Redis database; stop it on exit."""
     db = connections["default"].settings_dict
     env = {
         **os.environ,
@@ -25,28 +27,24 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[b
         "REDIS_URL": settings.REDIS_URL,
     }
     app.control.purge()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "partnerhub",
-            "worker",
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "partnerhub",
+        "worker",
+        "-P",
+        pool,
+        "-c",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-l",
+        "warning",
+    ]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if app.control.ping(timeout=0.5):
@@ -56,9 +54,17 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[b
     else:
         proc.kill()
         raise RuntimeError("celery worker did not start")
-    yield proc
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
+    with running_worker() as proc:
+        yield proc

@@ -2,58 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.db import connections
 
-from partnerhub.celery import app
 from partnerhub.tenancy.context import tenant_context
 from scorecards.models import Observation
 from scorecards.tasks.snapshots import snapshot_refresh_task
 from tests.factories import PartnerFactory
 from tests.scorecards.factories import MetricFactory
 from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.worker import running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 
 
 @pytest.fixture
 def two_slot_worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
-    """Like ``tests.worker.celery_worker_process``, with a pool of two threads, so two tasks run at once."""
-    db = connections["default"].settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "partnerhub.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    app.control.purge()
-    command = [sys.executable, "-m", "celery", "-A", "partnerhub", "worker", "-P", "threads", "-c", "2"]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
-            break
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "worker died")
-    else:
-        proc.kill()
-        raise RuntimeError("celery worker did not start")
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """A real worker with a pool of two threads, so two tasks run at once."""
+    with running_worker(pool="threads", concurrency=2) as proc:
+        yield proc
 
 
 def _program(tenant, partners=400, metrics=4, months=12):
