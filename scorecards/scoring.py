@@ -45,8 +45,11 @@ results. The rules, as implemented (SCORING.md is the contract; the choices it l
   merges its three months); the reasons say which, in sentences, with "insufficient data" first when it applies.
 
 The result keeps fixed-point integers (``NULL`` for empty values) and per-item ``[snapshot, slot]`` matrices; slot
-``k`` of a snapshot is the ``k``-th item (by id) of its version. ``fingerprints`` hashes everything stored but the
-percentile, and ``render_items`` writes the ``items`` JSON, both vectorised.
+``k`` of a snapshot is the ``k``-th item (by id) of its version, and what depends only on the version (metric,
+weight, normalisation, target) is kept once per version. ``fingerprints`` hashes everything stored but the
+percentile, and ``render_items`` writes the ``items`` JSON. ``score_snapshots(..., complete=False)`` leaves the trend
+verdicts and data-quality reasons (a sentence per snapshot: the slow part) to ``complete_snapshots``, which a caller
+runs block by block. A what-if run scores a draft version by passing it as active, with an effective date.
 """
 
 from __future__ import annotations

@@ -25,3 +25,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Several checkouts (or people) testing against one server: PARTNERHUB_TEST_DB_SUFFIX keeps their databases apart.
 if os.environ.get("PARTNERHUB_TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_partnerhub_{os.environ['PARTNERHUB_TEST_DB_SUFFIX']}"}
+# One queue per test database: a worker started for one run (or checkout) never takes another run's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"tests-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}-{_xdist}"

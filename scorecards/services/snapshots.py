@@ -1,22 +1,26 @@
 """Writes of scorecard snapshots: a bulk, idempotent refresh of one tenant (every partner, or some after an import).
 
 ``snapshot_refresh`` holds the tenant's advisory lock for its whole transaction (two refreshes of one tenant never
-overlap: the second waits), then:
+overlap: the second waits for the first to commit), then:
 
-1. **reads** everything once, whatever the number of partners: the partners; the templates, versions, items,
-   target rules and metrics; the reference month (the last month with data, never the month under way: one query
-   using the observations' (tenant, metric, month) index); the observations, by ``COPY ... TO STDOUT`` in binary,
-   parsed by numpy without a Python object per row; the deals, only when a template uses a metric derived from deals;
-   the open data-quality findings; the stored snapshots' keys, fingerprints and percentiles (COPY); and, for a refresh
-   of some partners, the stored scores of the other partners of their segments (COPY), so percentiles stay right;
-2. **computes** every snapshot with ``scorecards.scoring.score_snapshots`` and fingerprints it;
-3. **writes only what changed**: new snapshots and those whose fingerprint changed are rendered and streamed by COPY
-   into a TEMP staging table (COPY straight into the snapshot table is refused under row-level security), then
-   upserted in one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``; rows whose only change is their percentile (also
-   other partners' rows, after a refresh of some partners) get one ``UPDATE ... FROM unnest(...)``; stored snapshots
-   the engine no longer produces (data removed) are deleted. Running it twice writes nothing the second time.
+1. **reads** everything once, in a number of statements that does not depend on the number of partners: the
+   partners; the templates, versions, items, target rules and metrics; the reference month (the last month with
+   data, never the month under way: one probe of the observations' (tenant, metric, month) index per metric); the
+   observations; the deals, only when a template uses a metric derived from deals; the open data-quality findings;
+   the stored snapshots' keys, fingerprints and percentiles; and, for a refresh of some partners, the stored scores
+   of the other partners of their segments, so that percentiles stay right. The large reads are ``COPY ... TO STDOUT
+   (FORMAT binary)`` with one row per partner holding an array per column, which numpy reads in place (``_Sql``);
+2. **computes** every snapshot with ``scorecards.scoring.score_snapshots``;
+3. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
+   data-quality reasons are completed and fingerprinted; new snapshots and those whose fingerprint changed are
+   rendered as COPY text and handed to a second thread, which COPYs them into a TEMP staging table (COPY straight
+   into the snapshot table is refused under row-level security) and upserts them with ``INSERT ... SELECT ... ON
+   CONFLICT DO UPDATE``, while this thread prepares the next block. Rows whose only change is their percentile (also
+   other partners' rows, after a refresh of some partners) get ``UPDATE ... FROM unnest(...)``; stored snapshots the
+   engine no longer produces (their data was removed) are deleted. Running it twice writes nothing the second time.
 
 Raw SQL runs inside ``tenant_context`` (row-level security applies) and names the tenant in its WHERE as well.
+``docs/scoring-engine.md`` has the design and the benchmark figures.
 """
 
 from __future__ import annotations
@@ -74,7 +78,6 @@ LOCK_NAMESPACE: Final = 4_180_302
 RENDER_CHUNK: Final = 10_000  # snapshots compared, rendered and staged at a time (about 30 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
-MONTH_OF = "(EXTRACT(YEAR FROM {0})::int * 12 + EXTRACT(MONTH FROM {0})::int - 1)"
 COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -89,7 +92,7 @@ class RefreshResult:
     written: int = 0  # snapshots inserted or rewritten in full
     percentile_updates: int = 0  # rows (of these partners or their segment peers) whose percentile alone changed
     deleted: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # snapshots of these partners left exactly as they were
     reference_month: date | None = None
     requested_at: float = 0.0
     started_at: float = 0.0
@@ -179,7 +182,7 @@ class _Sql:
                 position = cursor
             return position
 
-        self.statements += 2
+        self.statements += 1  # the COPY (the two settings are counted by the execute wrapper)
         previous = self.execute("SELECT current_setting('enable_hashagg'), set_config('enable_hashagg', 'off', true)")
         # Sorted grouping streams in constant memory; hashing the arrays would spill to disk.
         statement = _bind(f"COPY ({grouped}) TO STDOUT (FORMAT binary)", params)
@@ -266,18 +269,19 @@ def snapshot_refresh(
             data, scope = _read_inputs(sql, tenant, ids, month_number(today))
             clock.lap("read")
             result = score_snapshots(data, complete=False)  # trends and reasons: block by block, in _write
+            partners, reference = len(data.partners), data.reference_month
+            del data  # the observations are in the result now: free them before writing
             clock.lap("compute")
             outcome = _write(sql, tenant, result, scope, clock)
         finished = time.time()
-    reference = data.reference_month
     return RefreshResult(
         tenant_id=tenant.pk,
-        partners=len(data.partners),
+        partners=partners,
         snapshots=len(result),
         written=outcome["written"],
         percentile_updates=outcome["percentile_updates"],
         deleted=outcome["deleted"],
-        unchanged=len(result) - outcome["written"],
+        unchanged=len(result) - outcome["written"] - outcome["own_percentile_updates"],
         reference_month=month_start(reference) if reference is not None else None,
         requested_at=requested,
         started_at=started,
@@ -573,6 +577,7 @@ def _write(sql: _Sql, tenant: Tenant, result: ScoringResult, scope: _Scope, cloc
         if writer is not None:
             writer.close()
     clock.lap("complete_render_upsert")
+    own_updates = len(updates)
     if scope.peers is not None and len(scope.peers):
         changed = np.flatnonzero(result.peer_percentile != scope.peers["percentile"].to_numpy())
         ids = scope.peers["id"].to_numpy()
@@ -583,7 +588,12 @@ def _write(sql: _Sql, tenant: Tenant, result: ScoringResult, scope: _Scope, cloc
             f"DELETE FROM {SNAPSHOT_TABLE} WHERE tenant_id = %s AND id = ANY(%s::bigint[])", [tenant.pk, part.tolist()]
         )
     clock.lap("update_delete")
-    return {"written": written, "percentile_updates": len(updates), "deleted": len(deleted_ids)}
+    return {
+        "written": written,
+        "percentile_updates": len(updates),
+        "own_percentile_updates": own_updates,
+        "deleted": len(deleted_ids),
+    }
 
 
 def _keys(partner_id: np.ndarray, is_quarter: np.ndarray, month: np.ndarray) -> npt.NDArray[np.int64]:

@@ -119,8 +119,9 @@ def imports() -> None:
     from partnerhub.signals import partner_data_changed
     from scorecards.imports.bench import bench_import_deals
 
-    # The bench measures the import alone: no data-quality task queued after each commit.
+    # The bench measures the import alone: no data-quality or snapshot task queued after each commit.
     partner_data_changed.disconnect(dispatch_uid="scorecards_check_quality")
+    partner_data_changed.disconnect(dispatch_uid="scorecards_refresh_snapshots")
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     f = bench_import_deals(rows)
     print(f"\nimport of {f['rows']:,} deal rows ({f['file_mb']} MB CSV with CRM headers)")
