@@ -111,6 +111,18 @@ def membership_list(*, tenant: Tenant, roles: tuple[str, ...] | None = None) -> 
     return qs.order_by("user__first_name", "user__last_name", "user__email")
 
 
+def membership_for_user(*, tenant: Tenant, user_id: int | None) -> Membership | None:
+    """The user's active membership in ``tenant`` (None when there is none): who is acting, for each request."""
+    if user_id is None:
+        return None
+    return (
+        Membership.objects.for_tenant(tenant)
+        .select_related("user", "partner")
+        .filter(user_id=user_id, is_active=True)
+        .first()
+    )
+
+
 def membership_get(*, tenant: Tenant, membership_id: int) -> Membership:
     membership = membership_list(tenant=tenant).filter(pk=membership_id).first()
     if membership is None:

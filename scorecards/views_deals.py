@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnerhub.exceptions import DomainError, NotFoundError
 from partnerhub.http import TenantRequest
-from partnerhub.models import Tenant
 from partnerhub.permissions import can
 from partnerhub.views import tenant_view
 from scorecards.models import DealReview
+from scorecards.selectors.deal_reviews import deal_review_list
 from scorecards.services.deal_reviews import deal_review_transition, scorecard_settings
-
-
-def deal_review_list(*, tenant: Tenant, status: str = "") -> QuerySet[DealReview]:
-    qs = DealReview.objects.for_tenant(tenant).select_related("deal", "partner", "reviewer__user")
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-deal__amount", "id")
 
 
 @tenant_view("deals.view_reviews")

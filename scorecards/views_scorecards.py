@@ -17,7 +17,15 @@ from partnerhub.forms import PartnerFilterForm
 from partnerhub.http import TenantRequest
 from partnerhub.views import tenant_view
 from scorecards.models import ScorecardSnapshot
-from scorecards.selectors.pages import latest_period_start, partner_scorecard, portfolio, recent_periods, score_figure
+from scorecards.selectors.pages import (
+    EXPORT_COLUMNS,
+    partner_scorecard,
+    portfolio,
+    portfolio_export_rows,
+    recent_periods,
+    score_figure,
+)
+from scorecards.selectors.snapshots import latest_period
 
 
 @tenant_view("metrics.view")
@@ -40,7 +48,7 @@ def _period_args(request: TenantRequest) -> tuple[str, date | None]:
 def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
     tenant = request.tenant
     period, at = _period_args(request)
-    latest = latest_period_start(tenant=tenant, period=period)
+    latest = latest_period(tenant=tenant, period=period)
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     sort = request.GET.get("sort", "score")
     start = at or latest
@@ -77,54 +85,11 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     return response
 
 
-EXPORT_COLUMNS = [
-    "Partner",
-    "Type",
-    "Tier",
-    "Stage",
-    "Region",
-    "Owner",
-    "Period",
-    "Score",
-    "RAG",
-    "Trend",
-    "Percentile",
-    "Change vs previous",
-    "Change vs baseline",
-    "Data quality",
-]
-
-
-def _export_rows(context: dict[str, Any]) -> list[list[Any]]:
-    rows = []
-    for s in context["snapshots"] or []:
-        p = s.partner
-        rows.append(
-            [
-                p.name,
-                p.get_partner_type_display(),
-                p.get_tier_display(),
-                p.get_stage_display(),
-                p.get_region_display(),
-                str(p.owner.user) if p.owner else "",
-                s.period_start.isoformat(),
-                None if s.score is None else float(s.score),
-                s.get_rag_display(),
-                s.get_trend_display(),
-                None if s.percentile is None else float(s.percentile),
-                None if s.change_previous is None else float(s.change_previous),
-                None if s.change_baseline is None else float(s.change_baseline),
-                "; ".join(s.dq_reasons),
-            ]
-        )
-    return rows
-
-
 @tenant_view("partners.view")
 def portfolio_export_view(request: TenantRequest, fmt: str) -> HttpResponse:
     """The filtered portfolio as CSV or XLSX; the file name carries the program and the period."""
     context = _portfolio_rows(request)
-    rows = _export_rows(context)
+    rows = portfolio_export_rows(context["snapshots"] or [])
     stamp = context["period_start"].isoformat() if context["period_start"] else "none"
     name = f"{request.tenant.slug}-scorecards-{context['period']}-{stamp}"
     if fmt == "xlsx":

@@ -16,6 +16,7 @@ from partnerhub.accounts import user_has_totp
 from partnerhub.exceptions import PermissionDeniedError
 from partnerhub.models import Membership, Tenant
 from partnerhub.permissions import can
+from partnerhub.selectors import membership_for_user
 from partnerhub.tenancy.context import tenant_context
 
 
@@ -46,12 +47,7 @@ class TenantApi(APIView):
         if tenant is None:
             raise Http404
         self._tenant_stack.enter_context(tenant_context(tenant))
-        actor = (
-            Membership.objects.for_tenant(tenant)
-            .select_related("user", "partner")
-            .filter(user=request.user, is_active=True)
-            .first()
-        )
+        actor = membership_for_user(tenant=tenant, user_id=request.user.pk)
         if actor is None:
             raise Http404
         self.tenant, self.actor = tenant, actor

@@ -11,7 +11,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from partnerhub.accounts import user_has_totp
-from partnerhub.models import Membership, Tenant
+from partnerhub.models import Tenant
+from partnerhub.selectors import membership_for_user
 from partnerhub.tenancy.context import tenant_context
 
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-\w]+)/")
@@ -47,12 +48,7 @@ class TenantMiddleware:
         with tenant_context(tenant):
             membership = None
             if request.user.is_authenticated:
-                membership = (
-                    Membership.objects.for_tenant(tenant)
-                    .select_related("user", "partner")
-                    .filter(user=request.user, is_active=True)
-                    .first()
-                )
+                membership = membership_for_user(tenant=tenant, user_id=request.user.pk)
             if membership is None and not is_public:
                 raise Http404
             request.tenant = tenant  # type: ignore[attr-defined]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
 
@@ -14,6 +15,7 @@ from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Partner, Tenant
 from partnerhub.selectors import PartnerFilters, partner_list
 from scorecards.models import MetricDefinition, ScorecardSnapshot
+from scorecards.selectors.snapshots import partner_snapshots, portfolio_snapshots
 
 SORTS = {
     "score": ("-score", "partner__name"),
@@ -31,14 +33,6 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def latest_period_start(*, tenant: Tenant, period: str) -> date | None:
-    return (
-        ScorecardSnapshot.objects.for_tenant(tenant)
-        .filter(period=period)
-        .aggregate(latest=Max("period_start"))["latest"]
-    )
-
-
 def recent_periods(latest: date | None, period: str, count: int = 24) -> list[date]:
     """The last ``count`` period starts up to ``latest``, newest first (arithmetic, no query)."""
     if latest is None:
@@ -51,14 +45,9 @@ def recent_periods(latest: date | None, period: str, count: int = 24) -> list[da
 def portfolio(
     *, tenant: Tenant, period: str, period_start: date, filters: PartnerFilters, sort: str = "score"
 ) -> QuerySet[ScorecardSnapshot]:
-    """Every partner's snapshot for one period, filtered on the partner and sorted; owner joined."""
-    partners = partner_list(tenant=tenant, filters=filters).values("pk")
-    return (
-        ScorecardSnapshot.objects.for_tenant(tenant)
-        .filter(period=period, period_start=period_start, partner__in=partners)
-        .select_related("partner__owner__user")
-        .defer("items")
-        .order_by(*SORTS.get(sort, SORTS["score"]))
+    """``portfolio_snapshots`` in the order the page asks for (score by default)."""
+    return portfolio_snapshots(tenant=tenant, period=period, period_start=period_start, filters=filters).order_by(
+        *SORTS.get(sort, SORTS["score"])
     )
 
 
@@ -98,12 +87,7 @@ def partner_scorecard(
     partner = partner_list(tenant=tenant).filter(pk=partner_id).first()
     if partner is None:
         raise NotFoundError("Partner not found.")
-    snapshots = list(
-        ScorecardSnapshot.objects.for_tenant(tenant)
-        .filter(partner=partner, period=period)
-        .select_related("template_version__template")
-        .order_by("period_start")
-    )
+    snapshots = list(partner_snapshots(tenant=tenant, partner=partner, period=period))
     current = next((s for s in reversed(snapshots) if at is None or s.period_start == at), None)
     previous = None
     if current is not None:
@@ -184,3 +168,47 @@ def score_figure(card: PartnerScorecard) -> dict[str, Any]:
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
     }
+
+
+EXPORT_COLUMNS = [
+    "Partner",
+    "Type",
+    "Tier",
+    "Stage",
+    "Region",
+    "Owner",
+    "Period",
+    "Score",
+    "RAG",
+    "Trend",
+    "Percentile",
+    "Change vs previous",
+    "Change vs baseline",
+    "Data quality",
+]
+
+
+def portfolio_export_rows(snapshots: Iterable[ScorecardSnapshot]) -> list[list[Any]]:
+    """One row per snapshot, in ``EXPORT_COLUMNS`` order, for the CSV and XLSX exports."""
+    rows = []
+    for s in snapshots:
+        p = s.partner
+        rows.append(
+            [
+                p.name,
+                p.get_partner_type_display(),
+                p.get_tier_display(),
+                p.get_stage_display(),
+                p.get_region_display(),
+                str(p.owner.user) if p.owner else "",
+                s.period_start.isoformat(),
+                None if s.score is None else float(s.score),
+                s.get_rag_display(),
+                s.get_trend_display(),
+                None if s.percentile is None else float(s.percentile),
+                None if s.change_previous is None else float(s.change_previous),
+                None if s.change_baseline is None else float(s.change_baseline),
+                "; ".join(s.dq_reasons),
+            ]
+        )
+    return rows

@@ -30,11 +30,11 @@ def portfolio_snapshots(
 
 
 def partner_snapshots(*, tenant: Tenant, partner: Partner, period: str) -> QuerySet[ScorecardSnapshot]:
-    """One partner's snapshots of one period kind (month or quarter), oldest first, with the template version."""
+    """One partner's snapshots of one period kind (month or quarter), oldest first, with version and template."""
     return (
         ScorecardSnapshot.objects.for_tenant(tenant)
         .filter(partner=partner, period=period)
-        .select_related("template_version")
+        .select_related("template_version__template")
         .order_by("period_start")
     )
 
