@@ -275,3 +275,26 @@ class AuditEntry(AbstractLogEntry, TenantOwnedModel):
 
     def __str__(self) -> str:
         return AbstractLogEntry.__str__(self)
+
+
+class Notification(TenantOwnedModel):
+    """An in-app message to one member (also emailed). ``dedupe_key`` makes sending the same reminder twice a no-op."""
+
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="")
+    dedupe_key = models.CharField(max_length=200)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "recipient", "dedupe_key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["tenant", "recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -43,6 +43,25 @@ def no_object(actor: Membership | None, obj: Any) -> bool:
     return obj is None
 
 
+@rules.predicate
+def runs_review(actor: Membership | None, review: Any) -> bool:
+    """The review's moderator, or the owner manager of its partner (``review.partner`` should be loaded)."""
+    if actor is None or review is None:
+        return False
+    return review.moderator_id == actor.pk or review.partner.owner_id == actor.pk
+
+
+@rules.predicate
+def moderates(actor: Membership | None, review: Any) -> bool:
+    return actor is not None and review is not None and review.moderator_id == actor.pk
+
+
+@rules.predicate
+def of_own_partner(actor: Membership | None, obj: Any) -> bool:
+    """A partner user acting on an object of their own company (anything with ``partner_id``)."""
+    return actor is not None and obj is not None and actor.partner_id is not None and obj.partner_id == actor.partner_id
+
+
 is_internal = is_admin | is_manager | is_executive
 
 permissions = rules.RuleSet()
@@ -68,6 +87,16 @@ permissions.add_rule("templates.view", is_internal)
 permissions.add_rule("templates.change", is_admin)
 permissions.add_rule("deals.view_reviews", is_internal)
 permissions.add_rule("deals.review", is_admin | is_manager)
+# The review cadence (reviews app). Without an object, a rule answers "may do this to some review".
+permissions.add_rule("cadences.view", is_internal)
+permissions.add_rule("cadences.change", is_admin)
+permissions.add_rule("cycles.generate", is_admin | is_manager)
+permissions.add_rule("reviews.view", is_internal)
+permissions.add_rule("reviews.manage", is_admin | (is_manager & (runs_review | no_object)))
+permissions.add_rule("reviews.sign_off", is_admin | (is_manager & (moderates | no_object)))
+permissions.add_rule("calendar.view", is_internal)
+permissions.add_rule("portal.reviews", is_partner_user & (of_own_partner | no_object))
+permissions.add_rule("notifications.view", is_internal | is_partner_user)
 
 
 def can(actor: Membership | None, perm: str, obj: Any = None) -> bool:

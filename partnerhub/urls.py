@@ -18,6 +18,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("settings/", views.tenant_settings_view, name="tenant_settings"),
     path("portal/", views.portal_home_view, name="portal_home"),
     path("", include("scorecards.urls")),
+    path("", include("reviews.urls")),
 ]
 
 urlpatterns = [

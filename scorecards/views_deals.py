@@ -39,8 +39,8 @@ def deal_review_list_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view("deals.review", methods=("POST",))
-def deal_review_action_view(request: TenantRequest, review_id: int) -> HttpResponse:
-    review = deal_review_list(tenant=request.tenant).filter(pk=review_id).first()
+def deal_review_action_view(request: TenantRequest, deal_review_id: int) -> HttpResponse:
+    review = deal_review_list(tenant=request.tenant).filter(pk=deal_review_id).first()
     if review is None:
         raise NotFoundError("Deal review not found.")
     try:

@@ -8,6 +8,7 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("partners/<int:partner_id>/", views.PartnerDetailApi.as_view(), name="api_partner_detail"),
     path("members/", views.MemberListApi.as_view(), name="api_member_list"),
     path("", include("scorecards.api.urls")),
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [

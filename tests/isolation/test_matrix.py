@@ -90,6 +90,8 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
         "freshness_days": "45",
     },
 }
+# URL parameters naming an object that belongs to one partner company (not program-wide like a metric).
+PARTNER_OWNED_PARAMS = {"partner_id", "review_id", "action_id", "deal_review_id", "finding_id", "membership_id"}
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
 
@@ -164,7 +166,11 @@ def _check_cell(
         elif route.object_params:
             if target == "other_tenant" and response.status_code != 404:
                 failures.append(f"{where}: another tenant's object must be a 404")
-            if target == "other_partner" and method == "GET" and response.status_code != 200:
+            if target == "other_partner" and role == "partner" and PARTNER_OWNED_PARAMS & set(route.object_params):
+                # A partner user acting on another partner's review, action item...: as if it did not exist.
+                if response.status_code not in (403, 404):
+                    failures.append(f"{where}: another partner's object must be a 404 for a partner user")
+            elif target == "other_partner" and method == "GET" and response.status_code != 200:
                 failures.append(f"{where}: positive control, the same tenant's partner must be readable")
         elif method == "GET":
             if response.status_code not in (200, 302):
@@ -192,6 +198,10 @@ def _check_own_object_foreign_reference(
             "membership_id": world.sibling_member.pk,
             "metric_id": world.own_metric_id,
             "version_id": world.own_version_id,
+            "cadence_id": world.own_cadence_id,
+            "cycle_id": world.own_cycle_id,
+            "review_id": world.own_review_id,
+            "action_id": world.own_action_id,
         }[param]
     url = reverse(route.name, kwargs=kwargs)
     method = "PATCH" if route.is_api else "POST"

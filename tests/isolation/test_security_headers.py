@@ -29,8 +29,13 @@ def _own_kwargs(world, params):
         "finding_id": world.sibling_finding_id,
         "template_id": world.own_template_id,
         "version_id": world.own_version_id,
-        "review_id": world.sibling_review_id,
+        "deal_review_id": world.sibling_deal_review_id,
         "kind": "deals",
+        "cadence_id": world.own_cadence_id,
+        "cycle_id": world.own_cycle_id,
+        "review_id": world.own_review_id,
+        "action_id": world.own_action_id,
+        "feed_token": world.feed_tokens["own"],
     }
     return {p: values[p] for p in params}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
@@ -50,8 +50,19 @@ class World:
     foreign_template_id: int = 0
     own_version_id: int = 0
     foreign_version_id: int = 0
+    sibling_deal_review_id: int = 0
+    foreign_deal_review_id: int = 0
+    own_cadence_id: int = 0
+    foreign_cadence_id: int = 0
+    own_cycle_id: int = 0
+    foreign_cycle_id: int = 0
+    own_review_id: int = 0  # the partner user's own company's review
     sibling_review_id: int = 0
     foreign_review_id: int = 0
+    own_action_id: int = 0
+    sibling_action_id: int = 0
+    foreign_action_id: int = 0
+    feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
 
@@ -97,7 +108,14 @@ def build_world() -> World:
     foreign_review = _deal_review(b, foreign, "FOREIGN-DEAL-MARKER")
     own_version = _template(a, "Alpha default")
     foreign_version = _template(b, "FOREIGN-TEMPLATE-MARKER")
-    return World(
+    own_reviews = _reviews(a, {own: "Alpha own action", sibling: "SIBLING-ACTION-MARKER"}, manager_a, "Alpha QBR")
+    foreign_reviews = _reviews(b, {foreign: "FOREIGN-ACTION-MARKER"}, foreign_manager, "FOREIGN-CADENCE-MARKER")
+    feed_tokens = {
+        "own": _calendar_feed(a, manager_a, "alpha-feed-token"),
+        "other_partner": _calendar_feed(a, sibling_member, "sibling-feed-token"),
+        "other_tenant": _calendar_feed(b, foreign_manager, "foreign-feed-token"),
+    }
+    world = World(
         a=a,
         b=b,
         actors=actors,
@@ -119,8 +137,8 @@ def build_world() -> World:
         foreign_template_id=foreign_version.template_id,
         own_version_id=own_version.pk,
         foreign_version_id=foreign_version.pk,
-        sibling_review_id=sibling_review.pk,
-        foreign_review_id=foreign_review.pk,
+        sibling_deal_review_id=sibling_review.pk,
+        foreign_deal_review_id=foreign_review.pk,
         foreign_markers=[
             "FOREIGN-PARTNER-MARKER",
             "FOREIGN-METRIC-MARKER",
@@ -133,8 +151,21 @@ def build_world() -> World:
             "foreign-admin@bravo.test",
             "foreign-invitee@bravo.test",
         ],
-        sibling_markers=["SIBLING-PARTNER-MARKER", "sibling-user@alpha.test", "sibling-invitee@alpha.test"],
+        sibling_markers=[
+            "SIBLING-PARTNER-MARKER",
+            "sibling-user@alpha.test",
+            "sibling-invitee@alpha.test",
+            "SIBLING-ACTION-MARKER",
+        ],
     )
+    world.own_cadence_id, world.own_cycle_id = own_reviews["cadence"], own_reviews["cycle"]
+    world.foreign_cadence_id, world.foreign_cycle_id = foreign_reviews["cadence"], foreign_reviews["cycle"]
+    world.own_review_id, world.own_action_id = own_reviews[own.pk]
+    world.sibling_review_id, world.sibling_action_id = own_reviews[sibling.pk]
+    world.foreign_review_id, world.foreign_action_id = foreign_reviews[foreign.pk]
+    world.feed_tokens = feed_tokens
+    world.foreign_markers += ["FOREIGN-CADENCE-MARKER", "FOREIGN-ACTION-MARKER"]
+    return world
 
 
 def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
@@ -190,6 +221,43 @@ def _deal_review(tenant: Tenant, partner: Partner, external_id: str) -> DealRevi
         )
 
 
+def _reviews(tenant: Tenant, actions: dict[Partner, str], moderator: Membership, cadence_name: str) -> dict[Any, Any]:
+    """A QBR cadence, one cycle, and per partner a review with a shared action item: {partner pk: (review, action)}."""
+    from reviews.models import ActionItem, Cadence, Review, ReviewCycle
+
+    with tenant_context(tenant):
+        cadence = Cadence.objects.create(
+            tenant=tenant, name=cadence_name, kind=Cadence.Kind.QBR, frequency=Cadence.Frequency.QUARTERLY
+        )
+        cycle = ReviewCycle.objects.create(
+            tenant=tenant, cadence=cadence, period_start=date(2026, 10, 1), period_end=date(2026, 12, 31)
+        )
+        out: dict[Any, Any] = {"cadence": cadence.pk, "cycle": cycle.pk}
+        for partner, description in actions.items():
+            review = Review.objects.create(
+                tenant=tenant,
+                cycle=cycle,
+                cadence=cadence,
+                partner=partner,
+                kind=cadence.kind,
+                scheduled_for=datetime(2026, 10, 15, 15, 0, tzinfo=UTC),
+                moderator=moderator,
+            )
+            action = ActionItem.objects.create(
+                tenant=tenant, review=review, partner=partner, description=description, due_date=date(2026, 11, 30)
+            )
+            out[partner.pk] = (review.pk, action.pk)
+    return out
+
+
+def _calendar_feed(tenant: Tenant, membership: Membership, token: str) -> str:
+    from reviews.models import CalendarFeed
+
+    with tenant_context(tenant):
+        CalendarFeed.objects.create(tenant=tenant, membership=membership, token_hash=_token_hash(token))
+    return token
+
+
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
         template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
@@ -222,8 +290,8 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.invitation_tokens[target]
     if param == "metric_id":  # the glossary is tenant-wide: the sibling case is this tenant's own metric
         return world.foreign_metric_id if foreign else world.own_metric_id
-    if param == "review_id":
-        return world.foreign_review_id if foreign else world.sibling_review_id
+    if param == "deal_review_id":
+        return world.foreign_deal_review_id if foreign else world.sibling_deal_review_id
     if param == "template_id":  # templates are program-wide: the sibling case is this tenant's own
         return world.foreign_template_id if foreign else world.own_template_id
     if param == "version_id":
@@ -232,4 +300,14 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_finding_id if foreign else world.sibling_finding_id
     if param == "batch_id":
         return world.foreign_batch_id if foreign else world.own_batch_id
+    if param == "cadence_id":  # cadences and cycles are program-wide: the sibling case is this tenant's own
+        return world.foreign_cadence_id if foreign else world.own_cadence_id
+    if param == "cycle_id":
+        return world.foreign_cycle_id if foreign else world.own_cycle_id
+    if param == "review_id":
+        return world.foreign_review_id if foreign else world.sibling_review_id
+    if param == "action_id":
+        return world.foreign_action_id if foreign else world.sibling_action_id
+    if param == "feed_token":
+        return world.feed_tokens[target]
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
