@@ -1,0 +1,1 @@
+"""Celery tasks of the reviews app, one module per area; imported here so the worker registers them all."""
