@@ -6,20 +6,26 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from partnerhub.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.permissions import can
 from partnerhub.tenancy.membership_index import memberships_of_user
 
 # (label, url name, permission): shown to whoever holds the permission in the active tenant.
 NAV_ITEMS = [
     ("Scorecards", "portfolio", "partners.view"),
+    ("Reviews", "review_list", "reviews.view"),
+    ("Calendar", "calendar_month", "calendar.view"),
     ("Partners", "partner_list", "partners.view"),
     ("Our partnership", "portal_home", "portal.view"),
     ("Our scorecard", "portal_scorecard", "portal.view"),
+    ("Our reviews", "portal_review_list", "portal.reviews"),
     ("Deal reviews", "deal_review_list", "deals.view_reviews"),
     ("Imports", "import_list", "imports.view"),
     ("Data quality", "quality_list", "quality.view"),
     ("Templates", "template_list", "templates.view"),
+    ("Cadences", "cadence_list", "cadences.view"),
     ("Glossary", "metric_list", "metrics.view"),
     ("Members", "member_list", "members.view"),
     ("Audit log", "audit_list", "audit.view"),
@@ -32,11 +38,27 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     context: dict[str, Any] = {"tenant": tenant, "membership": membership, "nav_items": [], "switch_tenants": []}
     if tenant is not None and membership is not None:
-        context["nav_items"] = [
+        items: list[dict[str, Any]] = [
             {"label": label, "url": reverse(name, kwargs={"tenant_slug": tenant.slug}), "name": name}
             for label, name, perm in NAV_ITEMS
             if can(membership, perm)
         ]
+        # The current item is the one whose address is the longest prefix of this page's (portal/reviews/3/ is
+        # "Our reviews", not "Our partnership").
+        matching = [item for item in items if request.path.startswith(item["url"])]
+        current = max(matching, key=lambda item: len(item["url"]), default=None)
+        for item in items:
+            item["current"] = item is current
+        context["nav_items"] = items
+        if can(membership, "notifications.view"):
+            # Lazy: counted (one query) only when the top bar shows the badge.
+            context["unread_notifications"] = SimpleLazyObject(
+                lambda: _badge(notification_unread_count(tenant=tenant, member=membership))
+            )
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["switch_tenants"] = [m.tenant for m in memberships_of_user(request.user.pk)]
     return context
+
+
+def _badge(count: int) -> dict[str, Any]:
+    return {"count": count, "label": f"{BADGE_CAP - 1}+" if count >= BADGE_CAP else str(count)}

@@ -13,6 +13,11 @@ from django.db import transaction
 
 from partnerhub.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.tenancy.context import tenant_context
+from reviews.demo_cadences import seed_cadences
+from reviews.demo_calendar import seed_calendar
+from reviews.demo_portal import seed_portal
+from reviews.demo_reviews import seed_review_history
+from reviews.models import ReviewCycle
 from scorecards.demo import seed_partner_data
 from scorecards.demo_templates import seed_templates
 from scorecards.models import Observation
@@ -210,6 +215,13 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             change = date(months // 12, months % 12 + 1, 1)
             seed_templates(tenant, members["admin"], first_month=first, change_month=change)
         snapshot_refresh(tenant=tenant)  # idempotent: a second seed writes nothing
+        # The review cadence (reviews app): cycles past and upcoming, then the past reviews' history, the partners'
+        # self-assessments and forecasts, and the reminders due today. Each step reads what the one before wrote.
+        if not ReviewCycle.objects.for_tenant(tenant).exists():  # a second seed leaves the history alone
+            seed_cadences(tenant, actor=members["admin"])
+            seed_review_history(tenant)
+            seed_portal(tenant)
+            seed_calendar(tenant)
     return logins
 
 

@@ -97,6 +97,10 @@ permissions.add_rule("reviews.sign_off", is_admin | (is_manager & (moderates | n
 permissions.add_rule("calendar.view", is_internal)
 permissions.add_rule("portal.reviews", is_partner_user & (of_own_partner | no_object))
 permissions.add_rule("notifications.view", is_internal | is_partner_user)
+# A review's self-assessment and forecast: read by the program's people, and by the partner that wrote them.
+permissions.add_rule("reviews.read_partner_input", is_internal | (is_partner_user & (of_own_partner | no_object)))
+# Everyone may subscribe to their own reviews in a calendar app (a partner user: their company's).
+permissions.add_rule("calendar.subscribe", is_internal | is_partner_user)
 
 
 def can(actor: Membership | None, perm: str, obj: Any = None) -> bool:

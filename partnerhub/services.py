@@ -21,7 +21,7 @@ from django.utils import timezone
 from partnerhub.exceptions import CrossTenantReferenceError, InvalidStateError, NotFoundError
 from partnerhub.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.permissions import ensure_can
-from partnerhub.signals import tenant_created
+from partnerhub.signals import partner_data_changed, tenant_created
 from partnerhub.tenancy.context import tenant_context
 
 PARTNER_FIELDS = (
@@ -128,11 +128,15 @@ def partner_update(*, tenant: Tenant, actor: Membership, partner: Partner, data:
     ensure_can(actor, "partners.change", partner)
     _check_partner_people(tenant, data)
     previous_owner_id = partner.owner_id
+    scored = {k: getattr(partner, k) for k in ("partner_type", "stage", "tier", "size_factor", "baseline_month")}
     changed = [k for k in PARTNER_FIELDS if k in data]
     for key in changed:
         setattr(partner, key, data[key])
     partner.full_clean()
     partner.save(update_fields=[*changed, "updated_at"])
+    if any(getattr(partner, k) != v for k, v in scored.items()):
+        # Its scorecard depends on these (segment template, targets, normalisation, baseline): apps listen.
+        partner_data_changed.send(sender=Partner, tenant=tenant, partner_ids=[partner.pk])
     if partner.owner_id != previous_owner_id:
         PartnerOwnerChange.objects.create(
             tenant=tenant,

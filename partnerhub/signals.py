@@ -12,7 +12,8 @@ from partnerhub.tenancy.rls import apply_row_level_security
 # Sent after a tenant is created (inside its transaction and tenant context): apps seed their defaults.
 tenant_created = Signal()
 
-# Sent after an import commits: the partners whose data changed (the snapshot refresh listens here).
+# Sent when partner data changed (an import committed, a partner's segment or tier edited, a forecast scored):
+# the partners concerned. The data-quality check and the snapshot refresh listen here.
 partner_data_changed = Signal()
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from partnerhub import views
+from partnerhub import views, views_notifications
 
 tenant_patterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home_view, name="tenant_home"),
@@ -17,6 +17,8 @@ tenant_patterns: list[URLPattern | URLResolver] = [
     path("audit/", views.audit_list_view, name="audit_list"),
     path("settings/", views.tenant_settings_view, name="tenant_settings"),
     path("portal/", views.portal_home_view, name="portal_home"),
+    path("notifications/", views_notifications.notification_list_view, name="notification_list"),
+    path("notifications/read/", views_notifications.notification_read_view, name="notification_read"),
     path("", include("scorecards.urls")),
     path("", include("reviews.urls")),
 ]

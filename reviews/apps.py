@@ -15,3 +15,8 @@ class ReviewsConfig(AppConfig):
         auditlog.register(models.Review, exclude_fields=["updated_at", "preread"])
         auditlog.register(models.ActionItem, exclude_fields=["updated_at"])
         auditlog.register(models.Decision, exclude_fields=["updated_at"])
+
+        from partnerhub.signals import tenant_created
+        from reviews import receivers
+
+        tenant_created.connect(receivers.seed_default_cadences, dispatch_uid="reviews_seed_cadences")

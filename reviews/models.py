@@ -39,6 +39,9 @@ class Cadence(TenantOwnedModel):
     partner_types = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     tiers = ArrayField(models.CharField(max_length=12), default=list, blank=True)
     stages = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    include_strategic = models.BooleanField(
+        default=False, help_text="Strategic partners qualify whatever the filters above say."
+    )
     review_offset_days = models.PositiveSmallIntegerField(
         default=14, help_text="Reviews are held this many days after the cycle starts."
     )
@@ -220,7 +223,7 @@ class Forecast(TenantOwnedModel):
     quarter_start = models.DateField()
     submitted_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # Accuracy, filled in after the quarter (see docs/forecast-accuracy.md).
+    # Accuracy, filled in after the quarter (see docs/reviews-portal.md).
     scored_at = models.DateTimeField(null=True, blank=True)
     forecast_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     actual_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)

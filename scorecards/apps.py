@@ -12,6 +12,5 @@ class ScorecardsConfig(AppConfig):
         from scorecards import models, receivers
 
         tenant_created.connect(receivers.seed_metric_catalog, dispatch_uid="scorecards_seed_catalog")
-        partner_data_changed.connect(receivers.check_data_quality, dispatch_uid="scorecards_check_quality")
         partner_data_changed.connect(receivers.refresh_snapshots, dispatch_uid="scorecards_refresh_snapshots")
         auditlog.register(models.MetricDefinition, exclude_fields=["updated_at"])

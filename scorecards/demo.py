@@ -29,6 +29,7 @@ from scorecards.services.catalog import metric_catalog_seed
 
 BATCH_SIZE = 2000
 IMPROVING, DECLINING, NOISE = "improving", "declining", "noise"
+TREND_SHARE = 1 / 6  # of the partners improve, and as many decline
 TIER_SCALE: dict[str, float] = {
     Partner.Tier.PLATINUM: 3.0,
     Partner.Tier.GOLD: 1.8,
@@ -144,10 +145,11 @@ def _dec(value: float, places: int = 2) -> Decimal:
 
 
 def _plan(tenant: Tenant, partners: Sequence[Partner]) -> Plan:
-    """Cast the partners: about a tenth improve, a tenth decline (preferring stages that fit), the rest are noise."""
+    """Cast the partners: about one in six improve, one in six decline (preferring stages that fit), the rest are
+    noise; enough of each for the portfolio to show all three trend verdicts."""
     rng = random.Random(f"{tenant.slug}:plan")  # noqa: S311 (demo data, not security)
     pool = rng.sample(list(partners), len(partners))
-    share = max(1, len(partners) // 10)
+    share = max(1, round(len(partners) * TREND_SHARE))
     chosen: set[int] = set()
 
     def pick(preferred: Iterable[str]) -> list[Partner]:
@@ -163,7 +165,7 @@ def _plan(tenant: Tenant, partners: Sequence[Partner]) -> Plan:
     for p in improving:
         profiles[p.pk] = Profile(IMPROVING, length=rng.randint(6, 9), strength=rng.uniform(0.4, 0.6))
     for p in declining:
-        profiles[p.pk] = Profile(DECLINING, length=rng.randint(6, 9), strength=rng.uniform(0.35, 0.45))
+        profiles[p.pk] = Profile(DECLINING, length=rng.randint(6, 9), strength=rng.uniform(0.5, 0.6))
     noise = sorted((p for p in pool if p.pk not in chosen), key=lambda p: p.name)
     cast: list[Partner | None] = [*rng.sample(noise, min(5, len(noise))), None, None, None, None, None]
     return Plan(

@@ -1,5 +1,6 @@
 """Demo scorecard templates: a default template (two versions) and one for resellers, with targets set from the
-demo data's own levels so that scores spread across green, amber and red."""
+demo data's own levels so that scores spread across green, amber and red (``tests/scorecards/test_demo_data.py``
+checks the mix)."""
 
 from __future__ import annotations
 
@@ -47,12 +48,11 @@ RESELLERS = {
     "deal_registrations": 10,
     "certified_staff": 10,
 }
-TIER_FACTOR = {
-    "platinum": Decimal("1.4"),
-    "gold": Decimal("1.15"),
-    "silver": Decimal("0.9"),
-    "registered": Decimal("0.7"),
-}
+# Targets stretch the demo data's own levels, per tier for counts and amounts (a platinum partner is held to platinum
+# partners' levels, so tiers compare fairly). Attainment above 100 % earns no extra points, so targets at the typical
+# level made nearly every partner green; a 35 % stretch gives about a third green, 40 % amber and a fifth red.
+STRETCH = 1.35  # the target over the typical partner-month's level (under it, when lower is better)
+UNTIERED_UNITS = (MetricDefinition.Unit.PERCENT, MetricDefinition.Unit.SCORE)  # rates and ratings: one target
 
 
 def _levels(tenant: Tenant) -> pd.DataFrame:
@@ -66,21 +66,39 @@ def _levels(tenant: Tenant) -> pd.DataFrame:
     return pd.concat([observed, derived], ignore_index=True)
 
 
+def _target(values: pd.Series, lower_is_better: bool) -> Decimal:
+    """A stretch on the typical partner-month's level (below it, when lower is better)."""
+    if values.empty:
+        return Decimal(1)
+    median = float(values.median())
+    level = median / STRETCH if lower_is_better else median * STRETCH
+    return Decimal(str(round(max(level, 0.01), 2)))
+
+
 def _items(
     weights: dict[str, int], metrics: dict[str, MetricDefinition], levels: pd.DataFrame, tiers: pd.Series
 ) -> list[ItemInput]:
     items = []
+    by_tier = levels.assign(tier=levels["partner_id"].map(tiers))
     for key, weight in weights.items():
-        values = levels[levels["metric"] == key]
-        median = float(values["value"].median()) if not values.empty else 1.0
-        base = Decimal(str(round(max(median, 0.01) * 1.05, 2)))
-        lower_is_better = metrics[key].direction == MetricDefinition.Direction.LOWER
-        tier_targets = tuple(
-            (tier, (base / factor if lower_is_better else base * factor).quantize(Decimal("0.01")))
-            for tier, factor in TIER_FACTOR.items()
-            if metrics[key].unit not in (MetricDefinition.Unit.PERCENT, MetricDefinition.Unit.SCORE)
+        metric = metrics[key]
+        lower_is_better = metric.direction == MetricDefinition.Direction.LOWER
+        values = by_tier[by_tier["metric"] == key]
+        tier_targets: tuple[tuple[str, Decimal], ...] = ()
+        if metric.unit not in UNTIERED_UNITS:
+            tier_targets = tuple(
+                (str(tier), _target(group, lower_is_better))
+                for tier, group in values.groupby("tier")["value"]
+                if str(tier) in Partner.Tier.values
+            )
+        items.append(
+            ItemInput(
+                metric=metric,
+                weight=Decimal(weight),
+                target=_target(values["value"], lower_is_better),
+                tier_targets=tier_targets,
+            )
         )
-        items.append(ItemInput(metric=metrics[key], weight=Decimal(weight), target=base, tier_targets=tier_targets))
     return items
 
 

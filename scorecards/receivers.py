@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import chain
 from django.db import transaction
 
-from partnerhub.models import Membership, Tenant
+from partnerhub.models import Membership, Partner, Tenant
 
 
 def seed_metric_catalog(sender: Any, tenant: Tenant, actor: Membership | None = None, **kwargs: Any) -> None:
@@ -16,17 +17,23 @@ def seed_metric_catalog(sender: Any, tenant: Tenant, actor: Membership | None = 
     metric_catalog_seed(tenant=tenant)
 
 
-def check_data_quality(sender: Any, tenant: Tenant, partner_ids: list[int], **kwargs: Any) -> None:
-    """After an import commits, re-run the data-quality checks for the tenant (a task, after the commit)."""
-    from scorecards.tasks.quality import data_quality_task
-
-    transaction.on_commit(lambda: data_quality_task.delay(tenant_id=tenant.pk))
-
-
 def refresh_snapshots(sender: Any, tenant: Tenant, partner_ids: list[int], **kwargs: Any) -> None:
-    """After an import commits, refresh the snapshots of the partners whose data changed (a task, after the commit)."""
+    """After a commit that changed partners' data, refresh those partners' snapshots (tasks, after the commit).
+
+    An import (any sender but ``Partner``) changed observations or deals, which the data-quality checks read: the
+    checks run first and the refresh after them (a Celery chain), so the refreshed snapshots carry any new finding
+    at once. A partner's own fields (tier, segment, size factor, baseline month: sender ``Partner``) change nothing
+    the checks read, so the refresh runs alone. In-process mode (no ``REDIS_URL``) runs the chain eagerly, in order.
+    If the data-quality run fails for good, the chain stops and the nightly refresh catches up.
+    """
+    from scorecards.tasks.quality import data_quality_task
     from scorecards.tasks.snapshots import snapshot_refresh_task
 
     ids = sorted({int(partner_id) for partner_id in partner_ids})
-    if ids:
-        transaction.on_commit(lambda: snapshot_refresh_task.delay(tenant_id=tenant.pk, partner_ids=ids))
+    if not ids:
+        return
+    refresh = snapshot_refresh_task.si(tenant_id=tenant.pk, partner_ids=ids)
+    if sender is Partner:
+        transaction.on_commit(refresh.delay)
+    else:
+        transaction.on_commit(chain(data_quality_task.si(tenant_id=tenant.pk), refresh).delay)

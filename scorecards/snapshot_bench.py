@@ -14,6 +14,9 @@ half-way through, and one for resellers in growth), targets by tier and stage, a
 
 It reports wall times, peak memory (``ru_maxrss`` of the process, and the growth during the full refresh) and the
 ratios to both floors. Everything happens in tenants of its own (slug ``bench-snapshots-<partners>``).
+
+``bench_whatif`` times the what-if of a draft of the default template over the same tenant, against the floor of
+reading the same inputs alone.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -31,9 +35,23 @@ from django.db import connection
 from partnerhub.db.roles import as_owner
 from partnerhub.models import Partner, Tenant
 from partnerhub.tenancy.context import tenant_context
-from scorecards.models import MetricDefinition
+from scorecards.models import (
+    MetricDefinition,
+    ScorecardSnapshot,
+    ScorecardTemplate,
+    TargetRule,
+    TemplateItem,
+    TemplateVersion,
+)
 from scorecards.scoring import month_number
-from scorecards.services.snapshots import FAST_TOAST, _Sql, snapshot_refresh  # the refresh's own COPY reader
+from scorecards.selectors.snapshots import latest_period
+from scorecards.selectors.whatif import version_whatif
+from scorecards.services.snapshots import (  # the refresh's own COPY reader
+    FAST_TOAST,
+    _Sql,
+    snapshot_inputs_read,
+    snapshot_refresh,
+)
 
 START = date(2023, 1, 1)
 TYPES = [value for value, _ in Partner.Type.choices]
@@ -356,3 +374,105 @@ def print_figures(f: dict[str, Any]) -> None:
             f"{f['floor_copy_in_s']:.1f} s), compute {f['floor_compute_s']:.2f} s   ratio "
             f"{f['ratio_to_io_floor']}x I/O, {f['ratio_to_compute_floor']}x compute"
         )
+
+
+# --- what-if ---
+
+
+def _bench_draft(tenant: Tenant) -> TemplateVersion:
+    """The bench's draft of the default template (made once): the version in force with targets 10 % higher and the
+    weight of the first two metrics swapped with the last two, the kind of change an admin tries before publishing."""
+    template = ScorecardTemplate.objects.for_tenant(tenant).get(is_default=True)
+    versions = TemplateVersion.objects.for_tenant(tenant).filter(template=template)
+    draft = versions.filter(status=TemplateVersion.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    active = versions.get(status=TemplateVersion.Status.ACTIVE)
+    draft = TemplateVersion.objects.create(
+        tenant=tenant,
+        template=template,
+        number=active.number + 1,
+        cap=active.cap,
+        green_at=active.green_at,
+        amber_at=active.amber_at,
+        score_green_at=active.score_green_at,
+        score_amber_at=active.score_amber_at,
+    )
+    items = list(TemplateItem.objects.for_tenant(tenant).filter(version=active).order_by("id"))
+    weights = [i.weight for i in items]
+    weights[:2], weights[-2:] = weights[-2:], weights[:2]
+    copies = TemplateItem.objects.bulk_create(
+        TemplateItem(tenant=tenant, version=draft, metric_id=i.metric_id, weight=w, normalise=i.normalise)
+        for i, w in zip(items, weights, strict=True)
+    )
+    copy_of = {i.pk: c for i, c in zip(items, copies, strict=True)}
+    TargetRule.objects.bulk_create(
+        TargetRule(
+            tenant=tenant,
+            item=copy_of[t.item_id],
+            tier=t.tier,
+            stage=t.stage,
+            monthly_target=(t.monthly_target * Decimal("1.1")).quantize(Decimal("0.0001")),
+        )
+        for t in TargetRule.objects.for_tenant(tenant).filter(item__version=active)
+    )
+    return draft
+
+
+def bench_whatif(partners: int = 2_000, metrics: int = 20, months: int = 36, repeat: int = 3) -> dict[str, Any]:
+    """What-if of a draft over a generated tenant (the refresh bench's, snapshots refreshed first if need be), against
+    the floor of reading the same inputs (``snapshot_inputs_read`` alone); best of ``repeat``."""
+    tenant = seed_tenant(partners=partners, metrics=metrics, months=months)
+    with tenant_context(tenant):
+        if not ScorecardSnapshot.objects.for_tenant(tenant).exists():
+            snapshot_refresh(tenant=tenant, today=_months_after(START, months))
+        draft = _bench_draft(tenant)
+        latest = latest_period(tenant=tenant, period=ScorecardSnapshot.Period.MONTH)
+        assert latest is not None  # noqa: S101 (seeded above)
+        runs = [_timed(lambda: version_whatif(tenant=tenant, version=draft)) for _ in range(repeat)]
+        whatif_s, result = min(runs, key=lambda run: run[0])
+        read_s = min(
+            _timed(lambda: snapshot_inputs_read(tenant=tenant, month=month_number(latest)))[0] for _ in range(repeat)
+        )
+        counter = _Counter()
+        with connection.execute_wrapper(counter):
+            version_whatif(tenant=tenant, version=draft)
+    return {
+        "partners": partners,
+        "rows": len(result.rows),
+        "affected": result.affected,
+        "month": latest.isoformat(),
+        "whatif_s": round(whatif_s, 3),
+        "floor_read_s": round(read_s, 3),
+        "ratio_to_read": round(whatif_s / read_s, 1),
+        "statements": counter.count,
+        "moves": ", ".join(f"{m.count} {m.label.lower()}" for m in result.moves[:4]),
+        "direction": result.direction,
+    }
+
+
+class _Counter:
+    """Statements sent (an ``execute_wrapper``; a COPY counts once, through the execute that starts it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def print_whatif(f: dict[str, Any]) -> None:
+    """The what-if lines for ``make bench``."""
+    d = f["direction"]
+    print(  # noqa: T201
+        f"\nwhat-if of a draft, {f['partners']:,} partners x 20 metrics, month {f['month']} "
+        f"({f['rows']:,} partners re-scored, {f['affected']:,} under the draft, nothing written)"
+    )
+    print(  # noqa: T201
+        f"  what-if {f['whatif_s'] * 1000:.0f} ms ({f['statements']} statements)   floor: reading the same inputs "
+        f"{f['floor_read_s'] * 1000:.0f} ms   ratio {f['ratio_to_read']}x"
+    )
+    print(  # noqa: T201
+        f"  result: {d['up']} up, {d['down']} down, {d['unchanged']} unchanged; RAG: {f['moves'] or 'no change'}"
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("scorecards/templates/<int:template_id>/draft/", views_templates.template_draft_view, name="template_draft"),
     path("scorecards/versions/<int:version_id>/edit/", views_templates.version_edit_view, name="version_edit"),
     path("scorecards/versions/<int:version_id>/publish/", views_templates.version_publish_view, name="version_publish"),
+    path("scorecards/versions/<int:version_id>/whatif/", views_templates.version_whatif_view, name="version_whatif"),
     path(
         "quality/<int:finding_id>/resolve/", views_quality.quality_finding_resolve_view, name="quality_finding_resolve"
     ),

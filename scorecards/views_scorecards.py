@@ -16,16 +16,16 @@ from django.utils.cache import patch_vary_headers
 from partnerhub.forms import PartnerFilterForm
 from partnerhub.http import TenantRequest
 from partnerhub.views import tenant_view
+from scorecards.charts import score_figure
 from scorecards.models import ScorecardSnapshot
-from scorecards.selectors.pages import (
-    EXPORT_COLUMNS,
+from scorecards.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
+from scorecards.selectors.snapshots import (
+    PORTFOLIO_SORTS,
+    latest_period,
     partner_scorecard,
-    portfolio,
-    portfolio_export_rows,
+    portfolio_snapshots,
     recent_periods,
-    score_figure,
 )
-from scorecards.selectors.snapshots import latest_period
 
 
 @tenant_view("metrics.view")
@@ -51,9 +51,10 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
     latest = latest_period(tenant=tenant, period=period)
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     sort = request.GET.get("sort", "score")
+    sort = sort if sort in PORTFOLIO_SORTS else "score"
     start = at or latest
     snapshots = (
-        portfolio(tenant=tenant, period=period, period_start=start, filters=form.to_filters(), sort=sort)
+        portfolio_snapshots(tenant=tenant, period=period, period_start=start, filters=form.to_filters(), sort=sort)
         if start
         else None
     )

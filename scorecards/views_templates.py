@@ -1,8 +1,9 @@
-"""Scorecard template pages: the templates, a version history with readable diffs, draft editing, publishing."""
+"""Scorecard template pages: templates, a version history with readable diffs, draft editing, what-if, publishing."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,8 @@ from partnerhub.views import tenant_view
 from scorecards.forms_templates import ItemFormSet, PublishForm, TemplateForm, item_initial
 from scorecards.models import TemplateVersion
 from scorecards.selectors.templates import template_get, template_list, template_versions, version_get
+from scorecards.selectors.whatif import SORTS as WHATIF_SORTS
+from scorecards.selectors.whatif import version_whatif
 from scorecards.services.templates import (
     template_create,
     template_items_set,
@@ -138,4 +141,26 @@ def version_publish_view(request: TenantRequest, version_id: int) -> HttpRespons
             "previous": previous,
         },
         status=400 if form.errors else 200,
+    )
+
+
+WHATIF_PAGE_SIZE = 50
+
+
+@tenant_view("templates.view")
+def version_whatif_view(request: TenantRequest, version_id: int) -> HttpResponse:
+    """The portfolio's latest month re-scored under a draft, in memory: totals of RAG changes, then each partner."""
+    version = version_get(tenant=request.tenant, version_id=version_id)
+    sort = request.GET.get("sort", "change")
+    sort = sort if sort in WHATIF_SORTS else "change"
+    context = {"version": version, "sort": sort, "can_change": can(request.membership, "templates.change")}
+    try:
+        whatif = version_whatif(tenant=request.tenant, version=version)
+    except DomainError as exc:
+        return render(request, "scorecards/version_whatif.html", {**context, "error": exc.message})
+    page = Paginator(whatif.sorted_rows(sort), WHATIF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scorecards/version_whatif.html",
+        {**context, "whatif": whatif, "page": page, "query": f"sort={sort}", "page_size": WHATIF_PAGE_SIZE},
     )

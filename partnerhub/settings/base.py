@@ -262,4 +262,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",
         "schedule": crontab(hour=3, minute=0),  # after the data-quality run, so its findings flag the snapshots
     },
+    "forecast-scoring-nightly": {
+        "task": "reviews.tasks.forecasts.forecasts_score_nightly_task",
+        "schedule": crontab(hour=2, minute=15),  # before the data-quality run and the snapshot refresh
+    },
+    "review-reminders-daily": {
+        "task": "reviews.tasks.reminders.reminders_send_daily_task",
+        "schedule": crontab(hour=6, minute=0),  # before the working day in Europe; each reminder is sent once
+    },
+    "review-cycles-ahead": {
+        "task": "reviews.tasks.cycles.cycles_generate_upcoming_nightly_task",
+        "schedule": crontab(hour=4, minute=0),  # after the snapshot refresh, whose trends rank the partners
+        "kwargs": {"days_ahead": 35},  # cycles starting within this many days are generated (and completed)
+    },
+    "review-prereads-hourly": {
+        "task": "reviews.tasks.preread.prereads_generate_due_all_task",
+        "schedule": crontab(minute=40),  # hourly: due reviews start preparing; preparing pre-reads follow new data
+    },
 }

@@ -1,20 +1,36 @@
-"""Reads of stored scorecard snapshots (pages never recompute): a portfolio for one period, a partner's history."""
+"""Reads of stored scorecard snapshots (pages never recompute): a portfolio for one period, a partner's history and
+scorecard, the latest period. Every read here is a fixed number of queries, whatever the number of partners."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Max, QuerySet
+from django.db.models.aggregates import Aggregate
+from django.db.models.fields import FloatField
 
+from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Partner, Tenant
 from partnerhub.selectors import PartnerFilters, partner_list
-from scorecards.models import ScorecardSnapshot
+from scorecards.models import MetricDefinition, ScorecardSnapshot
+
+PORTFOLIO_SORTS = {
+    "score": ("-score", "partner__name"),
+    "-score": ("score", "partner__name"),
+    "change": ("-change_previous", "partner__name"),
+    "-change": ("change_previous", "partner__name"),
+    "percentile": ("-percentile", "partner__name"),
+    "name": ("partner__name", "partner_id"),
+}
 
 
 def portfolio_snapshots(
-    *, tenant: Tenant, period: str, period_start: date, filters: PartnerFilters | None = None
+    *, tenant: Tenant, period: str, period_start: date, filters: PartnerFilters | None = None, sort: str = "name"
 ) -> QuerySet[ScorecardSnapshot]:
-    """Every partner's snapshot of one period, filtered on the partner (``PartnerFilters``), by partner name.
+    """Every partner's snapshot of one period, filtered on the partner (``PartnerFilters``), in ``sort`` order
+    (``PORTFOLIO_SORTS``; by partner name by default).
 
     Partner, its owner's membership and user, and the template version are joined: one query, whatever the number
     of rows. The per-metric ``items`` are not loaded (``defer``); a page that shows them reads one partner's.
@@ -25,7 +41,7 @@ def portfolio_snapshots(
     return (
         qs.select_related("partner", "partner__owner__user", "template_version")
         .defer("items")
-        .order_by("partner__name", "partner_id")
+        .order_by(*PORTFOLIO_SORTS.get(sort, PORTFOLIO_SORTS["name"]))
     )
 
 
@@ -46,3 +62,103 @@ def latest_period(*, tenant: Tenant, period: str) -> date | None:
         .filter(period=period)
         .aggregate(latest=Max("period_start"))["latest"]
     )
+
+
+def recent_periods(latest: date | None, period: str, count: int = 24) -> list[date]:
+    """The last ``count`` period starts up to ``latest``, newest first (arithmetic, no query)."""
+    if latest is None:
+        return []
+    step = 3 if period == ScorecardSnapshot.Period.QUARTER else 1
+    index = latest.year * 12 + latest.month - 1
+    return [date((index - i * step) // 12, (index - i * step) % 12 + 1, 1) for i in range(count)]
+
+
+# --- one partner's scorecard page ---
+
+
+class _Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass
+class MetricRow:
+    metric: MetricDefinition | None
+    item: dict[str, Any]
+    contribution: float | None = None  # points of score this metric moved versus the previous period
+
+
+@dataclass
+class PartnerScorecard:
+    partner: Partner
+    period: str
+    snapshots: list[ScorecardSnapshot]
+    current: ScorecardSnapshot | None
+    previous: ScorecardSnapshot | None
+    rows: list[MetricRow] = field(default_factory=list)
+    segment_median: float | None = None
+
+
+def _share(snapshot: ScorecardSnapshot | None) -> dict[int, float]:
+    """Each present metric's points as score points (100 x points / weight present) of one snapshot."""
+    if snapshot is None:
+        return {}
+    present = [i for i in snapshot.items if not i.get("missing")]
+    weight = sum(float(i["weight"]) for i in present)
+    if weight <= 0:
+        return {}
+    return {int(i["metric_id"]): 100 * float(i["points"] or 0) / weight for i in present}
+
+
+def segment_median_score(*, tenant: Tenant, partner: Partner, period: str, period_start: date) -> float | None:
+    """The median score of ``partner``'s segment (type x stage) in one period: the one figure about other partners a
+    partner user may see (no name, no other number)."""
+    median: float | None = (
+        ScorecardSnapshot.objects.for_tenant(tenant)
+        .filter(
+            period=period,
+            period_start=period_start,
+            score__isnull=False,
+            partner__partner_type=partner.partner_type,
+            partner__stage=partner.stage,
+        )
+        .aggregate(median=_Median("score"))["median"]
+    )
+    return median
+
+
+def partner_scorecard(
+    *, tenant: Tenant, partner_id: int, period: str, at: date | None = None, with_segment_median: bool = False
+) -> PartnerScorecard:
+    """A partner's snapshots for ``period`` (its history), the one at ``at`` (default: latest), and its metrics.
+
+    Raises ``NotFoundError`` for a partner that is missing or in another tenant (or hidden from the caller's
+    ``partner_list``).
+    """
+    partner = partner_list(tenant=tenant).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFoundError("Partner not found.")
+    snapshots = list(partner_snapshots(tenant=tenant, partner=partner, period=period))
+    current = next((s for s in reversed(snapshots) if at is None or s.period_start == at), None)
+    previous = None
+    if current is not None:
+        earlier = [s for s in snapshots if s.period_start < current.period_start]
+        previous = earlier[-1] if earlier else None
+    card = PartnerScorecard(partner=partner, period=period, snapshots=snapshots, current=current, previous=previous)
+    if current is None:
+        return card
+    ids = {int(i["metric_id"]) for i in current.items}
+    metrics = {m.pk: m for m in MetricDefinition.objects.for_tenant(tenant).filter(pk__in=ids)}
+    now, before = _share(current), _share(previous)
+    for item in current.items:
+        metric_id = int(item["metric_id"])
+        moved = None
+        if previous is not None and metric_id in now and metric_id in before:
+            moved = round(now[metric_id] - before[metric_id], 2)
+        card.rows.append(MetricRow(metric=metrics.get(metric_id), item=item, contribution=moved))
+    if with_segment_median:
+        card.segment_median = segment_median_score(
+            tenant=tenant, partner=partner, period=period, period_start=current.period_start
+        )
+    return card

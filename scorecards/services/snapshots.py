@@ -68,13 +68,16 @@ from scorecards.scoring import (
     iter_chunks,
     month_number,
     month_start,
+    quarter_of,
     render_items,
     score_snapshots,
 )
 from scorecards.selectors.quality import open_findings_by_partner_month
+from scorecards.services.deal_reviews import deal_quality_by_partner_month
 
 # pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).
 LOCK_NAMESPACE: Final = 4_180_302
+DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from ``scorecards.derived``
 RENDER_CHUNK: Final = 10_000  # snapshots compared, rendered and staged at a time (about 30 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
@@ -297,7 +300,11 @@ class _Scope:
     peers: pd.DataFrame | None  # stored rows of the segment peers: id, ..., percentile
 
 
-def _read_inputs(sql: _Sql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int) -> tuple[ScoringInput, _Scope]:
+def _read_inputs(
+    sql: _Sql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int, since: int | None = None
+) -> tuple[ScoringInput, _Scope]:
+    """Everything the engine needs, read once; ``since`` (a month number) drops the actuals of earlier months (a
+    what-if scores one month and needs nothing older)."""
     partners_qs = Partner.objects.for_tenant(tenant)
     if partner_ids is not None:
         partners_qs = partners_qs.filter(pk__in=partner_ids)
@@ -349,7 +356,7 @@ def _read_inputs(sql: _Sql, tenant: Tenant, partner_ids: list[int] | None, cutof
     }
     observed_ids = sorted(used - set(derived_ids))
     reference = _reference_month(sql, tenant, observed_ids, bool(derived_ids), cutoff)
-    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference)
+    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, since)
     findings: dict[tuple[int, int], list[str]] = {}
     if reference is not None and len(monthly["month"]) and len(partners):
         first = int(monthly["month"].min())
@@ -410,16 +417,22 @@ def _actuals(
     observed_ids: list[int],
     derived_ids: dict[int, str],
     reference: int | None,
+    since: int | None = None,
 ) -> tuple[Columns, Columns]:
     """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
 
-    As plain arrays (``ACTUAL_COLUMNS``): a DataFrame of 14 million rows would cost a copy for nothing.
+    Deal-derived metrics are the rules of ``scorecards.derived`` over the deals, and ``deal_quality``, the mean rubric
+    quality of the reviewed deals (``deal_quality_by_partner_month``). As plain arrays (``ACTUAL_COLUMNS``): a
+    DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it.
     """
     empty: Columns = {c: np.zeros(0, dtype=np.int64 if c != "value" else np.float64) for c in ACTUAL_COLUMNS}
     if reference is None:
         return empty, empty
     end = month_start(reference + 1)
     where, params = "tenant_id = %s AND metric_id = ANY(%s::bigint[]) AND month < %s", [tenant.pk, observed_ids, end]
+    if since is not None:
+        where += " AND month >= %s"
+        params.append(month_start(since))
     if partner_ids is not None:
         where += " AND partner_id = ANY(%s::bigint[])"
         params.append(partner_ids)
@@ -434,26 +447,38 @@ def _actuals(
         raw["month"] = _days_to_months(raw["month"])
         raw["value"] = raw["value"] / 1e4
         observed = raw
-    if not derived_ids:
-        return observed, empty
-    deals = _deals(sql, tenant, partner_ids)
-    key_to_id = {key: metric_id for metric_id, key in derived_ids.items() if key in DEAL_METRIC_KEYS}
-    derived: list[Columns] = []
-    periods: tuple[Literal["month"], Literal["quarter"]] = ("month", "quarter")
-    for period in periods:
-        values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
-        values = values[values["metric"].isin(key_to_id)]
-        stamps = pd.to_datetime(values["month"])
-        derived.append(
-            {
-                "partner_id": values["partner_id"].to_numpy(dtype=np.int64),
-                "metric_id": values["metric"].map(key_to_id).to_numpy(dtype=np.int64),
-                "month": (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64),
-                "value": values["value"].to_numpy(dtype=np.float64),
-            }
-        )
-    monthly = {c: np.concatenate([observed[c], derived[0][c]]) for c in ACTUAL_COLUMNS}
-    return monthly, derived[1]
+    key_to_id = {key: metric_id for metric_id, key in derived_ids.items()}
+    monthly_parts, quarterly_parts = [observed], [empty]
+    periods: tuple[tuple[Literal["month", "quarter"], list[Columns]], ...] = (
+        ("month", monthly_parts),
+        ("quarter", quarterly_parts),
+    )
+    if any(key in DEAL_METRIC_KEYS for key in key_to_id):
+        deals = _deals(sql, tenant, partner_ids)
+        for period, parts in periods:
+            values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
+            parts.append(_long_columns(values[values["metric"].isin(key_to_id)], key_to_id))
+    if DEAL_QUALITY in key_to_id:
+        for period, parts in periods:
+            values = deal_quality_by_partner_month(tenant=tenant, partner_ids=partner_ids, period=period)
+            parts.append(_long_columns(values, key_to_id))
+    monthly = {c: np.concatenate([part[c] for part in monthly_parts]) for c in ACTUAL_COLUMNS}
+    quarterly = {c: np.concatenate([part[c] for part in quarterly_parts]) for c in ACTUAL_COLUMNS}
+    if since is not None:
+        monthly = {c: values[monthly["month"] >= since] for c, values in monthly.items()}
+        quarterly = {c: values[quarterly["month"] >= quarter_of(since)] for c, values in quarterly.items()}
+    return monthly, quarterly
+
+
+def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
+    """``scorecards.derived``'s long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
+    stamps = pd.to_datetime(values["month"])
+    return {
+        "partner_id": values["partner_id"].to_numpy(dtype=np.int64),
+        "metric_id": values["metric"].map(key_to_id).to_numpy(dtype=np.int64),
+        "month": (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64),
+        "value": values["value"].to_numpy(dtype=np.float64),
+    }
 
 
 def _deals(sql: _Sql, tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
@@ -749,3 +774,17 @@ def _update_percentiles(sql: _Sql, tenant: Tenant, updates: list[tuple[int, int]
             """,
             [now, now, [i for i, _ in part], [None if v == NULL else v for _, v in part], tenant.pk],
         )
+
+
+# --- reads for a what-if: the same inputs, nothing written ---
+
+
+def snapshot_inputs_read(*, tenant: Tenant, month: int) -> ScoringInput:
+    """What scoring ``tenant``'s partners for ``month`` (a month number) needs, read as the refresh reads it.
+
+    The same statements as a full refresh (their number does not grow with the number of partners), with only that
+    month's actuals (a month's score depends on nothing older). Writes nothing and takes no lock.
+    """
+    with tenant_context(tenant):
+        data, _ = _read_inputs(_Sql(tenant), tenant, None, month + 1, since=month)
+    return data

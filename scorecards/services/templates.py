@@ -20,6 +20,7 @@ from partnerhub.models import Membership, Partner, Tenant
 from partnerhub.permissions import ensure_can
 from partnerhub.services import ensure_same_tenant
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
+from scorecards.tasks.snapshots import snapshot_refresh_task
 
 TIERS = tuple(Partner.Tier.values)
 
@@ -143,7 +144,8 @@ def template_version_publish(
     """Publish a draft: weights must sum to exactly 100 and every item needs a default target.
 
     The version in force before it is retired; it still applies to the periods that ended before
-    ``effective_from``, so older snapshots keep their version.
+    ``effective_from``, so older snapshots keep their version. After commit, the tenant's snapshots are refreshed
+    (a task: the periods from ``effective_from`` on are scored with the new version).
     """
     ensure_same_tenant(tenant, actor, version)
     ensure_can(actor, "templates.change")
@@ -183,6 +185,7 @@ def template_version_publish(
     version.published_by = actor
     version.published_at = timezone.now()
     version.save(update_fields=["status", "rationale", "effective_from", "published_by", "published_at", "updated_at"])
+    transaction.on_commit(lambda: snapshot_refresh_task.delay(tenant_id=tenant.pk))
     return version
 
 

@@ -3,7 +3,9 @@
 Foundation figures: the partner list with 20,000 partners (first page, a filter, a name search, a deep page),
 each against the floor of the bare SQL that fetches the same page rows, plus the query count per page.
 Partner data: a 100,000-row CRM deals file previewed and committed, against a COPY of the same rows and a plain
-INSERT of them (both measured in the same run). Later issues add the snapshot engine and what-if here.
+INSERT of them (both measured in the same run). Scorecards: the snapshot refresh (2,000 partners; 20,000 with
+BENCH_FULL=1) against its I/O and compute floors; the what-if of a draft over 2,000 partners against the bare read of
+the same inputs; the portfolio and partner scorecard pages at 5,000 partners against the bare SQL of their rows.
 """
 
 from __future__ import annotations
@@ -38,11 +40,15 @@ def _best(fn: Callable[[], object], repeat: int = 7) -> float:
     return min(times) if len(times) < 3 else statistics.median(sorted(times)[:3])
 
 
-def _seed() -> tuple[Tenant, User]:
-    tenant, _ = Tenant.objects.get_or_create(slug=SLUG, defaults={"name": "Bench 20k"})
-    user = User.objects.filter(email="bench@bench.example").first() or User.objects.create_user(
+def _bench_user() -> User:
+    return User.objects.filter(email="bench@bench.example").first() or User.objects.create_user(
         "bench@bench.example", "bench-password-123"
     )
+
+
+def _seed() -> tuple[Tenant, User]:
+    tenant, _ = Tenant.objects.get_or_create(slug=SLUG, defaults={"name": "Bench 20k"})
+    user = _bench_user()
     with tenant_context(tenant):
         manager, _ = Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.ADMIN})
         have = Partner.objects.count()
@@ -119,8 +125,7 @@ def imports() -> None:
     from partnerhub.signals import partner_data_changed
     from scorecards.imports.bench import bench_import_deals
 
-    # The bench measures the import alone: no data-quality or snapshot task queued after each commit.
-    partner_data_changed.disconnect(dispatch_uid="scorecards_check_quality")
+    # The bench measures the import alone: no data-quality run or snapshot refresh queued after each commit.
     partner_data_changed.disconnect(dispatch_uid="scorecards_refresh_snapshots")
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     f = bench_import_deals(rows)
@@ -137,14 +142,80 @@ def imports() -> None:
 
 
 def snapshots() -> None:
-    from scorecards.snapshot_bench import bench_refresh, print_figures
+    from scorecards.snapshot_bench import bench_refresh, bench_whatif, print_figures, print_whatif
 
     # A large real program (2,000 partners) every time; the 20,000-partner case with BENCH_FULL=1 (minutes).
     for partners in (2_000, 20_000) if os.environ.get("BENCH_FULL") else (2_000,):
         print_figures(bench_refresh(partners=partners))
+    print_whatif(bench_whatif(partners=2_000))
+
+
+def scorecard_pages() -> None:
+    """The portfolio (first page, and a sorted deep page) and a partner's scorecard at 5,000 partners."""
+    from scorecards.models import ScorecardSnapshot
+    from scorecards.services.snapshots import snapshot_refresh
+    from scorecards.snapshot_bench import START, _months_after, seed_tenant
+
+    partners, months = 5_000, 12
+    tenant = seed_tenant(partners=partners, metrics=10, months=months)
+    user = _bench_user()
+    with tenant_context(tenant):
+        Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.ADMIN})
+        if not ScorecardSnapshot.objects.for_tenant(tenant).exists():
+            snapshot_refresh(tenant=tenant, today=_months_after(START, months))
+        latest = max(ScorecardSnapshot.objects.filter(period="month").values_list("period_start", flat=True))
+        partner_id = Partner.objects.order_by("name").values_list("id", flat=True).first()
+    client = Client()
+    client.force_login(user)
+    base = f"/t/{tenant.slug}"
+    month = f"period = 'month' AND s.period_start = '{latest.isoformat()}'"
+    join = "FROM scorecards_scorecardsnapshot s JOIN partnerhub_partner p ON p.id = s.partner_id"
+    cases = {
+        "portfolio, page 1": (
+            f"{base}/scorecards/",
+            f"SELECT s.*, p.* {join} WHERE s.tenant_id = %s AND s.{month} ORDER BY s.score DESC, p.name LIMIT 50",
+        ),
+        "portfolio, change, page 60": (
+            f"{base}/scorecards/?sort=change&page=60",
+            f"SELECT s.*, p.* {join} WHERE s.tenant_id = %s AND s.{month} "
+            "ORDER BY s.change_previous DESC, p.name LIMIT 50 OFFSET 2950",
+        ),
+        "partner scorecard": (
+            f"{base}/partners/{partner_id}/scorecard/",
+            f"SELECT * FROM scorecards_scorecardsnapshot WHERE tenant_id = %s AND partner_id = {int(partner_id or 0)} "
+            "AND period = 'month' ORDER BY period_start",
+        ),
+    }
+    print(f"\nscorecard pages, {partners:,} partners (median of best 3 of 7; floor = bare SQL for the same rows)")
+    for label, (url, sql) in cases.items():
+
+        def page(u: str = url) -> None:
+            response = client.get(u)
+            assert response.status_code == 200, response.status_code
+
+        def floor(q: str = sql) -> None:
+            with tenant_context(tenant), connection.cursor() as cursor:
+                cursor.execute(q, [tenant.pk])
+                cursor.fetchall()
+
+        page()
+        statements: list[str] = []
+
+        def count(execute: Callable[..., object], sql: str, *args: object, seen: list[str] = statements) -> object:
+            seen.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
+            page()
+        page_s, floor_s = _best(page), _best(floor)
+        print(
+            f"  {label:<28} page {page_s * 1000:7.1f} ms   floor {floor_s * 1000:6.2f} ms   "
+            f"ratio {page_s / floor_s:6.1f}x   queries {len(statements)}"
+        )
 
 
 if __name__ == "__main__":
     main()
     imports()
     snapshots()
+    scorecard_pages()

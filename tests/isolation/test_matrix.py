@@ -57,9 +57,22 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
         "region": "emea",
         "owner": w.foreign_manager.pk,
     },
+    "calendar_subscribe": None,  # acts on the member's own feed only
+    "notification_read": lambda w: {"id": _foreign_notification_id(w)},
+    "api_notification_read": lambda w: {"ids": [_foreign_notification_id(w)]},
+    "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
+    "api_cadence_list": None,
 }
 # Writes on one's own object that name another tenant's object in the payload: 400, nothing written.
 OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
+    "review_action_add": lambda w: {
+        "description": "Leak probe",
+        "owner": w.foreign_manager.pk,
+        "due_date": "2099-01-01",
+        "visibility": "shared",
+    },
+    "review_attendee_add": lambda w: {"membership": w.foreign_manager.pk, "function": "sales"},
+    "api_action_update": lambda w: {"owner": w.foreign_manager.pk},
     "partner_edit": lambda w: {
         "name": "Alpha Own Partner",
         "partner_type": "reseller",
@@ -257,3 +270,15 @@ def test_isolation_matrix(wall, record_property, capsys):
     assert unknown == set()
     assert "\n".join(failures) == ""
     assert cells >= 500
+
+
+def _foreign_notification_id(world: World) -> int:
+    """A notification of the other tenant's manager: marking it read from tenant A must be a 400."""
+    from partnerhub.models import Notification
+    from partnerhub.tenancy.context import tenant_context
+
+    with tenant_context(world.b):
+        found, _ = Notification.objects.get_or_create(
+            tenant=world.b, recipient=world.foreign_manager, dedupe_key="matrix-probe", defaults={"title": "Probe"}
+        )
+    return found.pk

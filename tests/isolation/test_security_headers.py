@@ -35,6 +35,7 @@ def _own_kwargs(world, params):
         "cycle_id": world.own_cycle_id,
         "review_id": world.own_review_id,
         "action_id": world.own_action_id,
+        "attendee_id": world.own_attendee_id,
         "feed_token": world.feed_tokens["own"],
     }
     return {p: values[p] for p in params}

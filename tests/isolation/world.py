@@ -62,6 +62,9 @@ class World:
     own_action_id: int = 0
     sibling_action_id: int = 0
     foreign_action_id: int = 0
+    own_attendee_id: int = 0  # an attendee of own_review_id
+    sibling_attendee_id: int = 0
+    foreign_attendee_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -163,8 +166,11 @@ def build_world() -> World:
     world.own_review_id, world.own_action_id = own_reviews[own.pk]
     world.sibling_review_id, world.sibling_action_id = own_reviews[sibling.pk]
     world.foreign_review_id, world.foreign_action_id = foreign_reviews[foreign.pk]
+    world.own_attendee_id = own_reviews[("attendee", own.pk)]
+    world.sibling_attendee_id = own_reviews[("attendee", sibling.pk)]
+    world.foreign_attendee_id = foreign_reviews[("attendee", foreign.pk)]
     world.feed_tokens = feed_tokens
-    world.foreign_markers += ["FOREIGN-CADENCE-MARKER", "FOREIGN-ACTION-MARKER"]
+    world.foreign_markers += ["FOREIGN-CADENCE-MARKER", "FOREIGN-ACTION-MARKER", "FOREIGN-ATTENDEE-MARKER"]
     return world
 
 
@@ -222,8 +228,9 @@ def _deal_review(tenant: Tenant, partner: Partner, external_id: str) -> DealRevi
 
 
 def _reviews(tenant: Tenant, actions: dict[Partner, str], moderator: Membership, cadence_name: str) -> dict[Any, Any]:
-    """A QBR cadence, one cycle, and per partner a review with a shared action item: {partner pk: (review, action)}."""
-    from reviews.models import ActionItem, Cadence, Review, ReviewCycle
+    """A QBR cadence, one cycle, and per partner a review with a shared action item: {partner pk: (review, action)},
+    and an attendee (a named contact): {("attendee", partner pk): attendee}."""
+    from reviews.models import ActionItem, Attendee, Cadence, Review, ReviewCycle
 
     with tenant_context(tenant):
         cadence = Cadence.objects.create(
@@ -247,6 +254,10 @@ def _reviews(tenant: Tenant, actions: dict[Partner, str], moderator: Membership,
                 tenant=tenant, review=review, partner=partner, description=description, due_date=date(2026, 11, 30)
             )
             out[partner.pk] = (review.pk, action.pk)
+            attendee = Attendee.objects.create(
+                tenant=tenant, review=review, name=description.replace("ACTION", "ATTENDEE"), side="partner"
+            )
+            out[("attendee", partner.pk)] = attendee.pk
     return out
 
 
@@ -308,6 +319,8 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_review_id if foreign else world.sibling_review_id
     if param == "action_id":
         return world.foreign_action_id if foreign else world.sibling_action_id
+    if param == "attendee_id":  # an attendee of the foreign review, or of the sibling review
+        return world.foreign_attendee_id if foreign else world.sibling_attendee_id
     if param == "feed_token":
         return world.feed_tokens[target]
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

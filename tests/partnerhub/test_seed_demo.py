@@ -51,3 +51,31 @@ def test_seed_demo_leaves_the_planted_data_quality_problems_on_the_quality_page(
     with tenant_context(tenant):
         kinds = set(DataQualityFinding.objects.filter(status="open").values_list("kind", flat=True))
     assert {"outlier", "reconciliation", "stale"} <= kinds
+
+
+def test_seed_demo_holds_past_reviews_with_history_and_upcoming_ones_and_a_second_seed_adds_none():
+    from partnerhub.models import Notification
+    from reviews.models import ActionItem, Decision, Forecast, Review, ReviewNote
+
+    def review_counts():
+        tenant = Tenant.objects.get(slug="northwind")
+        with tenant_context(tenant):
+            return {state: Review.objects.filter(state=state).count() for state in Review.State.values} | {
+                "notes": ReviewNote.objects.count(),
+                "decisions": Decision.objects.count(),
+                "actions": ActionItem.objects.count(),
+                "scored forecasts": Forecast.objects.filter(scored_at__isnull=False).count(),
+                "notifications": Notification.objects.count(),
+            }
+
+    call_command("seed_demo")
+    first = review_counts()
+    assert first[Review.State.SIGNED_OFF] > 0
+    assert first[Review.State.SCHEDULED] > 0
+    assert first["notes"] > 0
+    assert first["decisions"] > 0
+    assert first["actions"] > 0
+    assert first["scored forecasts"] > 0
+    assert first["notifications"] > 0
+    call_command("seed_demo")
+    assert review_counts() == first

@@ -151,7 +151,8 @@ def test_the_review_queue_page_lists_queued_deals_and_a_manager_starts_one(clien
     url = reverse("deal_review_list", kwargs={"tenant_slug": tenant.slug})
     page = client.get(url).content.decode()
     response = client.post(
-        reverse("deal_review_action", kwargs={"tenant_slug": tenant.slug, "deal_review_id": review.pk}), {"action": "start"}
+        reverse("deal_review_action", kwargs={"tenant_slug": tenant.slug, "deal_review_id": review.pk}),
+        {"action": "start"},
     )
     with tenant_context(tenant):
         review.refresh_from_db()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from statistics import mean, median
 
@@ -8,11 +8,14 @@ import pytest
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import TruncMonth
 
+from partnerhub.demo import PROGRAMS, _partner_rows
 from partnerhub.models import Partner, Role
 from partnerhub.tenancy.context import tenant_context
 from scorecards.catalog import DEFAULT_METRICS
 from scorecards.demo import seed_partner_data
-from scorecards.models import Activity, Deal, MetricDefinition, Observation, SurveyResponse
+from scorecards.demo_templates import seed_templates
+from scorecards.models import Activity, Deal, MetricDefinition, Observation, ScorecardSnapshot, SurveyResponse
+from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
 from tests.scorecards.glossary_factories import partners_of_every_tier
 
@@ -104,7 +107,7 @@ def test_improving_declining_and_noise_partners_stand_apart_on_their_own_history
     improving = [ratios[name] for name in seeded["improving"]]
     declining = [ratios[name] for name in seeded["declining"]]
     noise = [r for name, r in ratios.items() if name not in seeded["improving"] + seeded["declining"]]
-    assert (len(improving), len(declining), len(noise)) == (2, 2, 16)
+    assert (len(improving), len(declining), len(noise)) == (3, 3, 14)
     assert min(improving) > 1.05
     assert max(declining) < 0.95
     assert max(declining) < min(noise) <= max(noise) < min(improving)
@@ -258,3 +261,49 @@ def test_each_metric_gets_a_data_owner_from_the_team_that_keeps_its_data(tenant,
         owners = dict(MetricDefinition.objects.for_tenant(tenant).values_list("key", "data_owner_id"))
     assert {owners["joint_activities"], owners["marketing_leads"]} == {marketing.pk}
     assert {owner for key, owner in owners.items() if key not in {"joint_activities", "marketing_leads"}} == {admin.pk}
+
+
+def scored(tenant, today=TODAY):
+    # What seed_demo does after the data: the templates (version 2 of the default 18 months in), then the snapshots.
+    with tenant_context(tenant):
+        seed_templates(tenant, member(tenant, Role.ADMIN), first_month=FIRST_MONTH, change_month=date(2025, 10, 1))
+    snapshot_refresh(tenant=tenant, today=today)
+    with tenant_context(tenant):
+        latest = ScorecardSnapshot.objects.for_tenant(tenant).filter(period="month", period_start=LAST_MONTH)
+        return {name: (rag, trend) for name, rag, trend in latest.values_list("partner__name", "rag", "trend")}
+
+
+def shares(latest):
+    rags = Counter(rag for rag, _ in latest.values())
+    trends = Counter(trend for _, trend in latest.values())
+    return {k: round(n / len(latest), 2) for k, n in (rags + trends).items()}
+
+
+def test_the_demo_scorecards_mix_green_amber_and_red_and_all_three_trends(tenant, seeded):
+    latest = scored(tenant)
+    share = shares(latest)
+    assert len(latest) == 20
+    assert 0.25 <= share["green"] <= 0.5
+    assert 0.25 <= share["amber"] <= 0.55
+    assert share["red"] >= 0.1
+    assert share["improving"] >= 0.1
+    assert share["declining"] >= 0.1
+    assert share["stable"] >= 0.5
+    assert sum(latest[name][1] == "declining" for name in seeded["declining"]) >= 2
+    assert sum(latest[name][1] == "improving" for name in seeded["improving"]) >= 2
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.slug for p in PROGRAMS])
+def test_each_demo_programs_portfolio_shows_the_same_mix(tenant, program):
+    manager = member(tenant, Role.MANAGER)
+    with tenant_context(tenant):
+        Partner.objects.bulk_create(_partner_rows(program, tenant, [manager], manager, manager))
+    seed_partner_data(tenant, today=TODAY)
+
+    share = shares(scored(tenant))
+
+    assert 0.25 <= share["green"] <= 0.45
+    assert 0.3 <= share["amber"] <= 0.5
+    assert 0.1 <= share["red"] <= 0.3
+    assert 0.1 <= share["improving"] <= 0.3
+    assert 0.1 <= share["declining"] <= 0.3

@@ -8,13 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partnerhub.models import Partner
-from partnerhub.signals import partner_data_changed
 from partnerhub.tenancy.context import tenant_context
-from scorecards.models import DataQualityFinding, ImportBatch, Observation, ScorecardSnapshot
+from scorecards.models import DataQualityFinding, DealReview, Observation, ScorecardSnapshot
 from scorecards.services.snapshots import snapshot_refresh
 from scorecards.tasks import snapshots as snapshot_tasks
 from tests.factories import PartnerFactory, TenantFactory
-from tests.scorecards.factories import MetricFactory
+from tests.scorecards.factories import DealFactory, MetricFactory
 from tests.scorecards.snapshot_factories import TemplateFactory, build_version, simple_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -242,16 +241,36 @@ def test_a_segment_template_wins_over_the_default_and_targets_follow_tier_and_st
     assert other.template_version_id != si.pk
 
 
-def test_an_import_queues_a_refresh_of_the_partners_it_changed_after_commit(
-    tenant, monkeypatch, django_capture_on_commit_callbacks
-):
-    queued = []
-    monkeypatch.setattr(snapshot_tasks.snapshot_refresh_task, "delay", lambda **kwargs: queued.append(kwargs))
+def test_the_deal_quality_metric_is_the_mean_rubric_quality_of_the_reviewed_deals_of_the_period(tenant):
+    quality = MetricFactory(
+        tenant=tenant, key="deal_quality", name="Deal quality", aggregation="average", derived_from_deals=True
+    )
+    simple_scorecard(tenant, [quality], target=4)
+    partner = PartnerFactory(tenant=tenant, name="Reviewed")
+    for created_on, score in [(date(2025, 4, 3), 3.0), (date(2025, 4, 20), 4.0), (date(2025, 6, 9), 5.0)]:
+        deal = DealFactory(tenant=tenant, partner=partner, amount=Decimal(90000), created_on=created_on)
+        with tenant_context(tenant):
+            DealReview.objects.create(
+                tenant=tenant,
+                deal=deal,
+                partner=partner,
+                pricing_integrity=3,
+                discount_discipline=3,
+                contract_terms=3,
+                renewal_risk=3,
+                technical_risk=3,
+                quality=Decimal(str(score)),
+            )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=[5, 3, 5])
+    snapshot_refresh(tenant=tenant, today=TODAY)
 
-    assert queued == [{"tenant_id": tenant.pk, "partner_ids": [3, 5]}]
+    with tenant_context(tenant):
+        rows = ScorecardSnapshot.objects.filter(partner=partner).values_list("period", "period_start", "items")
+        actuals = {(period, start): items[0]["actual"] for period, start, items in rows}
+    assert actuals[("month", date(2025, 4, 1))] == 3.5
+    assert actuals[("month", date(2025, 5, 1))] is None
+    assert actuals[("month", date(2025, 6, 1))] == 5.0
+    assert actuals[("quarter", date(2025, 4, 1))] == 4.0  # the quarter's three deals, not the mean of two months
 
 
 def test_the_task_refreshes_its_tenant_in_process(tenant):

@@ -1,0 +1,147 @@
+"""Calendar and notification endpoints: reviews in a date range, and the member's own notifications."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnerhub.api.base import TenantApi
+from partnerhub.notifications import notification_list_for_member, notifications_mark_read
+from reviews.models import Cadence
+from reviews.selectors.calendar import (
+    MAX_RANGE_DAYS,
+    CalendarFilters,
+    calendar_owner_choices,
+    calendar_reviews,
+    review_path,
+)
+
+DEFAULT_RANGE_DAYS = 30
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); default today.")
+    end = serializers.DateField(
+        required=False,
+        help_text=f"Last day, included; at most {MAX_RANGE_DAYS} days after start; default {DEFAULT_RANGE_DAYS} days.",
+    )
+    owner = serializers.IntegerField(required=False, help_text="The moderator's membership id.")
+    kind = serializers.ChoiceField(choices=Cadence.Kind.choices, required=False)
+    partner = serializers.CharField(required=False, allow_blank=True, help_text="Part of the partner's name.")
+
+    def validate_owner(self, value: int) -> int:
+        if not calendar_owner_choices(tenant=self.context["tenant"]).filter(pk=value).exists():
+            raise serializers.ValidationError("Not a member of this program who can moderate reviews.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.setdefault("start", timezone.localdate())
+        attrs.setdefault("end", attrs["start"] + timedelta(days=DEFAULT_RANGE_DAYS))
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end comes before the start."})
+        if attrs["end"] - attrs["start"] > timedelta(days=MAX_RANGE_DAYS):
+            raise serializers.ValidationError({"end": f"Ask for at most {MAX_RANGE_DAYS} days at a time."})
+        return attrs
+
+
+class CalendarPartnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CalendarReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    partner = CalendarPartnerSerializer()
+    kind = serializers.CharField()
+    depth = serializers.CharField()
+    state = serializers.CharField()
+    scheduled_for = serializers.DateTimeField()
+    moderator = serializers.IntegerField(source="moderator_id", allow_null=True)
+    moderator_name = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_moderator_name(self, review: Any) -> str | None:
+        return str(review.moderator.user) if review.moderator else None
+
+    def get_url(self, review: Any) -> str:
+        return review_path(tenant_slug=self.context["tenant"].slug, review=review)
+
+
+class CalendarApi(TenantApi):
+    """Reviews held from ``start`` to ``end`` (at most 100 days), by time; filters by moderator, kind, partner."""
+
+    perms = {"GET": "calendar.view"}
+
+    @extend_schema(parameters=[CalendarQuerySerializer], responses=CalendarReviewSerializer(many=True))
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        query = self.validated(CalendarQuerySerializer, request.query_params, context={"tenant": self.tenant})
+        reviews = calendar_reviews(
+            tenant=self.tenant,
+            start=query["start"],
+            end=query["end"] + timedelta(days=1),
+            filters=CalendarFilters(
+                owner=query.get("owner"), kind=query.get("kind", ""), partner=query.get("partner", "").strip()
+            ),
+        )
+        return Response(CalendarReviewSerializer(reviews, many=True, context={"tenant": self.tenant}).data)
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    url = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationQuerySerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only the unread ones.")
+
+
+class NotificationListApi(TenantApi):
+    """The member's own notifications, newest first (paginated)."""
+
+    perms = {"GET": "notifications.view"}
+
+    @extend_schema(parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True))
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        query = self.validated(NotificationQuerySerializer, request.query_params)
+        notifications: Any = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
+        paginator = PageNumberPagination()
+        page: Any = paginator.paginate_queryset(notifications, request, view=self)
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class NotificationReadInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        max_length=1000,
+        help_text="Your notifications to mark read; leave out to mark them all. Any id not yours is a 400.",
+    )
+
+
+class NotificationReadOutputSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class NotificationReadApi(TenantApi):
+    """Mark the member's notifications read: all, or the given ids (an id that is not theirs: 400, nothing marked)."""
+
+    perms = {"POST": "notifications.view"}
+
+    @extend_schema(request=NotificationReadInputSerializer, responses=NotificationReadOutputSerializer)
+    def post(self, request: Request, tenant_slug: str) -> Response:
+        data = self.validated(NotificationReadInputSerializer, request.data)
+        marked = notifications_mark_read(tenant=self.tenant, actor=self.actor, ids=data.get("ids"))
+        return Response({"marked": marked})

@@ -1,0 +1,383 @@
+"""Review endpoints: list and read reviews, move them through their states, record notes, ratings, decisions and
+action items, and read the pre-read. Thin: validate, fetch (a foreign or missing object is a 404 before the body
+is looked at), call a service or selector, serialize.
+
+Bad input answers 400 with details; a move the state machine refuses (e.g. signing off a review never held) is a
+400 too, code ``never_held`` or ``invalid_transition``, as every InvalidStateError in this API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnerhub.api.base import TenantApi
+from partnerhub.exceptions import DomainError
+from partnerhub.models import Membership, Tenant
+from reviews.models import ActionItem, Cadence, Review, Visibility
+from reviews.selectors.reviews import (
+    ReviewFilters,
+    action_get,
+    preread_reviews,
+    review_get,
+    review_list,
+    review_page,
+)
+from reviews.services.preread import FROZEN_STATES, preread_payloads
+from reviews.services.reviews import (
+    UNSET,
+    action_item_update,
+    allowed_moves,
+    review_action_add,
+    review_decision_add,
+    review_note_add,
+    review_rating_save,
+    review_transition,
+)
+
+# --- output ---
+
+
+def _person(membership: Membership | None) -> str | None:
+    return str(membership.user) if membership is not None else None
+
+
+class PersonField(serializers.Field):
+    def to_representation(self, value: Membership | None) -> str | None:
+        return _person(value)
+
+
+class ReviewOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    partner = serializers.IntegerField(source="partner_id")
+    partner_name = serializers.CharField(source="partner.name")
+    cadence = serializers.IntegerField(source="cadence_id")
+    kind = serializers.CharField()
+    depth = serializers.CharField()
+    scheduled_for = serializers.DateTimeField()
+    state = serializers.CharField()
+    moderator = serializers.IntegerField(source="moderator_id", allow_null=True)
+    moderator_name = PersonField(source="moderator")
+    cancel_reason = serializers.CharField()
+    held_at = serializers.DateTimeField(allow_null=True)
+    signed_off_at = serializers.DateTimeField(allow_null=True)
+    preread_generated_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    section_key = serializers.CharField()
+    body = serializers.CharField()
+    visibility = serializers.CharField()
+    author = PersonField()
+    created_at = serializers.DateTimeField()
+
+
+class RatingOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    section_key = serializers.CharField()
+    prompt_key = serializers.CharField()
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    visibility = serializers.CharField()
+    author = PersonField()
+
+
+class DecisionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    visibility = serializers.CharField()
+    decided_by = PersonField()
+    created_at = serializers.DateTimeField()
+
+
+class ActionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    review = serializers.IntegerField(source="review_id")
+    description = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id", allow_null=True)
+    owner_name = PersonField(source="owner")
+    due_date = serializers.DateField()
+    status = serializers.CharField()
+    visibility = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttendeeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    membership = serializers.IntegerField(source="membership_id", allow_null=True)
+    name = serializers.SerializerMethodField()
+    function = serializers.CharField()
+    side = serializers.CharField()
+
+    def get_name(self, obj: Any) -> str:
+        return str(obj.membership.user) if obj.membership_id else obj.name
+
+
+class TransitionOutputSerializer(serializers.Serializer):
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = PersonField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewDetailOutputSerializer(ReviewOutputSerializer):
+    allowed_moves = serializers.ListField(child=serializers.CharField())
+    agenda = serializers.JSONField()
+    attendees = AttendeeOutputSerializer(many=True)
+    notes = NoteOutputSerializer(many=True)
+    ratings = RatingOutputSerializer(many=True)
+    decisions = DecisionOutputSerializer(many=True)
+    actions = ActionOutputSerializer(many=True)
+    transitions = TransitionOutputSerializer(many=True)
+
+
+def _detail(tenant: Tenant, review: Review) -> dict[str, Any]:
+    page = review_page(tenant=tenant, review=review)
+    data = dict(ReviewOutputSerializer(review).data)
+    data.update(
+        allowed_moves=list(allowed_moves(review)),
+        agenda=review.agenda,
+        attendees=AttendeeOutputSerializer(page.attendees, many=True).data,
+        notes=NoteOutputSerializer(page.notes, many=True).data,
+        ratings=RatingOutputSerializer(page.ratings, many=True).data,
+        decisions=DecisionOutputSerializer(page.decisions, many=True).data,
+        actions=ActionOutputSerializer(page.actions, many=True).data,
+        transitions=TransitionOutputSerializer(page.transitions, many=True).data,
+    )
+    return data
+
+
+def _member(tenant: Tenant, membership_id: int | None) -> Membership | None:
+    """The member named by id in this tenant; an id of another tenant (or none at all) is bad input, a 400."""
+    if membership_id is None:
+        return None
+    found = Membership.objects.for_tenant(tenant).select_related("user").filter(pk=membership_id).first()
+    if found is None:
+        raise DomainError(
+            "No member of this program has that id.",
+            code="invalid",
+            extra={"fields": {"owner": ["No member of this program has that id."]}},
+        )
+    return found
+
+
+# --- endpoints ---
+
+
+class ReviewListFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Review.State.choices, required=False)
+    kind = serializers.ChoiceField(choices=Cadence.Kind.choices, required=False)
+    moderator = serializers.IntegerField(required=False)
+    owner = serializers.IntegerField(required=False)
+    partner = serializers.CharField(required=False, max_length=200)
+    when = serializers.ChoiceField(choices=["upcoming", "past"], required=False)
+
+
+class ReviewListApi(TenantApi):
+    """Reviews, filtered by state, kind, moderator, partner owner, partner name and upcoming/past; paginated."""
+
+    perms = {"GET": "reviews.view"}
+
+    @extend_schema(parameters=[ReviewListFilterSerializer], responses=ReviewOutputSerializer(many=True))
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        data = self.validated(ReviewListFilterSerializer, request.query_params)
+        filters = ReviewFilters(
+            state=data.get("state", ""),
+            kind=data.get("kind", ""),
+            moderator=data.get("moderator"),
+            owner=data.get("owner"),
+            partner=data.get("partner", "").strip(),
+            when=data.get("when", ""),
+        )
+        reviews: Any = review_list(tenant=self.tenant, filters=filters)
+        paginator = PageNumberPagination()
+        page: Any = paginator.paginate_queryset(reviews, request, view=self)
+        return paginator.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
+
+
+class ReviewDetailApi(TenantApi):
+    """One review with its attendees, notes (shared and internal), ratings, decisions, actions and history."""
+
+    perms = {"GET": "reviews.view"}
+
+    @extend_schema(responses=ReviewDetailOutputSerializer)
+    def get(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        return Response(_detail(self.tenant, review))
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Review.State.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class ReviewTransitionApi(TenantApi):
+    """Move a review: preparing, held, signed_off (moderator or admin) or cancelled (with a reason)."""
+
+    perms = {"POST": "reviews.manage"}
+
+    @extend_schema(request=TransitionInputSerializer, responses=ReviewDetailOutputSerializer)
+    def post(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        data = self.validated(TransitionInputSerializer, request.data)
+        review_transition(
+            tenant=self.tenant, actor=self.actor, review=review, to_state=data["to"], reason=data["reason"]
+        )
+        return Response(_detail(self.tenant, review))
+
+
+class NoteInputSerializer(serializers.Serializer):
+    section_key = serializers.CharField(max_length=40)
+    body = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+
+
+class ReviewNoteCreateApi(TenantApi):
+    """Add a note under an agenda section (``general`` for none), shared with the partner or internal."""
+
+    perms = {"POST": "reviews.manage"}
+
+    @extend_schema(request=NoteInputSerializer, responses={201: NoteOutputSerializer})
+    def post(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        data = self.validated(NoteInputSerializer, request.data)
+        note = review_note_add(tenant=self.tenant, actor=self.actor, review=review, **data)
+        return Response(NoteOutputSerializer(note).data, status=201)
+
+
+class RatingInputSerializer(serializers.Serializer):
+    prompt_key = serializers.CharField(max_length=40)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+
+
+class ReviewRatingSaveApi(TenantApi):
+    """Rate an agenda prompt 1 to 5 with a comment (rating it again replaces the earlier answer)."""
+
+    perms = {"POST": "reviews.manage"}
+
+    @extend_schema(request=RatingInputSerializer, responses=RatingOutputSerializer)
+    def post(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        data = self.validated(RatingInputSerializer, request.data)
+        rating = review_rating_save(tenant=self.tenant, actor=self.actor, review=review, **data)
+        return Response(RatingOutputSerializer(rating).data)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.SHARED)
+
+
+class ReviewDecisionCreateApi(TenantApi):
+    """Add an entry to the review's decisions log."""
+
+    perms = {"POST": "reviews.manage"}
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionOutputSerializer})
+    def post(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        data = self.validated(DecisionInputSerializer, request.data)
+        decision = review_decision_add(tenant=self.tenant, actor=self.actor, review=review, **data)
+        return Response(DecisionOutputSerializer(decision).data, status=201)
+
+
+class ActionInputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    owner = serializers.IntegerField(help_text="A member id: internal, or a partner user of this review's partner.")
+    due_date = serializers.DateField(help_text="Today or later.")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.SHARED)
+
+
+class ReviewActionCreateApi(TenantApi):
+    """Add an action item; its owner must be an active member (internal, or of this partner), due today or later."""
+
+    perms = {"POST": "reviews.manage"}
+
+    @extend_schema(request=ActionInputSerializer, responses={201: ActionOutputSerializer})
+    def post(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        data = self.validated(ActionInputSerializer, request.data)
+        action = review_action_add(
+            tenant=self.tenant,
+            actor=self.actor,
+            review=review,
+            description=data["description"],
+            owner=_member(self.tenant, data["owner"]),
+            due_date=data["due_date"],
+            visibility=data["visibility"],
+        )
+        return Response(ActionOutputSerializer(action).data, status=201)
+
+
+class ActionUpdateInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionItem.Status.choices, required=False)
+    owner = serializers.IntegerField(required=False)
+    due_date = serializers.DateField(required=False)
+    description = serializers.CharField(required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class ActionUpdateApi(TenantApi):
+    """Update an action item: status, owner, due date (re-planned, not in the past); wording and visibility only
+    while its review is open."""
+
+    perms = {"PATCH": "reviews.manage"}
+
+    @extend_schema(request=ActionUpdateInputSerializer, responses=ActionOutputSerializer)
+    def patch(self, request: Request, tenant_slug: str, action_id: int) -> Response:
+        action = action_get(tenant=self.tenant, action_id=action_id)
+        data = self.validated(ActionUpdateInputSerializer, request.data)
+        updated = action_item_update(
+            tenant=self.tenant,
+            actor=self.actor,
+            action=action,
+            status=data.get("status"),
+            owner=_member(self.tenant, data["owner"]) if "owner" in data else UNSET,
+            due_date=data.get("due_date"),
+            description=data.get("description"),
+            visibility=data.get("visibility"),
+        )
+        return Response(ActionOutputSerializer(updated).data)
+
+
+class PrereadOutputSerializer(serializers.Serializer):
+    review = serializers.IntegerField()
+    generated = serializers.BooleanField(help_text="False: a preview from today's data, not stored yet.")
+    frozen = serializers.BooleanField(help_text="True once the review was held: later data no longer changes it.")
+    generated_at = serializers.DateTimeField(allow_null=True)
+    preread = serializers.JSONField()
+
+
+class ReviewPrereadApi(TenantApi):
+    """The review's pre-read (summary, risks, recommendations, metrics); before it is generated, a preview."""
+
+    perms = {"GET": "reviews.view"}
+
+    @extend_schema(responses=PrereadOutputSerializer)
+    def get(self, request: Request, tenant_slug: str, review_id: int) -> Response:
+        review = review_get(tenant=self.tenant, review_id=review_id)
+        payload = review.preread
+        if payload is None:
+            loaded = preread_reviews(tenant=self.tenant, review_ids=[review.pk]).get()
+            payload = preread_payloads(tenant=self.tenant, reviews=[loaded], now=timezone.now())[review.pk]
+        return Response(
+            PrereadOutputSerializer(
+                {
+                    "review": review.pk,
+                    "generated": review.preread is not None,
+                    "frozen": review.state in FROZEN_STATES,
+                    "generated_at": review.preread_generated_at,
+                    "preread": payload,
+                }
+            ).data
+        )

@@ -1,0 +1,57 @@
+"""Charts of the scorecard pages, as plotly figure dicts (drawn by plotly.js from our static files)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scorecards.selectors.snapshots import PartnerScorecard
+
+
+def score_figure(card: PartnerScorecard) -> dict[str, Any]:
+    """A plotly figure (as a dict) of the score over time with the RAG bands of the version in force."""
+    points = [(s.period_start.isoformat(), float(s.score)) for s in card.snapshots if s.score is not None]
+    version = card.current.template_version if card.current else None
+    amber = float(version.score_amber_at) if version else 60.0
+    green = float(version.score_green_at) if version else 80.0
+    bands = [
+        (0, amber, "rgba(179,38,30,0.08)"),
+        (amber, green, "rgba(168,98,0,0.10)"),
+        (green, 100, "rgba(31,122,68,0.10)"),
+    ]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": [p[0] for p in points],
+                "y": [p[1] for p in points],
+                "name": "Score",
+                "line": {"color": "#2451b3", "width": 2},
+                "hovertemplate": "%{x|%b %Y}: %{y:.1f}<extra></extra>",
+            }
+        ],
+        "layout": {
+            "height": 280,
+            "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+            "yaxis": {"range": [0, 100], "fixedrange": True},
+            "xaxis": {"type": "date", "fixedrange": True},
+            "shapes": [
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": lo,
+                    "y1": hi,
+                    "fillcolor": color,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+                for lo, hi, color in bands
+            ],
+            "showlegend": False,
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "font": {"family": "system-ui, sans-serif", "size": 12},
+        },
+    }

@@ -1,0 +1,123 @@
+"""Builders shared by the review-life tests (no tests here): a program with people, a review, snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from partnerhub.models import Membership, Partner, Role, Tenant
+from partnerhub.tenancy.context import tenant_context
+from reviews.models import Review
+from scorecards.models import ScorecardSnapshot, TemplateVersion
+from tests.factories import PartnerFactory, UserFactory, member
+from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
+from tests.scorecards.snapshot_factories import TemplateFactory, VersionFactory
+
+
+@dataclass
+class Program:
+    tenant: Tenant
+    admin: Membership
+    moderator: Membership  # a manager who moderates the review and owns the partner
+    other_manager: Membership  # a manager of another partner
+    executive: Membership
+    partner_user: Membership
+    partner: Partner
+    review: Review
+
+
+def program(tenant: Tenant, *, kind: str = "qbr", scheduled_for: datetime | None = None, **review: Any) -> Program:
+    admin = member(tenant, Role.ADMIN, user=UserFactory(first_name="Ada", last_name="Admin"))
+    moderator = member(tenant, Role.MANAGER, user=UserFactory(first_name="Maya", last_name="Moderator"))
+    other_manager = member(tenant, Role.MANAGER, user=UserFactory(first_name="Otto", last_name="Other"))
+    executive = member(tenant, Role.EXECUTIVE, user=UserFactory(first_name="Evan", last_name="Exec"))
+    partner = PartnerFactory(tenant=tenant, name="Northwind Traders", owner=moderator)
+    PartnerFactory(tenant=tenant, name="Someone Else", owner=other_manager)
+    partner_user = member(
+        tenant, Role.PARTNER, partner=partner, user=UserFactory(first_name="Pat", last_name="Partner")
+    )
+    cadence = CadenceFactory(tenant=tenant, kind=kind)
+    cycle = CycleFactory(cadence=cadence)
+    when = scheduled_for or datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
+    the_review = ReviewFactory(cycle=cycle, partner=partner, moderator=moderator, scheduled_for=when, **review)
+    return Program(tenant, admin, moderator, other_manager, executive, partner_user, partner, the_review)
+
+
+def fresh(review: Review) -> Review:
+    with tenant_context(review.tenant):
+        return Review.objects.select_related("partner").get(pk=review.pk)
+
+
+def template_version(tenant: Tenant) -> TemplateVersion:
+    with tenant_context(tenant):
+        found = TemplateVersion.objects.filter(template__name="Review tests").first()
+    if found is not None:
+        return found
+    template = TemplateFactory(tenant=tenant, name="Review tests", is_default=True)
+    return VersionFactory(template=template, number=1)
+
+
+def item(metric: Any, *, actual: float, target: float, rag: str, missing: bool = False) -> dict[str, Any]:
+    return {
+        "metric_id": metric.pk,
+        "weight": 50,
+        "target": target,
+        "actual": None if missing else actual,
+        "normalised": None,
+        "attainment": None if missing else round(100 * actual / target, 2),
+        "points": None if missing else 25,
+        "rag": "" if missing else rag,
+        "missing": missing,
+    }
+
+
+def snapshot(
+    partner: Partner,
+    period_start: date,
+    *,
+    score: float | None = 72.5,
+    rag: str = "amber",
+    change: float | None = None,
+    trend: str = "stable",
+    explanation: str = "Usual month-to-month movement ±2.0 points.",
+    items: list[dict[str, Any]] | None = None,
+    dq_reasons: list[str] | None = None,
+    period: str = "month",
+) -> ScorecardSnapshot:
+    tenant = partner.tenant
+    version = template_version(tenant)
+    with tenant_context(tenant):
+        found, _ = ScorecardSnapshot.objects.update_or_create(
+            tenant=tenant,
+            partner=partner,
+            period=period,
+            period_start=period_start,
+            defaults={
+                "template_version": version,
+                "score": None if score is None else Decimal(str(score)),
+                "rag": rag,
+                "change_previous": None if change is None else Decimal(str(change)),
+                "trend": trend,
+                "trend_explanation": explanation,
+                "dq_flag": bool(dq_reasons),
+                "dq_reasons": dq_reasons or [],
+                "items": items or [],
+                "computed_at": datetime.now(UTC),
+            },
+        )
+    return found
+
+
+def this_month() -> date:
+    today = timezone.localdate()
+    return date(today.year, today.month, 1)
+
+
+def months_ago(n: int) -> date:
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
