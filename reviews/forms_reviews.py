@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from partnerhub.models import Membership, Tenant
+from partnerhub.models import Membership, Partner, Role, Tenant
+from partnerhub.selectors import PartnerFilters, partner_list
 from reviews.models import ActionItem, Attendee, Cadence, Review, Visibility
+from reviews.selectors.cadences import cadence_list
 from reviews.selectors.reviews import ReviewFilters, agenda_sections, assignable_members, moderator_choices
 
 RATING_CHOICES = [(n, f"{n}: {label}") for n, label in enumerate(("weak", "below par", "fair", "good", "excellent"), 1)]
@@ -129,3 +133,44 @@ class ActionForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class ScheduleForm(forms.Form):
+    """A review scheduled by hand: the service checks the rules (ownership, the date, one review per cycle)."""
+
+    partner = forms.ModelChoiceField(queryset=Partner.objects.none(), empty_label="Choose a partner")
+    cadence = forms.ModelChoiceField(
+        queryset=Cadence.objects.none(),
+        empty_label="Choose a cadence",
+        help_text="The review is filed under this cadence's cycle (month, quarter or half-year) containing its date.",
+    )
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00", help_text="In UTC, like every review time."
+    )
+    moderator = MemberChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="The partner's owner manager",
+    )
+    depth = forms.ChoiceField(choices=Review.Depth.choices, initial=Review.Depth.DETAILED)
+    reason = forms.CharField(
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this review is needed, e.g. a declining trend to look into. Shown on the review.",
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, actor: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A manager schedules reviews of their own partners only; an admin, of any partner.
+        mine = PartnerFilters(owner=actor.pk) if actor.role == Role.MANAGER else None
+        self.fields["partner"].queryset = partner_list(tenant=tenant, filters=mine)  # type: ignore[attr-defined]
+        self.fields["cadence"].queryset = cadence_list(tenant=tenant, active=True)  # type: ignore[attr-defined]
+        self.fields["moderator"].queryset = moderator_choices(tenant=tenant).filter(  # type: ignore[attr-defined]
+            is_active=True
+        )
+
+    def scheduled_for(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["date"], data["time"]))

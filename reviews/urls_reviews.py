@@ -6,6 +6,7 @@ from reviews import views_reviews as views
 
 urlpatterns: list[URLPattern] = [
     path("reviews/", views.review_list_view, name="review_list"),
+    path("reviews/new/", views.review_schedule_view, name="review_schedule"),
     path("reviews/<int:review_id>/", views.review_detail_view, name="review_detail"),
     path("reviews/<int:review_id>/transition/", views.review_transition_view, name="review_transition"),
     path("reviews/<int:review_id>/preread/", views.review_preread_view, name="review_preread"),

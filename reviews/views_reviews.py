@@ -6,6 +6,7 @@ Writes are plain POST-redirect-GET. Bad input re-renders the review page with th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -28,6 +29,7 @@ from reviews.forms_reviews import (
     NoteForm,
     RatingForm,
     ReviewFilterForm,
+    ScheduleForm,
     TransitionForm,
 )
 from reviews.models import ActionItem, Review
@@ -51,6 +53,7 @@ from reviews.services.reviews import (
     review_decision_add,
     review_note_add,
     review_rating_save,
+    review_schedule,
     review_transition,
 )
 
@@ -105,7 +108,13 @@ def review_list_view(request: TenantRequest) -> HttpResponse:
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "now": timezone.now(),
+        "can_schedule": can(request.membership, "reviews.manage"),
+    }
     return render(request, "reviews/review_list.html", context)
 
 
@@ -178,55 +187,70 @@ def review_detail_view(request: TenantRequest, review_id: int) -> HttpResponse:
     return _render_detail(request, review)
 
 
-@tenant_view("reviews.manage", methods=("POST",))
-def review_transition_view(request: TenantRequest, review_id: int) -> HttpResponse:
-    review = review_get(tenant=request.tenant, review_id=review_id)
-    form = TransitionForm(request.POST, auto_id="transition-%s")
+def _submit(
+    request: TenantRequest,
+    review: Review,
+    form: forms.Form,
+    *,
+    key: str,
+    write: Callable[[dict[str, Any]], Any],
+    success: str | Callable[[Any], str],
+    anchor: str | Callable[[Any], str] = "",
+) -> HttpResponse:
+    """The review page's forms: validate, ``write(cleaned_data)``, then back to the page at ``anchor``.
+
+    A domain error lands on the form; the page is shown again with that form (under ``key``) open, answering 400.
+    ``success`` and ``anchor`` may be worked out from what ``write`` returned.
+    """
     if form.is_valid():
         try:
-            review_transition(
-                tenant=request.tenant,
-                actor=request.membership,
-                review=review,
-                to_state=form.cleaned_data["to"],
-                reason=form.cleaned_data["reason"],
-            )
+            result = write(form.cleaned_data)
         except PASS_THROUGH:
             raise
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"The review is now {review.get_state_display().lower()}.")
-            return redirect(_detail_url(request, review))
-    return _render_detail(request, review, {"transition": form}, status=400)
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(_detail_url(request, review, anchor(result) if callable(anchor) else anchor))
+    return _render_detail(request, review, {key: form}, status=400)
+
+
+def _by(request: TenantRequest, review: Review) -> dict[str, Any]:
+    return {"tenant": request.tenant, "actor": request.membership, "review": review}
+
+
+@tenant_view("reviews.manage", methods=("POST",))
+def review_transition_view(request: TenantRequest, review_id: int) -> HttpResponse:
+    review = review_get(tenant=request.tenant, review_id=review_id)
+    return _submit(
+        request,
+        review,
+        TransitionForm(request.POST, auto_id="transition-%s"),
+        key="transition",
+        write=lambda d: review_transition(**_by(request, review), to_state=d["to"], reason=d["reason"]),
+        success=lambda _: f"The review is now {review.get_state_display().lower()}.",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
 def review_attendee_add_view(request: TenantRequest, review_id: int) -> HttpResponse:
-    tenant = request.tenant
-    review = review_get(tenant=tenant, review_id=review_id)
-    form = AttendeeForm(request.POST, tenant=tenant, review=review, auto_id="attendee-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            review_attendee_add(
-                tenant=tenant,
-                actor=request.membership,
-                review=review,
-                membership=data["membership"],
-                name=data["name"],
-                email=data["email"],
-                function=data["function"],
-                side=data["side"],
-            )
-        except PASS_THROUGH:
-            raise
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Attendee added.")
-            return redirect(_detail_url(request, review, "attendees"))
-    return _render_detail(request, review, {"attendee": form}, status=400)
+    review = review_get(tenant=request.tenant, review_id=review_id)
+    return _submit(
+        request,
+        review,
+        AttendeeForm(request.POST, tenant=request.tenant, review=review, auto_id="attendee-%s"),
+        key="attendee",
+        write=lambda d: review_attendee_add(
+            **_by(request, review),
+            membership=d["membership"],
+            name=d["name"],
+            email=d["email"],
+            function=d["function"],
+            side=d["side"],
+        ),
+        success="Attendee added.",
+        anchor="attendees",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
@@ -249,103 +273,72 @@ def review_attendee_remove_view(request: TenantRequest, review_id: int, attendee
 def review_note_add_view(request: TenantRequest, review_id: int) -> HttpResponse:
     review = review_get(tenant=request.tenant, review_id=review_id)
     section = request.POST.get("section_key", "")
-    form = NoteForm(request.POST, review=review, auto_id=f"note-{section}-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            review_note_add(
-                tenant=request.tenant,
-                actor=request.membership,
-                review=review,
-                section_key=data["section_key"],
-                body=data["body"],
-                visibility=data["visibility"],
-            )
-        except PASS_THROUGH:
-            raise
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Note added.")
-            return redirect(_detail_url(request, review, f"section-{data['section_key']}"))
-    return _render_detail(request, review, {f"note-{section}": form}, status=400)
+    return _submit(
+        request,
+        review,
+        NoteForm(request.POST, review=review, auto_id=f"note-{section}-%s"),
+        key=f"note-{section}",
+        write=lambda d: review_note_add(
+            **_by(request, review), section_key=d["section_key"], body=d["body"], visibility=d["visibility"]
+        ),
+        success="Note added.",
+        anchor=lambda note: f"section-{note.section_key}",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
 def review_rating_save_view(request: TenantRequest, review_id: int) -> HttpResponse:
     review = review_get(tenant=request.tenant, review_id=review_id)
     prompt = request.POST.get("prompt_key", "")
-    form = RatingForm(request.POST, review=review, auto_id=f"rating-{prompt}-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = review_rating_save(
-                tenant=request.tenant,
-                actor=request.membership,
-                review=review,
-                prompt_key=data["prompt_key"],
-                rating=data["rating"],
-                comment=data["comment"],
-                visibility=data["visibility"],
-            )
-        except PASS_THROUGH:
-            raise
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Rating saved.")
-            return redirect(_detail_url(request, review, f"section-{saved.section_key}"))
-    return _render_detail(request, review, {f"rating-{prompt}": form}, status=400)
+    return _submit(
+        request,
+        review,
+        RatingForm(request.POST, review=review, auto_id=f"rating-{prompt}-%s"),
+        key=f"rating-{prompt}",
+        write=lambda d: review_rating_save(
+            **_by(request, review),
+            prompt_key=d["prompt_key"],
+            rating=d["rating"],
+            comment=d["comment"],
+            visibility=d["visibility"],
+        ),
+        success="Rating saved.",
+        anchor=lambda rating: f"section-{rating.section_key}",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
 def review_decision_add_view(request: TenantRequest, review_id: int) -> HttpResponse:
     review = review_get(tenant=request.tenant, review_id=review_id)
-    form = DecisionForm(request.POST, auto_id="decision-%s")
-    if form.is_valid():
-        try:
-            review_decision_add(
-                tenant=request.tenant,
-                actor=request.membership,
-                review=review,
-                text=form.cleaned_data["text"],
-                visibility=form.cleaned_data["visibility"],
-            )
-        except PASS_THROUGH:
-            raise
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Decision logged.")
-            return redirect(_detail_url(request, review, "decisions"))
-    return _render_detail(request, review, {"decision": form}, status=400)
+    return _submit(
+        request,
+        review,
+        DecisionForm(request.POST, auto_id="decision-%s"),
+        key="decision",
+        write=lambda d: review_decision_add(**_by(request, review), text=d["text"], visibility=d["visibility"]),
+        success="Decision logged.",
+        anchor="decisions",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
 def review_action_add_view(request: TenantRequest, review_id: int) -> HttpResponse:
-    tenant = request.tenant
-    review = review_get(tenant=tenant, review_id=review_id)
-    form = ActionForm(request.POST, tenant=tenant, review=review, auto_id="action-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            review_action_add(
-                tenant=tenant,
-                actor=request.membership,
-                review=review,
-                description=data["description"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-                visibility=data["visibility"],
-            )
-        except PASS_THROUGH:
-            raise
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Action item added.")
-            return redirect(_detail_url(request, review, "actions"))
-    return _render_detail(request, review, {"action": form}, status=400)
+    review = review_get(tenant=request.tenant, review_id=review_id)
+    return _submit(
+        request,
+        review,
+        ActionForm(request.POST, tenant=request.tenant, review=review, auto_id="action-%s"),
+        key="action",
+        write=lambda d: review_action_add(
+            **_by(request, review),
+            description=d["description"],
+            owner=d["owner"],
+            due_date=d["due_date"],
+            visibility=d["visibility"],
+        ),
+        success="Action item added.",
+        anchor="actions",
+    )
 
 
 @tenant_view("reviews.manage", methods=("POST",))
@@ -418,3 +411,42 @@ def review_preread_regenerate_view(request: TenantRequest, review_id: int) -> Ht
         return render(request, "reviews/preread.html", _preread_context(request, review), status=400)
     messages.success(request, "Pre-read regenerated from today's data.")
     return redirect(reverse("review_preread", kwargs={"tenant_slug": request.tenant.slug, "review_id": review.pk}))
+
+
+# --- a review scheduled by hand ---
+
+
+@tenant_view("reviews.manage", methods=("GET", "POST"))
+def review_schedule_view(request: TenantRequest) -> HttpResponse:
+    """Schedule one review by hand; a partner may be prefilled with ``?partner=<id>`` (from its page)."""
+    tenant, actor = request.tenant, request.membership
+    if request.method != "POST":
+        initial = {"partner": request.GET["partner"]} if request.GET.get("partner", "").isdigit() else {}
+        form = ScheduleForm(tenant=tenant, actor=actor, initial=initial)
+        return render(request, "reviews/review_schedule.html", {"form": form})
+    form = ScheduleForm(request.POST, tenant=tenant, actor=actor)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = review_schedule(
+                tenant=tenant,
+                actor=actor,
+                cadence=data["cadence"],
+                partner=data["partner"],
+                scheduled_for=form.scheduled_for(),
+                moderator=data["moderator"],
+                depth=data["depth"],
+                reason=data["reason"],
+            )
+        except PASS_THROUGH:
+            raise
+        except DomainError as exc:
+            fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
+            if isinstance(fields, dict) and "scheduled_for" in fields:
+                # The date decides the cycle (and whether it is in the past): the error belongs next to it.
+                exc.extra = {**exc.extra, "fields": {**fields, "date": fields["scheduled_for"]}}
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Review of {review.partner.name} scheduled.")
+            return redirect(_detail_url(request, review))
+    return render(request, "reviews/review_schedule.html", {"form": form}, status=400)

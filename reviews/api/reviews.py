@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from partnerhub.api.base import TenantApi
 from partnerhub.exceptions import DomainError
-from partnerhub.models import Membership, Tenant
+from partnerhub.models import Membership, Partner, Tenant
 from reviews.models import ActionItem, Cadence, Review, Visibility
 from reviews.selectors.reviews import (
     ReviewFilters,
@@ -38,6 +38,7 @@ from reviews.services.reviews import (
     review_decision_add,
     review_note_add,
     review_rating_save,
+    review_schedule,
     review_transition,
 )
 
@@ -181,10 +182,34 @@ class ReviewListFilterSerializer(serializers.Serializer):
     when = serializers.ChoiceField(choices=["upcoming", "past"], required=False)
 
 
-class ReviewListApi(TenantApi):
-    """Reviews, filtered by state, kind, moderator, partner owner, partner name and upcoming/past; paginated."""
+class ReviewScheduleInputSerializer(serializers.Serializer):
+    cadence = serializers.IntegerField(help_text="A cadence id of this program (active).")
+    partner = serializers.IntegerField(help_text="A partner id of this program (a manager: one of their own).")
+    scheduled_for = serializers.DateTimeField(help_text="Date and time, not in the past.")
+    moderator = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An active internal member; none: the partner's owner manager."
+    )
+    depth = serializers.ChoiceField(choices=Review.Depth.choices, default=Review.Depth.DETAILED)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
-    perms = {"GET": "reviews.view"}
+
+def _reference(queryset: Any, pk: int, field: str, what: str) -> Any:
+    """The object of this tenant named by ``pk``; another tenant's id (or none) is bad input, a 400 naming the field."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        message = f"No {what} of this program has that id."
+        raise DomainError(message, code="invalid", extra={"fields": {field: [message]}})
+    return found
+
+
+class ReviewListApi(TenantApi):
+    """Reviews, filtered by state, kind, moderator, partner owner, partner name and upcoming/past; paginated.
+
+    POST schedules one review by hand (an admin, or the partner's owner manager): filed under the cadence's cycle
+    containing its date, refused when the partner already has a review in that cycle or the date is past.
+    """
+
+    perms = {"GET": "reviews.view", "POST": "reviews.manage"}
 
     @extend_schema(parameters=[ReviewListFilterSerializer], responses=ReviewOutputSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
@@ -201,6 +226,32 @@ class ReviewListApi(TenantApi):
         paginator = PageNumberPagination()
         page: Any = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=ReviewScheduleInputSerializer, responses={201: ReviewDetailOutputSerializer})
+    def post(self, request: Request, tenant_slug: str) -> Response:
+        data = self.validated(ReviewScheduleInputSerializer, request.data)
+        tenant = self.tenant
+        moderator_id = data.get("moderator")
+        review = review_schedule(
+            tenant=tenant,
+            actor=self.actor,
+            cadence=_reference(Cadence.objects.for_tenant(tenant), data["cadence"], "cadence", "cadence"),
+            partner=_reference(
+                Partner.objects.for_tenant(tenant).select_related("owner", "executive_sponsor", "data_steward"),
+                data["partner"],
+                "partner",
+                "partner",
+            ),
+            scheduled_for=data["scheduled_for"],
+            moderator=(
+                _reference(Membership.objects.for_tenant(tenant), moderator_id, "moderator", "member")
+                if moderator_id is not None
+                else None
+            ),
+            depth=data["depth"],
+            reason=data["reason"],
+        )
+        return Response(_detail(tenant, review_get(tenant=tenant, review_id=review.pk)), status=201)
 
 
 class ReviewDetailApi(TenantApi):

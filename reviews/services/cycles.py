@@ -245,7 +245,9 @@ def _add_reviews(
     signals = latest_month_signals(tenant=tenant, partner_ids=[p.pk for p in partners], before=cycle.period_start)
     ordered = sorted(partners, key=lambda p: _priority_key(p, signals.get(p.pk)))
     cap = cadence.detailed_cap
-    late = bool(ranks)
+    # Reviews added after the cycle was generated are "late"; one scheduled by hand before it was ever generated
+    # does not make the whole generation late.
+    late = cycle.generated_at is not None and bool(ranks)
     total = len(ranks) + len(partners)
     taken = sum(1 for _, depth in ranks.values() if depth == Review.Depth.DETAILED)
     rank = max((r for r, _ in ranks.values()), default=0)
@@ -297,12 +299,22 @@ def _add_reviews(
         .filter(cycle=cycle, partner_id__in=list(by_partner))
         .values_list("pk", "partner_id", "moderator_id")
     )
-    _add_attendees(tenant, written, by_partner)
+    default_attendees_add(tenant, written, by_partner)
     depth = {review.partner_id: review.depth for review in reviews}
     return len(written), sum(1 for _, partner_id, _ in written if depth[partner_id] == Review.Depth.DETAILED)
 
 
-def _add_attendees(tenant: Tenant, written: list[tuple[int, int, int | None]], partners: dict[int, Partner]) -> None:
+def default_attendees_add(
+    tenant: Tenant,
+    written: list[tuple[int, int, int | None]],
+    partners: dict[int, Partner],
+    moderators: dict[int, Membership] | None = None,
+) -> None:
+    """Write the default attendees of reviews given as (review id, partner id, moderator id), ``partners`` by id.
+
+    The moderator is the partner's owner (as the generator assigns it), or the member ``moderators`` names by id
+    (a review scheduled by hand with another moderator).
+    """
     partner_users: dict[int, list[tuple[int, str]]] = {}
     for member_id, partner_id, function in (
         Membership.objects.for_tenant(tenant)
@@ -314,7 +326,10 @@ def _add_attendees(tenant: Tenant, written: list[tuple[int, int, int | None]], p
     attendees: list[Attendee] = []
     for review_id, partner_id, moderator_id in written:
         partner = partners[partner_id]
-        internal = _internal_attendees(partner, partner.owner if moderator_id is not None else None)
+        moderator = None
+        if moderator_id is not None:
+            moderator = (moderators or {}).get(moderator_id, partner.owner)
+        internal = _internal_attendees(partner, moderator)
         attendees.extend(
             Attendee(tenant=tenant, review_id=review_id, membership=person, function=_function(person.function))
             for person in internal

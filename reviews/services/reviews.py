@@ -6,32 +6,40 @@ cancelled (with a reason). Every move is permission-checked (``reviews.manage``;
 recorded as a ``ReviewTransition`` and audited (auditlog, with the acting user). A signed-off or cancelled review is
 read-only: every write below refuses it, except updating the status of an action item, which outlives its review
 (that is how follow-through is tracked).
+
+``review_schedule`` adds one review by hand (an extra deep dive...), outside cycle generation, under the same rules.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from auditlog.context import set_actor
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from partnerhub.exceptions import DomainError, InvalidStateError, PermissionDeniedError
-from partnerhub.models import Membership, Role, Tenant
+from partnerhub.exceptions import CrossTenantReferenceError, DomainError, InvalidStateError, PermissionDeniedError
+from partnerhub.models import Membership, Partner, Role, Tenant
 from partnerhub.permissions import can, ensure_can
 from partnerhub.services import ensure_same_tenant
+from partnerhub.tenancy.context import tenant_context
 from reviews.models import (
     ActionItem,
     Attendee,
+    Cadence,
     Decision,
     PromptRating,
     Review,
+    ReviewCycle,
     ReviewNote,
     ReviewTransition,
     Visibility,
 )
+from reviews.selectors.cycles import cycle_period, period_label
 from reviews.selectors.reviews import INTERNAL_ROLES, agenda_sections
+from reviews.services.cycles import LOCK_NAMESPACE, YEARS_AHEAD, default_attendees_add
 from reviews.services.preread import preread_store
 
 State = Review.State
@@ -438,3 +446,123 @@ def action_item_update(
         with set_actor(actor.user):
             locked.save(update_fields=[*fields, "updated_at"])
     return locked
+
+
+# --- a review scheduled by hand ---
+
+SCHEDULE_REASON_MAX = 200
+
+
+def _check_reference(tenant: Tenant, obj: Any, field: str, what: str) -> None:
+    """Another tenant's cadence, partner or member: a 400 naming the field (CrossTenantReferenceError)."""
+    if getattr(obj, "tenant_id", None) != tenant.pk:
+        message = f"No {what} of this program has that id."
+        raise CrossTenantReferenceError(message, extra={"fields": {field: [message]}, "object": type(obj).__name__})
+
+
+@transaction.atomic
+def review_schedule(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    cadence: Cadence,
+    partner: Partner,
+    scheduled_for: datetime,
+    moderator: Membership | None = None,
+    depth: str = Review.Depth.DETAILED,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Review:
+    """Schedule one review by hand (e.g. an extra deep dive for a partner that needs one), outside generation.
+
+    The review is filed under the cycle of ``cadence`` that contains its date (the cycle is created if need be,
+    as generation would), with the cadence's agenda, the self-assessment due ``self_assessment_lead_days`` before,
+    the default attendees, rank 0 and a selection reason naming who scheduled it and why. ``moderator`` None is the
+    partner's owner manager (when active).
+
+    Refuses (nothing written): a cadence, partner or moderator of another tenant (CrossTenantReferenceError, 400,
+    naming the field); without ``reviews.manage`` on the partner, i.e. an admin or its owner manager
+    (PermissionDeniedError); a date in the past, an inactive cadence or moderator, a partner user as moderator, or a
+    partner that already has a review in that cycle (InvalidInputError naming the existing review's date).
+    """
+    ensure_same_tenant(tenant, actor)
+    _check_reference(tenant, cadence, "cadence", "cadence")
+    _check_reference(tenant, partner, "partner", "partner")
+    if moderator is not None:
+        _check_reference(tenant, moderator, "moderator", "member")
+    # The partner alone decides (not the moderator): a manager may not schedule a review of someone else's
+    # partner by naming themselves its moderator.
+    ensure_can(actor, "reviews.manage", Review(tenant=tenant, partner=partner))
+    with tenant_context(tenant):
+        now = now or timezone.now()
+        if timezone.is_naive(scheduled_for):
+            raise _invalid("scheduled_for", "Give the date and time with a time zone.")
+        if scheduled_for < now:
+            past = f"{timezone.localtime(scheduled_for):%d %b %Y %H:%M}"
+            raise _invalid("scheduled_for", f"{past} is in the past; choose a later time.")
+        day = timezone.localtime(scheduled_for).date()
+        if day.year > now.year + YEARS_AHEAD:
+            raise _invalid("scheduled_for", f"Choose a date before the end of {now.year + YEARS_AHEAD}.")
+        if not cadence.is_active:
+            raise _invalid("cadence", "This cadence is inactive: activate it, or choose another cadence.")
+        if depth not in Review.Depth.values:
+            raise _invalid("depth", "Choose a detailed review or a light-touch check.")
+        if moderator is None and partner.owner is not None and partner.owner.is_active:
+            moderator = partner.owner
+        if moderator is not None:
+            if not moderator.is_active:
+                raise _invalid("moderator", "This member is no longer active.")
+            if moderator.role not in INTERNAL_ROLES:
+                raise _invalid("moderator", "The moderator must be someone on our side, not a partner user.")
+        reason = reason.strip()
+        if len(reason) > SCHEDULE_REASON_MAX:
+            raise _invalid("reason", f"Keep the reason under {SCHEDULE_REASON_MAX} characters.")
+        start, end = cycle_period(cadence.frequency, day)
+        with connection.cursor() as cursor:
+            # The generator's lock: a review added by hand and a generation of the same program never interleave.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+        cycle, _ = ReviewCycle.objects.for_tenant(tenant).get_or_create(
+            cadence=cadence, period_start=start, defaults={"tenant": tenant, "period_end": end}
+        )
+        existing = Review.objects.for_tenant(tenant).filter(cycle=cycle, partner=partner).first()
+        if existing is not None:
+            when = f"{timezone.localtime(existing.scheduled_for):%d %b %Y}"
+            raise InvalidInputError(
+                f"{partner.name} already has a review in this cycle of {cadence.name} "
+                f"({period_label(cadence.frequency, start)}), on {when}: open that review, "
+                "or choose a date in another period.",
+                code="already_scheduled",
+                extra={
+                    "fields": {"scheduled_for": [f"{partner.name} already has a review in this cycle, on {when}."]},
+                    "review": existing.pk,
+                },
+            )
+        review = Review(
+            tenant=tenant,
+            cycle=cycle,
+            cadence=cadence,
+            partner=partner,
+            kind=cadence.kind,
+            depth=depth,
+            priority_rank=0,
+            selection_reason=f"Scheduled by {actor.user}: {reason or 'ad hoc'}"[:300],
+            scheduled_for=scheduled_for,
+            moderator=moderator,
+            agenda=cadence.agenda,
+            self_assessment_due=day - timedelta(days=cadence.self_assessment_lead_days),
+        )
+        with set_actor(actor.user):
+            review.save()
+        default_attendees_add(
+            tenant,
+            [(review.pk, partner.pk, moderator.pk if moderator is not None else None)],
+            {partner.pk: partner},
+            {moderator.pk: moderator} if moderator is not None else None,
+        )
+        # The cycle's counts, as the next generation would compute them from its reviews.
+        ReviewCycle.objects.for_tenant(tenant).filter(pk=cycle.pk).update(
+            qualifying_count=F("qualifying_count") + 1,
+            detailed_count=F("detailed_count") + int(depth == Review.Depth.DETAILED),
+            updated_at=timezone.now(),
+        )
+    return review

@@ -62,6 +62,20 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "api_notification_read": lambda w: {"ids": [_foreign_notification_id(w)]},
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
     "api_cadence_list": None,
+    # A date the schedule would accept, so that the 400 is about the foreign partner.
+    "review_schedule": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "cadence": w.own_cadence_id,
+        "date": _soon().isoformat(),
+        "time": "09:00",
+        "depth": "detailed",
+        "reason": "Leak probe",
+    },
+    "api_review_list": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "cadence": w.own_cadence_id,
+        "scheduled_for": f"{_soon().isoformat()}T09:00:00Z",
+    },
 }
 # Writes on one's own object that name another tenant's object in the payload: 400, nothing written.
 OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
@@ -282,3 +296,9 @@ def _foreign_notification_id(world: World) -> int:
             tenant=world.b, recipient=world.foreign_manager, dedupe_key="matrix-probe", defaults={"title": "Probe"}
         )
     return found.pk
+
+
+def _soon() -> Any:
+    """A month from today: a date ``review_schedule`` accepts."""
+    datetime = __import__("datetime")
+    return datetime.date.today() + datetime.timedelta(days=30)
