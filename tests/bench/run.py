@@ -6,6 +6,7 @@ Partner data: a 100,000-row CRM deals file previewed and committed, against a CO
 INSERT of them (both measured in the same run). Scorecards: the snapshot refresh (2,000 partners; 20,000 with
 BENCH_FULL=1) against its I/O and compute floors; the what-if of a draft over 2,000 partners against the bare read of
 the same inputs; the portfolio and partner scorecard pages at 5,000 partners against the bare SQL of their rows.
+Reviews: the calendar month and a review's page, with a QBR cycle of one review per partner of those 5,000.
 """
 
 from __future__ import annotations
@@ -75,34 +76,17 @@ def _seed() -> tuple[Tenant, User]:
     return tenant, user
 
 
-def main() -> None:
-    from django.conf import settings
+def _measure_pages(client: Client, tenant: Tenant, cases: dict[str, tuple[str, str]], width: int = 28) -> None:
+    """For each case (url, bare SQL of the same rows, with ``%s`` for the tenant): page time, floor, ratio, queries."""
+    for label, (url, sql) in cases.items():
 
-    settings.ALLOWED_HOSTS.append("testserver")
-    call_command("migrate", verbosity=0)
-    tenant, user = _seed()
-    client = Client()
-    client.force_login(user)
-    base = f"/t/{tenant.slug}/partners/"
-    cases = {
-        "first page": ("", "ORDER BY name, id LIMIT 50"),
-        "filter tier+region": (
-            "?tier=gold&region=emea",
-            "AND tier='gold' AND region='emea' ORDER BY name, id LIMIT 50",
-        ),
-        "name search": ("?q=partner%2001234", "AND name ILIKE '%%partner 01234%%' ORDER BY name, id LIMIT 50"),
-        "page 200": ("?page=200", "ORDER BY name, id LIMIT 50 OFFSET 9950"),
-    }
-    print(f"partner list, {PARTNERS} partners (median of best 3 of 7; floor = bare SQL for the same rows)")
-    for label, (query, sql_tail) in cases.items():
-
-        def page(q: str = query) -> None:
-            response = client.get(base + q)
+        def page(u: str = url) -> None:
+            response = client.get(u)
             assert response.status_code == 200, response.status_code
 
-        def floor(tail: str = sql_tail) -> None:
+        def floor(q: str = sql) -> None:
             with tenant_context(tenant), connection.cursor() as cursor:
-                cursor.execute(f"SELECT * FROM partnerhub_partner WHERE tenant_id = %s {tail}", [tenant.pk])
+                cursor.execute(q, [tenant.pk])
                 cursor.fetchall()
 
         page()
@@ -116,9 +100,35 @@ def main() -> None:
             page()
         page_s, floor_s = _best(page), _best(floor)
         print(
-            f"  {label:<20} page {page_s * 1000:7.1f} ms   floor {floor_s * 1000:6.2f} ms   "
+            f"  {label:<{width}} page {page_s * 1000:7.1f} ms   floor {floor_s * 1000:6.2f} ms   "
             f"ratio {page_s / floor_s:6.1f}x   queries {len(statements)}"
         )
+
+
+def main() -> None:
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    call_command("migrate", verbosity=0)
+    tenant, user = _seed()
+    client = Client()
+    client.force_login(user)
+    base = f"/t/{tenant.slug}/partners/"
+    everything = "SELECT * FROM partnerhub_partner WHERE tenant_id = %s"
+    cases = {
+        "first page": (base, f"{everything} ORDER BY name, id LIMIT 50"),
+        "filter tier+region": (
+            base + "?tier=gold&region=emea",
+            f"{everything} AND tier='gold' AND region='emea' ORDER BY name, id LIMIT 50",
+        ),
+        "name search": (
+            base + "?q=partner%2001234",
+            f"{everything} AND name ILIKE '%%partner 01234%%' ORDER BY name, id LIMIT 50",
+        ),
+        "page 200": (base + "?page=200", f"{everything} ORDER BY name, id LIMIT 50 OFFSET 9950"),
+    }
+    print(f"partner list, {PARTNERS} partners (median of best 3 of 7; floor = bare SQL for the same rows)")
+    _measure_pages(client, tenant, cases, width=20)
 
 
 def imports() -> None:
@@ -187,31 +197,60 @@ def scorecard_pages() -> None:
         ),
     }
     print(f"\nscorecard pages, {partners:,} partners (median of best 3 of 7; floor = bare SQL for the same rows)")
-    for label, (url, sql) in cases.items():
+    _measure_pages(client, tenant, cases)
+    review_pages(tenant, client)
 
-        def page(u: str = url) -> None:
-            response = client.get(u)
-            assert response.status_code == 200, response.status_code
 
-        def floor(q: str = sql) -> None:
-            with tenant_context(tenant), connection.cursor() as cursor:
-                cursor.execute(q, [tenant.pk])
-                cursor.fetchall()
+def review_pages(tenant: Tenant, client: Client) -> None:
+    """The calendar month and a review's page, with a QBR cycle of one review per partner of the 5,000."""
+    from django.utils import timezone
 
-        page()
-        statements: list[str] = []
+    from reviews.models import ActionItem, Cadence, Review, ReviewNote
+    from reviews.services.cadences import cadence_defaults_seed
+    from reviews.services.cycles import cycle_generate
 
-        def count(execute: Callable[..., object], sql: str, *args: object, seen: list[str] = statements) -> object:
-            seen.append(sql)
-            return execute(sql, *args)
-
-        with connection.execute_wrapper(count):
-            page()
-        page_s, floor_s = _best(page), _best(floor)
-        print(
-            f"  {label:<28} page {page_s * 1000:7.1f} ms   floor {floor_s * 1000:6.2f} ms   "
-            f"ratio {page_s / floor_s:6.1f}x   queries {len(statements)}"
-        )
+    cadence_defaults_seed(tenant=tenant)
+    with tenant_context(tenant):
+        admin = Membership.objects.get(tenant=tenant, user=_bench_user())
+        cadence = Cadence.objects.get(kind=Cadence.Kind.QBR)
+    cycle = cycle_generate(tenant=tenant, cadence=cadence, period_start=timezone.localdate()).cycle
+    with tenant_context(tenant):
+        review = Review.objects.filter(cycle=cycle).order_by("priority_rank").first()
+        assert review is not None
+        if not ReviewNote.objects.filter(review=review).exists():
+            ReviewNote.objects.bulk_create(
+                ReviewNote(tenant=tenant, review=review, section_key="performance", body=f"Note {n}", author=admin)
+                for n in range(30)
+            )
+            ActionItem.objects.bulk_create(
+                ActionItem(
+                    tenant=tenant,
+                    review=review,
+                    partner_id=review.partner_id,
+                    description=f"Action {n}",
+                    owner=admin,
+                    due_date=cycle.period_end,
+                )
+                for n in range(30)
+            )
+        reviews = Review.objects.filter(cycle=cycle).count()
+    month = review.scheduled_for.date().replace(day=1)
+    base = f"/t/{tenant.slug}"
+    cases = {
+        "calendar month": (
+            f"{base}/calendar/?month={month:%Y-%m}",
+            "SELECT r.*, p.name FROM reviews_review r JOIN partnerhub_partner p ON p.id = r.partner_id "
+            f"WHERE r.tenant_id = %s AND r.scheduled_for >= '{month.isoformat()}' "
+            f"AND r.scheduled_for < '{month.isoformat()}'::date + interval '1 month' ORDER BY r.scheduled_for",
+        ),
+        "review page (30 notes, 30 actions)": (
+            f"{base}/reviews/{review.pk}/",
+            f"SELECT body FROM reviews_reviewnote WHERE tenant_id = %s AND review_id = {review.pk} "
+            f"UNION ALL SELECT description FROM reviews_actionitem WHERE review_id = {review.pk}",
+        ),
+    }
+    print(f"\nreview pages, a QBR cycle of {reviews:,} reviews (median of best 3 of 7; floor = bare SQL of its rows)")
+    _measure_pages(client, tenant, cases, width=36)
 
 
 if __name__ == "__main__":
