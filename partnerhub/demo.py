@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import transaction
 
@@ -21,6 +20,7 @@ from reviews.models import ReviewCycle
 from scorecards.demo import seed_partner_data
 from scorecards.demo_templates import seed_templates
 from scorecards.models import Observation
+from scorecards.scoring import month_number, month_start
 from scorecards.services.catalog import metric_catalog_seed
 from scorecards.services.deal_reviews import deal_reviews_refresh
 from scorecards.services.quality import data_quality_run
@@ -211,8 +211,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         first = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
         if first is not None:
             # Version 2 of the default scorecard takes effect 18 months in, so older snapshots keep version 1.
-            months = first.year * 12 + first.month - 1 + 18
-            change = date(months // 12, months % 12 + 1, 1)
+            change = month_start(month_number(first) + 18)
             seed_templates(tenant, members["admin"], first_month=first, change_month=change)
         snapshot_refresh(tenant=tenant)  # idempotent: a second seed writes nothing
         # The review cadence (reviews app): cycles past and upcoming, then the past reviews' history, the partners'

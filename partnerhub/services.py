@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from partnerhub.models import AuditEntry, Invitation, Membership, Partner, Partn
 from partnerhub.permissions import ensure_can
 from partnerhub.signals import partner_data_changed, tenant_created
 from partnerhub.tenancy.context import tenant_context
+from partnerhub.tokens import token_hash
 
 PARTNER_FIELDS = (
     "name",
@@ -235,10 +235,6 @@ def partner_bulk_reassign(
 # --- invitations ---
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation
@@ -270,7 +266,7 @@ def invitation_create(
         email=email,
         role=role,
         partner=partner,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
@@ -296,7 +292,7 @@ def invitation_create(
 
 def invitation_get_by_token(*, tenant: Tenant, token: str) -> Invitation:
     invitation = (
-        Invitation.objects.for_tenant(tenant).select_related("partner").filter(token_hash=_token_hash(token)).first()
+        Invitation.objects.for_tenant(tenant).select_related("partner").filter(token_hash=token_hash(token)).first()
     )
     if invitation is None:
         raise NotFoundError("This invitation link is not valid.")

@@ -233,14 +233,13 @@ def _move_through(
     tenant: Tenant, past: list[Review], detailed: set[int], now: datetime, counts: dict[str, Any]
 ) -> None:
     """Pre-reads as of each review's preparation day, then the moves a real run would have made (bulk)."""
-    as_of = {
-        r.pk: timezone.localdate(min(now, r.scheduled_for - timedelta(days=r.cadence.prep_lead_days))) for r in past
-    }
+    prepared = {r.pk: min(now, r.scheduled_for - timedelta(days=r.cadence.prep_lead_days)) for r in past}
+    as_of = {pk: timezone.localdate(at) for pk, at in prepared.items()}
     payloads = preread_payloads(tenant=tenant, reviews=past, now=now, as_of=as_of)
     transitions: list[ReviewTransition] = []
     for review in past:
         runner = _runner(review)
-        prepared_at = min(now, review.scheduled_for - timedelta(days=review.cadence.prep_lead_days))
+        prepared_at = prepared[review.pk]
         start = review.state
         review.updated_at = now
         if _cancelled(review):

@@ -1,7 +1,8 @@
 """Forecast accuracy: pure functions that score a partner's quarterly pipeline forecast against what closed.
 
 No database here: the scoring service (``reviews.services.forecasts``) reads the lines and the won deals and calls
-``score``. The measures, with a worked example, are documented in docs/reviews-portal.md:
+``score``; quarters are the cycle calendar's quarterly periods (``reviews.selectors.cycles``). The measures, with a
+worked example, are documented in docs/reviews-portal.md:
 
 - forecast amount F = sum of amount x probability / 100 over the lines expected to close in the quarter;
 - actual amount A = sum of the amounts of the partner's deals won with a close date in the quarter (forecast or not);
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from reviews.models import Cadence
+from reviews.selectors.cycles import cycle_period, next_period_start, period_label
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
@@ -33,24 +37,24 @@ BRIER_COIN = Decimal("0.25")
 SCORING_GRACE_DAYS = 7
 
 
-# --- quarters ---
+# --- quarters (the cycle calendar's quarterly periods, see reviews.selectors.cycles) ---
+
+QUARTERLY = Cadence.Frequency.QUARTERLY
 
 
 def quarter_start(day: date) -> date:
     """The first day of the calendar quarter ``day`` falls in."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return cycle_period(QUARTERLY, day)[0]
 
 
 def next_quarter_start(start: date) -> date:
     """The first day of the quarter after the one starting at (or containing) ``start``."""
-    first = quarter_start(start)
-    month = first.month + 3
-    return date(first.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return next_period_start(QUARTERLY, start)
 
 
 def quarter_end(start: date) -> date:
     """The last day of the quarter starting at (or containing) ``start``."""
-    return next_quarter_start(start) - timedelta(days=1)
+    return cycle_period(QUARTERLY, start)[1]
 
 
 def scoring_day(start: date) -> date:
@@ -60,8 +64,7 @@ def scoring_day(start: date) -> date:
 
 def quarter_label(start: date) -> str:
     """``Q3 2026`` for any day of July to September 2026."""
-    first = quarter_start(start)
-    return f"Q{(first.month - 1) // 3 + 1} {first.year}"
+    return period_label(QUARTERLY, quarter_start(start))
 
 
 def quarter_months(start: date) -> list[date]:

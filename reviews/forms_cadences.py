@@ -9,6 +9,7 @@ from django import forms
 from partnerhub.models import Partner
 from reviews.agenda import DEFAULT_AGENDA, agenda_text
 from reviews.models import Cadence
+from reviews.services.cadences import MAX_LEAD_DAYS, OFFSET_DAYS_MAX
 
 AGENDA_HELP = (
     "One line per item. A line starting with “## ” starts a section; each line starting with “- ” under it is a "
@@ -53,13 +54,13 @@ class CadenceForm(forms.Form):
         required=False, label="Also include every strategic partner, whatever the filters"
     )
     review_offset_days = forms.IntegerField(
-        min_value=0, max_value=180, initial=14, label="Review held, days after the period starts"
+        min_value=0, max_value=OFFSET_DAYS_MAX, initial=14, label="Review held, days after the period starts"
     )
     prep_lead_days = forms.IntegerField(
-        min_value=0, max_value=60, initial=7, label="Pre-read ready, days before the review"
+        min_value=0, max_value=MAX_LEAD_DAYS, initial=7, label="Pre-read ready, days before the review"
     )
     self_assessment_lead_days = forms.IntegerField(
-        min_value=0, max_value=60, initial=10, label="Self-assessment due, days before the review"
+        min_value=0, max_value=MAX_LEAD_DAYS, initial=10, label="Self-assessment due, days before the review"
     )
     asks_forecast = forms.BooleanField(required=False, label="The partner submits a pipeline forecast")
     detailed_cap = forms.IntegerField(

@@ -34,10 +34,8 @@ from reviews.selectors.portal import (
     portal_review_get,
     portal_review_list,
 )
-from reviews.services.forecasts import MAX_LINES, ForecastInvalidError, forecast_submit
+from reviews.services.forecasts import LINE_FIELDS, MAX_LINES, ForecastInvalidError, forecast_submit
 from reviews.services.portal import SELF_ASSESSMENT_FIELDS, portal_action_status_update, self_assessment_submit
-
-LINE_FIELDS = ("opportunity", "deal_ref", "stage", "amount", "probability", "expected_close")
 
 
 def _url(request: TenantRequest, name: str, **kwargs: Any) -> str:

@@ -38,12 +38,11 @@ from reviews.selectors.forecasts import forecast_accuracy
 from reviews.selectors.reviews import (
     action_get,
     attendee_get,
-    preread_reviews,
     review_get,
     review_list,
     review_page,
 )
-from reviews.services.preread import FROZEN_STATES, preread_generate, preread_payloads
+from reviews.services.preread import FROZEN_STATES, preread_current, preread_generate
 from reviews.services.reviews import (
     action_item_update,
     moves_for,
@@ -368,15 +367,10 @@ def action_update_view(request: TenantRequest, action_id: int) -> HttpResponse:
 
 def _preread_context(request: TenantRequest, review: Review) -> dict[str, Any]:
     """The stored pre-read, or (before it is generated) a preview built from today's data and not stored."""
-    payload = review.preread
-    preview = payload is None
-    if preview:
-        loaded = preread_reviews(tenant=request.tenant, review_ids=[review.pk]).get()
-        payload = preread_payloads(tenant=request.tenant, reviews=[loaded], now=timezone.now())[review.pk]
     return {
         "review": review,
-        "preread": payload,
-        "preview": preview,
+        "preread": preread_current(tenant=request.tenant, review=review),
+        "preview": review.preread is None,
         "frozen": review.state in FROZEN_STATES,
         "can_regenerate": can(request.membership, "reviews.manage", review) and review.state not in FROZEN_STATES,
     }

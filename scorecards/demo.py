@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from partnerhub.models import Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, SurveyResponse
+from scorecards.scoring import month_number, month_start
 from scorecards.services.catalog import metric_catalog_seed
 
 BATCH_SIZE = 2000
@@ -117,8 +118,7 @@ class Plan:
 
 
 def _month_add(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(month_number(month) + count)
 
 
 def _days_in_month(month: date) -> int:

@@ -40,6 +40,7 @@ from django.db.models.functions import Cast
 
 from partnerhub.models import Tenant
 from scorecards.models import Deal
+from scorecards.scoring import month_number, month_start
 
 PIPELINE_CREATED = "pipeline_created"
 WIN_RATE = "win_rate"
@@ -233,9 +234,7 @@ def _first_of_period(day: date, period: Period) -> date:
 
 
 def _first_of_next_period(day: date, period: Period) -> date:
-    first = _first_of_period(day, period)
-    number = first.year * 12 + first.month - 1 + (3 if period == "quarter" else 1)
-    return date(number // 12, number % 12 + 1, 1)
+    return month_start(month_number(_first_of_period(day, period)) + (3 if period == "quarter" else 1))
 
 
 def _periods_between(deals: pd.DataFrame, start: date | None, end: date | None, period: Period) -> list[date]:
@@ -248,5 +247,4 @@ def _periods_between(deals: pd.DataFrame, start: date | None, end: date | None, 
         return []
     step = 3 if period == "quarter" else 1
     first, last = _first_of_period(low, period), _first_of_period(high, period)
-    numbers = range(first.year * 12 + first.month - 1, last.year * 12 + last.month, step)
-    return [date(n // 12, n % 12 + 1, 1) for n in numbers]
+    return [month_start(n) for n in range(month_number(first), month_number(last) + 1, step)]

@@ -10,6 +10,7 @@ from partnerhub import selectors
 from partnerhub.forms import MemberChoiceField
 from partnerhub.models import Role, Tenant
 from scorecards.models import MetricDefinition
+from scorecards.services.catalog import METRIC_FIELDS
 
 
 class MetricFilterForm(forms.Form):
@@ -28,18 +29,7 @@ class MetricForm(forms.ModelForm):
 
     class Meta:
         model = MetricDefinition
-        fields = [
-            "name",
-            "definition",
-            "unit",
-            "direction",
-            "timing",
-            "category",
-            "aggregation",
-            "data_source",
-            "data_owner",
-            "freshness_days",
-        ]
+        fields = list(METRIC_FIELDS)
         field_classes = {"data_owner": MemberChoiceField}
         widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
         labels = {"timing": "Leading or lagging", "aggregation": "Period aggregation", "freshness_days": "Stale after"}

@@ -1,9 +1,11 @@
-"""The portfolio as rows for the CSV and XLSX exports (the columns a spreadsheet user expects, in order)."""
+"""The portfolio as a CSV or XLSX file (the columns a spreadsheet user expects, in order)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from scorecards.models import ScorecardSnapshot
 
@@ -49,3 +51,27 @@ def portfolio_export_rows(snapshots: Iterable[ScorecardSnapshot]) -> list[list[A
             ]
         )
     return rows
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def portfolio_export_file(snapshots: Iterable[ScorecardSnapshot], fmt: Literal["csv", "xlsx"]) -> tuple[bytes, str]:
+    """The export's content and content type: ``EXPORT_COLUMNS`` then one row per snapshot."""
+    rows = portfolio_export_rows(snapshots)
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Scorecards")
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), XLSX_TYPE
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    return text.getvalue().encode(), "text/csv; charset=utf-8"

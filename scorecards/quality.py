@@ -48,6 +48,7 @@ import pandas as pd
 
 from scorecards.derived import PIPELINE_CREATED, month_label, month_numbers, months_to_timestamps
 from scorecards.models import DataQualityFinding
+from scorecards.scoring import month_number
 
 Kind = DataQualityFinding.Kind
 FINDING_COLUMNS = ["partner_id", "metric_id", "kind", "month", "detail"]
@@ -147,14 +148,10 @@ def prepare_observations(observations: pd.DataFrame) -> pd.DataFrame:
     ).drop_duplicates(["partner_id", "metric_id", "m"], keep="last")
 
 
-def _today_month(today: date) -> int:
-    return today.year * 12 + today.month - 1
-
-
 def reference_month(observations: pd.DataFrame, today: date) -> int | None:
     """The latest month with observations that is not after the last complete month before ``today``."""
     obs = prepare_observations(observations)
-    done = obs.loc[obs["m"] < _today_month(today), "m"]
+    done = obs.loc[obs["m"] < month_number(today), "m"]
     return None if done.empty else int(done.max())
 
 

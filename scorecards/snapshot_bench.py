@@ -43,7 +43,7 @@ from scorecards.models import (
     TemplateItem,
     TemplateVersion,
 )
-from scorecards.scoring import month_number
+from scorecards.scoring import month_number, month_start
 from scorecards.selectors.snapshots import latest_period
 from scorecards.selectors.whatif import version_whatif
 from scorecards.services.snapshots import (  # the refresh's own COPY reader
@@ -62,8 +62,7 @@ AGGREGATIONS = ["sum", "sum", "average", "last"]
 
 
 def _months_after(start: date, months: int) -> date:
-    number = month_number(start) + months
-    return date(number // 12, number % 12 + 1, 1)
+    return month_start(month_number(start) + months)
 
 
 def _execute(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

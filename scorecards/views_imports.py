@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +26,14 @@ from scorecards.selectors.imports import (
     import_file_headers,
     import_preview_rows,
 )
-from scorecards.services.imports import import_commit, import_preview, import_remap, import_rollback
-from scorecards.tasks.imports import import_commit_task, import_progress_key
+from scorecards.services.imports import (
+    import_commit,
+    import_commit_enqueue,
+    import_preview,
+    import_remap,
+    import_rollback,
+)
+from scorecards.tasks.imports import import_progress_key
 
 ERRORS_SHOWN = 50
 
@@ -110,11 +115,7 @@ def import_commit_view(request: TenantRequest, batch_id: int) -> HttpResponse:
         messages.error(request, f"This import is {batch.get_status_display().lower()}; there is nothing to commit.")
         return redirect(_detail_url(request, batch))
     if batch.total_rows > settings.IMPORT_SYNC_MAX_ROWS:
-        batch.status = ImportBatch.Status.QUEUED
-        batch.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(
-            lambda: import_commit_task.delay(tenant_id=tenant.pk, batch_id=batch.pk, actor_id=actor.pk)
-        )
+        batch = import_commit_enqueue(tenant=tenant, actor=actor, batch=batch)
         messages.info(request, f"Importing {batch.total_rows:,} rows in the background.")
         return redirect(_detail_url(request, batch))
     try:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -18,7 +16,7 @@ from partnerhub.http import TenantRequest
 from partnerhub.views import tenant_view
 from scorecards.charts import score_figure
 from scorecards.models import ScorecardSnapshot
-from scorecards.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
+from scorecards.portfolio_export import portfolio_export_file
 from scorecards.selectors.snapshots import (
     PORTFOLIO_SORTS,
     latest_period,
@@ -90,30 +88,12 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
 def portfolio_export_view(request: TenantRequest, fmt: str) -> HttpResponse:
     """The filtered portfolio as CSV or XLSX; the file name carries the program and the period."""
     context = _portfolio_rows(request)
-    rows = portfolio_export_rows(context["snapshots"] or [])
+    kind: Literal["csv", "xlsx"] = "xlsx" if fmt == "xlsx" else "csv"
+    content, content_type = portfolio_export_file(context["snapshots"] or [], kind)
     stamp = context["period_start"].isoformat() if context["period_start"] else "none"
     name = f"{request.tenant.slug}-scorecards-{context['period']}-{stamp}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Scorecards")
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-        fmt = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
 
 

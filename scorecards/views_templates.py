@@ -14,7 +14,13 @@ from partnerhub.permissions import can
 from partnerhub.views import tenant_view
 from scorecards.forms_templates import ItemFormSet, PublishForm, TemplateForm, item_initial
 from scorecards.models import TemplateVersion
-from scorecards.selectors.templates import template_get, template_list, template_versions, version_get
+from scorecards.selectors.templates import (
+    template_get,
+    template_list,
+    template_versions,
+    version_contents_load,
+    version_get,
+)
 from scorecards.selectors.whatif import SORTS as WHATIF_SORTS
 from scorecards.selectors.whatif import version_whatif
 from scorecards.services.templates import (
@@ -92,8 +98,8 @@ def version_edit_view(request: TenantRequest, version_id: int) -> HttpResponse:
     if version.status != TemplateVersion.Status.DRAFT:
         messages.error(request, "A published version cannot change: start a new draft.")
         return redirect(_template_url(request, version.template_id))
-    loaded = next(v for v in template_versions(tenant=tenant, template=version.template) if v.pk == version.pk)
-    formset = ItemFormSet(request.POST or None, tenant=tenant, initial=item_initial(loaded))  # type: ignore[call-arg]
+    version_contents_load(tenant=tenant, versions=[version])
+    formset = ItemFormSet(request.POST or None, tenant=tenant, initial=item_initial(version))  # type: ignore[call-arg]
     if request.method == "POST" and formset.is_valid():
         items = [item for form in formset for item in [form.to_item()] if item is not None]
         try:
@@ -106,7 +112,7 @@ def version_edit_view(request: TenantRequest, version_id: int) -> HttpResponse:
     total = (
         sum((f.cleaned_data.get("weight") or 0) for f in formset if f.is_bound and f.is_valid())
         if request.method == "POST"
-        else sum(i.weight for i in loaded.items.all())
+        else sum(i.weight for i in version.items.all())
     )
     return render(
         request,

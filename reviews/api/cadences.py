@@ -16,7 +16,7 @@ from reviews.agenda import PROMPT_MAX, TITLE_MAX
 from reviews.models import Cadence
 from reviews.selectors.cadences import cadence_get, cadence_list
 from reviews.selectors.cycles import cycle_get, cycle_reviews, period_label
-from reviews.services.cadences import cadence_create, cadence_update
+from reviews.services.cadences import MAX_LEAD_DAYS, OFFSET_DAYS_MAX, cadence_create, cadence_update
 from reviews.services.cycles import cycle_generate
 
 
@@ -60,9 +60,9 @@ class CadenceInputSerializer(serializers.Serializer):
     tiers = serializers.ListField(child=serializers.ChoiceField(choices=Partner.Tier.choices), required=False)
     stages = serializers.ListField(child=serializers.ChoiceField(choices=Partner.Stage.choices), required=False)
     include_strategic = serializers.BooleanField(required=False)
-    review_offset_days = serializers.IntegerField(min_value=0, max_value=180, required=False)
-    prep_lead_days = serializers.IntegerField(min_value=0, max_value=60, required=False)
-    self_assessment_lead_days = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    review_offset_days = serializers.IntegerField(min_value=0, max_value=OFFSET_DAYS_MAX, required=False)
+    prep_lead_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_DAYS, required=False)
+    self_assessment_lead_days = serializers.IntegerField(min_value=0, max_value=MAX_LEAD_DAYS, required=False)
     asks_forecast = serializers.BooleanField(required=False)
     detailed_cap = serializers.IntegerField(min_value=1, allow_null=True, required=False)
     agenda = SectionSerializer(many=True, required=False)

@@ -29,10 +29,8 @@ from reviews.selectors.portal import (
     portal_review_get,
     self_assessment_due,
 )
-from reviews.services.forecasts import MAX_LINES, ForecastLineInput, forecast_submit
+from reviews.services.forecasts import LINE_FIELDS, MAX_LINES, ForecastLineInput, forecast_submit
 from reviews.services.portal import PARTNER_STATUSES, TEXT_MAX, portal_action_status_update, self_assessment_submit
-
-LINE_FIELDS = ("opportunity", "deal_ref", "stage", "amount", "probability", "expected_close")
 
 # --- self-assessment ---
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -24,12 +23,11 @@ from reviews.models import ActionItem, Cadence, Review, Visibility
 from reviews.selectors.reviews import (
     ReviewFilters,
     action_get,
-    preread_reviews,
     review_get,
     review_list,
     review_page,
 )
-from reviews.services.preread import FROZEN_STATES, preread_payloads
+from reviews.services.preread import FROZEN_STATES, preread_current
 from reviews.services.reviews import (
     UNSET,
     action_item_update,
@@ -156,21 +154,21 @@ def _detail(tenant: Tenant, review: Review) -> dict[str, Any]:
     return data
 
 
-def _member(tenant: Tenant, membership_id: int | None) -> Membership | None:
-    """The member named by id in this tenant; an id of another tenant (or none at all) is bad input, a 400."""
-    if membership_id is None:
-        return None
-    found = Membership.objects.for_tenant(tenant).select_related("user").filter(pk=membership_id).first()
+# --- endpoints ---
+
+
+def _reference(queryset: Any, pk: int, field: str, what: str) -> Any:
+    """The object of this tenant named by ``pk``; another tenant's id (or none) is bad input, a 400 naming the field."""
+    found = queryset.filter(pk=pk).first()
     if found is None:
-        raise DomainError(
-            "No member of this program has that id.",
-            code="invalid",
-            extra={"fields": {"owner": ["No member of this program has that id."]}},
-        )
+        message = f"No {what} of this program has that id."
+        raise DomainError(message, code="invalid", extra={"fields": {field: [message]}})
     return found
 
 
-# --- endpoints ---
+def _member(tenant: Tenant, membership_id: int) -> Membership:
+    """The member named by id in this tenant, as an action's owner; another tenant's id is a 400 naming ``owner``."""
+    return _reference(Membership.objects.for_tenant(tenant).select_related("user"), membership_id, "owner", "member")
 
 
 class ReviewListFilterSerializer(serializers.Serializer):
@@ -191,15 +189,6 @@ class ReviewScheduleInputSerializer(serializers.Serializer):
     )
     depth = serializers.ChoiceField(choices=Review.Depth.choices, default=Review.Depth.DETAILED)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-
-
-def _reference(queryset: Any, pk: int, field: str, what: str) -> Any:
-    """The object of this tenant named by ``pk``; another tenant's id (or none) is bad input, a 400 naming the field."""
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        message = f"No {what} of this program has that id."
-        raise DomainError(message, code="invalid", extra={"fields": {field: [message]}})
-    return found
 
 
 class ReviewListApi(TenantApi):
@@ -417,10 +406,6 @@ class ReviewPrereadApi(TenantApi):
     @extend_schema(responses=PrereadOutputSerializer)
     def get(self, request: Request, tenant_slug: str, review_id: int) -> Response:
         review = review_get(tenant=self.tenant, review_id=review_id)
-        payload = review.preread
-        if payload is None:
-            loaded = preread_reviews(tenant=self.tenant, review_ids=[review.pk]).get()
-            payload = preread_payloads(tenant=self.tenant, reviews=[loaded], now=timezone.now())[review.pk]
         return Response(
             PrereadOutputSerializer(
                 {
@@ -428,7 +413,7 @@ class ReviewPrereadApi(TenantApi):
                     "generated": review.preread is not None,
                     "frozen": review.state in FROZEN_STATES,
                     "generated_at": review.preread_generated_at,
-                    "preread": payload,
+                    "preread": preread_current(tenant=self.tenant, review=review),
                 }
             ).data
         )

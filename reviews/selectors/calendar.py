@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar as pycalendar
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Membership, Role, Tenant
+from partnerhub.tokens import token_hash
 from reviews.models import Attendee, Cadence, CalendarFeed, Review
 
 KIND_SHORT: dict[str, str] = {
@@ -143,16 +143,12 @@ def calendar_weeks(
 # --- a member's feed ---
 
 
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def calendar_feed_get_by_token(*, tenant: Tenant, token: str) -> CalendarFeed:
     """The feed of ``tenant`` with this token, its member active; NotFoundError otherwise (another tenant's too)."""
     feed = (
         CalendarFeed.objects.for_tenant(tenant)
         .select_related("membership__user", "membership__partner")
-        .filter(token_hash=feed_token_hash(token), membership__is_active=True)
+        .filter(token_hash=token_hash(token), membership__is_active=True)
         .first()
     )
     if feed is None:

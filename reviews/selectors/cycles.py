@@ -15,6 +15,7 @@ from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Tenant
 from reviews.models import Cadence, Review, ReviewCycle
 from scorecards.models import ScorecardSnapshot
+from scorecards.selectors.snapshots import latest_snapshots
 
 MONTHS_PER_PERIOD = {
     Cadence.Frequency.MONTHLY: 1,
@@ -137,17 +138,16 @@ def latest_month_signals(*, tenant: Tenant, partner_ids: list[int], before: date
     """Partner id -> its latest monthly snapshot before ``before`` (the cycle's start): one query for all partners.
 
     The snapshot engine only writes snapshots of finished months, so "before the cycle" is also "the latest" for a
-    cycle that starts in the future. ``DISTINCT ON (partner_id)`` keeps one row per partner, the latest month.
+    cycle that starts in the future.
     """
     if not partner_ids:
         return {}
-    rows = (
-        ScorecardSnapshot.objects.for_tenant(tenant)
-        .filter(period=ScorecardSnapshot.Period.MONTH, partner_id__in=partner_ids, period_start__lt=before)
-        .order_by("partner_id", "-period_start")
-        .distinct("partner_id")
-        .values_list("partner_id", "period_start", "score", "change_previous", "trend")
-    )
+    rows = latest_snapshots(
+        tenant=tenant,
+        period=ScorecardSnapshot.Period.MONTH,
+        partner_ids=partner_ids,
+        on_or_before=before - timedelta(days=1),
+    ).values_list("partner_id", "period_start", "score", "change_previous", "trend")
     signals = {}
     for partner_id, month, score, change, trend in rows:
         previous = score - change if score is not None and change is not None else None

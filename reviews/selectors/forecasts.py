@@ -126,10 +126,6 @@ class ForecastAccuracy:
         return quarter_label(self.forecast.quarter_start)
 
     @property
-    def quarter_end(self) -> date:
-        return quarter_end(self.forecast.quarter_start)
-
-    @property
     def scoring_day(self) -> date:
         return scoring_day(self.forecast.quarter_start)
 

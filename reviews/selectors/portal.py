@@ -29,6 +29,7 @@ from reviews.models import (
     Visibility,
 )
 from reviews.selectors.forecasts import ForecastAccuracy, forecast_accuracy
+from reviews.selectors.reviews import OPEN_ACTION_STATUSES
 
 # A partner contributes (self-assessment, forecast) while the review is ahead; once held it is the record.
 OPEN_STATES = (Review.State.SCHEDULED, Review.State.PREPARING)
@@ -258,7 +259,7 @@ def shared_action_items(*, tenant: Tenant, actor: Membership) -> QuerySet[Action
 def portal_actions_open_first(*, tenant: Tenant, actor: Membership) -> QuerySet[ActionItem]:
     """The actor's company's shared action items: open ones first (soonest due first), then the closed ones."""
     open_first = Case(
-        When(status__in=(ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS), then=Value(0)),
+        When(status__in=OPEN_ACTION_STATUSES, then=Value(0)),
         default=Value(1),
         output_field=IntegerField(),
     )

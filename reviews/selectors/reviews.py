@@ -20,6 +20,7 @@ from partnerhub.models import Membership, Partner, Role, Tenant
 from reviews.models import (
     ActionItem,
     Attendee,
+    Cadence,
     Decision,
     Forecast,
     ForecastLine,
@@ -37,11 +38,12 @@ from reviews.preread import (
     SnapshotFacts,
     WaitingDeal,
 )
+from reviews.selectors.cycles import cycle_period
 from scorecards.models import DealReview, ScorecardSnapshot
 from scorecards.selectors.deal_reviews import deal_review_list
 from scorecards.selectors.glossary import metric_list
 from scorecards.selectors.quality import finding_list
-from scorecards.selectors.snapshots import latest_period, partner_snapshots, portfolio_snapshots
+from scorecards.selectors.snapshots import latest_period, latest_snapshots
 
 INTERNAL_ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE)
 GENERAL_SECTION = "general"  # notes that belong to no agenda section (the review's agenda may be empty)
@@ -313,14 +315,6 @@ def reviews_preparing(*, tenant: Tenant, now: datetime) -> QuerySet[Review]:
     )
 
 
-def _month_start(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-
-
 def _float(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
@@ -362,34 +356,27 @@ def _snapshots_at(
     """For each review id, the partner's latest snapshot of ``period`` starting on or before the given date.
 
     One query per distinct period start (reviews of one run share one), read through the scorecards selectors; a
-    partner with no snapshot at that exact period (a gap) falls back to its own history, one query each.
+    partner with no snapshot at that exact period (a gap) gets its latest earlier one from the same query.
     """
     latest = latest_period(tenant=tenant, period=period)
     if latest is None:
         return {}
-    align = _quarter_start if period == ScorecardSnapshot.Period.QUARTER else _month_start
+    # The month or quarter containing each day, by the cycles' own calendar arithmetic.
+    frequency = Cadence.Frequency.QUARTERLY if period == ScorecardSnapshot.Period.QUARTER else Cadence.Frequency.MONTHLY
     by_start: dict[date, list[tuple[int, Partner]]] = defaultdict(list)
     for review_id, (partner, day) in wanted.items():
-        by_start[min(latest, align(day))].append((review_id, partner))
+        by_start[min(latest, cycle_period(frequency, day)[0])].append((review_id, partner))
     found: dict[int, ScorecardSnapshot] = {}
     for start, entries in by_start.items():
-        partner_ids = {p.pk for _, p in entries}
         rows = {
             s.partner_id: s
-            for s in portfolio_snapshots(tenant=tenant, period=period, period_start=start)
-            .filter(partner_id__in=partner_ids)
-            .defer(None)
+            for s in latest_snapshots(
+                tenant=tenant, period=period, partner_ids={p.pk for _, p in entries}, on_or_before=start
+            ).select_related("partner", "partner__owner__user", "template_version__template")
         }
         for review_id, partner in entries:
-            snapshot = rows.get(partner.pk)
-            if snapshot is None:
-                snapshot = (
-                    partner_snapshots(tenant=tenant, partner=partner, period=period)
-                    .filter(period_start__lte=start)
-                    .last()
-                )
-            if snapshot is not None:
-                found[review_id] = snapshot
+            if partner.pk in rows:
+                found[review_id] = rows[partner.pk]
     return found
 
 

@@ -50,6 +50,8 @@ MAX_OFFSET_DAYS: Final = {
     Cadence.Frequency.QUARTERLY: 89,
     Cadence.Frequency.BIANNUAL: 180,
 }
+# The input bound of the form and the API, whatever the frequency (the rule above is checked on save).
+OFFSET_DAYS_MAX: Final = max(MAX_OFFSET_DAYS.values())
 
 
 class CadenceInvalidError(DomainError):

@@ -14,8 +14,8 @@ from django.urls import reverse
 from partnerhub.models import Membership, Tenant
 from partnerhub.permissions import ensure_can
 from partnerhub.services import ensure_same_tenant
+from partnerhub.tokens import token_hash
 from reviews.models import CalendarFeed
-from reviews.selectors.calendar import feed_token_hash
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def calendar_feed_rotate(*, tenant: Tenant, actor: Membership) -> IssuedFeed:
     ensure_can(actor, "calendar.subscribe")
     token = secrets.token_urlsafe(32)
     feed, _ = CalendarFeed.objects.for_tenant(tenant).update_or_create(
-        membership=actor, defaults={"tenant": tenant, "token_hash": feed_token_hash(token)}
+        membership=actor, defaults={"tenant": tenant, "token_hash": token_hash(token)}
     )
     path = reverse("calendar_feed", kwargs={"tenant_slug": tenant.slug, "feed_token": token})
     return IssuedFeed(feed=feed, token=token, path=path)

@@ -37,6 +37,7 @@ from reviews.models import Attendee, Cadence, Review, ReviewCycle
 from reviews.selectors.cadences import cadence_matching_partners
 from reviews.selectors.cycles import (
     ScoreSignal,
+    cadence_next_cycle,
     cycle_moderator_load,
     cycle_partner_ranks,
     cycle_period,
@@ -194,6 +195,20 @@ def _check_period(day: date) -> None:
         raise InvalidStateError(message, extra={"fields": {"period_start": [message]}})
 
 
+def cycle_get_or_create_locked(*, tenant: Tenant, cadence: Cadence, day: date) -> ReviewCycle:
+    """The cycle of ``cadence`` containing ``day`` (created if need be), once this transaction holds the program's
+    cycle lock. Callers run inside ``transaction.atomic`` and ``tenant_context(tenant)``."""
+    start, end = cycle_period(cadence.frequency, day)
+    with connection.cursor() as cursor:
+        # Serialise writers of one program's cycles (the scheduler, a click, a review added by hand): the counts and
+        # ranks they read from the cycle's reviews must not interleave with another run adding to them.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+    cycle, _ = ReviewCycle.objects.for_tenant(tenant).get_or_create(
+        cadence=cadence, period_start=start, defaults={"tenant": tenant, "period_end": end}
+    )
+    return cycle
+
+
 @transaction.atomic
 def cycle_generate(
     *, tenant: Tenant, cadence: Cadence, period_start: date, actor: Membership | None = None
@@ -209,15 +224,8 @@ def cycle_generate(
     if not cadence.is_active:
         raise InvalidStateError("This cadence is inactive: activate it before generating cycles.")
     _check_period(period_start)
-    start, end = cycle_period(cadence.frequency, period_start)
     with tenant_context(tenant):
-        with connection.cursor() as cursor:
-            # Serialise generations of one program (the scheduler and a click): the counts and ranks below read
-            # the cycle's reviews and must not interleave with another run adding to them.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-        cycle, _ = ReviewCycle.objects.for_tenant(tenant).get_or_create(
-            cadence=cadence, period_start=start, defaults={"tenant": tenant, "period_end": end}
-        )
+        cycle = cycle_get_or_create_locked(tenant=tenant, cadence=cadence, day=period_start)
         cycle.cadence = cadence
         ranks = cycle_partner_ranks(tenant=tenant, cycle=cycle)
         partners = [p for p in cadence_matching_partners(tenant=tenant, cadence=cadence) if p.pk not in ranks]
@@ -357,9 +365,7 @@ def cycles_generate_upcoming(*, tenant: Tenant, today: date, days_ahead: int = D
     horizon = today + timedelta(days=days_ahead)
     results = []
     for cadence in cadences:
-        start, _ = cycle_period(cadence.frequency, today)
-        if start < today:
-            start = shift_period(cadence.frequency, start, 1)
+        start = cadence_next_cycle(cadence, today).start
         while start <= horizon:
             results.append(cycle_generate(tenant=tenant, cadence=cadence, period_start=start))
             start = shift_period(cadence.frequency, start, 1)

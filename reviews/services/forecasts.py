@@ -44,6 +44,8 @@ from scorecards.models import Observation
 logger = logging.getLogger(__name__)
 
 MAX_LINES = 100
+# A forecast line's fields as the form and the API show them (ForecastLine columns, ForecastLineInput attributes).
+LINE_FIELDS = ("opportunity", "deal_ref", "stage", "amount", "probability", "expected_close")
 AMOUNT_LIMIT = Decimal(10) ** 14  # ForecastLine.amount: 16 digits, 2 of them decimals
 # Observations written by scoring carry this source (imports carry their upload source, the demo the metric's).
 OBSERVATION_SOURCE = "forecast scoring"

@@ -54,10 +54,23 @@ def preread_payloads(
     return {review_id: preread_build(facts) for review_id, facts in inputs.items()}
 
 
+def preread_preview(*, tenant: Tenant, review: Review, now: datetime) -> dict[str, Any]:
+    """One review's pre-read built from the data as of ``now``, not stored (a preview, or what ``preread_store``
+    saves)."""
+    loaded = preread_reviews(tenant=tenant, review_ids=[review.pk]).get()
+    return preread_payloads(tenant=tenant, reviews=[loaded], now=now)[review.pk]
+
+
+def preread_current(*, tenant: Tenant, review: Review) -> dict[str, Any]:
+    """The stored pre-read, or (before it is generated) a preview built from today's data."""
+    if review.preread is not None:
+        return review.preread
+    return preread_preview(tenant=tenant, review=review, now=timezone.now())
+
+
 def preread_store(*, tenant: Tenant, review: Review, now: datetime) -> Review:
     """Build and save one review's pre-read (callers have checked permission and state, and hold the row lock)."""
-    loaded = preread_reviews(tenant=tenant, review_ids=[review.pk]).get()
-    review.preread = preread_payloads(tenant=tenant, reviews=[loaded], now=now)[review.pk]
+    review.preread = preread_preview(tenant=tenant, review=review, now=now)
     review.preread_generated_at = now
     review.save(update_fields=["preread", "preread_generated_at", "updated_at"])
     return review

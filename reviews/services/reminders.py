@@ -16,7 +16,7 @@ Only reviews still ahead (scheduled or preparing) remind anyone. One query per k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,11 +30,11 @@ from partnerhub.models import Membership, Role, Tenant
 from partnerhub.notifications import NotificationItem, notify_many
 from reviews.models import ActionItem, Attendee, Forecast, Review, SelfAssessment, Visibility
 from reviews.selectors.calendar import KIND_SHORT, portal_actions_path, review_path
+from reviews.selectors.portal import OPEN_STATES
+from reviews.selectors.reviews import OPEN_ACTION_STATUSES
 
 UPCOMING = (("1d", 0, 1), ("3d", 2, 3))  # (label, from, to days before the review)
 DUE_WINDOW_DAYS = 3
-ACTIVE_STATES = (Review.State.SCHEDULED, Review.State.PREPARING)
-OPEN_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
 SELF_ASSESSMENT_ASKS = "wins, lessons learned, needs and risks"
 FORECAST_ASKS = "opportunities by stage, likelihood and expected close date"
 
@@ -46,7 +46,6 @@ class ReminderResult:
     forecast: int = 0
     overdue: int = 0
     emailed: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,7 +66,7 @@ def _upcoming_items(tenant: Tenant, today: date) -> list[NotificationItem]:
     horizon = today + timedelta(days=UPCOMING[-1][2])
     reviews = (
         Review.objects.for_tenant(tenant)
-        .filter(state__in=ACTIVE_STATES, scheduled_for__date__gte=today, scheduled_for__date__lte=horizon)
+        .filter(state__in=OPEN_STATES, scheduled_for__date__gte=today, scheduled_for__date__lte=horizon)
         .select_related("partner", "moderator")
         .annotate(
             attendee_ids=ArrayAgg(
@@ -126,7 +125,7 @@ def _due_items(tenant: Tenant, today: date) -> list[NotificationItem]:
     )
     reviews = (
         Review.objects.for_tenant(tenant)
-        .filter(state__in=ACTIVE_STATES)
+        .filter(state__in=OPEN_STATES)
         .annotate(due=due_date)
         .filter(due__gte=today, due__lte=today + timedelta(days=DUE_WINDOW_DAYS))
         .select_related("partner", "cadence")
@@ -169,7 +168,7 @@ def _overdue_items(tenant: Tenant, today: date) -> list[NotificationItem]:
     year, week, _ = today.isocalendar()
     actions = (
         ActionItem.objects.for_tenant(tenant)
-        .filter(status__in=OPEN_STATUSES, due_date__lt=today, owner__isnull=False, owner__is_active=True)
+        .filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today, owner__isnull=False, owner__is_active=True)
         # A partner user hears only of their own company's shared items, never of internal ones.
         .filter(~Q(owner__role=Role.PARTNER) | Q(visibility=Visibility.SHARED, owner__partner_id=F("partner_id")))
         .select_related("owner", "review__partner")
@@ -215,5 +214,4 @@ def reminders_send(*, tenant: Tenant, today: date | None = None, email: bool = T
         forecast=counts.get("review.forecast_due", 0),
         overdue=counts.get("action.overdue", 0),
         emailed=sent.emailed,
-        by_kind=counts,
     )

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from auditlog.context import set_actor
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -37,9 +37,9 @@ from reviews.models import (
     ReviewTransition,
     Visibility,
 )
-from reviews.selectors.cycles import cycle_period, period_label
+from reviews.selectors.cycles import period_label
 from reviews.selectors.reviews import INTERNAL_ROLES, agenda_sections
-from reviews.services.cycles import LOCK_NAMESPACE, YEARS_AHEAD, default_attendees_add
+from reviews.services.cycles import YEARS_AHEAD, cycle_get_or_create_locked, default_attendees_add
 from reviews.services.preread import preread_store
 
 State = Review.State
@@ -517,19 +517,14 @@ def review_schedule(
         reason = reason.strip()
         if len(reason) > SCHEDULE_REASON_MAX:
             raise _invalid("reason", f"Keep the reason under {SCHEDULE_REASON_MAX} characters.")
-        start, end = cycle_period(cadence.frequency, day)
-        with connection.cursor() as cursor:
-            # The generator's lock: a review added by hand and a generation of the same program never interleave.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-        cycle, _ = ReviewCycle.objects.for_tenant(tenant).get_or_create(
-            cadence=cadence, period_start=start, defaults={"tenant": tenant, "period_end": end}
-        )
+        # The generator's lock: a review added by hand and a generation of the same program never interleave.
+        cycle = cycle_get_or_create_locked(tenant=tenant, cadence=cadence, day=day)
         existing = Review.objects.for_tenant(tenant).filter(cycle=cycle, partner=partner).first()
         if existing is not None:
             when = f"{timezone.localtime(existing.scheduled_for):%d %b %Y}"
             raise InvalidInputError(
                 f"{partner.name} already has a review in this cycle of {cadence.name} "
-                f"({period_label(cadence.frequency, start)}), on {when}: open that review, "
+                f"({period_label(cadence.frequency, cycle.period_start)}), on {when}: open that review, "
                 "or choose a date in another period.",
                 code="already_scheduled",
                 extra={

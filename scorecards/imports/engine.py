@@ -717,6 +717,9 @@ def _jsonable(value: Any) -> Any:
 # --- display ---
 
 
+PREVIEW_CACHE_SECONDS = 6 * 3600  # how long a batch's preview rows stay cached
+
+
 def preview_cache_key(batch: ImportBatch) -> str:
     """Where a batch's preview rows are cached: per tenant, batch and mapping (a batch's file never changes)."""
     mapping = json.dumps(batch.mapping, sort_keys=True).encode()

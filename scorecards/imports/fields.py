@@ -60,7 +60,6 @@ class KindSpec:
     model: type[models.Model]
     fields: tuple[FieldSpec, ...]
     natural_key: tuple[str, ...]  # model attnames, in the order of the unique constraint
-    compared: tuple[str, ...] = ()  # attnames compared with the stored row (natural key excluded)
 
     def spec(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -68,6 +67,11 @@ class KindSpec:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """The attnames compared with the stored row: every field's, in field order, but the natural key's."""
+        return tuple(f.attname for f in self.fields if f.attname not in self.natural_key)
 
     @property
     def unique_fields(self) -> list[str]:
@@ -131,7 +135,6 @@ OBSERVATIONS = KindSpec(
         ),
     ),
     natural_key=("partner_id", "metric_id", "month"),
-    compared=("value",),
 )
 
 DEALS = KindSpec(
@@ -283,23 +286,6 @@ DEALS = KindSpec(
         ),
     ),
     natural_key=("external_id",),
-    compared=(
-        "partner_id",
-        "account_name",
-        "stage",
-        "amount",
-        "currency",
-        "probability",
-        "created_on",
-        "close_date",
-        "status",
-        "discount_pct",
-        "term_months",
-        "is_renewal",
-        "registered_on",
-        "registration_status",
-        "registration_expires_on",
-    ),
 )
 
 ACTIVITIES = KindSpec(
@@ -370,7 +356,6 @@ ACTIVITIES = KindSpec(
         ),
     ),
     natural_key=("partner_id", "kind", "date", "title"),
-    compared=("outcome", "attendees", "leads"),
 )
 
 SURVEYS = KindSpec(
@@ -470,7 +455,6 @@ SURVEYS = KindSpec(
         ),
     ),
     natural_key=("partner_id", "survey", "respondent", "date"),
-    compared=("respondent_type", "account_name", "deal_id", "score", "scale_max", "comment"),
 )
 
 KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (OBSERVATIONS, DEALS, ACTIVITIES, SURVEYS)}

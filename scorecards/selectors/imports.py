@@ -11,7 +11,7 @@ from django.utils import timezone
 from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Tenant
 from scorecards.errors import ImportKindUnknownError
-from scorecards.imports.engine import display_rows, plan_changes, preview_cache_key, validate
+from scorecards.imports.engine import PREVIEW_CACHE_SECONDS, display_rows, plan_changes, preview_cache_key, validate
 from scorecards.imports.fields import KINDS, FieldSpec
 from scorecards.imports.mapping import check_mapping
 from scorecards.imports.parsing import FileProblem, parse_table, read_headers
@@ -26,8 +26,6 @@ __all__ = [
     "import_file_headers",
     "import_preview_rows",
 ]
-
-PREVIEW_CACHE_SECONDS = 6 * 3600
 
 
 def import_batch_list(*, tenant: Tenant, kind: str | None = None) -> QuerySet[ImportBatch]:

@@ -3,6 +3,7 @@ scorecard, the latest period. Every read here is a fixed number of queries, what
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Partner, Tenant
 from partnerhub.selectors import PartnerFilters, partner_list
 from scorecards.models import MetricDefinition, ScorecardSnapshot
+from scorecards.scoring import month_number, month_start
 
 PORTFOLIO_SORTS = {
     "score": ("-score", "partner__name"),
@@ -55,6 +57,21 @@ def partner_snapshots(*, tenant: Tenant, partner: Partner, period: str) -> Query
     )
 
 
+def latest_snapshots(
+    *, tenant: Tenant, period: str, partner_ids: Iterable[int], on_or_before: date
+) -> QuerySet[ScorecardSnapshot]:
+    """Each partner's latest snapshot of ``period`` starting on or before a day: one query for all partners.
+
+    ``DISTINCT ON (partner_id)`` keeps one row per partner; a partner with a gap falls back to its own latest.
+    """
+    return (
+        ScorecardSnapshot.objects.for_tenant(tenant)
+        .filter(period=period, partner_id__in=list(partner_ids), period_start__lte=on_or_before)
+        .order_by("partner_id", "-period_start")
+        .distinct("partner_id")
+    )
+
+
 def latest_period(*, tenant: Tenant, period: str) -> date | None:
     """The start of the latest period (month or quarter) with snapshots in ``tenant``, or None (one indexed query)."""
     return (
@@ -69,8 +86,7 @@ def recent_periods(latest: date | None, period: str, count: int = 24) -> list[da
     if latest is None:
         return []
     step = 3 if period == ScorecardSnapshot.Period.QUARTER else 1
-    index = latest.year * 12 + latest.month - 1
-    return [date((index - i * step) // 12, (index - i * step) % 12 + 1, 1) for i in range(count)]
+    return [month_start(month_number(latest) - i * step) for i in range(count)]
 
 
 # --- one partner's scorecard page ---

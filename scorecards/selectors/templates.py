@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from partnerhub.exceptions import NotFoundError
 from partnerhub.models import Tenant
@@ -24,19 +26,28 @@ def template_get(*, tenant: Tenant, template_id: int) -> ScorecardTemplate:
     return template
 
 
-def template_versions(*, tenant: Tenant, template: ScorecardTemplate) -> list[TemplateVersion]:
-    """Every version, newest first, with items, metrics and targets loaded in three queries."""
+def _contents(tenant: Tenant) -> tuple[Prefetch, Prefetch]:
+    """A version's items (heaviest first, metric joined) and their targets: two queries for any number of versions."""
     items = TemplateItem.objects.for_tenant(tenant).select_related("metric").order_by("-weight", "metric__name")
+    return Prefetch("items", queryset=items), Prefetch("items__targets", queryset=TargetRule.objects.for_tenant(tenant))
+
+
+def template_versions(*, tenant: Tenant, template: ScorecardTemplate) -> list[TemplateVersion]:
+    """Every version, newest first, with items, metrics and targets loaded in three queries (and the tenant joined:
+    ``template_version_diff`` of two of them reads nothing more)."""
     return list(
         TemplateVersion.objects.for_tenant(tenant)
         .filter(template=template)
-        .select_related("created_by__user", "published_by__user")
-        .prefetch_related(
-            Prefetch("items", queryset=items),
-            Prefetch("items__targets", queryset=TargetRule.objects.for_tenant(tenant)),
-        )
+        .select_related("tenant", "created_by__user", "published_by__user")
+        .prefetch_related(*_contents(tenant))
         .order_by("-number")
     )
+
+
+def version_contents_load(*, tenant: Tenant, versions: Iterable[TemplateVersion | None]) -> None:
+    """Load the items, metrics and targets of ``versions`` (None skipped) in two queries; versions that have them
+    loaded already (``template_versions``) cost nothing."""
+    prefetch_related_objects([v for v in versions if v is not None], *_contents(tenant))
 
 
 def version_get(*, tenant: Tenant, version_id: int) -> TemplateVersion:

@@ -21,8 +21,18 @@ import numpy.typing as npt
 
 from partnerhub.exceptions import InvalidStateError
 from partnerhub.models import Partner, Tenant
+from partnerhub.services import ensure_same_tenant
 from scorecards.models import ScorecardSnapshot, TemplateVersion
-from scorecards.scoring import NULL, RAG_NAMES, SCALE, ScoringInput, ScoringResult, month_number, score_snapshots
+from scorecards.scoring import (
+    NULL,
+    RAG_NAMES,
+    SCALE,
+    ScoringInput,
+    ScoringResult,
+    month_number,
+    month_start,
+    score_snapshots,
+)
 from scorecards.selectors.snapshots import latest_period
 from scorecards.services.snapshots import snapshot_inputs_read
 
@@ -153,8 +163,7 @@ def version_whatif(*, tenant: Tenant, version: TemplateVersion) -> WhatIf:
     Raises ``InvalidStateError`` for a version that is not a draft. An empty ``WhatIf`` (``month`` None) when the
     program has no snapshots yet.
     """
-    if version.tenant_id != tenant.pk:  # callers fetch the version with version_get; never trust it blindly
-        raise InvalidStateError("This version belongs to another program.")
+    ensure_same_tenant(tenant, version)  # callers fetch the version with version_get; never trust it blindly
     if version.status != TemplateVersion.Status.DRAFT:
         raise InvalidStateError(f"Version {version.number} is published already: a what-if compares a draft.")
     started = time.perf_counter()
@@ -170,15 +179,15 @@ def version_whatif(*, tenant: Tenant, version: TemplateVersion) -> WhatIf:
     ids = np.union1d(now["partner_id"], draft["partner_id"])
     old_score, old_rag, old_rank, _ = _aligned(now, ids)
     new_score, new_rag, new_rank, new_version = _aligned(draft, ids)
-    partners = {
-        pid: (name, kind, stage, tier)
-        for pid, name, kind, stage, tier in Partner.objects.for_tenant(tenant)
-        .filter(pk__in=ids.tolist())
-        .values_list("id", "name", "partner_type", "stage", "tier")
+    partners = {  # the refresh's own partner read: every partner scored is in it
+        int(pid): (name, kind, stage, tier)
+        for pid, name, kind, stage, tier in data.partners[["id", "name", "partner_type", "stage", "tier"]].itertuples(
+            index=False, name=None
+        )
     }
     kinds, stages, tiers = dict(Partner.Type.choices), dict(Partner.Stage.choices), dict(Partner.Tier.choices)
     for i, pid in enumerate(ids.tolist()):
-        name, kind, stage, tier = partners.get(pid, (f"Partner {pid}", "", "", ""))
+        name, kind, stage, tier = partners[pid]
         result.rows.append(
             WhatIfRow(
                 partner_id=pid,
@@ -204,7 +213,7 @@ def _draft_in_force(data: ScoringInput, version_id: int, month: date) -> Scoring
     effect for the month (on a tie, the highest number wins, and a draft is its template's newest version)."""
     versions = data.versions.copy()
     draft = versions["id"] == version_id
-    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    last_day = month_start(month_number(month) + 1) - timedelta(days=1)
     versions.loc[draft, "status"] = TemplateVersion.Status.ACTIVE.value
     versions.loc[draft, "effective_from"] = last_day
     return replace(data, versions=versions)

@@ -24,6 +24,7 @@ from partnerhub.services import ensure_same_tenant
 from partnerhub.signals import partner_data_changed
 from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
 from scorecards.imports.engine import (
+    PREVIEW_CACHE_SECONDS,
     Plan,
     Validation,
     display_rows,
@@ -38,10 +39,10 @@ from scorecards.imports.fields import KINDS, KindSpec
 from scorecards.imports.mapping import check_mapping, saved_mapping_fits, suggest_mapping
 from scorecards.imports.parsing import FileProblem, parse_table, render_csv
 from scorecards.models import ImportBatch, ImportChange, ImportMapping
+from scorecards.tasks.imports import import_commit_task
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
-PREVIEW_CACHE_SECONDS = 6 * 3600
 COMMITTABLE = (
     ImportBatch.Status.PREVIEWED,
     ImportBatch.Status.QUEUED,
@@ -307,6 +308,22 @@ def import_commit(
         _failure_message(evaluation),
         extra={"batch": locked.pk, "counts": evaluation.counts, "errors": evaluation.errors},
     )
+
+
+@transaction.atomic
+def import_commit_enqueue(*, tenant: Tenant, actor: Membership, batch: ImportBatch) -> ImportBatch:
+    """Queue a previewed (or failed) batch for a worker to commit (``import_commit_task``, after this commit).
+
+    For a file too large to commit in the request. Raises ImportStateError for a batch in any other state.
+    """
+    ensure_same_tenant(tenant, actor, batch)
+    ensure_can(actor, "imports.run")
+    if batch.status not in REMAPPABLE:
+        raise ImportStateError(f"This import is {batch.get_status_display().lower()}: it cannot be committed.")
+    batch.status = ImportBatch.Status.QUEUED
+    batch.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: import_commit_task.delay(tenant_id=tenant.pk, batch_id=batch.pk, actor_id=actor.pk))
+    return batch
 
 
 def _failure_message(evaluation: Evaluation) -> str:

@@ -38,6 +38,7 @@ from partnerhub.tenancy.context import tenant_context
 from scorecards.derived import deal_metrics_for_tenant
 from scorecards.models import DataQualityFinding
 from scorecards.quality import Kind, run_checks
+from scorecards.scoring import month_start
 from scorecards.selectors.quality import metric_frame, observation_frame, partner_data_stewards
 
 Finding = DataQualityFinding
@@ -88,10 +89,6 @@ def _lock(tenant: Tenant) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
 
 
-def _month(number: int) -> date:
-    return date(number // 12, number % 12 + 1, 1)
-
-
 def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRunResult:
     """Run the four data-quality checks for ``tenant`` and bring its findings up to date (see the module docstring).
 
@@ -113,10 +110,10 @@ def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRun
         wanted: dict[Key, tuple[str, int | None]] = {}
         for partner_id, metric_id, kind, month, detail in found.itertuples(index=False, name=None):
             owner = stewards.get(int(partner_id)) or data_owners.get(int(metric_id))
-            wanted[(int(partner_id), int(metric_id), str(kind), _month(int(month)))] = (str(detail), owner)
-        outlier_from = _month(min(outcome.outlier_months)) if outcome.outlier_months else None
+            wanted[(int(partner_id), int(metric_id), str(kind), month_start(int(month)))] = (str(detail), owner)
+        outlier_from = month_start(min(outcome.outlier_months)) if outcome.outlier_months else None
         result = _apply(tenant=tenant, wanted=wanted, outlier_from=outlier_from, now=timezone.now())
-    reference = _month(outcome.reference_month) if outcome.reference_month is not None else None
+    reference = month_start(outcome.reference_month) if outcome.reference_month is not None else None
     return replace(result, reference_month=reference)
 
 

@@ -312,9 +312,9 @@ def _read_inputs(
         list(
             partners_qs.annotate(size_f=Cast("size_factor", FloatField()))
             .order_by("id")
-            .values_list("id", "partner_type", "stage", "tier", "size_f", "baseline_month")
+            .values_list("id", "name", "partner_type", "stage", "tier", "size_f", "baseline_month")
         ),
-        columns=["id", "partner_type", "stage", "tier", "size_factor", "baseline_month"],
+        columns=["id", "name", "partner_type", "stage", "tier", "size_factor", "baseline_month"],
     )
     templates = pd.DataFrame.from_records(
         list(ScorecardTemplate.objects.for_tenant(tenant).values_list("id", "partner_type", "stage", "is_default")),
@@ -454,7 +454,7 @@ def _actuals(
         ("quarter", quarterly_parts),
     )
     if any(key in DEAL_METRIC_KEYS for key in key_to_id):
-        deals = _deals(sql, tenant, partner_ids)
+        deals = _deals(tenant, partner_ids)
         for period, parts in periods:
             values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
             parts.append(_long_columns(values[values["metric"].isin(key_to_id)], key_to_id))
@@ -481,7 +481,7 @@ def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
     }
 
 
-def _deals(sql: _Sql, tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
+def _deals(tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
     qs = Deal.objects.for_tenant(tenant)
     if partner_ids is not None:
         qs = qs.filter(partner_id__in=partner_ids)

@@ -20,6 +20,7 @@ from partnerhub.models import Membership, Partner, Tenant
 from partnerhub.permissions import ensure_can
 from partnerhub.services import ensure_same_tenant
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
+from scorecards.selectors.templates import version_contents_load
 from scorecards.tasks.snapshots import snapshot_refresh_task
 
 TIERS = tuple(Partner.Tier.values)
@@ -194,12 +195,13 @@ def _num(value: Decimal | None) -> str:
 
 
 def template_version_diff(old: TemplateVersion | None, new: TemplateVersion) -> list[str]:
-    """What changed from ``old`` to ``new``, one readable sentence per change."""
+    """What changed from ``old`` to ``new``, one readable sentence per change (versions from ``template_versions``
+    have their items loaded: no query)."""
+    version_contents_load(tenant=new.tenant, versions=(old, new))
 
     def described(version: TemplateVersion | None) -> dict[int, dict[str, Any]]:
         if version is None:
             return {}
-        rows = TemplateItem.objects.for_tenant(version.tenant).filter(version=version).select_related("metric")
         return {
             i.metric_id: {
                 "name": i.metric.name,
@@ -207,7 +209,7 @@ def template_version_diff(old: TemplateVersion | None, new: TemplateVersion) -> 
                 "normalise": i.normalise,
                 "targets": {(t.tier, t.stage): t.monthly_target for t in i.targets.all()},
             }
-            for i in rows.prefetch_related("targets")
+            for i in version.items.all()
         }
 
     before, after = described(old), described(new)

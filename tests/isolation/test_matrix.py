@@ -18,7 +18,7 @@ from partnerhub.api.base import TenantApi
 from partnerhub.permissions import can
 from partnerhub.tenancy.context import app_wall_off
 from tests.isolation.routes import METHODS, NON_OBJECT_PARAMS, all_routes, tenant_routes
-from tests.isolation.world import ROLES, World, build_world, fingerprint, object_id
+from tests.isolation.world import ROLES, World, build_world, fingerprint, object_id, own_object_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("matrix")]
 TARGETS = ("other_tenant", "other_partner")
@@ -151,8 +151,7 @@ def _check_cell(
 ) -> int:
     """Run one cell inside a rolled-back savepoint; return the number of assertions-bearing cells it checked."""
     actor = world.actors[role]
-    kwargs = {"tenant_slug": world.a.slug, **{p: NON_OBJECT_PARAMS[p] for p in route.params if p in NON_OBJECT_PARAMS}}
-    kwargs["tenant_slug"] = world.a.slug
+    kwargs = {**{p: NON_OBJECT_PARAMS[p] for p in route.params if p in NON_OBJECT_PARAMS}, "tenant_slug": world.a.slug}
     for param in route.object_params:
         kwargs[param] = object_id(world, param, target)
     url = reverse(route.name, kwargs=kwargs)
@@ -220,16 +219,7 @@ def _check_own_object_foreign_reference(
     role = "admin"
     kwargs: dict[str, Any] = {"tenant_slug": world.a.slug}
     for param in route.object_params:
-        kwargs[param] = {
-            "partner_id": world.own_partner.pk,
-            "membership_id": world.sibling_member.pk,
-            "metric_id": world.own_metric_id,
-            "version_id": world.own_version_id,
-            "cadence_id": world.own_cadence_id,
-            "cycle_id": world.own_cycle_id,
-            "review_id": world.own_review_id,
-            "action_id": world.own_action_id,
-        }[param]
+        kwargs[param] = own_object_id(world, param)
     url = reverse(route.name, kwargs=kwargs)
     method = "PATCH" if route.is_api else "POST"
     before = fingerprint(world.a), fingerprint(world.b)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.isolation.routes import all_routes
-from tests.isolation.world import build_world
+from tests.isolation.world import build_world, own_object_id
 
 pytestmark = pytest.mark.django_db
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -18,27 +18,7 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def _own_kwargs(world, params):
-    values = {
-        "tenant_slug": world.a.slug,
-        "partner_id": world.own_partner.pk,
-        "membership_id": world.sibling_member.pk,
-        "invitation_id": world.invitation_ids["other_partner"],
-        "token": "sibling-token",
-        "metric_id": world.own_metric_id,
-        "batch_id": world.own_batch_id,
-        "finding_id": world.sibling_finding_id,
-        "template_id": world.own_template_id,
-        "version_id": world.own_version_id,
-        "deal_review_id": world.sibling_deal_review_id,
-        "kind": "deals",
-        "cadence_id": world.own_cadence_id,
-        "cycle_id": world.own_cycle_id,
-        "review_id": world.own_review_id,
-        "action_id": world.own_action_id,
-        "attendee_id": world.own_attendee_id,
-        "feed_token": world.feed_tokens["own"],
-    }
-    return {p: values[p] for p in params}
+    return {p: own_object_id(world, p) for p in params}
 
 
 def _html_urls(world):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from partnerhub.models import Invitation, Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
 from partnerhub.tenancy.rls import tenant_owned_models
+from partnerhub.tokens import token_hash
 from scorecards.models import (
     DataQualityFinding,
     Deal,
@@ -70,10 +70,6 @@ class World:
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def build_world() -> World:
     a = TenantFactory(name="Alpha Alliances", slug="alpha")
     b = TenantFactory(name="Bravo Hidden Program", slug="bravo")
@@ -90,13 +86,13 @@ def build_world() -> World:
     foreign_manager = member(b, Role.MANAGER, user=UserFactory(email="foreign-manager@bravo.test"))
     member(b, Role.ADMIN, user=UserFactory(email="foreign-admin@bravo.test"))
     foreign = PartnerFactory(tenant=b, name="FOREIGN-PARTNER-MARKER", external_id="BRAVO-EXT-1", owner=foreign_manager)
-    InvitationFactory(tenant=b, email="foreign-invitee@bravo.test", token_hash=_token_hash("foreign-token"))
+    InvitationFactory(tenant=b, email="foreign-invitee@bravo.test", token_hash=token_hash("foreign-token"))
     InvitationFactory(
         tenant=a,
         email="sibling-invitee@alpha.test",
         role=Role.PARTNER,
         partner=sibling,
-        token_hash=_token_hash("sibling-token"),
+        token_hash=token_hash("sibling-token"),
     )
     with tenant_context(b):
         foreign_invitation = Invitation.objects.get(email="foreign-invitee@bravo.test")
@@ -265,7 +261,7 @@ def _calendar_feed(tenant: Tenant, membership: Membership, token: str) -> str:
     from reviews.models import CalendarFeed
 
     with tenant_context(tenant):
-        CalendarFeed.objects.create(tenant=tenant, membership=membership, token_hash=_token_hash(token))
+        CalendarFeed.objects.create(tenant=tenant, membership=membership, token_hash=token_hash(token))
     return token
 
 
@@ -286,6 +282,31 @@ def fingerprint(tenant: Tenant) -> dict[str, str]:
             )
             digest[model._meta.label] = ":".join(str(v) for v in cursor.fetchone())
     return digest
+
+
+def own_object_id(world: World, param: str) -> Any:
+    """The id to put in a URL parameter for an object this tenant's admin may act on (its own, or a sibling's)."""
+    values = {
+        "tenant_slug": world.a.slug,
+        "partner_id": world.own_partner.pk,
+        "membership_id": world.sibling_member.pk,
+        "invitation_id": world.invitation_ids["other_partner"],
+        "token": "sibling-token",
+        "metric_id": world.own_metric_id,
+        "batch_id": world.own_batch_id,
+        "finding_id": world.sibling_finding_id,
+        "template_id": world.own_template_id,
+        "version_id": world.own_version_id,
+        "deal_review_id": world.sibling_deal_review_id,
+        "kind": "deals",
+        "cadence_id": world.own_cadence_id,
+        "cycle_id": world.own_cycle_id,
+        "review_id": world.own_review_id,
+        "action_id": world.own_action_id,
+        "attendee_id": world.own_attendee_id,
+        "feed_token": world.feed_tokens["own"],
+    }
+    return values[param]
 
 
 def object_id(world: World, param: str, target: str) -> Any:

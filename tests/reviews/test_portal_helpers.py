@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from partnerhub.models import Membership, Partner, Role, Tenant
 from partnerhub.tenancy.context import tenant_context
+from reviews.forecast_accuracy import quarter_end
 from reviews.models import (
     ActionItem,
     Decision,
@@ -83,8 +84,7 @@ def qbr(
 ) -> Review:
     """A QBR of ``partner`` in the quarter starting ``period_start`` (its own cadence and cycle unless given)."""
     cadence = cadence or CadenceFactory(tenant=tenant, asks_forecast=asks_forecast)
-    end = date(period_start.year + (period_start.month + 2) // 12, (period_start.month + 2) % 12 + 1, 1)
-    cycle = CycleFactory(cadence=cadence, period_start=period_start, period_end=end - timedelta(days=1))
+    cycle = CycleFactory(cadence=cadence, period_start=period_start, period_end=quarter_end(period_start))
     when = scheduled_for or datetime(period_start.year, period_start.month, 15, 15, 0, tzinfo=UTC)
     return ReviewFactory(cycle=cycle, partner=partner, state=state, scheduled_for=when, **extra)
 
