@@ -39,7 +39,7 @@ beat: install
 TEST_DATABASE_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
 test: install
-	$(PY) -m partnerhub.db.bootstrap "$(TEST_DATABASE_ADMIN_URL)"
+	$(PY) -m partnerhub.core.db.bootstrap "$(TEST_DATABASE_ADMIN_URL)"
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=10
 
 test-fast: install
@@ -63,7 +63,7 @@ migrations-check: install
 check: lint migrations-check test
 
 bench: install
-	$(PY) -m partnerhub.db.bootstrap "$(TEST_DATABASE_ADMIN_URL)"
+	$(PY) -m partnerhub.core.db.bootstrap "$(TEST_DATABASE_ADMIN_URL)"
 	DJANGO_SETTINGS_MODULE=partnerhub.settings.test $(PY) -m tests.bench.run
 
 clean-demo:

@@ -1,4 +1,4 @@
-"""The Celery application; tasks enter their tenant through partnerhub.tasks.tenant_task."""
+"""The Celery application; tasks enter their tenant through partnerhub.core.tenancy.tasks.tenant_task."""
 
 import os
 

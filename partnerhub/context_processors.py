@@ -8,29 +8,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from partnerhub.notifications import BADGE_CAP, notification_unread_count
-from partnerhub.permissions import can
-from partnerhub.tenancy.membership_index import memberships_of_user
-
-# (label, url name, permission): shown to whoever holds the permission in the active tenant.
-NAV_ITEMS = [
-    ("Scorecards", "portfolio", "partners.view"),
-    ("Reviews", "review_list", "reviews.view"),
-    ("Calendar", "calendar_month", "calendar.view"),
-    ("Partners", "partner_list", "partners.view"),
-    ("Our partnership", "portal_home", "portal.view"),
-    ("Our scorecard", "portal_scorecard", "portal.view"),
-    ("Our reviews", "portal_review_list", "portal.reviews"),
-    ("Deal reviews", "deal_review_list", "deals.view_reviews"),
-    ("Imports", "import_list", "imports.view"),
-    ("Data quality", "quality_list", "quality.view"),
-    ("Templates", "template_list", "templates.view"),
-    ("Cadences", "cadence_list", "cadences.view"),
-    ("Glossary", "metric_list", "metrics.view"),
-    ("Members", "member_list", "members.view"),
-    ("Audit log", "audit_list", "audit.view"),
-    ("Settings", "tenant_settings", "tenant.settings"),
-]
+from partnerhub.core.rules import can
+from partnerhub.core.services.notifications import BADGE_CAP, notification_unread_count
+from partnerhub.core.tenancy.membership_index import memberships_of_user
+from partnerhub.registry import nav_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -39,9 +20,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"tenant": tenant, "membership": membership, "nav_items": [], "switch_tenants": []}
     if tenant is not None and membership is not None:
         items: list[dict[str, Any]] = [
-            {"label": label, "url": reverse(name, kwargs={"tenant_slug": tenant.slug}), "name": name}
-            for label, name, perm in NAV_ITEMS
-            if can(membership, perm)
+            {
+                "label": item.label,
+                "url": reverse(item.url_name, kwargs={"tenant_slug": tenant.slug}),
+                "name": item.url_name,
+            }
+            for item in nav_items()
+            if can(membership, item.perm)
         ]
         # The current item is the one whose address is the longest prefix of this page's (portal/reviews/3/ is
         # "Our reviews", not "Our partnership").

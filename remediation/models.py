@@ -1,1 +1,1 @@
-"""Models arrive with their issue; tenant-owned ones inherit partnerhub.models.TenantOwnedModel."""
+"""Models arrive with their issue; tenant-owned ones inherit partnerhub.core.models.TenantOwnedModel."""

@@ -1,22 +1,54 @@
+from typing import Any
+
+from celery.schedules import crontab
 from django.apps import AppConfig
+
+from partnerhub.core.navigation import NavItem
 
 
 class ReviewsConfig(AppConfig):
+    """The review cadence: cadences, cycles, reviews and what is recorded on them, the partner's side, the calendar."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
+    tenant_urls = "reviews.urls"
+    tenant_api_urls = "reviews.api.urls"
+    nav_items = (
+        NavItem("Reviews", "review_list", "reviews.view", order=20),
+        NavItem("Calendar", "calendar_month", "calendar.view", order=30),
+        NavItem("Our reviews", "portal_review_list", "portal.reviews", order=70),
+        NavItem("Cadences", "cadence_list", "cadences.view", order=120),
+    )
+    # CELERY_TIMEZONE is UTC.
+    beat_schedule: dict[str, dict[str, Any]] = {
+        "forecast-scoring-nightly": {
+            "task": "reviews.tasks.forecasts.forecasts_score_nightly_task",
+            "schedule": crontab(hour=2, minute=15),  # before the data-quality run and the snapshot refresh
+        },
+        "review-reminders-daily": {
+            "task": "reviews.tasks.reminders.reminders_send_daily_task",
+            "schedule": crontab(hour=6, minute=0),  # before the working day in Europe; each reminder is sent once
+        },
+        "review-cycles-ahead": {
+            "task": "reviews.tasks.cycles.cycles_generate_upcoming_nightly_task",
+            "schedule": crontab(hour=4, minute=0),  # after the snapshot refresh, whose trends rank the partners
+            "kwargs": {"days_ahead": 35},  # cycles starting within this many days are generated (and completed)
+        },
+        "review-prereads-hourly": {
+            "task": "reviews.tasks.preread.prereads_generate_due_all_task",
+            "schedule": crontab(minute=40),  # hourly: due reviews start preparing; preparing pre-reads follow new data
+        },
+    }
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from reviews import models
+        from partnerhub.core.signals import tenant_created
+        from reviews import models, receivers
 
         # Every change to a cadence, a review (its state transitions included) or an action item is audited.
         auditlog.register(models.Cadence, exclude_fields=["updated_at"])
         auditlog.register(models.Review, exclude_fields=["updated_at", "preread"])
         auditlog.register(models.ActionItem, exclude_fields=["updated_at"])
         auditlog.register(models.Decision, exclude_fields=["updated_at"])
-
-        from partnerhub.signals import tenant_created
-        from reviews import receivers
-
         tenant_created.connect(receivers.seed_default_cadences, dispatch_uid="reviews_seed_cadences")

@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from partnerhub.models import Membership, Partner, TenantOwnedModel
+from partnerhub.core.models import Membership, Partner, TenantOwnedModel
 from scorecards.models import Deal
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerhub.models import Membership, Tenant
+from partnerhub.core.models import Membership, Tenant
 
 
 def seed_default_cadences(sender: Any, tenant: Tenant, actor: Membership | None = None, **kwargs: Any) -> None:

@@ -1,14 +1,43 @@
+from typing import Any
+
+from celery.schedules import crontab
 from django.apps import AppConfig
+
+from partnerhub.core.navigation import NavItem
 
 
 class ScorecardsConfig(AppConfig):
+    """Partner data (glossary, imports, data quality) and the scorecards computed from it."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "scorecards"
+    tenant_urls = "scorecards.urls"
+    tenant_api_urls = "scorecards.api.urls"
+    nav_items = (
+        NavItem("Scorecards", "portfolio", "partners.view", order=10),
+        NavItem("Our scorecard", "portal_scorecard", "portal.view", order=60),
+        NavItem("Deal reviews", "deal_review_list", "deals.view_reviews", order=80),
+        NavItem("Imports", "import_list", "imports.view", order=90),
+        NavItem("Data quality", "quality_list", "quality.view", order=100),
+        NavItem("Templates", "template_list", "templates.view", order=110),
+        NavItem("Glossary", "metric_list", "metrics.view", order=130),
+    )
+    # CELERY_TIMEZONE is UTC.
+    beat_schedule: dict[str, dict[str, Any]] = {
+        "data-quality-nightly": {
+            "task": "scorecards.tasks.data_quality.data_quality_nightly_task",
+            "schedule": crontab(hour=2, minute=30),
+        },
+        "snapshot-refresh-nightly": {
+            "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",
+            "schedule": crontab(hour=3, minute=0),  # after the data-quality run, so its findings flag the snapshots
+        },
+    }
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from partnerhub.signals import partner_data_changed, tenant_created
+        from partnerhub.core.signals import partner_data_changed, tenant_created
         from scorecards import models, receivers
 
         tenant_created.connect(receivers.seed_metric_catalog, dispatch_uid="scorecards_seed_catalog")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partnerhub.exceptions import DomainError, InvalidStateError, NotFoundError
+from partnerhub.core.errors import DomainError, InvalidStateError, NotFoundError
 
 
 class ImportInvalidError(DomainError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from partnerhub.models import Membership, Partner, TenantOwnedModel
+from partnerhub.core.models import Membership, Partner, TenantOwnedModel
 
 
 class MetricDefinition(TenantOwnedModel):

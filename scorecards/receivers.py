@@ -7,12 +7,12 @@ from typing import Any
 from celery import chain
 from django.db import transaction
 
-from partnerhub.models import Membership, Partner, Tenant
+from partnerhub.core.models import Membership, Partner, Tenant
 
 
 def seed_metric_catalog(sender: Any, tenant: Tenant, actor: Membership | None = None, **kwargs: Any) -> None:
     """A new program starts with the default metric glossary."""
-    from scorecards.services.catalog import metric_catalog_seed
+    from scorecards.services.glossary import metric_catalog_seed
 
     metric_catalog_seed(tenant=tenant)
 
@@ -26,7 +26,7 @@ def refresh_snapshots(sender: Any, tenant: Tenant, partner_ids: list[int], **kwa
     the checks read, so the refresh runs alone. In-process mode (no ``REDIS_URL``) runs the chain eagerly, in order.
     If the data-quality run fails for good, the chain stops and the nightly refresh catches up.
     """
-    from scorecards.tasks.quality import data_quality_task
+    from scorecards.tasks.data_quality import data_quality_task
     from scorecards.tasks.snapshots import snapshot_refresh_task
 
     ids = sorted({int(partner_id) for partner_id in partner_ids})

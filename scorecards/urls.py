@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from scorecards import views_deals, views_glossary, views_imports, views_quality, views_scorecards, views_templates
+from scorecards.views import data_quality as views_quality
+from scorecards.views import deal_reviews as views_deals
+from scorecards.views import glossary as views_glossary
+from scorecards.views import imports as views_imports
+from scorecards.views import scorecards as views_scorecards
+from scorecards.views import templates as views_templates
 
 urlpatterns = [
     path("glossary/", views_glossary.metric_list_view, name="metric_list"),

@@ -17,7 +17,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "partnerhub",  # first: its `migrate` runs migrations as the owner role
+    "partnerhub.core",  # first: its `migrate` runs migrations as the owner role
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reviews",
     "remediation",
     "recognition",
+    "partnerhub.demo",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
-    "partnerhub.tenancy.middleware.TenantMiddleware",
+    "partnerhub.core.tenancy.middleware.TenantMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -91,7 +92,7 @@ if env.str("DATABASE_URL", default=""):
     DATABASE_OWNER = {"USER": _owner["USER"], "PASSWORD": _owner.get("PASSWORD", "")}
     DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 else:
-    from partnerhub.db.embedded import embedded_database_settings
+    from partnerhub.core.db.embedded import embedded_database_settings
 
     _default, DATABASE_OWNER = embedded_database_settings(
         Path(env.str("PARTNERHUB_PGDATA", default=str(BASE_DIR / ".pgdata")))
@@ -151,9 +152,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
-AXES_USERNAME_CALLABLE = "partnerhub.accounts.axes_username"
+AXES_USERNAME_CALLABLE = "partnerhub.core.accounts.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "partnerhub.accounts.axes_lockout_response"
+AXES_LOCKOUT_CALLABLE = "partnerhub.core.accounts.axes_lockout_response"
 # allauth's own limit sits above axes's, so axes locks first and a success resets the count on every path.
 ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/15m/key"}
 
@@ -214,7 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "partnerhub.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "partnerhub.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -250,33 +251,10 @@ IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=5000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
-# --- Scheduled work (django-celery-beat copies this into its database schedule when beat starts) ---
-from celery.schedules import crontab  # noqa: E402
+# --- Scheduled work: each app declares its beat entries on its AppConfig (django-celery-beat copies them into its
+# database schedule when beat starts) ---
+from partnerhub.registry import beat_schedule  # noqa: E402
+from reviews.apps import ReviewsConfig  # noqa: E402
+from scorecards.apps import ScorecardsConfig  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {
-    "data-quality-nightly": {
-        "task": "scorecards.tasks.quality.data_quality_nightly_task",
-        "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE is UTC
-    },
-    "snapshot-refresh-nightly": {
-        "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",
-        "schedule": crontab(hour=3, minute=0),  # after the data-quality run, so its findings flag the snapshots
-    },
-    "forecast-scoring-nightly": {
-        "task": "reviews.tasks.forecasts.forecasts_score_nightly_task",
-        "schedule": crontab(hour=2, minute=15),  # before the data-quality run and the snapshot refresh
-    },
-    "review-reminders-daily": {
-        "task": "reviews.tasks.reminders.reminders_send_daily_task",
-        "schedule": crontab(hour=6, minute=0),  # before the working day in Europe; each reminder is sent once
-    },
-    "review-cycles-ahead": {
-        "task": "reviews.tasks.cycles.cycles_generate_upcoming_nightly_task",
-        "schedule": crontab(hour=4, minute=0),  # after the snapshot refresh, whose trends rank the partners
-        "kwargs": {"days_ahead": 35},  # cycles starting within this many days are generated (and completed)
-    },
-    "review-prereads-hourly": {
-        "task": "reviews.tasks.preread.prereads_generate_due_all_task",
-        "schedule": crontab(minute=40),  # hourly: due reviews start preparing; preparing pre-reads follow new data
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(ScorecardsConfig, ReviewsConfig)

@@ -10,9 +10,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerhub.api.base import TenantApi
-from partnerhub.models import Partner
-from reviews.agenda import PROMPT_MAX, TITLE_MAX
+from partnerhub.core.api.base import TenantApi
+from partnerhub.core.models import Partner
+from reviews.domain.agenda import PROMPT_MAX, TITLE_MAX
 from reviews.models import Cadence
 from reviews.selectors.cadences import cadence_get, cadence_list
 from reviews.selectors.cycles import cycle_get, cycle_reviews, period_label

@@ -12,8 +12,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerhub.api.base import TenantApi
-from partnerhub.notifications import notification_list_for_member, notifications_mark_read
+from partnerhub.core.api.base import TenantApi
+from partnerhub.core.services.notifications import notification_list_for_member, notifications_mark_read
 from reviews.models import Cadence
 from reviews.selectors.calendar import (
     MAX_RANGE_DAYS,

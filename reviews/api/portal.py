@@ -15,8 +15,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerhub.api.base import TenantApi
-from reviews.forecast_accuracy import quarter_label
+from partnerhub.core.api.base import TenantApi
+from reviews.domain.forecast_accuracy import quarter_label
 from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
 from reviews.selectors.portal import (

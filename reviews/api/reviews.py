@@ -16,9 +16,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerhub.api.base import TenantApi
-from partnerhub.exceptions import DomainError
-from partnerhub.models import Membership, Partner, Tenant
+from partnerhub.core.api.base import TenantApi
+from partnerhub.core.errors import DomainError
+from partnerhub.core.models import Membership, Partner, Tenant
 from reviews.models import ActionItem, Cadence, Review, Visibility
 from reviews.selectors.reviews import (
     ReviewFilters,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Partner, Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Partner, Tenant
 from reviews.models import Cadence
 
 

@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Membership, Role, Tenant
-from partnerhub.tokens import token_hash
+from partnerhub.core.domain.tokens import token_hash
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Membership, Role, Tenant
 from reviews.models import Attendee, Cadence, CalendarFeed, Review
 
 KIND_SHORT: dict[str, str] = {

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Tenant
 from reviews.models import Cadence, Review, ReviewCycle
 from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.snapshots import latest_snapshots

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from partnerhub.models import Tenant
-from reviews.forecast_accuracy import (
+from partnerhub.core.models import Tenant
+from reviews.domain.forecast_accuracy import (
     HUNDRED,
     SCORING_GRACE_DAYS,
     calibration_words,

@@ -15,8 +15,16 @@ from decimal import Decimal
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Membership, Partner, Role, Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Membership, Partner, Role, Tenant
+from reviews.domain.preread import (
+    DataQualityIssue,
+    MetricLine,
+    OverdueAction,
+    PrereadInput,
+    SnapshotFacts,
+    WaitingDeal,
+)
 from reviews.models import (
     ActionItem,
     Attendee,
@@ -30,19 +38,11 @@ from reviews.models import (
     ReviewTransition,
     SelfAssessment,
 )
-from reviews.preread import (
-    DataQualityIssue,
-    MetricLine,
-    OverdueAction,
-    PrereadInput,
-    SnapshotFacts,
-    WaitingDeal,
-)
 from reviews.selectors.cycles import cycle_period
 from scorecards.models import DealReview, ScorecardSnapshot
+from scorecards.selectors.data_quality import finding_list
 from scorecards.selectors.deal_reviews import deal_review_list
 from scorecards.selectors.glossary import metric_list
-from scorecards.selectors.quality import finding_list
 from scorecards.selectors.snapshots import latest_period, latest_snapshots
 
 INTERNAL_ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE)

@@ -1,7 +1,7 @@
 """Writes of cadences: create and edit one (admins), and seed a new program's default cadences.
 
 The agenda arrives as text (``agenda_text``, the editor) or as JSON (``agenda``, the API); either way
-``reviews.agenda`` validates it and keys it, keeping the keys of the cadence's current agenda where unchanged.
+``reviews.domain.agenda`` validates it and keys it, keeping the keys of the cadence's current agenda where unchanged.
 Editing a cadence never touches reviews already generated: each review keeps the agenda it was generated with.
 """
 
@@ -13,13 +13,13 @@ from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import DomainError
-from partnerhub.models import Membership, Partner, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
-from partnerhub.tenancy.context import tenant_context
-from reviews.agenda import DEEP_DIVE_AGENDA, DEFAULT_AGENDA, LIGHT_AGENDA, Agenda, agenda_from_data, agenda_parse
+from partnerhub.core.errors import DomainError
+from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
+from reviews.domain.agenda import DEEP_DIVE_AGENDA, DEFAULT_AGENDA, LIGHT_AGENDA, Agenda, agenda_from_data, agenda_parse
 from reviews.models import Cadence
 
 # What an admin sets on a cadence (the agenda comes separately, as text or JSON).

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import reverse
 
-from partnerhub.models import Membership, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
-from partnerhub.tokens import token_hash
+from partnerhub.core.domain.tokens import token_hash
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
 from reviews.models import CalendarFeed
 
 

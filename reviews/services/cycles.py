@@ -27,12 +27,12 @@ from typing import Any, Final
 
 from django.db import connection, transaction
 from django.utils import timezone
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import Membership, Partner, Role, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import Membership, Partner, Role, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
 from reviews.models import Attendee, Cadence, Review, ReviewCycle
 from reviews.selectors.cadences import cadence_matching_partners
 from reviews.selectors.cycles import (

@@ -2,7 +2,7 @@
 
 Scoring writes the ``forecast_accuracy`` metric's observations for the quarter (an upsert that skips unchanged rows)
 and sends ``partner_data_changed`` so the snapshot refresh picks the new values up. The measures are in
-``reviews.forecast_accuracy`` and docs/reviews-portal.md.
+``reviews.domain.forecast_accuracy`` and docs/reviews-portal.md.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from partnerhub.exceptions import DomainError, InvalidStateError
-from partnerhub.models import Membership, Tenant
-from partnerhub.services import ensure_same_tenant
-from partnerhub.signals import partner_data_changed
-from reviews.forecast_accuracy import (
+from partnerhub.core.errors import DomainError, InvalidStateError
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.signals import partner_data_changed
+from reviews.domain.forecast_accuracy import (
     LineOutcome,
     quarter_end,
     quarter_label,

@@ -12,10 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from partnerhub.exceptions import DomainError, InvalidStateError, NotFoundError
-from partnerhub.models import Membership, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
+from partnerhub.core.errors import DomainError, InvalidStateError, NotFoundError
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
 from reviews.models import ActionItem, Review, SelfAssessment, Visibility
 from reviews.selectors.portal import OPEN_STATES
 

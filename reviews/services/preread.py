@@ -17,12 +17,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import AuditEntry, Membership, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import AuditEntry, Membership, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
+from reviews.domain.preread import preread_build
 from reviews.models import Review, ReviewTransition
-from reviews.preread import preread_build
 from reviews.selectors.reviews import preread_inputs, preread_reviews, reviews_due_for_preread, reviews_preparing
 
 # Once a review is held, its pre-read is what was discussed: later data never changes it.

@@ -26,8 +26,8 @@ from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, 
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from partnerhub.models import Membership, Role, Tenant
-from partnerhub.notifications import NotificationItem, notify_many
+from partnerhub.core.models import Membership, Role, Tenant
+from partnerhub.core.services.notifications import NotificationItem, notify_many
 from reviews.models import ActionItem, Attendee, Forecast, Review, SelfAssessment, Visibility
 from reviews.selectors.calendar import KIND_SHORT, portal_actions_path, review_path
 from reviews.selectors.portal import OPEN_STATES

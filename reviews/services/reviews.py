@@ -19,12 +19,12 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import CrossTenantReferenceError, DomainError, InvalidStateError, PermissionDeniedError
-from partnerhub.models import Membership, Partner, Role, Tenant
-from partnerhub.permissions import can, ensure_can
-from partnerhub.services import ensure_same_tenant
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError, DomainError, InvalidStateError, PermissionDeniedError
+from partnerhub.core.models import Membership, Partner, Role, Tenant
+from partnerhub.core.rules import can, ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
 from reviews.models import (
     ActionItem,
     Attendee,

@@ -8,8 +8,8 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from partnerhub.models import Tenant
-from partnerhub.tasks import for_each_tenant, tenant_task
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.tasks import for_each_tenant, tenant_task
 from reviews.services.cycles import DEFAULT_DAYS_AHEAD, cycles_generate_upcoming
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from partnerhub.models import Tenant
-from partnerhub.tasks import for_each_tenant, tenant_task
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.tasks import for_each_tenant, tenant_task
 from reviews.services.preread import preread_generate_due
 
 

@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerhub.api.base import TenantApi
+from partnerhub.core.api.base import TenantApi
 from scorecards.selectors.glossary import metric_list
 from scorecards.services.imports import import_rows, import_spec
 

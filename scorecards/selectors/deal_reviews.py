@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from partnerhub.models import Tenant
+from partnerhub.core.models import Tenant
 from scorecards.models import DealReview
 
 

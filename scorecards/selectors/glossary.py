@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Tenant
 from scorecards.models import MetricDefinition
 
 # The glossary reads in this order (the business's, not the alphabet's): from pipeline to collaboration.

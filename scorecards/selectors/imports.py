@@ -8,14 +8,20 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Tenant
+from scorecards.domain.import_fields import KINDS, FieldSpec
+from scorecards.domain.import_mapping import check_mapping
+from scorecards.domain.import_parsing import FileProblem, parse_table, read_headers
 from scorecards.errors import ImportKindUnknownError
-from scorecards.imports.engine import PREVIEW_CACHE_SECONDS, display_rows, plan_changes, preview_cache_key, validate
-from scorecards.imports.fields import KINDS, FieldSpec
-from scorecards.imports.mapping import check_mapping
-from scorecards.imports.parsing import FileProblem, parse_table, read_headers
 from scorecards.models import ImportBatch, ImportChange
+from scorecards.services.import_rows import (
+    PREVIEW_CACHE_SECONDS,
+    display_rows,
+    plan_changes,
+    preview_cache_key,
+    validate,
+)
 
 __all__ = [
     "FieldSpec",

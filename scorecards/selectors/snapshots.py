@@ -12,11 +12,11 @@ from django.db.models import Max, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Partner, Tenant
-from partnerhub.selectors import PartnerFilters, partner_list
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.selectors.program import PartnerFilters, partner_list
+from scorecards.domain.scoring import month_number, month_start
 from scorecards.models import MetricDefinition, ScorecardSnapshot
-from scorecards.scoring import month_number, month_start
 
 PORTFOLIO_SORTS = {
     "score": ("-score", "partner__name"),

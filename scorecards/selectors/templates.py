@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.models import Tenant
+from partnerhub.core.errors import NotFoundError
+from partnerhub.core.models import Tenant
 from scorecards.models import ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
 
 

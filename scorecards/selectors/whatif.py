@@ -19,11 +19,10 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import Partner, Tenant
-from partnerhub.services import ensure_same_tenant
-from scorecards.models import ScorecardSnapshot, TemplateVersion
-from scorecards.scoring import (
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.services.program import ensure_same_tenant
+from scorecards.domain.scoring import (
     NULL,
     RAG_NAMES,
     SCALE,
@@ -33,6 +32,7 @@ from scorecards.scoring import (
     month_start,
     score_snapshots,
 )
+from scorecards.models import ScorecardSnapshot, TemplateVersion
 from scorecards.selectors.snapshots import latest_period
 from scorecards.services.snapshots import snapshot_inputs_read
 

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import Membership, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
-from scorecards.deal_quality import CRITERIA, score_deals
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
+from scorecards.domain.deal_rubric import CRITERIA, score_deals
 from scorecards.models import Deal, DealReview, ScorecardSettings
 
 Status = DealReview.Status

@@ -1,7 +1,7 @@
 """Imports of partner data: preview a file (or API rows), remap its columns, commit it all-or-nothing, roll it back.
 
 Every function takes the tenant and the acting membership explicitly and runs inside that tenant's context (views,
-the API and tasks enter it). Nothing here issues a query per row: see ``scorecards.imports.engine``.
+the API and tasks enter it). Nothing here issues a query per row: see ``scorecards.services.import_rows``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from partnerhub.models import Membership, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
-from partnerhub.signals import partner_data_changed
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.signals import partner_data_changed
+from scorecards.domain.import_fields import KINDS, KindSpec
+from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
+from scorecards.domain.import_parsing import FileProblem, parse_table, render_csv
 from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
-from scorecards.imports.engine import (
+from scorecards.models import ImportBatch, ImportChange, ImportMapping
+from scorecards.services.import_rows import (
     PREVIEW_CACHE_SECONDS,
     Plan,
     Validation,
@@ -35,10 +39,6 @@ from scorecards.imports.engine import (
     validate,
     write_plan,
 )
-from scorecards.imports.fields import KINDS, KindSpec
-from scorecards.imports.mapping import check_mapping, saved_mapping_fits, suggest_mapping
-from scorecards.imports.parsing import FileProblem, parse_table, render_csv
-from scorecards.models import ImportBatch, ImportChange, ImportMapping
 from scorecards.tasks.imports import import_commit_task
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -10,7 +10,7 @@ overlap: the second waits for the first to commit), then:
    the stored snapshots' keys, fingerprints and percentiles; and, for a refresh of some partners, the stored scores
    of the other partners of their segments, so that percentiles stay right. The large reads are ``COPY ... TO STDOUT
    (FORMAT binary)`` with one row per partner holding an array per column, which numpy reads in place (``_Sql``);
-2. **computes** every snapshot with ``scorecards.scoring.score_snapshots``;
+2. **computes** every snapshot with ``scorecards.domain.scoring.score_snapshots``;
 3. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
    data-quality reasons are completed and fingerprinted; new snapshots and those whose fingerprint changed are
    rendered as COPY text and handed to a second thread, which COPYs them into a TEMP staging table (COPY straight
@@ -44,20 +44,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
-from partnerhub.exceptions import TenantScopeError
-from partnerhub.models import Partner, Tenant
-from partnerhub.tenancy.context import app_wall_is_off, current_tenant, tenant_context
-from scorecards.derived import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
-from scorecards.models import (
-    Deal,
-    MetricDefinition,
-    ScorecardSnapshot,
-    ScorecardTemplate,
-    TargetRule,
-    TemplateItem,
-    TemplateVersion,
-)
-from scorecards.scoring import (
+from partnerhub.core.errors import TenantScopeError
+from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant, tenant_context
+from scorecards.domain.scoring import (
     NULL,
     QUARTER,
     RAG_NAMES,
@@ -72,12 +62,22 @@ from scorecards.scoring import (
     render_items,
     score_snapshots,
 )
-from scorecards.selectors.quality import open_findings_by_partner_month
+from scorecards.models import (
+    Deal,
+    MetricDefinition,
+    ScorecardSnapshot,
+    ScorecardTemplate,
+    TargetRule,
+    TemplateItem,
+    TemplateVersion,
+)
+from scorecards.selectors.data_quality import open_findings_by_partner_month
+from scorecards.selectors.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
 from scorecards.services.deal_reviews import deal_quality_by_partner_month
 
 # pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).
 LOCK_NAMESPACE: Final = 4_180_302
-DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from ``scorecards.derived``
+DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from the deal metrics
 RENDER_CHUNK: Final = 10_000  # snapshots compared, rendered and staged at a time (about 30 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
@@ -421,7 +421,7 @@ def _actuals(
 ) -> tuple[Columns, Columns]:
     """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
 
-    Deal-derived metrics are the rules of ``scorecards.derived`` over the deals, and ``deal_quality``, the mean rubric
+    Deal-derived metrics are the rules of ``deal_metrics`` over the deals, and ``deal_quality``, the mean rubric
     quality of the reviewed deals (``deal_quality_by_partner_month``). As plain arrays (``ACTUAL_COLUMNS``): a
     DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it.
     """
@@ -471,7 +471,7 @@ def _actuals(
 
 
 def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
-    """``scorecards.derived``'s long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
+    """The deal metrics' long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
     stamps = pd.to_datetime(values["month"])
     return {
         "partner_id": values["partner_id"].to_numpy(dtype=np.int64),

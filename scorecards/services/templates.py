@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import Membership, Partner, Tenant
-from partnerhub.permissions import ensure_can
-from partnerhub.services import ensure_same_tenant
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.rules import ensure_can
+from partnerhub.core.services.program import ensure_same_tenant
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
 from scorecards.selectors.templates import version_contents_load
 from scorecards.tasks.snapshots import snapshot_refresh_task

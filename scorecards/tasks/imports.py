@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.cache import cache
 
-from partnerhub.exceptions import DomainError
-from partnerhub.models import Membership, Tenant
-from partnerhub.tasks import tenant_task
+from partnerhub.core.errors import DomainError
+from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.tenancy.tasks import tenant_task
 
 
 def import_progress_key(tenant_id: int, batch_id: int) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from celery import shared_task
 
-from partnerhub.models import Tenant
-from partnerhub.tasks import for_each_tenant, tenant_task
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.tasks import for_each_tenant, tenant_task
 from scorecards.services.snapshots import snapshot_refresh
 
 

@@ -24,9 +24,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from partnerhub.core.tenancy.context import tenant_context  # noqa: E402
 
-from partnerhub.models import Membership, Partner, Role, Tenant, User  # noqa: E402
-from partnerhub.tenancy.context import tenant_context  # noqa: E402
+from partnerhub.core.models import Membership, Partner, Role, Tenant, User  # noqa: E402
 
 PARTNERS = int(os.environ.get("BENCH_PARTNERS", "20000"))
 SLUG = "bench-20k"
@@ -132,8 +132,8 @@ def main() -> None:
 
 
 def imports() -> None:
-    from partnerhub.signals import partner_data_changed
-    from scorecards.imports.bench import bench_import_deals
+    from partnerhub.core.signals import partner_data_changed
+    from tests.bench.imports import bench_import_deals
 
     # The bench measures the import alone: no data-quality run or snapshot refresh queued after each commit.
     partner_data_changed.disconnect(dispatch_uid="scorecards_refresh_snapshots")
@@ -152,7 +152,7 @@ def imports() -> None:
 
 
 def snapshots() -> None:
-    from scorecards.snapshot_bench import bench_refresh, bench_whatif, print_figures, print_whatif
+    from tests.bench.snapshots import bench_refresh, bench_whatif, print_figures, print_whatif
 
     # A large real program (2,000 partners) every time; the 20,000-partner case with BENCH_FULL=1 (minutes).
     for partners in (2_000, 20_000) if os.environ.get("BENCH_FULL") else (2_000,):
@@ -164,7 +164,7 @@ def scorecard_pages() -> None:
     """The portfolio (first page, and a sorted deep page) and a partner's scorecard at 5,000 partners."""
     from scorecards.models import ScorecardSnapshot
     from scorecards.services.snapshots import snapshot_refresh
-    from scorecards.snapshot_bench import START, _months_after, seed_tenant
+    from tests.bench.snapshots import START, _months_after, seed_tenant
 
     partners, months = 5_000, 12
     tenant = seed_tenant(partners=partners, metrics=10, months=months)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from partnerhub.models import Partner, Role, Tenant
+from partnerhub.core.models import Partner, Role, Tenant
 from tests.browser.support import Program
 from tests.factories import PartnerFactory, UserFactory, member
 

@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from playwright.sync_api import Page
 
-from partnerhub.models import Membership, Partner, Tenant, User
+from partnerhub.core.models import Membership, Partner, Tenant, User
 from tests.factories import PASSWORD
 
 # allauth accepts only the current period's code (MFA_TOTP_TOLERANCE is 0): never hand out one about to expire.

@@ -4,11 +4,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 from playwright.sync_api import Page, expect
 
-from partnerhub.demo import DEMO_PASSWORD, PROGRAMS, seed_program
-from partnerhub.models import Tenant
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.models import Tenant
+from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
 from scorecards.models import Deal
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from tests.browser.support import Program, log_in
 from tests.factories import UserFactory, member
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from tests.browser.support import Program, log_in
 from tests.factories import UserFactory, member
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from partnerhub.demo import DEMO_PASSWORD, PROGRAMS, seed_program
+from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

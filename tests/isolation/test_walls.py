@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from partnerhub.core.tenancy.context import app_wall_off, tenant_context
+from partnerhub.core.tenancy.rls import tenant_owned_models
 
-from partnerhub.exceptions import TenantScopeError
-from partnerhub.models import Membership, Partner
-from partnerhub.tenancy.context import app_wall_off, tenant_context
-from partnerhub.tenancy.rls import tenant_owned_models
+from partnerhub.core.errors import TenantScopeError
+from partnerhub.core.models import Membership, Partner
 from tests.factories import PartnerFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_setting_made_in_autocommit_would_do_nothing_so_context_refuses_it(trans
         cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant.pk)])
         cursor.execute("SELECT count(*) FROM partnerhub_partner")
         assert cursor.fetchone()[0] == 0
-    from partnerhub.tenancy.context import _set_local
+    from partnerhub.core.tenancy.context import _set_local
 
     with pytest.raises(TenantScopeError):
         _set_local("app.tenant_id", str(tenant.pk), "default")
@@ -142,7 +142,7 @@ def test_persistent_connection_does_not_carry_tenant_to_next_request(transaction
 
 
 def test_membership_rows_visible_to_their_user_across_tenants_only(two_tenants):
-    from partnerhub.tenancy.membership_index import memberships_of_user
+    from partnerhub.core.tenancy.membership_index import memberships_of_user
 
     tenant, other = two_tenants
     mine = member(tenant)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from partnerhub.exceptions import TenantScopeError
-from partnerhub.tasks import tenancy_probe_task
+from partnerhub.core.errors import TenantScopeError
+from partnerhub.core.tenancy.tasks import tenancy_probe_task
 from tests.factories import PartnerFactory, member
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from partnerhub.models import Partner, Role
+from partnerhub.core.models import Partner, Role
 from tests.factories import PartnerFactory, member
 
 

@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from tests.factories import PartnerFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import CrossTenantReferenceError
-from partnerhub.models import Notification, Role
-from partnerhub.notifications import NotificationItem, NotificationNotYoursError, notifications_mark_read, notify_many
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError
+from partnerhub.core.models import Notification, Role
+from partnerhub.core.services.notifications import (
+    NotificationItem,
+    NotificationNotYoursError,
+    notifications_mark_read,
+    notify_many,
+)
 from tests.factories import PartnerFactory, member
 from tests.partnerhub.helpers import tenant_url
 

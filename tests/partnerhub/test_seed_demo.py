@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Membership, Partner, Role, Tenant, User
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.models import Membership, Partner, Role, Tenant, User
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_seed_demo_leaves_the_planted_data_quality_problems_on_the_quality_page(
 
 
 def test_seed_demo_holds_past_reviews_with_history_and_upcoming_ones_and_a_second_seed_adds_none():
-    from partnerhub.models import Notification
+    from partnerhub.core.models import Notification
     from reviews.models import ActionItem, Decision, Forecast, Review, ReviewNote
 
     def review_counts():

@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from reviews.agenda import DEFAULT_AGENDA
+from partnerhub.core.models import Role
+from reviews.domain.agenda import DEFAULT_AGENDA
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate
 from tests.factories import PartnerFactory, member

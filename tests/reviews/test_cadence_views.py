@@ -11,10 +11,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Partner, Role
-from partnerhub.tenancy.context import tenant_context
-from reviews.agenda import agenda_parse
+from partnerhub.core.models import Partner, Role
+from reviews.domain.agenda import agenda_parse
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate
 from tests.factories import PartnerFactory, member

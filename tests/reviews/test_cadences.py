@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub import services as core_services
-from partnerhub.exceptions import CrossTenantReferenceError, PermissionDeniedError
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from reviews.agenda import (
+from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
+from partnerhub.core.models import Role
+from partnerhub.core.services import program as core_services
+from reviews.domain.agenda import (
     DEFAULT_AGENDA,
     KEY_MAX,
     LIGHT_AGENDA,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
-from partnerhub.models import Membership, Partner, Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
+from partnerhub.core.models import Membership, Partner, Role
 from reviews.models import Attendee, Review, ReviewCycle
 from reviews.selectors.cycles import cycle_period, period_label
 from reviews.services.cycles import cycle_generate, cycles_generate_upcoming

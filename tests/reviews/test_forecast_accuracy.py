@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from reviews.forecast_accuracy import (
+from reviews.domain.forecast_accuracy import (
     LineOutcome,
     accuracy_percent,
     brier,

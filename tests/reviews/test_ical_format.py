@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reviews.ical import IcalEvent, escape_text, fold, render_calendar
+from reviews.views.ical import IcalEvent, escape_text, fold, render_calendar
 from tests.reviews.test_ical_parser import parse_ical, unfold
 
 STAMP = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from reviews.models import Review, Visibility
 from tests.factories import member
 from tests.reviews.factories import ActionItemFactory
@@ -176,7 +176,7 @@ def test_the_forecast_of_a_review_without_one_answers_empty_for_the_program(worl
 def test_a_scored_forecast_carries_its_accuracy(world):
     review = qbr(world.tenant, world.partner, state=Review.State.SIGNED_OFF)
     forecast = forecast_with_lines(review, [{"amount": 100, "probability": 50}])
-    from partnerhub.tenancy.context import tenant_context
+    from partnerhub.core.tenancy.context import tenant_context
 
     with tenant_context(world.tenant):
         forecast.forecast_amount, forecast.actual_amount, forecast.accuracy = 50, 100, 50

@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from reviews.demo_portal import seed_portal
+from partnerhub.core.models import Role
+from partnerhub.demo.review_portal import seed_portal
+from partnerhub.demo.scorecards import seed_partner_data
 from reviews.models import Forecast, ForecastLine, Review, SelfAssessment
-from scorecards.demo import seed_partner_data
 from scorecards.models import Observation
 from tests.factories import PartnerFactory, UserFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnerhub.models import Role
+from partnerhub.core.models import Role
 from reviews.models import ActionItem, Review, Visibility
 from tests.factories import member
 from tests.reviews.factories import ActionItemFactory
@@ -269,7 +269,8 @@ def _fill(world, review, n, start):
 
 
 def shared_and_internal_record_n(review, i):
-    from partnerhub.tenancy.context import tenant_context
+    from partnerhub.core.tenancy.context import tenant_context
+
     from reviews.models import Decision, ReviewNote
 
     with tenant_context(review.tenant):
@@ -320,8 +321,9 @@ def test_the_review_list_and_action_list_read_as_many_queries_for_30_items_as_fo
 
 
 def test_a_status_update_is_in_the_audit_log(world):
-    from partnerhub.models import AuditEntry
-    from partnerhub.tenancy.context import tenant_context
+    from partnerhub.core.tenancy.context import tenant_context
+
+    from partnerhub.core.models import AuditEntry
 
     item = ActionItemFactory(review=qbr(world.tenant, world.partner))
 

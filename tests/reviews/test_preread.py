@@ -11,12 +11,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import AuditEntry, Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import AuditEntry, Role
+from reviews.domain.preread import MetricLine, PrereadInput, SnapshotFacts, preread_build
 from reviews.models import ActionItem, Review, ReviewTransition
-from reviews.preread import MetricLine, PrereadInput, SnapshotFacts, preread_build
 from reviews.services.preread import preread_generate, preread_generate_due
 from reviews.services.reviews import review_transition
 from reviews.tasks.preread import prereads_generate_due_task
@@ -451,7 +451,7 @@ def test_the_pdf_is_a_pdf_named_after_the_tenant_with_the_partner_in_it(client, 
 
 
 def test_the_pdf_fetches_nothing_even_when_the_page_names_outside_urls(p, monkeypatch):
-    from reviews import pdf
+    from reviews.views import pdf
 
     fetched = []
     original = pdf.NoFetchURLFetcher.fetch

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Notification, Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.models import Notification, Role
 from reviews.models import ActionItem, Attendee, Forecast, Review, SelfAssessment, Visibility
 from reviews.services.reminders import reminders_send
 from tests.factories import PartnerFactory, member
@@ -337,7 +337,7 @@ def test_the_run_reads_as_many_queries_for_30_reviews_as_for_3(tenant, people, c
 def test_the_demo_seed_sends_the_days_reminders_in_app_only_and_creates_nothing_else(
     tenant, people, cycle, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from reviews.demo_calendar import seed_calendar
+    from partnerhub.demo.review_calendar import seed_calendar
 
     _everything(tenant, people, cycle)
     with tenant_context(tenant):

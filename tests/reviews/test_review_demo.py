@@ -4,10 +4,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Membership, Role
-from partnerhub.tenancy.context import tenant_context
-from reviews.demo_reviews import seed_review_history
+from partnerhub.core.models import Membership, Role
+from partnerhub.demo.review_history import seed_review_history
 from reviews.models import ActionItem, Decision, PromptRating, Review, ReviewCycle, ReviewNote, ReviewTransition
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import DEFAULT_AGENDA, CadenceFactory

@@ -11,11 +11,11 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
-from partnerhub.exceptions import CrossTenantReferenceError, PermissionDeniedError
-from partnerhub.models import AuditEntry, Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
+from partnerhub.core.models import AuditEntry, Role
 from reviews.models import Attendee, Review, ReviewCycle, ReviewTransition
 from reviews.selectors.cycles import cycle_period
 from reviews.services.reviews import InvalidInputError, review_schedule

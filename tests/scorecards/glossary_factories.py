@@ -8,7 +8,7 @@ import factory
 from django.test import Client
 from django.urls import reverse
 
-from partnerhub.models import Membership, Partner, Role, Tenant
+from partnerhub.core.models import Membership, Partner, Role, Tenant
 from scorecards.models import MetricDefinition
 from tests.factories import PartnerFactory, TenantFactory, TenantOwnedFactory, member
 

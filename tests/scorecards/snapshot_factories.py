@@ -12,7 +12,7 @@ from typing import Any
 
 import factory
 
-from partnerhub.models import Tenant
+from partnerhub.core.models import Tenant
 from scorecards.models import (
     MetricDefinition,
     ScorecardTemplate,

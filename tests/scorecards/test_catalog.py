@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub import services
-from partnerhub.exceptions import InvalidStateError
-from partnerhub.models import Tenant
-from partnerhub.tenancy.context import tenant_context
-from scorecards.catalog import DEFAULT_METRICS, DEFAULT_METRICS_BY_KEY
+from partnerhub.core.errors import InvalidStateError
+from partnerhub.core.models import Tenant
+from partnerhub.core.services import program as services
+from scorecards.domain.glossary_defaults import DEFAULT_METRICS, DEFAULT_METRICS_BY_KEY
 from scorecards.models import MetricDefinition
-from scorecards.services.catalog import metric_catalog_seed
+from scorecards.services.glossary import metric_catalog_seed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from django.urls import reverse
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import InvalidStateError, PermissionDeniedError
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from scorecards.deal_quality import score_deals
+from partnerhub.core.errors import InvalidStateError, PermissionDeniedError
+from partnerhub.core.models import Role
+from scorecards.domain.deal_rubric import score_deals
 from scorecards.models import DealReview
 from scorecards.services.deal_reviews import (
     deal_quality_by_partner_month,

@@ -7,13 +7,13 @@ from statistics import mean, median
 import pytest
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import TruncMonth
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.demo import PROGRAMS, _partner_rows
-from partnerhub.models import Partner, Role
-from partnerhub.tenancy.context import tenant_context
-from scorecards.catalog import DEFAULT_METRICS
-from scorecards.demo import seed_partner_data
-from scorecards.demo_templates import seed_templates
+from partnerhub.core.models import Partner, Role
+from partnerhub.demo.scorecard_templates import seed_templates
+from partnerhub.demo.scorecards import seed_partner_data
+from partnerhub.demo.seed import PROGRAMS, _partner_rows
+from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, ScorecardSnapshot, SurveyResponse
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member

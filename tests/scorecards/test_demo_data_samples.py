@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.demo import PROGRAMS, _partner_rows, seed_program
-from partnerhub.models import Membership, Partner, Tenant
-from partnerhub.tenancy.context import tenant_context
-from scorecards.demo import NOISE, SEASON, PartnerGenerator, Profile
+from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.demo.scorecards import NOISE, SEASON, PartnerGenerator, Profile
+from partnerhub.demo.seed import PROGRAMS, _partner_rows, seed_program
 from scorecards.services.imports import import_preview
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"

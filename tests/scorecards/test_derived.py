@@ -7,11 +7,17 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.tenancy.context import tenant_context
-from scorecards.catalog import DEFAULT_METRICS
-from scorecards.derived import DEAL_COLUMNS, DEAL_METRIC_KEYS, OUTPUT_COLUMNS, deal_metrics, deal_metrics_for_tenant
+from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Deal
+from scorecards.selectors.deal_metrics import (
+    DEAL_COLUMNS,
+    DEAL_METRIC_KEYS,
+    OUTPUT_COLUMNS,
+    deal_metrics,
+    deal_metrics_for_tenant,
+)
 from tests.factories import PartnerFactory
 from tests.scorecards.quality_factories import deal
 
@@ -38,7 +44,7 @@ def values(frame: pd.DataFrame) -> dict[tuple[int, date, str], float]:
 
 
 def test_the_metric_keys_are_the_catalog_keys_of_the_deal_derived_metrics():
-    # deal_quality is derived from deals too, but through the deal-quality rubric (scorecards.deal_quality).
+    # deal_quality is derived from deals too, but through the deal-quality rubric (scorecards.domain.deal_rubric).
     rubric = {"deal_quality"}
     assert set(DEAL_METRIC_KEYS) == {spec.key for spec in DEFAULT_METRICS if spec.derived_from_deals} - rubric
     assert set(deal_metrics(BOOK)["metric"]) == set(DEAL_METRIC_KEYS)

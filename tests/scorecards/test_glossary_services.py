@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import CrossTenantReferenceError, InvalidStateError, NotFoundError, PermissionDeniedError
-from partnerhub.models import AuditEntry, Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, NotFoundError, PermissionDeniedError
+from partnerhub.core.models import AuditEntry, Role
 from scorecards.models import MetricDefinition
 from scorecards.selectors.glossary import metric_get, metric_list
-from scorecards.services.catalog import metric_catalog_seed, metric_update
+from scorecards.services.glossary import metric_catalog_seed, metric_update
 from tests.factories import member
 from tests.scorecards.glossary_factories import MetricDefinitionFactory, member_with_role
 

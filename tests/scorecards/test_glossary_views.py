@@ -7,12 +7,12 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from scorecards.catalog import DEFAULT_METRICS
+from partnerhub.core.models import Role
+from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import MetricDefinition
-from scorecards.services.catalog import metric_catalog_seed
+from scorecards.services.glossary import metric_catalog_seed
 from tests.factories import member
 from tests.scorecards.glossary_factories import (
     MetricDefinitionFactory,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.models import Role
+from scorecards.domain.import_fields import KINDS
+from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
 from scorecards.errors import ImportKindUnknownError
-from scorecards.imports.fields import KINDS
-from scorecards.imports.mapping import check_mapping, saved_mapping_fits, suggest_mapping
 from scorecards.selectors.imports import import_fields, import_file_headers
 from scorecards.services.imports import import_preview
 from tests.factories import PartnerFactory, member

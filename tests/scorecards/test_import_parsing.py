@@ -9,7 +9,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from scorecards.imports.normalize import (
+from scorecards.domain.import_parsing import FileProblem, parse_table, read_headers
+from scorecards.domain.import_values import (
     DateOrder,
     detect_date_order,
     parse_boolean,
@@ -18,7 +19,6 @@ from scorecards.imports.normalize import (
     parse_dates,
     parse_number,
 )
-from scorecards.imports.parsing import FileProblem, parse_table, read_headers
 from tests.scorecards.factories import csv_bytes, xlsx_bytes
 
 TODAY = date(2025, 6, 1)

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import include, path, reverse
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.models import Role
-from partnerhub.tenancy.context import tenant_context
-from scorecards import views_quality
+from partnerhub.core.models import Role
 from scorecards.models import DataQualityFinding
+from scorecards.views import data_quality as views_quality
 from tests.factories import PartnerFactory, member
 from tests.scorecards.quality_factories import FindingFactory
 

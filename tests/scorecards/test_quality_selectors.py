@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import NotFoundError
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import NotFoundError
 from scorecards.models import DataQualityFinding
-from scorecards.selectors.quality import (
+from scorecards.selectors.data_quality import (
     finding_counts_by_kind,
     finding_get,
     finding_list,

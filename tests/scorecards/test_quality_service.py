@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
-from partnerhub.models import AuditEntry, Partner, Role, Tenant
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
+from partnerhub.core.models import AuditEntry, Partner, Role, Tenant
 from scorecards.models import DataQualityFinding, MetricDefinition, Observation
-from scorecards.services.quality import data_quality_run, finding_resolve
+from scorecards.services.data_quality import data_quality_run, finding_resolve
 from tests.factories import PartnerFactory, member
 from tests.scorecards.quality_factories import FindingFactory, World, build, observe, series
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.exceptions import TenantScopeError
-from partnerhub.models import Tenant
-from partnerhub.tenancy.context import tenant_context
+from partnerhub.core.errors import TenantScopeError
+from partnerhub.core.models import Tenant
 from scorecards.models import DataQualityFinding
-from scorecards.tasks import quality as quality_tasks
+from scorecards.tasks import data_quality as quality_tasks
 from tests.scorecards.quality_factories import build
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,6 @@ def test_the_nightly_task_queues_one_run_per_tenant(tenant, other_tenant, monkey
 
 def test_the_nightly_run_is_scheduled_at_half_past_two_utc():
     entry = settings.CELERY_BEAT_SCHEDULE["data-quality-nightly"]
-    assert entry["task"] == "scorecards.tasks.quality.data_quality_nightly_task"
+    assert entry["task"] == "scorecards.tasks.data_quality.data_quality_nightly_task"
     assert entry["schedule"] == crontab(hour=2, minute=30)
     assert settings.CELERY_TIMEZONE == "UTC"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecards.scoring import (
+from scorecards.domain.scoring import (
     ScoringInput,
     divide_half_up,
     fingerprints,

@@ -18,11 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from partnerhub.core.tenancy.context import tenant_context
 
-from partnerhub.tenancy.context import tenant_context
+from scorecards.domain.trend import trend_verdict
 from scorecards.models import DataQualityFinding, Deal, Observation, ScorecardSnapshot
 from scorecards.services.snapshots import snapshot_refresh
-from scorecards.trend import trend_verdict
 from tests.factories import PartnerFactory
 from tests.scorecards.factories import MetricFactory
 from tests.scorecards.snapshot_factories import TemplateFactory, build_version

@@ -10,7 +10,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from scorecards.trend import TrendVerdict, trend_verdict, trend_verdicts
+from scorecards.domain.trend import TrendVerdict, trend_verdict, trend_verdicts
 
 SERIES = 2_000  # per scenario
 MONTHS = 12

@@ -1,0 +1,11 @@
+"""API endpoints of the core (mounted under /api/v1/t/<tenant_slug>/)."""
+
+from django.urls import URLPattern, path
+
+from partnerhub.core.api import views
+
+urlpatterns: list[URLPattern] = [
+    path("partners/", views.PartnerListApi.as_view(), name="api_partner_list"),
+    path("partners/<int:partner_id>/", views.PartnerDetailApi.as_view(), name="api_partner_detail"),
+    path("members/", views.MemberListApi.as_view(), name="api_member_list"),
+]

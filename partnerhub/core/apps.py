@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from partnerhub.core.navigation import NavItem
+
+
+class CoreConfig(AppConfig):
+    """The bottom layer: tenancy, programs, members, invitations, partners, notifications, audit."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnerhub.core"
+    label = "partnerhub"  # the label the tables, migrations and AUTH_USER_MODEL were born with
+    verbose_name = "PartnerHub core"
+    tenant_urls = "partnerhub.core.urls"
+    tenant_api_urls = "partnerhub.core.api.urls"
+    nav_items = (
+        NavItem("Partners", "partner_list", "partners.view", order=40),
+        NavItem("Our partnership", "portal_home", "portal.view", order=50),
+        NavItem("Members", "member_list", "members.view", order=140),
+        NavItem("Audit log", "audit_list", "audit.view", order=150),
+        NavItem("Settings", "tenant_settings", "tenant.settings", order=160),
+    )
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from partnerhub.core import models, signals
+
+        post_migrate.connect(signals.secure_tenant_tables, dispatch_uid="partnerhub_rls")
+        auditlog.register(models.Partner, exclude_fields=["updated_at"])
+        auditlog.register(models.Membership, exclude_fields=["updated_at"])
+        auditlog.register(models.Invitation, exclude_fields=["updated_at", "token_hash"])

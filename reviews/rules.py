@@ -1,0 +1,46 @@
+"""Who may do what in the review cadence; added to the program's one rule set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from partnerhub.core.models import Membership
+from partnerhub.core.rules import (
+    is_admin,
+    is_internal,
+    is_manager,
+    is_partner_user,
+    no_object,
+    of_own_partner,
+    permissions,
+)
+
+
+@rules.predicate
+def runs_review(actor: Membership | None, review: Any) -> bool:
+    """The review's moderator, or the owner manager of its partner (``review.partner`` should be loaded)."""
+    if actor is None or review is None:
+        return False
+    return review.moderator_id == actor.pk or review.partner.owner_id == actor.pk
+
+
+@rules.predicate
+def moderates(actor: Membership | None, review: Any) -> bool:
+    return actor is not None and review is not None and review.moderator_id == actor.pk
+
+
+# Without an object, a rule answers "may do this to some review".
+permissions.add_rule("cadences.view", is_internal)
+permissions.add_rule("cadences.change", is_admin)
+permissions.add_rule("cycles.generate", is_admin | is_manager)
+permissions.add_rule("reviews.view", is_internal)
+permissions.add_rule("reviews.manage", is_admin | (is_manager & (runs_review | no_object)))
+permissions.add_rule("reviews.sign_off", is_admin | (is_manager & (moderates | no_object)))
+permissions.add_rule("calendar.view", is_internal)
+permissions.add_rule("portal.reviews", is_partner_user & (of_own_partner | no_object))
+# A review's self-assessment and forecast: read by the program's people, and by the partner that wrote them.
+permissions.add_rule("reviews.read_partner_input", is_internal | (is_partner_user & (of_own_partner | no_object)))
+# Everyone may subscribe to their own reviews in a calendar app (a partner user: their company's).
+permissions.add_rule("calendar.subscribe", is_internal | is_partner_user)

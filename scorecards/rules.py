@@ -1,0 +1,17 @@
+"""Who may do what with partner data and scorecards; added to the program's one rule set."""
+
+from __future__ import annotations
+
+from partnerhub.core.rules import is_admin, is_executive, is_internal, is_manager, is_partner_user, permissions
+
+# The glossary is read by everyone, edited by admins.
+permissions.add_rule("metrics.view", is_internal | is_partner_user)
+permissions.add_rule("metrics.change", is_admin)
+permissions.add_rule("imports.view", is_admin | is_manager | is_executive)
+permissions.add_rule("imports.run", is_admin | is_manager)
+permissions.add_rule("quality.view", is_internal)
+permissions.add_rule("quality.change", is_admin | is_manager)
+permissions.add_rule("templates.view", is_internal)
+permissions.add_rule("templates.change", is_admin)
+permissions.add_rule("deals.view_reviews", is_internal)
+permissions.add_rule("deals.review", is_admin | is_manager)
