@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo run migrate seed worker beat test test-fast test-browser lint fmt type migrations-check check bench clean-demo
+.PHONY: install demo run migrate seed worker beat test test-fast test-browser lint layers fmt type migrations-check check bench clean-demo
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,13 +45,21 @@ test: install
 test-fast: install
 	$(PY) -m pytest -x -q --reuse-db -m "not browser and not worker"
 
-lint: install
+APP_CODE := partnerhub scorecards reviews remediation recognition
+
+## ruff, the house plan's import contracts (pyproject.toml, [tool.importlinter]), strict mypy, the unscoped check.
+lint: install layers type
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy partnerhub scorecards reviews remediation recognition
-	@! grep -rn --include='*.py' '\.unscoped\b\|dangerously_' partnerhub scorecards reviews remediation recognition \
+	@! grep -rn --include='*.py' '\.unscoped\b\|dangerously_' $(APP_CODE) \
 	  | grep -v '/migrations/\|/tenancy/\|/management/\|admin\.py' \
 	  || (echo "unscoped access outside the listed places" && false)
+
+layers: install
+	$(VENV)/bin/lint-imports
+
+type: install
+	$(VENV)/bin/mypy $(APP_CODE)
 
 fmt: install
 	$(VENV)/bin/ruff check --fix .

@@ -8,9 +8,9 @@ from typing import Any
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Invitation, Membership, Partner, Role, Tenant, User
+from partnerhub.core.tenancy.context import tenant_context
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -10,10 +10,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import period_bounds, shift_period
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Cadence, ReviewCycle
-from reviews.selectors.cycles import cycle_period, shift_period
 from reviews.services.cadences import cadence_defaults_seed
 from reviews.services.cycles import cycle_generate
 
@@ -37,7 +37,7 @@ def seed_cadences(tenant: Tenant, *, today: date | None = None, actor: Membershi
     cycles = []
     for cadence in cadences:
         back, ahead = HISTORY[Cadence.Kind(cadence.kind)]
-        current, _ = cycle_period(cadence.frequency, day)
+        current, _ = period_bounds(cadence.frequency, day)
         for offset in range(1 - back, ahead + 1):
             start = shift_period(cadence.frequency, current, offset)
             cycles.append(cycle_generate(tenant=tenant, cadence=cadence, period_start=start, actor=actor).cycle)

@@ -19,9 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import quarter_end
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from reviews.domain.forecast_accuracy import quarter_end
 from reviews.models import Forecast, ForecastLine, Review, SelfAssessment
 from reviews.selectors.portal import forecast_quarter, self_assessment_due
 from reviews.services.forecasts import forecasts_score_due

@@ -22,9 +22,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from scorecards.domain.scoring import month_number, month_start
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, SurveyResponse
 from scorecards.services.glossary import metric_catalog_seed
 
@@ -117,12 +117,8 @@ class Plan:
     outlier: Partner | None
 
 
-def _month_add(month: date, count: int) -> date:
-    return month_start(month_number(month) + count)
-
-
 def _days_in_month(month: date) -> int:
-    return (_month_add(month, 1) - month).days
+    return (add_months(month, 1) - month).days
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
@@ -527,7 +523,7 @@ def seed_partner_data(tenant: Tenant, *, months: int = 24, today: date | None = 
     """
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
-    window = [_month_add(this_month, i - months) for i in range(months)]
+    window = [add_months(this_month, i - months) for i in range(months)]
     with tenant_context(tenant):
         metric_catalog_seed(tenant=tenant)
         _assign_data_owners(tenant)

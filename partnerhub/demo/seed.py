@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_cadences import seed_cadences
@@ -19,7 +20,6 @@ from partnerhub.demo.review_portal import seed_portal
 from partnerhub.demo.scorecard_templates import seed_templates
 from partnerhub.demo.scorecards import seed_partner_data
 from reviews.models import ReviewCycle
-from scorecards.domain.scoring import month_number, month_start
 from scorecards.models import Observation
 from scorecards.services.data_quality import data_quality_run
 from scorecards.services.deal_reviews import deal_reviews_refresh

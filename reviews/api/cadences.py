@@ -11,11 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.domain.periods import period_label
 from partnerhub.core.models import Partner
 from reviews.domain.agenda import PROMPT_MAX, TITLE_MAX
 from reviews.models import Cadence
 from reviews.selectors.cadences import cadence_get, cadence_list
-from reviews.selectors.cycles import cycle_get, cycle_reviews, period_label
+from reviews.selectors.cycles import cycle_get, cycle_reviews
 from reviews.services.cadences import MAX_LEAD_DAYS, OFFSET_DAYS_MAX, cadence_create, cadence_update
 from reviews.services.cycles import cycle_generate
 

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
-from reviews.domain.forecast_accuracy import quarter_label
+from partnerhub.core.domain.periods import quarter_label
 from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
 from reviews.selectors.portal import (

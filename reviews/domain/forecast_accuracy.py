@@ -1,7 +1,7 @@
 """Forecast accuracy: pure functions that score a partner's quarterly pipeline forecast against what closed.
 
 No database here: the scoring service (``reviews.services.forecasts``) reads the lines and the won deals and calls
-``score``; quarters are the cycle calendar's quarterly periods (``reviews.selectors.cycles``). The measures, with a
+``score``; quarters are calendar quarters (``partnerhub.core.domain.periods``). The measures, with a
 worked example, are documented in docs/reviews-portal.md:
 
 - forecast amount F = sum of amount x probability / 100 over the lines expected to close in the quarter;
@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from reviews.models import Cadence
-from reviews.selectors.cycles import cycle_period, next_period_start, period_label
+from partnerhub.core.domain.periods import next_quarter_start
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -37,40 +36,12 @@ BRIER_COIN = Decimal("0.25")
 SCORING_GRACE_DAYS = 7
 
 
-# --- quarters (the cycle calendar's quarterly periods, see reviews.selectors.cycles) ---
-
-QUARTERLY = Cadence.Frequency.QUARTERLY
-
-
-def quarter_start(day: date) -> date:
-    """The first day of the calendar quarter ``day`` falls in."""
-    return cycle_period(QUARTERLY, day)[0]
-
-
-def next_quarter_start(start: date) -> date:
-    """The first day of the quarter after the one starting at (or containing) ``start``."""
-    return next_period_start(QUARTERLY, start)
-
-
-def quarter_end(start: date) -> date:
-    """The last day of the quarter starting at (or containing) ``start``."""
-    return cycle_period(QUARTERLY, start)[1]
+# --- quarters ---
 
 
 def scoring_day(start: date) -> date:
     """The first day a forecast for the quarter starting at (or containing) ``start`` is scored."""
     return next_quarter_start(start) + timedelta(days=SCORING_GRACE_DAYS)
-
-
-def quarter_label(start: date) -> str:
-    """``Q3 2026`` for any day of July to September 2026."""
-    return period_label(QUARTERLY, quarter_start(start))
-
-
-def quarter_months(start: date) -> list[date]:
-    """The first days of the three months of the quarter."""
-    first = quarter_start(start)
-    return [date(first.year, first.month + i, 1) for i in range(3)]
 
 
 # --- scoring ---

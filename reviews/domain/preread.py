@@ -19,6 +19,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from partnerhub.core.domain.periods import period_label, shift_period
+
 PAYLOAD_VERSION: Final = 1
 MAX_LISTED: Final = 5  # red metrics and data-quality reasons beyond this are counted, not listed one by one
 
@@ -90,18 +92,9 @@ class PrereadInput:
 # --- wording helpers ---
 
 
-def period_label(period: str, start: date) -> str:
-    """ "October 2026" for a month, "Q4 2026" for a quarter."""
-    if period == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return f"{start:%B %Y}"
-
-
 def previous_period_label(period: str, start: date) -> str:
     """The period before ``start``: its month name (with the year only when the year changes), or its quarter."""
-    step = 3 if period == "quarter" else 1
-    index = start.year * 12 + start.month - 1 - step
-    before = date(index // 12, index % 12 + 1, 1)
+    before = shift_period(period, start, -1)
     if period == "quarter":
         return period_label(period, before)
     return f"{before:%B}" if before.year == start.year else f"{before:%B %Y}"

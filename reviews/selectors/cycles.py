@@ -11,51 +11,12 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from partnerhub.core.domain.periods import next_period_start, period_bounds, period_label
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Tenant
 from reviews.models import Cadence, Review, ReviewCycle
 from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.snapshots import latest_snapshots
-
-MONTHS_PER_PERIOD = {
-    Cadence.Frequency.MONTHLY: 1,
-    Cadence.Frequency.QUARTERLY: 3,
-    Cadence.Frequency.BIANNUAL: 6,
-}
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def cycle_period(frequency: str, day: date) -> tuple[date, date]:
-    """The first and last day of the month, quarter or half-year (by ``frequency``) that contains ``day``."""
-    months = MONTHS_PER_PERIOD[Cadence.Frequency(frequency)]
-    first_month = (day.month - 1) // months * months + 1
-    start = date(day.year, first_month, 1)
-    return start, _add_months(start, months) - timedelta(days=1)
-
-
-def next_period_start(frequency: str, day: date) -> date:
-    """The start of the period after the one containing ``day``."""
-    start, _ = cycle_period(frequency, day)
-    return _add_months(start, MONTHS_PER_PERIOD[Cadence.Frequency(frequency)])
-
-
-def shift_period(frequency: str, start: date, periods: int) -> date:
-    """The start of the period ``periods`` away from the one starting at ``start`` (negative: earlier)."""
-    return _add_months(start, periods * MONTHS_PER_PERIOD[Cadence.Frequency(frequency)])
-
-
-def period_label(frequency: str, start: date) -> str:
-    """'November 2026', 'Q4 2026' or 'H2 2026'."""
-    if frequency == Cadence.Frequency.QUARTERLY:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    if frequency == Cadence.Frequency.BIANNUAL:
-        return f"H{(start.month - 1) // 6 + 1} {start.year}"
-    return f"{start:%B %Y}"
-
 
 # --- cycles ---
 
@@ -166,9 +127,9 @@ class PeriodChoice:
 
 def cadence_current_and_next(cadence: Cadence, today: date) -> tuple[PeriodChoice, PeriodChoice]:
     """The period containing ``today`` and the one after it."""
-    start, end = cycle_period(cadence.frequency, today)
+    start, end = period_bounds(cadence.frequency, today)
     following = next_period_start(cadence.frequency, today)
-    _, following_end = cycle_period(cadence.frequency, following)
+    _, following_end = period_bounds(cadence.frequency, following)
     return (
         PeriodChoice(start, end, period_label(cadence.frequency, start)),
         PeriodChoice(following, following_end, period_label(cadence.frequency, following)),

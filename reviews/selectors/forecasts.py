@@ -13,15 +13,13 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from partnerhub.core.domain.periods import quarter_end, quarter_label, quarter_start
 from partnerhub.core.models import Tenant
 from reviews.domain.forecast_accuracy import (
     HUNDRED,
     SCORING_GRACE_DAYS,
     calibration_words,
     direction_words,
-    quarter_end,
-    quarter_label,
-    quarter_start,
     scoring_day,
 )
 from reviews.models import Forecast, ForecastLine, Review

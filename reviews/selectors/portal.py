@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import quarter_label, quarter_start
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.rules import can
-from reviews.domain.forecast_accuracy import quarter_label, quarter_start
 from reviews.models import (
     ActionItem,
     Decision,

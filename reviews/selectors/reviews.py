@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import period_bounds
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from reviews.domain.preread import (
@@ -38,7 +39,6 @@ from reviews.models import (
     ReviewTransition,
     SelfAssessment,
 )
-from reviews.selectors.cycles import cycle_period
 from scorecards.models import DealReview, ScorecardSnapshot
 from scorecards.selectors.data_quality import finding_list
 from scorecards.selectors.deal_reviews import deal_review_list
@@ -365,7 +365,7 @@ def _snapshots_at(
     frequency = Cadence.Frequency.QUARTERLY if period == ScorecardSnapshot.Period.QUARTER else Cadence.Frequency.MONTHLY
     by_start: dict[date, list[tuple[int, Partner]]] = defaultdict(list)
     for review_id, (partner, day) in wanted.items():
-        by_start[min(latest, cycle_period(frequency, day)[0])].append((review_id, partner))
+        by_start[min(latest, period_bounds(frequency, day)[0])].append((review_id, partner))
     found: dict[int, ScorecardSnapshot] = {}
     for start, entries in by_start.items():
         rows = {

@@ -13,12 +13,12 @@ from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import DomainError
 from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import DEEP_DIVE_AGENDA, DEFAULT_AGENDA, LIGHT_AGENDA, Agenda, agenda_from_data, agenda_parse
 from reviews.models import Cadence
 

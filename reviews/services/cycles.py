@@ -27,12 +27,13 @@ from typing import Any, Final
 
 from django.db import connection, transaction
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.domain.periods import period_bounds, shift_period
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Attendee, Cadence, Review, ReviewCycle
 from reviews.selectors.cadences import cadence_matching_partners
 from reviews.selectors.cycles import (
@@ -40,9 +41,7 @@ from reviews.selectors.cycles import (
     cadence_next_cycle,
     cycle_moderator_load,
     cycle_partner_ranks,
-    cycle_period,
     latest_month_signals,
-    shift_period,
 )
 
 # pg_advisory_xact_lock(namespace, tenant id): one generation per program at a time (snapshots use 4_180_302).
@@ -198,7 +197,7 @@ def _check_period(day: date) -> None:
 def cycle_get_or_create_locked(*, tenant: Tenant, cadence: Cadence, day: date) -> ReviewCycle:
     """The cycle of ``cadence`` containing ``day`` (created if need be), once this transaction holds the program's
     cycle lock. Callers run inside ``transaction.atomic`` and ``tenant_context(tenant)``."""
-    start, end = cycle_period(cadence.frequency, day)
+    start, end = period_bounds(cadence.frequency, day)
     with connection.cursor() as cursor:
         # Serialise writers of one program's cycles (the scheduler, a click, a review added by hand): the counts and
         # ranks they read from the cycle's reviews must not interleave with another run adding to them.

@@ -18,17 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import quarter_end, quarter_label, quarter_months
 from partnerhub.core.errors import DomainError, InvalidStateError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
-from reviews.domain.forecast_accuracy import (
-    LineOutcome,
-    quarter_end,
-    quarter_label,
-    quarter_months,
-    score,
-)
+from reviews.domain.forecast_accuracy import LineOutcome, score
 from reviews.models import Forecast, ForecastLine, Review
 from reviews.selectors.forecasts import (
     WonDeal,

@@ -19,12 +19,13 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.domain.periods import period_label
 from partnerhub.core.errors import CrossTenantReferenceError, DomainError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import (
     ActionItem,
     Attendee,
@@ -37,7 +38,6 @@ from reviews.models import (
     ReviewTransition,
     Visibility,
 )
-from reviews.selectors.cycles import period_label
 from reviews.selectors.reviews import INTERNAL_ROLES, agenda_sections
 from reviews.services.cycles import YEARS_AHEAD, cycle_get_or_create_locked, default_attendees_add
 from reviews.services.preread import preread_store

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import period_label
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
@@ -29,7 +30,6 @@ from reviews.selectors.cycles import (
     cycle_list_for_cadence,
     cycle_periods_generated,
     cycle_reviews,
-    period_label,
 )
 from reviews.services.cadences import cadence_create, cadence_update
 from reviews.services.cycles import DEFAULT_DAYS_AHEAD, cycle_generate

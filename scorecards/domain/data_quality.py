@@ -7,7 +7,7 @@ Inputs, each a DataFrame:
 - ``derived``: the output of ``deal_metrics.deal_metrics`` (``partner_id``, ``month``, ``metric``, ``value``).
 
 Every check returns findings with ``FINDING_COLUMNS``: ``partner_id``, ``metric_id``, ``kind`` (a
-``DataQualityFinding.Kind`` value), ``month`` (month number, see ``deal_metrics.month_numbers``) and
+``DataQualityFinding.Kind`` value), ``month`` (month number, see ``partnerhub.core.domain.periods``) and
 ``detail``, one sentence in numbers. The natural key of a finding is (partner, metric, kind, month).
 
 The reference month is the latest month the program has observations for, not after the last complete month
@@ -46,9 +46,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scorecards.domain.scoring import month_number
+from partnerhub.core.domain.periods import month_label, month_number, month_numbers, months_to_timestamps
+from scorecards.domain.deal_metrics import PIPELINE_CREATED
 from scorecards.models import DataQualityFinding
-from scorecards.selectors.deal_metrics import PIPELINE_CREATED, month_label, month_numbers, months_to_timestamps
 
 Kind = DataQualityFinding.Kind
 FINDING_COLUMNS = ["partner_id", "metric_id", "kind", "month", "detail"]

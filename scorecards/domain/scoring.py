@@ -57,13 +57,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from partnerhub.core.domain.periods import month_number, month_start, quarter_of
 from scorecards.domain import trend as trend_module
 
 MONTH: Final = "month"
@@ -90,21 +90,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 # --- small helpers ---
-
-
-def month_number(day: date) -> int:
-    """``year * 12 + month - 1``: consecutive months are consecutive integers."""
-    return day.year * 12 + day.month - 1
-
-
-def month_start(number: int) -> date:
-    """The first day of a month number."""
-    return date(number // 12, number % 12 + 1, 1)
-
-
-def quarter_of(number: int) -> int:
-    """The month number of the first month of the quarter holding month ``number``."""
-    return number - number % 3
 
 
 def round_fixed(values: FloatArray) -> FloatArray:

@@ -12,10 +12,10 @@ from django.db.models import Max, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
 
+from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
-from scorecards.domain.scoring import month_number, month_start
 from scorecards.models import MetricDefinition, ScorecardSnapshot
 
 PORTFOLIO_SORTS = {

@@ -19,19 +19,11 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.services.program import ensure_same_tenant
-from scorecards.domain.scoring import (
-    NULL,
-    RAG_NAMES,
-    SCALE,
-    ScoringInput,
-    ScoringResult,
-    month_number,
-    month_start,
-    score_snapshots,
-)
+from scorecards.domain.scoring import NULL, RAG_NAMES, SCALE, ScoringInput, ScoringResult, score_snapshots
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from scorecards.selectors.snapshots import latest_period
 from scorecards.services.snapshots import snapshot_inputs_read

@@ -29,14 +29,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.domain.periods import month_start
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import AuditEntry, Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.data_quality import Kind, run_checks
-from scorecards.domain.scoring import month_start
 from scorecards.models import DataQualityFinding
 from scorecards.selectors.data_quality import metric_frame, observation_frame, partner_data_stewards
 from scorecards.selectors.deal_metrics import deal_metrics_for_tenant

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import MetricDefinition
 

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from django.db import connection, models
 from django.utils import timezone
-from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant
 
 from partnerhub.core.errors import TenantScopeError
 from partnerhub.core.models import Tenant
 from partnerhub.core.selectors.program import partner_list
+from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant
 from scorecards.domain import import_values as norm
 from scorecards.domain.import_fields import (
     BOOLEAN,

@@ -44,9 +44,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from psycopg import sql as psycopg_sql
 
+from partnerhub.core.domain.periods import month_number, month_start, quarter_of
 from partnerhub.core.errors import TenantScopeError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant, tenant_context
+from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
 from scorecards.domain.scoring import (
     NULL,
     QUARTER,
@@ -56,9 +58,6 @@ from scorecards.domain.scoring import (
     complete_snapshots,
     fingerprints,
     iter_chunks,
-    month_number,
-    month_start,
-    quarter_of,
     render_items,
     score_snapshots,
 )
@@ -72,7 +71,6 @@ from scorecards.models import (
     TemplateVersion,
 )
 from scorecards.selectors.data_quality import open_findings_by_partner_month
-from scorecards.selectors.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
 from scorecards.services.deal_reviews import deal_quality_by_partner_month
 
 # pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).

@@ -19,9 +19,9 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Partner, Role, Tenant, User
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Deal, ImportBatch
 from scorecards.services.imports import import_commit, import_preview
 

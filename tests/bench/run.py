@@ -24,9 +24,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from partnerhub.core.tenancy.context import tenant_context  # noqa: E402
 
 from partnerhub.core.models import Membership, Partner, Role, Tenant, User  # noqa: E402
+from partnerhub.core.tenancy.context import tenant_context  # noqa: E402
 
 PARTNERS = int(os.environ.get("BENCH_PARTNERS", "20000"))
 SLUG = "bench-20k"

@@ -31,11 +31,11 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.db.roles import as_owner
+from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Partner, Tenant
-from scorecards.domain.scoring import month_number, month_start
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import (
     MetricDefinition,
     ScorecardSnapshot,

@@ -4,10 +4,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 from playwright.sync_api import Page, expect
 
 from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
 from scorecards.models import Deal
 

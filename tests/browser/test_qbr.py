@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 from playwright.sync_api import Page, expect
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Forecast, Review, SelfAssessment
 from tests.browser.support import Program, log_in
 from tests.factories import UserFactory, member

@@ -13,10 +13,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from partnerhub.core.tenancy.context import app_wall_off
 
 from partnerhub.core.api.base import TenantApi
 from partnerhub.core.rules import can
+from partnerhub.core.tenancy.context import app_wall_off
 from tests.isolation.routes import METHODS, NON_OBJECT_PARAMS, all_routes, tenant_routes
 from tests.isolation.world import ROLES, World, build_world, fingerprint, object_id, own_object_id
 
@@ -278,9 +278,8 @@ def test_isolation_matrix(wall, record_property, capsys):
 
 def _foreign_notification_id(world: World) -> int:
     """A notification of the other tenant's manager: marking it read from tenant A must be a 400."""
-    from partnerhub.core.tenancy.context import tenant_context
-
     from partnerhub.core.models import Notification
+    from partnerhub.core.tenancy.context import tenant_context
 
     with tenant_context(world.b):
         found, _ = Notification.objects.get_or_create(

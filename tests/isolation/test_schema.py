@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.db import connection
-from partnerhub.core.tenancy.managers import TenantScopedManager
-from partnerhub.core.tenancy.rls import tenant_owned_models
 
 from partnerhub.core.models import TenantOwnedModel
+from partnerhub.core.tenancy.managers import TenantScopedManager
+from partnerhub.core.tenancy.rls import tenant_owned_models
 
 pytestmark = pytest.mark.django_db
 MODELS = tenant_owned_models()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
-from partnerhub.core.tenancy.context import app_wall_off, tenant_context
-from partnerhub.core.tenancy.rls import tenant_owned_models
 
 from partnerhub.core.errors import TenantScopeError
 from partnerhub.core.models import Membership, Partner
+from partnerhub.core.tenancy.context import app_wall_off, tenant_context
+from partnerhub.core.tenancy.rls import tenant_owned_models
 from tests.factories import PartnerFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
-from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.core.tenancy.rls import tenant_owned_models
 from rest_framework.authtoken.models import Token
 
 from partnerhub.core.domain.tokens import token_hash
 from partnerhub.core.models import Invitation, Membership, Partner, Role, Tenant
+from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.rls import tenant_owned_models
 from scorecards.models import (
     DataQualityFinding,
     Deal,

@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PASSWORD, PartnerFactory
 from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError
 from partnerhub.core.models import Notification, Role
@@ -15,6 +14,7 @@ from partnerhub.core.services.notifications import (
     notifications_mark_read,
     notify_many,
 )
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
 from tests.partnerhub.helpers import tenant_url
 

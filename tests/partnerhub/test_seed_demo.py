@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Partner, Role, Tenant, User
+from partnerhub.core.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

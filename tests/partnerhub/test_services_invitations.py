@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, NotFoundError, PermissionDeniedError
 from partnerhub.core.models import Invitation, Membership, Role
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import UserFactory
 from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Membership, Role, Tenant
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Partner, PartnerOwnerChange, Role
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
 from tests.partnerhub.helpers import member_with_role
 

@@ -7,11 +7,11 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Partner, PartnerOwnerChange, Role
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
 from tests.partnerhub.helpers import member_with_role
 

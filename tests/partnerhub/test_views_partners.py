@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
 from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role, partner_ids_in, tenant_url
 

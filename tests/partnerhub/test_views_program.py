@@ -9,10 +9,10 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Role, Tenant
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import InvitationFactory, PartnerFactory, UserFactory, member
 from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
 

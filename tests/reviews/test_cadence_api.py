@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import DEFAULT_AGENDA
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate

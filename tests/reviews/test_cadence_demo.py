@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_cadences import seed_cadences
 from reviews.models import Review, ReviewCycle
 from tests.factories import PartnerFactory, member

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import agenda_parse
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
 from partnerhub.core.models import Role
 from partnerhub.core.services import program as core_services
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import (
     DEFAULT_AGENDA,
     KEY_MAX,

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Cadence, CalendarFeed, Review
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory

@@ -6,9 +6,9 @@ import time
 from datetime import date
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Review, ReviewCycle
 from reviews.tasks.cycles import cycles_generate_upcoming_nightly_task, cycles_generate_upcoming_task
 from tests.factories import PartnerFactory, member

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.domain.periods import period_bounds, period_label
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Membership, Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Attendee, Review, ReviewCycle
-from reviews.selectors.cycles import cycle_period, period_label
 from reviews.services.cycles import cycle_generate, cycles_generate_upcoming
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from tests.factories import PartnerFactory, member
@@ -91,7 +91,7 @@ def qbr(tenant):
     ],
 )
 def test_a_cycle_is_the_month_quarter_or_half_year_containing_the_day(frequency, day, period, label):
-    assert cycle_period(frequency, day) == period
+    assert period_bounds(frequency, day) == period
     assert period_label(frequency, period[0]) == label
 
 

@@ -1,6 +1,6 @@
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem
 from tests.factories import member
 from tests.reviews.factories import ActionItemFactory

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from partnerhub.core.domain.periods import next_quarter_start, quarter_end, quarter_label, quarter_months, quarter_start
 from reviews.domain.forecast_accuracy import (
     LineOutcome,
     accuracy_percent,
@@ -14,11 +15,6 @@ from reviews.domain.forecast_accuracy import (
     calibration_words,
     direction_words,
     forecast_amount,
-    next_quarter_start,
-    quarter_end,
-    quarter_label,
-    quarter_months,
-    quarter_start,
     score,
     scoring_day,
     wape,

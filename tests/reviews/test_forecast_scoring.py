@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.signals import partner_data_changed
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Forecast, ForecastLine, Review
 from reviews.selectors.forecasts import forecast_accuracy_for_review
 from reviews.services.forecasts import OBSERVATION_SOURCE, forecasts_score, forecasts_score_due

@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import NotFoundError
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ForecastLine, Review
 from reviews.services.forecasts import (
     ForecastInvalidError,

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Forecast, Review
 from reviews.tasks.forecasts import forecasts_score_due_task, forecasts_score_nightly_task
 from scorecards.models import Deal, Observation, ScorecardSnapshot

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_portal import seed_portal
 from partnerhub.demo.scorecards import seed_partner_data
 from reviews.models import Forecast, ForecastLine, Review, SelfAssessment

@@ -15,10 +15,10 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.domain.periods import quarter_end
 from partnerhub.core.models import Membership, Partner, Role, Tenant
-from reviews.domain.forecast_accuracy import quarter_end
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import (
     ActionItem,
     Decision,

@@ -270,7 +270,6 @@ def _fill(world, review, n, start):
 
 def shared_and_internal_record_n(review, i):
     from partnerhub.core.tenancy.context import tenant_context
-
     from reviews.models import Decision, ReviewNote
 
     with tenant_context(review.tenant):
@@ -321,9 +320,8 @@ def test_the_review_list_and_action_list_read_as_many_queries_for_30_items_as_fo
 
 
 def test_a_status_update_is_in_the_audit_log(world):
-    from partnerhub.core.tenancy.context import tenant_context
-
     from partnerhub.core.models import AuditEntry
+    from partnerhub.core.tenancy.context import tenant_context
 
     item = ActionItemFactory(review=qbr(world.tenant, world.partner))
 

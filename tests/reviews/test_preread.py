@@ -11,10 +11,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import AuditEntry, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.preread import MetricLine, PrereadInput, SnapshotFacts, preread_build
 from reviews.models import ActionItem, Review, ReviewTransition
 from reviews.services.preread import preread_generate, preread_generate_due

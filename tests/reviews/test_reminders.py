@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Notification, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, Forecast, Review, SelfAssessment, Visibility
 from reviews.services.reminders import reminders_send
 from tests.factories import PartnerFactory, member

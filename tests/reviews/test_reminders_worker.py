@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Notification, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Attendee
 from reviews.tasks.reminders import reminders_send_daily_task, reminders_send_task
 from tests.factories import PartnerFactory, member

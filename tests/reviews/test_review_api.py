@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Decision, Review, ReviewNote
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory

@@ -4,9 +4,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Role
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_history import seed_review_history
 from reviews.models import ActionItem, Decision, PromptRating, Review, ReviewCycle, ReviewNote, ReviewTransition
 from tests.factories import PartnerFactory, member

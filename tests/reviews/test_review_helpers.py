@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Partner, Role, Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Review
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from tests.factories import PartnerFactory, UserFactory, member

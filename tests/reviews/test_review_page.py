@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review, ReviewNote, SelfAssessment
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory

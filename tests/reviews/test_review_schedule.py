@@ -11,13 +11,13 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
+from partnerhub.core.domain.periods import period_bounds
 from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Attendee, Review, ReviewCycle, ReviewTransition
-from reviews.selectors.cycles import cycle_period
 from reviews.services.reviews import InvalidInputError, review_schedule
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
@@ -109,7 +109,7 @@ def test_a_review_is_filed_in_a_new_cycle_with_the_cadence_agenda_due_date_moder
     when = _when()
     review = _schedule(p, cadence, scheduled_for=when, reason="Declining trend")
 
-    start, end = cycle_period("biannual", when.date())
+    start, end = period_bounds("biannual", when.date())
     with tenant_context(p.tenant):
         cycle = ReviewCycle.objects.get(pk=review.cycle_id)
         attendees = set(Attendee.objects.filter(review=review).values_list("membership_id", flat=True))
@@ -153,7 +153,7 @@ def test_generating_a_cycle_after_an_ad_hoc_review_ranks_the_others_as_a_first_g
 
 def test_an_existing_cycle_is_reused_and_the_chosen_moderator_attends(p, cadence):
     when = _when()
-    start, end = cycle_period("biannual", when.date())
+    start, end = period_bounds("biannual", when.date())
     existing = CycleFactory(cadence=cadence, period_start=start, period_end=end, qualifying_count=3)
 
     review = _schedule(p, cadence, scheduled_for=when, moderator=p.admin, depth="light")

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, PromptRating, ReviewNote
 from reviews.services.reviews import (
     InvalidInputError,

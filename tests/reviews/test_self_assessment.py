@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import NotFoundError, PermissionDeniedError
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Review, SelfAssessment
 from reviews.services.portal import ReviewLockedError, SelfAssessmentInvalidError, self_assessment_submit
 from tests.factories import member

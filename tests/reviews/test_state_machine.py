@@ -6,10 +6,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry
+from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review, ReviewNote, ReviewTransition
 from reviews.services.reviews import (
     ALLOWED_MOVES,

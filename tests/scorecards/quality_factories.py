@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import factory
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Partner, Role, Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, Deal, MetricDefinition, Observation
 from tests.factories import PartnerFactory, TenantOwnedFactory, member
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Tenant
 from partnerhub.core.services import program as services
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS, DEFAULT_METRICS_BY_KEY
 from scorecards.models import MetricDefinition
 from scorecards.services.glossary import metric_catalog_seed

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.deal_rubric import score_deals
 from scorecards.models import DealReview
 from scorecards.services.deal_reviews import (

@@ -7,9 +7,9 @@ from statistics import mean, median
 import pytest
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import TruncMonth
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.scorecard_templates import seed_templates
 from partnerhub.demo.scorecards import seed_partner_data
 from partnerhub.demo.seed import PROGRAMS, _partner_rows

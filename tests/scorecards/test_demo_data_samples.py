@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.scorecards import NOISE, SEASON, PartnerGenerator, Profile
 from partnerhub.demo.seed import PROGRAMS, _partner_rows, seed_program
 from scorecards.services.imports import import_preview

@@ -7,17 +7,12 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.tenancy.context import tenant_context
+from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, OUTPUT_COLUMNS, deal_metrics
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Deal
-from scorecards.selectors.deal_metrics import (
-    DEAL_COLUMNS,
-    DEAL_METRIC_KEYS,
-    OUTPUT_COLUMNS,
-    deal_metrics,
-    deal_metrics_for_tenant,
-)
+from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 from tests.factories import PartnerFactory
 from tests.scorecards.quality_factories import deal
 

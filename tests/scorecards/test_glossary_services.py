@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, NotFoundError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import MetricDefinition
 from scorecards.selectors.glossary import metric_get, metric_list
 from scorecards.services.glossary import metric_catalog_seed, metric_update

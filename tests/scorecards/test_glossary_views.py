@@ -7,9 +7,9 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import MetricDefinition
 from scorecards.services.glossary import metric_catalog_seed

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 from rest_framework.test import APIClient
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Activity, Deal, ImportBatch, Observation, SurveyResponse
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import DealFactory, MetricFactory

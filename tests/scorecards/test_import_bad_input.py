@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.errors import ImportInvalidError, ImportKindUnknownError
 from scorecards.models import Deal, ImportBatch, ImportChange
 from scorecards.services.imports import import_commit, import_preview, import_remap

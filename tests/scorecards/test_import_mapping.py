@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.import_fields import KINDS
 from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
 from scorecards.errors import ImportKindUnknownError

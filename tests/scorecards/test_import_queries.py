@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Deal, ImportChange
 from scorecards.services.imports import import_commit, import_preview
 from tests.factories import PartnerFactory, member

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ImportBatch, ImportChange
 from scorecards.selectors.imports import (
     import_batch_changes,

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import PermissionDeniedError
 from partnerhub.core.models import Role
 from partnerhub.core.signals import partner_data_changed
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.errors import ImportInvalidError, ImportRollbackRefusedError, ImportStateError
 from scorecards.models import Activity, Deal, ImportBatch, ImportChange, ImportMapping, Observation, SurveyResponse
 from scorecards.selectors.imports import import_batch_changes, import_preview_rows

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Deal, ImportBatch
 from tests.factories import PartnerFactory, member
 

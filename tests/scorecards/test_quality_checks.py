@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from partnerhub.core.domain.periods import month_numbers
 from scorecards.domain import data_quality as quality
-from scorecards.selectors.deal_metrics import month_numbers
 
 REVENUE, CERTIFIED, PIPELINE, SLOW = 1, 2, 3, 4
 METRICS = pd.DataFrame.from_records(

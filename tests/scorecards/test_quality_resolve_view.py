@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import include, path, reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from scorecards.views import data_quality as views_quality
 from tests.factories import PartnerFactory, member

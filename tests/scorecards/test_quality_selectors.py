@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import NotFoundError
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from scorecards.selectors.data_quality import (
     finding_counts_by_kind,

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Partner, Role, Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, MetricDefinition, Observation
 from scorecards.services.data_quality import data_quality_run, finding_resolve
 from tests.factories import PartnerFactory, member

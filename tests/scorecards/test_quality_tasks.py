@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import TenantScopeError
 from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from scorecards.tasks import data_quality as quality_tasks
 from tests.scorecards.quality_factories import build

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Role, Tenant
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from tests.factories import PartnerFactory, member
 from tests.scorecards.quality_factories import FindingFactory, MetricFactory

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ScorecardSnapshot
 from tests.factories import member
 from tests.scorecards.factories import MetricFactory

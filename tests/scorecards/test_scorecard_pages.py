@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ScorecardSnapshot, ScorecardTemplate, TemplateVersion
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import MetricFactory

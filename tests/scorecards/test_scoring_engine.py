@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from partnerhub.core.domain.periods import month_number
 from scorecards.domain.scoring import (
     ScoringInput,
     divide_half_up,
     fingerprints,
-    month_number,
     render_items,
     round_fixed,
     score_snapshots,

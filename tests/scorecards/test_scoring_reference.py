@@ -18,8 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.trend import trend_verdict
 from scorecards.models import DataQualityFinding, Deal, Observation, ScorecardSnapshot
 from scorecards.services.snapshots import snapshot_refresh

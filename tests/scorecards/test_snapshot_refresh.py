@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, DealReview, Observation, ScorecardSnapshot
 from scorecards.services.snapshots import snapshot_refresh
 from scorecards.tasks import snapshots as snapshot_tasks

@@ -4,10 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.models import Partner
 from partnerhub.core.selectors.program import PartnerFilters
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Observation
 from scorecards.selectors.snapshots import latest_period, partner_snapshots, portfolio_snapshots
 from scorecards.services.snapshots import snapshot_refresh

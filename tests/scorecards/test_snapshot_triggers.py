@@ -4,12 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.celery import app as celery_app
 from partnerhub.core.models import Partner, Role
 from partnerhub.core.services.program import partner_update
 from partnerhub.core.signals import partner_data_changed
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, ImportBatch, ScorecardSnapshot
 from scorecards.services.templates import template_version_draft, template_version_publish
 from scorecards.tasks import data_quality as quality_tasks

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from partnerhub.core.tenancy.context import tenant_context
 
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Observation
 from scorecards.tasks.snapshots import snapshot_refresh_task
 from tests.factories import PartnerFactory

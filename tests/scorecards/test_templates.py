@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import TargetRule, TemplateItem, TemplateVersion
 from scorecards.services.templates import (
     ItemInput,

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from partnerhub.core.tenancy.context import tenant_context
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Partner, Role
+from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from scorecards.selectors.whatif import version_whatif
 from scorecards.services.snapshots import snapshot_refresh
