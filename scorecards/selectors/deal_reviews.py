@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from typing import Literal
+
+import pandas as pd
+from django.db.models import F, QuerySet
 
 from partnerhub.core.models import Tenant
 from scorecards.models import DealReview
@@ -14,3 +18,29 @@ def deal_review_list(*, tenant: Tenant, status: str = "") -> QuerySet[DealReview
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-deal__amount", "id")
+
+
+def deal_quality_by_partner_month(
+    *, tenant: Tenant, partner_ids: Iterable[int] | None = None, period: Literal["month", "quarter"] = "month"
+) -> pd.DataFrame:
+    """The "deal_quality" metric: mean rubric quality per partner and month of deal creation (one query).
+
+    ``period="quarter"`` averages the quarter's reviewed deals (labelled by the quarter's first day), not the months'
+    means, as every deal-derived metric does; ``partner_ids`` limits the read to these partners.
+    """
+    reviews = DealReview.objects.for_tenant(tenant)
+    if partner_ids is not None:
+        reviews = reviews.filter(partner_id__in=list(partner_ids))
+    rows = list(reviews.annotate(created_on=F("deal__created_on")).values_list("partner_id", "created_on", "quality"))
+    frame = pd.DataFrame.from_records(rows, columns=["partner_id", "created_on", "quality"])
+    if frame.empty:
+        return pd.DataFrame(columns=["partner_id", "month", "metric", "value"])
+    frame["month"] = pd.to_datetime(frame["created_on"]).dt.to_period("Q" if period == "quarter" else "M")
+    frame["month"] = frame["month"].dt.to_timestamp().dt.date
+    grouped = frame.assign(quality=frame["quality"].astype(float)).groupby(["partner_id", "month"])["quality"].mean()
+    return (
+        grouped.round(4)
+        .rename("value")
+        .reset_index()
+        .assign(metric="deal_quality")[["partner_id", "month", "metric", "value"]]
+    )

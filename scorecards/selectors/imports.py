@@ -15,7 +15,7 @@ from scorecards.domain.import_mapping import check_mapping
 from scorecards.domain.import_parsing import FileProblem, parse_table, read_headers
 from scorecards.errors import ImportKindUnknownError
 from scorecards.models import ImportBatch, ImportChange
-from scorecards.services.import_rows import (
+from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
     display_rows,
     plan_changes,
@@ -94,3 +94,16 @@ def import_preview_rows(*, tenant: Tenant, batch: ImportBatch, limit: int = 20) 
 def import_batch_changes(*, tenant: Tenant, batch: ImportBatch) -> QuerySet[ImportChange]:
     """The rows the batch created or updated, in the order it wrote them."""
     return ImportChange.objects.for_tenant(tenant).filter(batch=batch).order_by("id")
+
+
+def import_progress_key(tenant_id: int, batch_id: int) -> str:
+    """Where a worker reports a batch's commit progress (the key carries the tenant, like every cache key)."""
+    return f"t{tenant_id}:import-progress:{batch_id}"
+
+
+def import_progress_get(*, tenant: Tenant, batch: ImportBatch) -> dict[str, int] | None:
+    """A queued or running batch's progress as its worker last reported it ({"done", "total"}), else None."""
+    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        return None
+    progress: dict[str, int] | None = cache.get(import_progress_key(tenant.pk, batch.pk))
+    return progress

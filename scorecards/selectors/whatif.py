@@ -25,8 +25,8 @@ from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.services.program import ensure_same_tenant
 from scorecards.domain.scoring import NULL, RAG_NAMES, SCALE, ScoringInput, ScoringResult, score_snapshots
 from scorecards.models import ScorecardSnapshot, TemplateVersion
+from scorecards.selectors.snapshot_inputs import snapshot_inputs_read
 from scorecards.selectors.snapshots import latest_period
-from scorecards.services.snapshots import snapshot_inputs_read
 
 RAGS = ("green", "amber", "red", "")  # "" = no score (insufficient data)
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": "No score"}

@@ -1,7 +1,7 @@
 """Imports of partner data: preview a file (or API rows), remap its columns, commit it all-or-nothing, roll it back.
 
 Every function takes the tenant and the acting membership explicitly and runs inside that tenant's context (views,
-the API and tasks enter it). Nothing here issues a query per row: see ``scorecards.services.import_rows``.
+the API and tasks enter it). Nothing here issues a query per row: see ``scorecards.selectors.import_rows``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, 
 from scorecards.domain.import_parsing import FileProblem, parse_table, render_csv
 from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
 from scorecards.models import ImportBatch, ImportChange, ImportMapping
-from scorecards.services.import_rows import (
+from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
     Plan,
     Validation,
@@ -35,11 +35,9 @@ from scorecards.services.import_rows import (
     file_error,
     plan_changes,
     preview_cache_key,
-    restore,
     validate,
-    write_plan,
 )
-from scorecards.tasks.imports import import_commit_task
+from scorecards.services.import_rows import restore, write_plan
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
@@ -322,6 +320,8 @@ def import_commit_enqueue(*, tenant: Tenant, actor: Membership, batch: ImportBat
         raise ImportStateError(f"This import is {batch.get_status_display().lower()}: it cannot be committed.")
     batch.status = ImportBatch.Status.QUEUED
     batch.save(update_fields=["status", "updated_at"])
+    from scorecards.tasks.imports import import_commit_task  # lazily: the task module imports this service
+
     transaction.on_commit(lambda: import_commit_task.delay(tenant_id=tenant.pk, batch_id=batch.pk, actor_id=actor.pk))
     return batch
 

@@ -9,7 +9,7 @@ overlap: the second waits for the first to commit), then:
    observations; the deals, only when a template uses a metric derived from deals; the open data-quality findings;
    the stored snapshots' keys, fingerprints and percentiles; and, for a refresh of some partners, the stored scores
    of the other partners of their segments, so that percentiles stay right. The large reads are ``COPY ... TO STDOUT
-   (FORMAT binary)`` with one row per partner holding an array per column, which numpy reads in place (``_Sql``);
+   (FORMAT binary)`` with one row per partner holding an array per column, which numpy reads in place (``TenantSql``);
 2. **computes** every snapshot with ``scorecards.domain.scoring.score_snapshots``;
 3. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
    data-quality reasons are completed and fingerprinted; new snapshots and those whose fingerprint changed are
@@ -27,33 +27,25 @@ from __future__ import annotations
 
 import json
 import queue
-import struct
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from django.db import connection
-from django.db.models import FloatField
-from django.db.models.functions import Cast
 from django.utils import timezone
-from psycopg import sql as psycopg_sql
 
-from partnerhub.core.domain.periods import month_number, month_start, quarter_of
-from partnerhub.core.errors import TenantScopeError
-from partnerhub.core.models import Partner, Tenant
-from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant, tenant_context
-from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
+from partnerhub.core.domain.periods import month_number, month_start
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
 from scorecards.domain.scoring import (
     NULL,
     QUARTER,
     RAG_NAMES,
-    ScoringInput,
     ScoringResult,
     complete_snapshots,
     fingerprints,
@@ -62,20 +54,12 @@ from scorecards.domain.scoring import (
     score_snapshots,
 )
 from scorecards.models import (
-    Deal,
-    MetricDefinition,
     ScorecardSnapshot,
-    ScorecardTemplate,
-    TargetRule,
-    TemplateItem,
-    TemplateVersion,
 )
-from scorecards.selectors.data_quality import open_findings_by_partner_month
-from scorecards.services.deal_reviews import deal_quality_by_partner_month
+from scorecards.selectors.snapshot_inputs import RefreshScope, snapshot_inputs_for_refresh, snapshot_stored_keys
 
 # pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).
 LOCK_NAMESPACE: Final = 4_180_302
-DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from the deal metrics
 RENDER_CHUNK: Final = 10_000  # snapshots compared, rendered and staged at a time (about 30 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
@@ -117,106 +101,6 @@ class RefreshResult:
 # --- SQL plumbing: every statement counted; COPY out parsed by numpy ---
 
 
-class _Sql:
-    """Raw SQL of one refresh: statements counted (``count`` wraps the connection, and COPY is counted by hand)."""
-
-    def __init__(self, tenant: Tenant) -> None:
-        active = current_tenant()
-        # Raw SQL bypasses the scoped manager's check: make the same one (row-level security is the second wall).
-        if not app_wall_is_off() and (active is None or active.pk != tenant.pk):
-            raise TenantScopeError("snapshot rows read or written outside their tenant")
-        self.tenant = tenant
-        self.statements = 0
-
-    def count(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.statements += 1
-        return execute(sql, params, many, context)
-
-    def execute(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params if isinstance(params, dict) else list(params))
-            return cursor.fetchall() if cursor.description else []
-
-    def copy_out(self, select: str, params: Iterable[Any], columns: list[tuple[str, str]]) -> dict[str, np.ndarray]:
-        """The rows of ``select`` as numpy arrays, one per column (non-null, fixed-width types), read by COPY.
-
-        ``columns`` names each column and its type: ``int8``, ``int4``, ``float8``, ``bool`` or ``date`` (returned as
-        days since 2000-01-01); the first one (a partner id) groups the rows. PostgreSQL sends one row per partner
-        with an array per column (``COPY ... TO STDOUT (FORMAT binary)``), which numpy reads in place: a Python call
-        per partner rather than per row is what makes 14 million observations as fast to read as the COPY itself.
-        The rows come out ordered by that first column.
-        """
-        key, rest = columns[0], columns[1:]
-        names = ", ".join(name for name, _ in columns)
-        arrays = ", ".join(f"array_agg({name})" for name, _ in rest)
-        grouped = f"SELECT {key[0]}, {arrays} FROM ({select}) AS rows ({names}) GROUP BY {key[0]} ORDER BY {key[0]}"
-        codes = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "date": ">i4"}
-        native = {"int8": np.int64, "int4": np.int32, "float8": np.float64, "bool": np.bool_, "date": np.int32}
-        elements = [np.dtype([("length", ">i4"), ("value", codes[kind])]) for _, kind in rest]
-        keys: list[int] = []
-        sizes: list[int] = []
-        parts: list[list[np.ndarray]] = [[] for _ in rest]
-
-        def parse(data: bytes, position: int) -> int:
-            # Every complete row from ``position``: (int16 fields, then per field int32 length + bytes); a 1-D array
-            # is ndim, flags, element type, size, lower bound (int32 each), then per element int32 length + value.
-            end = len(data)
-            while end - position >= 2:
-                (fields,) = struct.unpack_from(">h", data, position)
-                if fields == -1:  # the trailer
-                    return end
-                offsets, cursor = [], position + 2
-                for _ in range(fields):
-                    if end - cursor < 4:
-                        return position
-                    (length,) = struct.unpack_from(">i", data, cursor)
-                    offsets.append(cursor + 4)
-                    cursor += 4 + max(length, 0)
-                if cursor > end:
-                    return position
-                keys.append(struct.unpack_from(">q", data, offsets[0])[0])
-                (size,) = struct.unpack_from(">i", data, offsets[1] + 12)
-                sizes.append(size)
-                for part, start, element, (_, kind) in zip(parts, offsets[1:], elements, rest, strict=True):
-                    values = np.frombuffer(data, dtype=element, count=size, offset=start + 20)["value"]
-                    part.append(values.astype(native[kind]))
-                position = cursor
-            return position
-
-        self.statements += 1  # the COPY (the two settings are counted by the execute wrapper)
-        previous = self.execute("SELECT current_setting('enable_hashagg'), set_config('enable_hashagg', 'off', true)")
-        # Sorted grouping streams in constant memory; hashing the arrays would spill to disk.
-        statement = _bind(f"COPY ({grouped}) TO STDOUT (FORMAT binary)", params)
-        header = 19  # signature (11), flags (4), header extension length (4): skipped once
-        pending, blocks, size = b"", [], 0
-        with connection.cursor() as cursor, cursor.copy(statement) as copy:
-            while block := copy.read():
-                blocks.append(bytes(block))
-                size += len(block)
-                if size >= 1 << 24 and size + len(pending) > header:
-                    data = pending + b"".join(blocks)
-                    pending, blocks, size, header = data[parse(data, header) :], [], 0, 0
-        data = pending + b"".join(blocks)
-        if parse(data, header) != len(data):
-            raise RuntimeError("unexpected COPY binary layout")
-        self.execute("SELECT set_config('enable_hashagg', %s, true)", [previous[0][0]])
-        counts = np.array(sizes, dtype=np.int64)
-        out = {key[0]: np.repeat(np.array(keys, dtype=np.int64), counts)}
-        for (name, kind), part in zip(rest, parts, strict=True):
-            out[name] = np.concatenate(part) if part else np.zeros(0, dtype=native[kind])
-        return out
-
-
-def _bind(statement: str, params: Iterable[Any]) -> str:
-    """Bind ``%s`` parameters client-side: COPY takes no server-side parameters (and Django's debug cursor none)."""
-    raw = connection.connection
-    if raw is None:
-        connection.ensure_connection()
-        raw = connection.connection
-    template = psycopg_sql.SQL(statement.replace("{", "{{").replace("}", "}}").replace("%s", "{}"))
-    return template.format(*(psycopg_sql.Literal(p) for p in params)).as_string(raw)
-
-
 def _lock(tenant: Tenant) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
@@ -233,16 +117,6 @@ class _Clock:
         now = time.perf_counter()
         self.phases[name] = round(self.phases.get(name, 0.0) + now - self.last, 3)
         self.last = now
-
-
-def _days_to_months(days: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
-    """PostgreSQL binary dates (days since 2000-01-01) as month numbers (a table over the range of days: one gather)."""
-    if not len(days):
-        return np.zeros(0, dtype=np.int64)
-    low, high = int(days.min()), int(days.max())
-    span = np.datetime64("2000-01-01", "D") + np.arange(low, high + 1).astype("timedelta64[D]")
-    table = span.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    return table[days - low]
 
 
 # --- the refresh ---
@@ -264,10 +138,10 @@ def snapshot_refresh(
         _lock(tenant)
         started = time.time()
         clock.lap("lock")
-        sql = _Sql(tenant)
+        sql = TenantSql(tenant)
         with connection.execute_wrapper(sql.count):
             ids = None if partner_ids is None else sorted({int(i) for i in partner_ids})
-            data, scope = _read_inputs(sql, tenant, ids, month_number(today))
+            data, scope = snapshot_inputs_for_refresh(sql, tenant, ids, month_number(today))
             clock.lap("read")
             result = score_snapshots(data, complete=False)  # trends and reasons: block by block, in _write
             partners, reference = len(data.partners), data.reference_month
@@ -292,279 +166,19 @@ def snapshot_refresh(
     )
 
 
-@dataclass
-class _Scope:
-    partner_ids: list[int] | None  # None: the whole tenant
-    peers: pd.DataFrame | None  # stored rows of the segment peers: id, ..., percentile
-
-
-def _read_inputs(
-    sql: _Sql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int, since: int | None = None
-) -> tuple[ScoringInput, _Scope]:
-    """Everything the engine needs, read once; ``since`` (a month number) drops the actuals of earlier months (a
-    what-if scores one month and needs nothing older)."""
-    partners_qs = Partner.objects.for_tenant(tenant)
-    if partner_ids is not None:
-        partners_qs = partners_qs.filter(pk__in=partner_ids)
-    partners = pd.DataFrame.from_records(
-        list(
-            partners_qs.annotate(size_f=Cast("size_factor", FloatField()))
-            .order_by("id")
-            .values_list("id", "name", "partner_type", "stage", "tier", "size_f", "baseline_month")
-        ),
-        columns=["id", "name", "partner_type", "stage", "tier", "size_factor", "baseline_month"],
-    )
-    templates = pd.DataFrame.from_records(
-        list(ScorecardTemplate.objects.for_tenant(tenant).values_list("id", "partner_type", "stage", "is_default")),
-        columns=["id", "partner_type", "stage", "is_default"],
-    )
-    version_columns = ["cap", "green_at", "amber_at", "score_green_at", "score_amber_at"]
-    versions = pd.DataFrame.from_records(
-        list(
-            TemplateVersion.objects.for_tenant(tenant).values_list(
-                "id", "template_id", "number", "status", "effective_from", *version_columns
-            )
-        ),
-        columns=["id", "template_id", "number", "status", "effective_from", *version_columns],
-    )
-    versions[version_columns] = versions[version_columns].astype(float)
-    items = pd.DataFrame.from_records(
-        list(
-            TemplateItem.objects.for_tenant(tenant).values_list("id", "version_id", "metric_id", "weight", "normalise")
-        ),
-        columns=["id", "version_id", "metric_id", "weight", "normalise"],
-    ).astype({"weight": float})
-    targets = pd.DataFrame.from_records(
-        list(TargetRule.objects.for_tenant(tenant).values_list("item_id", "tier", "stage", "monthly_target")),
-        columns=["item_id", "tier", "stage", "monthly_target"],
-    ).astype({"monthly_target": float})
-    metrics = pd.DataFrame.from_records(
-        list(
-            MetricDefinition.objects.for_tenant(tenant).values_list(
-                "id", "key", "name", "direction", "aggregation", "derived_from_deals"
-            )
-        ),
-        columns=["id", "key", "name", "direction", "aggregation", "derived_from_deals"],
-    )
-    used = set(items["metric_id"].astype(int))
-    derived_ids = {
-        int(i): str(k)
-        for i, k, d in metrics[["id", "key", "derived_from_deals"]].itertuples(index=False, name=None)
-        if d and int(i) in used
-    }
-    observed_ids = sorted(used - set(derived_ids))
-    reference = _reference_month(sql, tenant, observed_ids, bool(derived_ids), cutoff)
-    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, since)
-    findings: dict[tuple[int, int], list[str]] = {}
-    if reference is not None and len(monthly["month"]) and len(partners):
-        first = int(monthly["month"].min())
-        months = [month_start(m) for m in range(first - first % 3, reference + 1)]
-        raw = open_findings_by_partner_month(
-            tenant=tenant, partner_ids=partners["id"].astype(int).tolist(), months=months
-        )
-        findings = {(pid, month_number(day)): sentences for (pid, day), sentences in raw.items()}
-    peers = _peers(sql, tenant, partners) if partner_ids is not None and len(partners) else None
-    data = ScoringInput(
-        partners=partners,
-        templates=templates,
-        versions=versions,
-        items=items,
-        targets=targets,
-        metrics=metrics,
-        monthly=monthly,  # columns as arrays: ScoringInput takes them as well as DataFrames
-        quarterly=quarterly,
-        findings=findings,
-        reference_month=reference,
-        peers=None if peers is None else peers[["partner_id", "partner_type", "stage", "period", "month", "score"]],
-    )
-    return data, _Scope(partner_ids=partner_ids, peers=peers)
-
-
-def _reference_month(sql: _Sql, tenant: Tenant, observed_ids: list[int], deals: bool, cutoff: int) -> int | None:
-    """The last month before ``cutoff`` with an observation of a scored metric (or a deal, when deals are scored).
-
-    The same for a full refresh and a refresh of some partners, and cheap: one index probe per metric.
-    """
-    rows = sql.execute(
-        f"""
-        SELECT GREATEST(
-            (SELECT max(last.month) FROM unnest(%(metrics)s::bigint[]) AS m(id) CROSS JOIN LATERAL (
-                SELECT o.month FROM scorecards_observation o
-                WHERE o.tenant_id = %(tenant)s AND o.metric_id = m.id AND o.month < %(cutoff)s
-                ORDER BY o.month DESC LIMIT 1) AS last),
-            (SELECT max(d.created_on) FROM {Deal._meta.db_table} d
-             WHERE %(deals)s AND d.tenant_id = %(tenant)s AND d.created_on < %(cutoff)s),
-            (SELECT max(d.close_date) FROM {Deal._meta.db_table} d
-             WHERE %(deals)s AND d.tenant_id = %(tenant)s AND d.close_date < %(cutoff)s AND d.status IN ('won', 'lost'))
-        )
-        """,
-        {"metrics": observed_ids, "tenant": tenant.pk, "cutoff": month_start(cutoff), "deals": deals},
-    )
-    last = rows[0][0]
-    return None if last is None else month_number(last)
-
-
-Columns = dict[str, np.ndarray]
-ACTUAL_COLUMNS: Final = ("partner_id", "metric_id", "month", "value")
-
-
-def _actuals(
-    sql: _Sql,
-    tenant: Tenant,
-    partner_ids: list[int] | None,
-    observed_ids: list[int],
-    derived_ids: dict[int, str],
-    reference: int | None,
-    since: int | None = None,
-) -> tuple[Columns, Columns]:
-    """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
-
-    Deal-derived metrics are the rules of ``deal_metrics`` over the deals, and ``deal_quality``, the mean rubric
-    quality of the reviewed deals (``deal_quality_by_partner_month``). As plain arrays (``ACTUAL_COLUMNS``): a
-    DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it.
-    """
-    empty: Columns = {c: np.zeros(0, dtype=np.int64 if c != "value" else np.float64) for c in ACTUAL_COLUMNS}
-    if reference is None:
-        return empty, empty
-    end = month_start(reference + 1)
-    where, params = "tenant_id = %s AND metric_id = ANY(%s::bigint[]) AND month < %s", [tenant.pk, observed_ids, end]
-    if since is not None:
-        where += " AND month >= %s"
-        params.append(month_start(since))
-    if partner_ids is not None:
-        where += " AND partner_id = ANY(%s::bigint[])"
-        params.append(partner_ids)
-    observed = empty
-    if observed_ids:
-        raw = sql.copy_out(
-            f"SELECT partner_id, metric_id, month, (value * 10000)::int8 AS value "
-            f"FROM scorecards_observation WHERE {where}",
-            params,
-            [("partner_id", "int8"), ("metric_id", "int8"), ("month", "date"), ("value", "int8")],
-        )
-        raw["month"] = _days_to_months(raw["month"])
-        raw["value"] = raw["value"] / 1e4
-        observed = raw
-    key_to_id = {key: metric_id for metric_id, key in derived_ids.items()}
-    monthly_parts, quarterly_parts = [observed], [empty]
-    periods: tuple[tuple[Literal["month", "quarter"], list[Columns]], ...] = (
-        ("month", monthly_parts),
-        ("quarter", quarterly_parts),
-    )
-    if any(key in DEAL_METRIC_KEYS for key in key_to_id):
-        deals = _deals(tenant, partner_ids)
-        for period, parts in periods:
-            values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
-            parts.append(_long_columns(values[values["metric"].isin(key_to_id)], key_to_id))
-    if DEAL_QUALITY in key_to_id:
-        for period, parts in periods:
-            values = deal_quality_by_partner_month(tenant=tenant, partner_ids=partner_ids, period=period)
-            parts.append(_long_columns(values, key_to_id))
-    monthly = {c: np.concatenate([part[c] for part in monthly_parts]) for c in ACTUAL_COLUMNS}
-    quarterly = {c: np.concatenate([part[c] for part in quarterly_parts]) for c in ACTUAL_COLUMNS}
-    if since is not None:
-        monthly = {c: values[monthly["month"] >= since] for c, values in monthly.items()}
-        quarterly = {c: values[quarterly["month"] >= quarter_of(since)] for c, values in quarterly.items()}
-    return monthly, quarterly
-
-
-def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
-    """The deal metrics' long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
-    stamps = pd.to_datetime(values["month"])
-    return {
-        "partner_id": values["partner_id"].to_numpy(dtype=np.int64),
-        "metric_id": values["metric"].map(key_to_id).to_numpy(dtype=np.int64),
-        "month": (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64),
-        "value": values["value"].to_numpy(dtype=np.float64),
-    }
-
-
-def _deals(tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
-    qs = Deal.objects.for_tenant(tenant)
-    if partner_ids is not None:
-        qs = qs.filter(partner_id__in=partner_ids)
-    rows = list(
-        qs.annotate(amount_f=Cast("amount", FloatField()), discount_f=Cast("discount_pct", FloatField())).values_list(
-            "partner_id", "amount_f", "created_on", "close_date", "status", "discount_f", "is_renewal"
-        )
-    )
-    return pd.DataFrame.from_records(rows, columns=list(DEAL_COLUMNS))
-
-
-def _stored(sql: _Sql, tenant: Tenant, partner_ids: list[int] | None) -> dict[str, np.ndarray]:
-    """Keys, fingerprints and percentiles of the stored snapshots of these partners (all of the tenant's: None)."""
-    where, params = "tenant_id = %s", list[Any]([tenant.pk])
-    if partner_ids is not None:
-        where += " AND partner_id = ANY(%s::bigint[])"
-        params.append(partner_ids)
-    return sql.copy_out(
-        f"SELECT partner_id, id, period = %s, period_start, fingerprint, "
-        f"COALESCE((percentile * 10000)::int8, %s) FROM {SNAPSHOT_TABLE} WHERE {where}",
-        [QUARTER, int(NULL), *params],
-        [
-            ("partner_id", "int8"),
-            ("id", "int8"),
-            ("is_quarter", "bool"),
-            ("period_start", "date"),
-            ("fingerprint", "int8"),
-            ("percentile", "int8"),
-        ],
-    )
-
-
-def _peers(sql: _Sql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFrame:
-    """Stored scored snapshots of the other partners of the refreshed partners' segments (type x stage)."""
-    segments = sorted(set(zip(partners["partner_type"].astype(str), partners["stage"].astype(str), strict=True)))
-    labels = [f"{kind}|{stage}" for kind, stage in segments]
-    raw = sql.copy_out(
-        f"""
-        SELECT s.partner_id, s.id, s.period = %s, s.period_start, (s.score * 10000)::int8,
-            COALESCE((s.percentile * 10000)::int8, %s), array_position(%s::text[], p.partner_type || '|' || p.stage)
-        FROM {SNAPSHOT_TABLE} s JOIN {Partner._meta.db_table} p ON p.id = s.partner_id AND p.tenant_id = s.tenant_id
-        WHERE s.tenant_id = %s AND s.score IS NOT NULL AND p.partner_type || '|' || p.stage = ANY(%s::text[])
-            AND NOT (s.partner_id = ANY(%s::bigint[]))
-        """,
-        [QUARTER, int(NULL), labels, tenant.pk, labels, partners["id"].astype(int).tolist()],
-        [
-            ("partner_id", "int8"),
-            ("id", "int8"),
-            ("is_quarter", "bool"),
-            ("period_start", "date"),
-            ("score", "int8"),
-            ("percentile", "int8"),
-            ("segment", "int4"),
-        ],
-    )
-    segment = raw["segment"].astype(np.int64) - 1
-    kinds = np.array([s[0] for s in segments] or [""], dtype=object)
-    stages = np.array([s[1] for s in segments] or [""], dtype=object)
-    return pd.DataFrame(
-        {
-            "id": raw["id"],
-            "partner_id": raw["partner_id"],
-            "partner_type": kinds[segment],
-            "stage": stages[segment],
-            "period": np.where(raw["is_quarter"], QUARTER, "month"),
-            "month": _days_to_months(raw["period_start"]),
-            "score": raw["score"],
-            "percentile": raw["percentile"],
-        }
-    )
-
-
 # --- writing what changed ---
 
 
-def _write(sql: _Sql, tenant: Tenant, result: ScoringResult, scope: _Scope, clock: _Clock) -> dict[str, Any]:
+def _write(sql: TenantSql, tenant: Tenant, result: ScoringResult, scope: RefreshScope, clock: _Clock) -> dict[str, Any]:
     """Compare with the stored rows block by block; stream the new and changed ones to the staging writer.
 
     Completing (trends, reasons), fingerprinting and rendering a block (Python) overlap the server's parsing and
     writing of the previous one.
     """
-    stored = _stored(sql, tenant, scope.partner_ids)
+    stored = snapshot_stored_keys(sql, tenant, scope.partner_ids)
     clock.lap("read_stored")
     keys = _keys(result.partner_id, result.is_quarter, result.period_start)
-    stored_keys = _keys(stored["partner_id"], stored["is_quarter"], _days_to_months(stored["period_start"]))
+    stored_keys = _keys(stored["partner_id"], stored["is_quarter"], pg_days_to_months(stored["period_start"]))
     order = np.argsort(keys, kind="stable")
     found = np.minimum(np.searchsorted(keys, stored_keys, sorter=order), max(len(keys) - 1, 0))
     match = order[found] if len(keys) else np.zeros(len(stored_keys), dtype=np.int64)
@@ -718,7 +332,7 @@ class _StagingWriter:
     thread uses the caller's connection and transaction; the caller does not touch the connection until ``close``.
     """
 
-    def __init__(self, sql: _Sql, tenant: Tenant, now: Any) -> None:
+    def __init__(self, sql: TenantSql, tenant: Tenant, now: Any) -> None:
         self.sql = sql
         sql.execute(f"CREATE TEMP TABLE snapshot_stage ({STAGE_COLUMNS})")
         sql.execute(FAST_TOAST)
@@ -761,7 +375,7 @@ class _StagingWriter:
         self.sql.execute("DROP TABLE snapshot_stage")
 
 
-def _update_percentiles(sql: _Sql, tenant: Tenant, updates: list[tuple[int, int]], now: Any) -> None:
+def _update_percentiles(sql: TenantSql, tenant: Tenant, updates: list[tuple[int, int]], now: Any) -> None:
     for start in range(0, len(updates), UPDATE_CHUNK):
         part = updates[start : start + UPDATE_CHUNK]
         sql.execute(
@@ -775,14 +389,3 @@ def _update_percentiles(sql: _Sql, tenant: Tenant, updates: list[tuple[int, int]
 
 
 # --- reads for a what-if: the same inputs, nothing written ---
-
-
-def snapshot_inputs_read(*, tenant: Tenant, month: int) -> ScoringInput:
-    """What scoring ``tenant``'s partners for ``month`` (a month number) needs, read as the refresh reads it.
-
-    The same statements as a full refresh (their number does not grow with the number of partners), with only that
-    month's actuals (a month's score depends on nothing older). Writes nothing and takes no lock.
-    """
-    with tenant_context(tenant):
-        data, _ = _read_inputs(_Sql(tenant), tenant, None, month + 1, since=month)
-    return data

@@ -21,7 +21,6 @@ from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
 from scorecards.selectors.templates import version_contents_load
-from scorecards.tasks.snapshots import snapshot_refresh_task
 
 TIERS = tuple(Partner.Tier.values)
 
@@ -186,6 +185,8 @@ def template_version_publish(
     version.published_by = actor
     version.published_at = timezone.now()
     version.save(update_fields=["status", "rationale", "effective_from", "published_by", "published_at", "updated_at"])
+    from scorecards.tasks.snapshots import snapshot_refresh_task  # lazily: the task module imports this service
+
     transaction.on_commit(lambda: snapshot_refresh_task.delay(tenant_id=tenant.pk))
     return version
 

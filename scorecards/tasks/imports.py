@@ -9,11 +9,7 @@ from django.core.cache import cache
 from partnerhub.core.errors import DomainError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.tenancy.tasks import tenant_task
-
-
-def import_progress_key(tenant_id: int, batch_id: int) -> str:
-    # The key carries the tenant, like every cache key (DESIGN.md, "Other channels").
-    return f"t{tenant_id}:import-progress:{batch_id}"
+from scorecards.selectors.imports import import_progress_key
 
 
 @tenant_task(max_retries=0)

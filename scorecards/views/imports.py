@@ -7,7 +7,6 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from scorecards.selectors.imports import (
     import_fields,
     import_file_headers,
     import_preview_rows,
+    import_progress_get,
 )
 from scorecards.services.imports import (
     import_commit,
@@ -33,7 +33,6 @@ from scorecards.services.imports import (
     import_remap,
     import_rollback,
 )
-from scorecards.tasks.imports import import_progress_key
 
 ERRORS_SHOWN = 50
 
@@ -84,11 +83,7 @@ def import_detail_view(request: TenantRequest, batch_id: int) -> HttpResponse:
             batch = import_remap(tenant=tenant, actor=actor, batch=batch, mapping=form.mapping())
             return redirect(_detail_url(request, batch))
         status = 400
-    progress = (
-        cache.get(import_progress_key(tenant.pk, batch.pk))
-        if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
-        else None
-    )
+    progress = import_progress_get(tenant=tenant, batch=batch)
     context = {
         "batch": batch,
         "form": form,
@@ -141,7 +136,7 @@ def import_progress_view(request: TenantRequest, batch_id: int) -> HttpResponse:
         response = HttpResponse(f"{batch.get_status_display()}.", content_type="text/plain")
         response["HX-Refresh"] = "true"  # done: reload the page to show the outcome
         return response
-    progress = cache.get(import_progress_key(request.tenant.pk, batch.pk))
+    progress = import_progress_get(tenant=request.tenant, batch=batch)
     return render(request, "scorecards/partials/_import_progress.html", {"batch": batch, "progress": progress})
 
 

@@ -36,6 +36,7 @@ from partnerhub.core.db.roles import as_owner
 from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import TenantSql  # the refresh's own COPY reader
 from scorecards.models import (
     MetricDefinition,
     ScorecardSnapshot,
@@ -44,14 +45,10 @@ from scorecards.models import (
     TemplateItem,
     TemplateVersion,
 )
+from scorecards.selectors.snapshot_inputs import snapshot_inputs_read
 from scorecards.selectors.snapshots import latest_period
 from scorecards.selectors.whatif import version_whatif
-from scorecards.services.snapshots import (  # the refresh's own COPY reader
-    FAST_TOAST,
-    _Sql,
-    snapshot_inputs_read,
-    snapshot_refresh,
-)
+from scorecards.services.snapshots import FAST_TOAST, snapshot_refresh
 
 START = date(2023, 1, 1)
 TYPES = [value for value, _ in Partner.Type.choices]
@@ -267,7 +264,7 @@ def _io_floor(tenant: Tenant) -> tuple[float, float, int, int]:
 def _compute_floor(tenant: Tenant) -> float:
     """One vectorised group-by over the observation rows in memory (read first, untimed)."""
     with tenant_context(tenant):
-        raw = _Sql(tenant).copy_out(
+        raw = TenantSql(tenant).copy_out(
             "SELECT partner_id, metric_id, month, value::float8 FROM scorecards_observation WHERE tenant_id = %s",
             [tenant.pk],
             [("partner_id", "int8"), ("metric_id", "int8"), ("month", "date"), ("value", "float8")],

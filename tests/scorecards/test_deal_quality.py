@@ -12,11 +12,8 @@ from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.deal_rubric import score_deals
 from scorecards.models import DealReview
-from scorecards.services.deal_reviews import (
-    deal_quality_by_partner_month,
-    deal_review_transition,
-    deal_reviews_refresh,
-)
+from scorecards.selectors.deal_reviews import deal_quality_by_partner_month
+from scorecards.services.deal_reviews import deal_review_transition, deal_reviews_refresh
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import DealFactory
 

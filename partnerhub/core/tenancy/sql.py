@@ -1,0 +1,199 @@
+"""Raw SQL under tenancy, shared by the bulk engines (the snapshot refresh, the import writer).
+
+Every helper here runs inside the active tenant (``ensure_active_tenant``: the scoped manager's check, since raw SQL
+bypasses the manager) and names the tenant in its own WHERE clauses; row-level security is the second wall.
+
+- ``TenantSql``: statements counted, and ``copy_out``, a ``COPY ... TO STDOUT (FORMAT binary)`` read into numpy
+  arrays (one row per partner holding an array per column);
+- ``UnnestInsert``: ``INSERT ... SELECT FROM unnest(<one array per column>) [ON CONFLICT ... DO UPDATE]``, the bulk
+  write that works under row-level security (COPY into such a table is refused).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+from psycopg import sql as psycopg_sql
+
+from partnerhub.core.errors import TenantScopeError
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.context import app_wall_is_off, current_tenant
+
+_SEPARATOR, _NULL = "\x1f", "\x1e"
+
+
+def column_param(values: list[Any]) -> tuple[str, Any]:
+    """One query parameter for a whole column of values, and the SQL that turns it into an array (cast it after).
+
+    The values travel as one text joined by the ASCII unit separator (NULL as the record separator), which
+    PostgreSQL splits with ``string_to_array``: quoting one string is far cheaper than quoting an array of 5,000
+    elements one by one, and COPY is refused on tables under row-level security. A leading separator keeps a
+    column of one empty text from becoming an empty array. A text that holds a separator itself (never in parsed
+    files: control characters are refused) falls back to a plain array parameter.
+    """
+    texts = [_NULL if value is None else str(value) for value in values]
+    joined = _SEPARATOR + _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == len(texts) and texts.count(_NULL) == values.count(None):
+        return "(string_to_array(%s, chr(31), chr(30)))[2:]", joined
+    return "%s", list(values)
+
+
+class UnnestInsert:
+    """``INSERT INTO t (cols) SELECT * FROM unnest(<array>::type[], …) [ON CONFLICT … DO UPDATE …] [RETURNING …]``."""
+
+    def __init__(
+        self,
+        model: Any,
+        columns: list[str],
+        *,
+        conflict: list[str] | None = None,
+        update: list[str] | None = None,
+        returning: list[str] | None = None,
+    ) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        quote = connection.ops.quote_name
+        self.types = [fields[c].db_type(connection) for c in columns]
+        names = ", ".join(quote(fields[c].column) for c in columns)
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest"
+        self.tail = ""
+        if conflict:
+            target = ", ".join(quote(fields[c].column) for c in conflict)
+            assignments = ", ".join(
+                f"{quote(fields[c].column)} = EXCLUDED.{quote(fields[c].column)}" for c in update or []
+            )
+            self.tail += f" ON CONFLICT ({target}) DO UPDATE SET {assignments}"
+        if returning:
+            self.tail += " RETURNING " + ", ".join(quote(fields[c].column) for c in returning)
+        self.returning = bool(returning)
+
+    def run(self, arrays: list[list[Any]]) -> list[tuple[Any, ...]]:
+        fragments, params = [], []
+        for values, db_type in zip(arrays, self.types, strict=True):
+            fragment, param = column_param(values)
+            fragments.append(f"{fragment}::{db_type}[]")
+            params.append(param)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.head}({', '.join(fragments)}){self.tail}", params)
+            return cursor.fetchall() if self.returning else []
+
+
+def ensure_active_tenant(tenant: Tenant, what: str = "rows") -> None:
+    """Refuse raw SQL for ``tenant`` unless it is the active tenant: the scoped manager's check, made by hand.
+
+    Raw SQL bypasses the manager, so it makes the same check itself; row-level security is the second wall.
+    """
+    active = current_tenant()
+    if not app_wall_is_off() and (active is None or active.pk != tenant.pk):
+        raise TenantScopeError(f"{what} read or written outside their tenant")
+
+
+class TenantSql:
+    """Raw SQL of one refresh: statements counted (``count`` wraps the connection, and COPY is counted by hand)."""
+
+    def __init__(self, tenant: Tenant) -> None:
+        ensure_active_tenant(tenant, "raw SQL")
+        self.tenant = tenant
+        self.statements = 0
+
+    def count(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.statements += 1
+        return execute(sql, params, many, context)
+
+    def execute(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params if isinstance(params, dict) else list(params))
+            return cursor.fetchall() if cursor.description else []
+
+    def copy_out(self, select: str, params: Iterable[Any], columns: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+        """The rows of ``select`` as numpy arrays, one per column (non-null, fixed-width types), read by COPY.
+
+        ``columns`` names each column and its type: ``int8``, ``int4``, ``float8``, ``bool`` or ``date`` (returned as
+        days since 2000-01-01); the first one (a partner id) groups the rows. PostgreSQL sends one row per partner
+        with an array per column (``COPY ... TO STDOUT (FORMAT binary)``), which numpy reads in place: a Python call
+        per partner rather than per row is what makes 14 million observations as fast to read as the COPY itself.
+        The rows come out ordered by that first column.
+        """
+        key, rest = columns[0], columns[1:]
+        names = ", ".join(name for name, _ in columns)
+        arrays = ", ".join(f"array_agg({name})" for name, _ in rest)
+        grouped = f"SELECT {key[0]}, {arrays} FROM ({select}) AS rows ({names}) GROUP BY {key[0]} ORDER BY {key[0]}"
+        codes = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "date": ">i4"}
+        native = {"int8": np.int64, "int4": np.int32, "float8": np.float64, "bool": np.bool_, "date": np.int32}
+        elements = [np.dtype([("length", ">i4"), ("value", codes[kind])]) for _, kind in rest]
+        keys: list[int] = []
+        sizes: list[int] = []
+        parts: list[list[np.ndarray]] = [[] for _ in rest]
+
+        def parse(data: bytes, position: int) -> int:
+            # Every complete row from ``position``: (int16 fields, then per field int32 length + bytes); a 1-D array
+            # is ndim, flags, element type, size, lower bound (int32 each), then per element int32 length + value.
+            end = len(data)
+            while end - position >= 2:
+                (fields,) = struct.unpack_from(">h", data, position)
+                if fields == -1:  # the trailer
+                    return end
+                offsets, cursor = [], position + 2
+                for _ in range(fields):
+                    if end - cursor < 4:
+                        return position
+                    (length,) = struct.unpack_from(">i", data, cursor)
+                    offsets.append(cursor + 4)
+                    cursor += 4 + max(length, 0)
+                if cursor > end:
+                    return position
+                keys.append(struct.unpack_from(">q", data, offsets[0])[0])
+                (size,) = struct.unpack_from(">i", data, offsets[1] + 12)
+                sizes.append(size)
+                for part, start, element, (_, kind) in zip(parts, offsets[1:], elements, rest, strict=True):
+                    values = np.frombuffer(data, dtype=element, count=size, offset=start + 20)["value"]
+                    part.append(values.astype(native[kind]))
+                position = cursor
+            return position
+
+        self.statements += 1  # the COPY (the two settings are counted by the execute wrapper)
+        previous = self.execute("SELECT current_setting('enable_hashagg'), set_config('enable_hashagg', 'off', true)")
+        # Sorted grouping streams in constant memory; hashing the arrays would spill to disk.
+        statement = bind_params(f"COPY ({grouped}) TO STDOUT (FORMAT binary)", params)
+        header = 19  # signature (11), flags (4), header extension length (4): skipped once
+        pending, blocks, size = b"", [], 0
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            while block := copy.read():
+                blocks.append(bytes(block))
+                size += len(block)
+                if size >= 1 << 24 and size + len(pending) > header:
+                    data = pending + b"".join(blocks)
+                    pending, blocks, size, header = data[parse(data, header) :], [], 0, 0
+        data = pending + b"".join(blocks)
+        if parse(data, header) != len(data):
+            raise RuntimeError("unexpected COPY binary layout")
+        self.execute("SELECT set_config('enable_hashagg', %s, true)", [previous[0][0]])
+        counts = np.array(sizes, dtype=np.int64)
+        out = {key[0]: np.repeat(np.array(keys, dtype=np.int64), counts)}
+        for (name, kind), part in zip(rest, parts, strict=True):
+            out[name] = np.concatenate(part) if part else np.zeros(0, dtype=native[kind])
+        return out
+
+
+def bind_params(statement: str, params: Iterable[Any]) -> str:
+    """Bind ``%s`` parameters client-side: COPY takes no server-side parameters (and Django's debug cursor none)."""
+    raw = connection.connection
+    if raw is None:
+        connection.ensure_connection()
+        raw = connection.connection
+    template = psycopg_sql.SQL(statement.replace("{", "{{").replace("}", "}}").replace("%s", "{}"))
+    return template.format(*(psycopg_sql.Literal(p) for p in params)).as_string(raw)
+
+
+def pg_days_to_months(days: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """PostgreSQL binary dates (days since 2000-01-01) as month numbers (a table over the range of days: one gather)."""
+    if not len(days):
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(days.min()), int(days.max())
+    span = np.datetime64("2000-01-01", "D") + np.arange(low, high + 1).astype("timedelta64[D]")
+    table = span.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    return table[days - low]

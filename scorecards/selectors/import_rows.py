@@ -1,0 +1,567 @@
+"""Validate a parsed file against an import kind, compare it with the stored rows, and write the difference in bulk.
+
+Query budget, whatever the number of rows: one query for the tenant's partners, one for its metrics (observations)
+or the referenced deals (surveys, in chunks of 5,000), one to read the stored rows by natural key, and per 5,000
+written rows one upsert (INSERT … ON CONFLICT DO UPDATE) plus one insert of the batch's change history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+from django.db import connection, models
+
+from partnerhub.core.models import Tenant
+from partnerhub.core.selectors.program import partner_list
+from partnerhub.core.tenancy.sql import column_param, ensure_active_tenant
+from scorecards.domain import import_values as norm
+from scorecards.domain.import_fields import (
+    BOOLEAN,
+    CHOICE,
+    CURRENCY,
+    DATE,
+    DEAL,
+    DECIMAL,
+    INTEGER,
+    KINDS,
+    METRIC,
+    MONTH,
+    PARTNER,
+    PERCENT,
+    TEXT,
+    FieldSpec,
+    KindSpec,
+)
+from scorecards.domain.import_parsing import Table
+from scorecards.models import Deal, ImportBatch, MetricDefinition, SurveyResponse
+
+CHUNK = 5000
+MAX_ERRORS = 1000
+T = TypeVar("T")
+
+
+class _Keep:
+    """A row gives no value for this field: keep the stored value (or the default for a new row)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+RESPONDENT_FOR_SURVEY = {
+    SurveyResponse.Survey.CSAT: SurveyResponse.Respondent.CUSTOMER,
+    SurveyResponse.Survey.SENTIMENT: SurveyResponse.Respondent.PARTNER,
+    SurveyResponse.Survey.COLLABORATION: SurveyResponse.Respondent.INTERNAL,
+}
+
+
+def chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class Validation:
+    """Every row of a file checked: the errors, and the valid rows as model values, column by column.
+
+    ``columns`` maps a model attname to the values of the valid rows (in file order); a field the file does not
+    give is absent, and ``KEEP`` marks a row that gives no value for a field others give (keep the stored one).
+    """
+
+    spec: KindSpec
+    headers: list[str]
+    mapping: dict[str, str]
+    total_rows: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    invalid_rows: int = 0
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    row_numbers: list[int] = field(default_factory=list)
+    date_order: norm.DateOrder | None = None
+    partner_names: dict[int, str] = field(default_factory=dict)
+    metric_names: dict[int, str] = field(default_factory=dict)
+    deal_ids: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.row_numbers)
+
+
+@dataclass
+class Plan:
+    """What committing would do, column by column over the valid rows.
+
+    ``values`` holds every natural-key and compared attname as it will be stored; ``stored`` the stored values of
+    the compared attnames (None for a new row) plus ``id`` and ``batch_id``. ``creates`` and ``updates`` are row
+    positions; the other valid rows are unchanged.
+    """
+
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    stored: dict[str, list[Any]] = field(default_factory=dict)
+    creates: list[int] = field(default_factory=list)
+    updates: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    actions: list[str] = field(default_factory=list)  # per valid row: new / updated / unchanged
+
+    @property
+    def partner_ids(self) -> set[int]:
+        """Partners whose data a commit changes (for an update, the previous partner too)."""
+        new, old = self.values.get("partner_id", []), self.stored.get("partner_id", [])
+        ids = {new[i] for i in self.creates} | {new[i] for i in self.updates}
+        return ids | {old[i] for i in self.updates if old and old[i] is not None}
+
+
+def file_error(reason: str) -> dict[str, Any]:
+    return {"row": 0, "column": "", "value": "", "reason": reason}
+
+
+# --- validation ---
+
+
+class _Collector:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.found: list[tuple[int, int, str, str, str]] = []
+        self.bad = np.zeros(len(table), dtype=bool)
+
+    def add(self, order: int, header: str, errors: dict[int, str]) -> None:
+        if not errors:
+            return
+        raw = self.table.frame[header].tolist() if header else None
+        for position, reason in errors.items():
+            value = str(raw[position]).strip() if raw is not None else ""
+            self.found.append((self.table.row_numbers[position], order, header, value, reason))
+            self.bad[position] = True
+
+    def rows(self, limit: int = MAX_ERRORS) -> list[dict[str, Any]]:
+        self.found.sort(key=lambda e: (e[0], e[1]))
+        return [{"row": r, "column": c, "value": v, "reason": why} for r, _, c, v, why in self.found[:limit]]
+
+
+def validate(*, tenant: Tenant, spec: KindSpec, table: Table, mapping: dict[str, str], today: date) -> Validation:
+    """Parse and check every mapped column, resolve partners/metrics/deals, refuse duplicate natural keys."""
+    result = Validation(spec=spec, headers=table.headers, mapping=mapping, total_rows=len(table))
+    n = len(table)
+    errors = _Collector(table)
+    if table.problems:
+        position_of = {number: position for position, number in enumerate(table.row_numbers)}
+        for number, reason, value in table.problems:
+            errors.found.append((number, -1, "", value, reason))
+            errors.bad[position_of[number]] = True
+    frame = table.frame
+    order_of = {f.name: i for i, f in enumerate(spec.fields)}
+    date_columns = [frame[mapping[f.name]] for f in spec.fields if f.type in (DATE, MONTH) and f.name in mapping]
+    result.date_order = norm.detect_date_order(date_columns) if date_columns else None
+    values: dict[str, list[Any]] = {}
+    currencies: list[str | None] | None = None
+    deal_owners: dict[int, int] = {}
+    for fspec in spec.fields:
+        header = mapping.get(fspec.name)
+        if header is None:
+            continue
+        parsed = _parse_column(fspec, frame[header], result.date_order, today, spec.kind)
+        if fspec.type == PARTNER:
+            parsed, result.partner_names = _resolve_partners(tenant, parsed)
+        elif fspec.type == METRIC:
+            parsed, result.metric_names = _resolve_metrics(tenant, parsed)
+        elif fspec.type == DEAL:
+            parsed, result.deal_ids, deal_owners = _resolve_deals(tenant, parsed)
+        if fspec.name == "amount":
+            currencies = parsed.currencies
+        if fspec.required:
+            norm.merge_errors(
+                parsed.errors,
+                {
+                    i: "Required, but empty."
+                    for i, v in enumerate(parsed.values)
+                    if v is None and i not in parsed.errors
+                },
+            )
+        errors.add(order_of[fspec.name], header, parsed.errors)
+        values[fspec.name] = parsed.values
+
+    _derive(spec, mapping, values, currencies, deal_owners, errors, n, order_of)
+    _check_duplicates(spec, mapping, values, errors, n)
+
+    result.errors = errors.rows()
+    result.invalid_rows = int(errors.bad.sum())
+    model_fields = {f.attname: f for f in spec.model._meta.concrete_fields}
+    good = np.flatnonzero(~errors.bad)
+    for name, column in values.items():
+        attname = spec.spec(name).attname
+        empty = _empty_value(model_fields[attname])
+        kept = _objects(column)[good]
+        if empty is not None:
+            kept[np.fromiter((v is None for v in kept), dtype=bool, count=len(kept))] = empty
+        result.columns[attname] = kept.tolist()
+    result.row_numbers = np.asarray(table.row_numbers, dtype=np.int64)[good].tolist()
+    return result
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+def _parse_column(
+    fspec: FieldSpec, column: pd.Series, order: norm.DateOrder | None, today: date, kind: str
+) -> norm.Parsed:
+    if fspec.type in (TEXT, PARTNER, METRIC, DEAL):
+        lower = kind == ImportBatch.Kind.SURVEYS and fspec.name == "respondent"
+        return norm.parse_text(column, max_length=fspec.max_length, lower_emails=lower)
+    if fspec.type == CHOICE:
+        words: dict[str, str] = {}
+        for value, synonyms in fspec.choices:
+            for word in (value, *synonyms):
+                words[norm.word_key(word)] = value
+        allowed = ", ".join(synonyms[0] for _, synonyms in fspec.choices)
+        return norm.parse_choice(column, words=words, allowed=allowed)
+    if fspec.type == DECIMAL:
+        return norm.parse_number(
+            column,
+            decimal_places=fspec.decimal_places,
+            max_digits=fspec.max_digits,
+            min_value=fspec.min_value,
+            max_value=fspec.max_value,
+            allow_percent=fspec.name != "amount",
+        )
+    if fspec.type == PERCENT:
+        return norm.parse_number(
+            column,
+            decimal_places=fspec.decimal_places,
+            max_digits=fspec.max_digits or 12,
+            min_value=fspec.min_value,
+            max_value=fspec.max_value,
+            allow_currency=False,
+        )
+    if fspec.type == INTEGER:
+        return norm.parse_number(
+            column,
+            decimal_places=0,
+            max_digits=12,
+            min_value=fspec.min_value,
+            max_value=fspec.max_value,
+            allow_percent=False,
+            allow_currency=False,
+            whole=True,
+        )
+    if fspec.type == BOOLEAN:
+        return norm.parse_boolean(column)
+    if fspec.type in (DATE, MONTH):
+        return norm.parse_dates(column, order=order or norm.DateOrder(), today=today, month=fspec.type == MONTH)
+    if fspec.type == CURRENCY:
+        return norm.parse_currency(column)
+    raise ValueError(f"unknown field type {fspec.type}")  # pragma: no cover - the field table is ours
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _resolve(parsed: norm.Parsed, lookup: Callable[[str], tuple[int | None, str | None]]) -> norm.Parsed:
+    resolved: dict[str, tuple[int | None, str | None]] = {}
+    values: list[Any] = []
+    errors = dict(parsed.errors)
+    for i, text in enumerate(parsed.values):
+        if text is None or i in errors:
+            values.append(None)
+            continue
+        if text not in resolved:
+            resolved[text] = lookup(text)
+        found, problem = resolved[text]
+        if problem:
+            errors[i] = problem
+        values.append(found)
+    return norm.Parsed(values, errors)
+
+
+def _resolve_partners(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str]]:
+    by_external: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    for pk, name, external_id in partner_list(tenant=tenant).values_list("id", "name", "external_id"):
+        names[pk] = name
+        by_name.setdefault(_key(name), []).append(pk)
+        if external_id.strip():
+            by_external.setdefault(_key(external_id), []).append(pk)
+
+    def lookup(text: str) -> tuple[int | None, str | None]:
+        key = _key(text)
+        # An external id is the stronger claim: it wins over a name that happens to be the same text.
+        matches = by_external.get(key) or by_name.get(key) or []
+        if len(matches) == 1:
+            return matches[0], None
+        if not matches:
+            return None, "Unknown partner: no partner has this external id or name."
+        return None, f"Ambiguous: matches {len(matches)} partners, use the partner's external id."
+
+    return _resolve(parsed, lookup), names
+
+
+def _resolve_metrics(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str]]:
+    by_key: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    for pk, key, name in MetricDefinition.objects.for_tenant(tenant).values_list("id", "key", "name"):
+        names[pk] = name
+        by_key[_key(key)] = pk
+        by_name.setdefault(_key(name), []).append(pk)
+
+    def lookup(text: str) -> tuple[int | None, str | None]:
+        key = _key(text)
+        if key in by_key:
+            return by_key[key], None
+        matches = by_name.get(key, [])
+        if len(matches) == 1:
+            return matches[0], None
+        if matches:
+            return None, f"Ambiguous: matches {len(matches)} metrics, use the metric's key."
+        return None, "Unknown metric: use a key or name from the glossary."
+
+    return _resolve(parsed, lookup), names
+
+
+def _resolve_deals(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str], dict[int, int]]:
+    """Deals by external id, with each deal's partner (a survey's deal must belong to the row's partner)."""
+    wanted = sorted({v for v in parsed.values if v is not None})
+    found: dict[str, int] = {}
+    owners: dict[int, int] = {}
+    for part in chunks(wanted):
+        for pk, external_id, partner_id in (
+            Deal.objects.for_tenant(tenant).filter(external_id__in=part).values_list("id", "external_id", "partner_id")
+        ):
+            found[external_id] = pk
+            owners[pk] = partner_id
+
+    def lookup(text: str) -> tuple[int | None, str | None]:
+        if text in found:
+            return found[text], None
+        return None, "Unknown deal: no deal has this id; import the deal first."
+
+    return _resolve(parsed, lookup), {pk: external_id for external_id, pk in found.items()}, owners
+
+
+def _derive(
+    spec: KindSpec,
+    mapping: dict[str, str],
+    values: dict[str, list[Any]],
+    currencies: list[str | None] | None,
+    deal_owners: dict[int, int],
+    errors: _Collector,
+    n: int,
+    order_of: dict[str, int],
+) -> None:
+    """Fill fields the file implies (status from the stage, currency from the amount, respondent from the survey)."""
+    if spec.kind == ImportBatch.Kind.DEALS:
+        if "status" in values or "stage" in values:
+            stages = values.get("stage", [None] * n)
+            statuses = values.get("status", [None] * n)
+            values["status"] = [
+                status if status is not None else _status_from_stage(stage)
+                for status, stage in zip(statuses, stages, strict=True)
+            ]
+        if currencies is not None and any(currencies):
+            if "currency" in values:
+                conflicts = {
+                    i: f"The amount is in {from_amount} but the currency column says {given}."
+                    for i, (given, from_amount) in enumerate(zip(values["currency"], currencies, strict=True))
+                    if given and from_amount and given != from_amount
+                }
+                errors.add(order_of["currency"], mapping["currency"], conflicts)
+                values["currency"] = [
+                    given or from_amount for given, from_amount in zip(values["currency"], currencies, strict=True)
+                ]
+            else:
+                values["currency"] = [code or KEEP for code in currencies]
+    elif spec.kind == ImportBatch.Kind.SURVEYS:
+        surveys = values.get("survey", [None] * n)
+        given = values.get("respondent_type", [None] * n)
+        values["respondent_type"] = [
+            kind if kind is not None else RESPONDENT_FOR_SURVEY.get(survey)
+            for kind, survey in zip(given, surveys, strict=True)
+        ]
+        scales = values.get("scale_max", [None] * n)
+        too_high = {
+            i: f"Above the scale's maximum ({scale or 5}); add or fix the scale column."
+            for i, (score, scale) in enumerate(zip(values.get("score", [None] * n), scales, strict=True))
+            if score is not None and score > (scale or 5)
+        }
+        if "score" in mapping:
+            errors.add(order_of["score"], mapping["score"], too_high)
+        if "deal" in values and "partner" in values:
+            wrong_partner = {
+                i: "This deal belongs to another partner."
+                for i, (deal_id, partner_id) in enumerate(zip(values["deal"], values["partner"], strict=True))
+                if deal_id is not None and partner_id is not None and deal_owners.get(deal_id) != partner_id
+            }
+            errors.add(order_of["deal"], mapping["deal"], wrong_partner)
+
+
+def _status_from_stage(stage: str | None) -> str:
+    text = (stage or "").casefold()
+    if "won" in text.split() or text.endswith("won"):
+        return Deal.Status.WON
+    if "lost" in text.split() or text.endswith("lost"):
+        return Deal.Status.LOST
+    return Deal.Status.OPEN
+
+
+def _check_duplicates(
+    spec: KindSpec, mapping: dict[str, str], values: dict[str, list[Any]], errors: _Collector, n: int
+) -> None:
+    names = [_field_for(spec, attname) for attname in spec.natural_key]
+    if not all(name in values for name in names):
+        return
+    first_seen: dict[tuple[Any, ...], int] = {}
+    duplicates: dict[int, str] = {}
+    words = [spec.spec(name).label.lower() for name in names]
+    labels = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    row_numbers = errors.table.row_numbers
+    for i, key in enumerate(zip(*(values[name] for name in names), strict=True)):
+        if any(part is None for part in key):
+            continue
+        if key in first_seen:
+            duplicates[i] = f"Duplicate of row {row_numbers[first_seen[key]]}: same {labels}."
+        else:
+            first_seen[key] = i
+    header = mapping[names[0]] if len(names) == 1 else ""
+    errors.add(-1 if not header else list(spec.names).index(names[0]), header, duplicates)
+
+
+def _field_for(spec: KindSpec, attname: str) -> str:
+    return next(f.name for f in spec.fields if f.attname == attname)
+
+
+def _empty_value(model_field: models.Field[Any, Any]) -> Any:
+    """What an empty cell stores: NULL where the column allows it, else the model's default ("" for text)."""
+    if model_field.null:
+        return None
+    if model_field.has_default():
+        return model_field.to_python(model_field.get_default())  # a Decimal for a DecimalField's default of 0
+    return "" if isinstance(model_field, models.CharField | models.TextField) else None
+
+
+# --- comparison ---
+
+
+def plan_changes(*, tenant: Tenant, validation: Validation) -> Plan:
+    """Compare the valid rows with the stored ones by natural key: new, updated (a compared field differs) or not."""
+    spec = validation.spec
+    plan = Plan()
+    n = validation.valid_rows
+    if not n:
+        return plan
+    columns = validation.columns
+    keys = list(zip(*(columns[a] for a in spec.natural_key), strict=True))
+    # The source of an observation is not compared (the same value from elsewhere is no change) but is remembered.
+    unseen = ["source"] if spec.kind == ImportBatch.Kind.OBSERVATIONS else []
+    stored_fields = ["id", "batch_id", *spec.compared, *unseen]
+    found = _stored_rows(tenant, spec, keys, stored_fields)
+    olds = [found.get(key) for key in keys]
+    is_new = [old is None for old in olds]
+    model_fields = {f.attname: f for f in spec.model._meta.concrete_fields}
+    for position, attname in enumerate(stored_fields):
+        plan.stored[attname] = [None if old is None else old[position] for old in olds]
+    for attname in spec.natural_key:
+        plan.values[attname] = columns[attname]
+    changed = np.zeros(n, dtype=bool)
+    for attname in spec.compared:
+        old_column = plan.stored[attname]
+        default = _empty_value(model_fields[attname])
+        column = columns.get(attname)
+        if column is None:  # the file does not give it: stored value, or the default for a new row
+            column = [default if new else old for new, old in zip(is_new, old_column, strict=True)]
+        elif any(value is KEEP for value in column):
+            column = [
+                (default if new else old) if value is KEEP else value
+                for value, new, old in zip(column, is_new, old_column, strict=True)
+            ]
+        plan.values[attname] = column
+        changed |= np.fromiter((a != b for a, b in zip(column, old_column, strict=True)), dtype=bool, count=n)
+    new_mask = np.asarray(is_new, dtype=bool)
+    update_mask = ~new_mask & changed
+    plan.creates = np.flatnonzero(new_mask).tolist()
+    plan.updates = np.flatnonzero(update_mask).tolist()
+    plan.unchanged = n - len(plan.creates) - len(plan.updates)
+    plan.actions = np.where(new_mask, "new", np.where(update_mask, "updated", "unchanged")).tolist()
+    return plan
+
+
+def _stored_rows(
+    tenant: Tenant, spec: KindSpec, keys: list[tuple[Any, ...]], fields: list[str]
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The stored rows with these natural keys, in one query: natural key -> values of ``fields``."""
+    ensure_active_tenant(tenant)
+    model: Any = spec.model
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    if spec.natural_key == ("external_id",):
+        fragment, values = column_param(sorted({key[0] for key in keys}))
+        where, params = f"{quote('external_id')} = ANY({fragment}::text[])", [values]
+    else:
+        # Composite keys: narrow by partner and by the date range, then match the exact keys in memory.
+        date_field = "month" if "month" in spec.natural_key else "date"
+        partner_at, date_at = spec.natural_key.index("partner_id"), spec.natural_key.index(date_field)
+        fragment, values = column_param(sorted({key[partner_at] for key in keys}))
+        dates = [key[date_at] for key in keys]
+        where = f"{quote('partner_id')} = ANY({fragment}::bigint[]) AND {quote(date_field)} BETWEEN %s AND %s"
+        params = [values, min(dates), max(dates)]
+    selected = ", ".join(quote(columns[a]) for a in (*spec.natural_key, *fields))
+    # Raw SQL, scoped twice: the WHERE names the tenant, and row-level security shows no other tenant's rows.
+    sql = f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {quote('tenant_id')} = %s AND {where}"
+    width = len(spec.natural_key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant.pk, *params])
+        return {row[:width]: row[width:] for row in cursor.fetchall()}
+
+
+# --- writing ---
+
+
+def kind_spec_of(batch: ImportBatch) -> KindSpec:
+    """The import kind (fields, natural key) of a batch."""
+    return KINDS[batch.kind]
+
+
+# --- display ---
+
+
+PREVIEW_CACHE_SECONDS = 6 * 3600  # how long a batch's preview rows stay cached
+
+
+def preview_cache_key(batch: ImportBatch) -> str:
+    """Where a batch's preview rows are cached: per tenant, batch and mapping (a batch's file never changes)."""
+    mapping = json.dumps(batch.mapping, sort_keys=True).encode()
+    return f"t{batch.tenant_id}:imports:{batch.pk}:{hashlib.blake2b(mapping, digest_size=8).hexdigest()}:preview"
+
+
+def display_rows(validation: Validation, plan: Plan, limit: int) -> list[dict[str, Any]]:
+    """The first valid rows as they will be stored, keyed by our field names; references shown by name."""
+    spec = validation.spec
+    out = []
+    for index in range(min(limit, len(plan.actions))):
+        row: dict[str, Any] = {"row_number": validation.row_numbers[index], "action": plan.actions[index]}
+        for fspec in spec.fields:
+            column = plan.values.get(fspec.attname)
+            value: Any = column[index] if column is not None else None
+            if fspec.type == PARTNER:
+                value = validation.partner_names.get(value, value)
+            elif fspec.type == METRIC:
+                value = validation.metric_names.get(value, value)
+            elif fspec.type == DEAL and value is not None:
+                value = validation.deal_ids.get(value, value)
+            row[fspec.name] = value
+        out.append(row)
+    return out

@@ -1,0 +1,311 @@
+"""What the snapshot engine reads, once per refresh (or what-if), in a number of statements that does not grow with
+the number of partners: partners, templates and their versions, items, target rules and metrics; the reference month;
+the observations and the deal-derived actuals; the open data-quality findings; the stored snapshots' keys and the
+segment peers' stored scores. The large reads are ``COPY ... TO STDOUT (FORMAT binary)`` (``TenantSql.copy_out``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+from django.db.models import FloatField
+from django.db.models.functions import Cast
+
+from partnerhub.core.domain.periods import month_number, month_start, quarter_of
+from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
+from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
+from scorecards.domain.scoring import NULL, QUARTER, ScoringInput
+from scorecards.models import (
+    Deal,
+    MetricDefinition,
+    ScorecardSnapshot,
+    ScorecardTemplate,
+    TargetRule,
+    TemplateItem,
+    TemplateVersion,
+)
+from scorecards.selectors.data_quality import open_findings_by_partner_month
+from scorecards.selectors.deal_reviews import deal_quality_by_partner_month
+
+SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
+
+
+DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from the deal metrics
+
+
+@dataclass
+class RefreshScope:
+    partner_ids: list[int] | None  # None: the whole tenant
+    peers: pd.DataFrame | None  # stored rows of the segment peers: id, ..., percentile
+
+
+def snapshot_inputs_for_refresh(
+    sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int, since: int | None = None
+) -> tuple[ScoringInput, RefreshScope]:
+    """Everything the engine needs, read once; ``since`` (a month number) drops the actuals of earlier months (a
+    what-if scores one month and needs nothing older)."""
+    partners_qs = Partner.objects.for_tenant(tenant)
+    if partner_ids is not None:
+        partners_qs = partners_qs.filter(pk__in=partner_ids)
+    partners = pd.DataFrame.from_records(
+        list(
+            partners_qs.annotate(size_f=Cast("size_factor", FloatField()))
+            .order_by("id")
+            .values_list("id", "name", "partner_type", "stage", "tier", "size_f", "baseline_month")
+        ),
+        columns=["id", "name", "partner_type", "stage", "tier", "size_factor", "baseline_month"],
+    )
+    templates = pd.DataFrame.from_records(
+        list(ScorecardTemplate.objects.for_tenant(tenant).values_list("id", "partner_type", "stage", "is_default")),
+        columns=["id", "partner_type", "stage", "is_default"],
+    )
+    version_columns = ["cap", "green_at", "amber_at", "score_green_at", "score_amber_at"]
+    versions = pd.DataFrame.from_records(
+        list(
+            TemplateVersion.objects.for_tenant(tenant).values_list(
+                "id", "template_id", "number", "status", "effective_from", *version_columns
+            )
+        ),
+        columns=["id", "template_id", "number", "status", "effective_from", *version_columns],
+    )
+    versions[version_columns] = versions[version_columns].astype(float)
+    items = pd.DataFrame.from_records(
+        list(
+            TemplateItem.objects.for_tenant(tenant).values_list("id", "version_id", "metric_id", "weight", "normalise")
+        ),
+        columns=["id", "version_id", "metric_id", "weight", "normalise"],
+    ).astype({"weight": float})
+    targets = pd.DataFrame.from_records(
+        list(TargetRule.objects.for_tenant(tenant).values_list("item_id", "tier", "stage", "monthly_target")),
+        columns=["item_id", "tier", "stage", "monthly_target"],
+    ).astype({"monthly_target": float})
+    metrics = pd.DataFrame.from_records(
+        list(
+            MetricDefinition.objects.for_tenant(tenant).values_list(
+                "id", "key", "name", "direction", "aggregation", "derived_from_deals"
+            )
+        ),
+        columns=["id", "key", "name", "direction", "aggregation", "derived_from_deals"],
+    )
+    used = set(items["metric_id"].astype(int))
+    derived_ids = {
+        int(i): str(k)
+        for i, k, d in metrics[["id", "key", "derived_from_deals"]].itertuples(index=False, name=None)
+        if d and int(i) in used
+    }
+    observed_ids = sorted(used - set(derived_ids))
+    reference = _reference_month(sql, tenant, observed_ids, bool(derived_ids), cutoff)
+    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, since)
+    findings: dict[tuple[int, int], list[str]] = {}
+    if reference is not None and len(monthly["month"]) and len(partners):
+        first = int(monthly["month"].min())
+        months = [month_start(m) for m in range(first - first % 3, reference + 1)]
+        raw = open_findings_by_partner_month(
+            tenant=tenant, partner_ids=partners["id"].astype(int).tolist(), months=months
+        )
+        findings = {(pid, month_number(day)): sentences for (pid, day), sentences in raw.items()}
+    peers = _peers(sql, tenant, partners) if partner_ids is not None and len(partners) else None
+    data = ScoringInput(
+        partners=partners,
+        templates=templates,
+        versions=versions,
+        items=items,
+        targets=targets,
+        metrics=metrics,
+        monthly=monthly,  # columns as arrays: ScoringInput takes them as well as DataFrames
+        quarterly=quarterly,
+        findings=findings,
+        reference_month=reference,
+        peers=None if peers is None else peers[["partner_id", "partner_type", "stage", "period", "month", "score"]],
+    )
+    return data, RefreshScope(partner_ids=partner_ids, peers=peers)
+
+
+def _reference_month(sql: TenantSql, tenant: Tenant, observed_ids: list[int], deals: bool, cutoff: int) -> int | None:
+    """The last month before ``cutoff`` with an observation of a scored metric (or a deal, when deals are scored).
+
+    The same for a full refresh and a refresh of some partners, and cheap: one index probe per metric.
+    """
+    rows = sql.execute(
+        f"""
+        SELECT GREATEST(
+            (SELECT max(last.month) FROM unnest(%(metrics)s::bigint[]) AS m(id) CROSS JOIN LATERAL (
+                SELECT o.month FROM scorecards_observation o
+                WHERE o.tenant_id = %(tenant)s AND o.metric_id = m.id AND o.month < %(cutoff)s
+                ORDER BY o.month DESC LIMIT 1) AS last),
+            (SELECT max(d.created_on) FROM {Deal._meta.db_table} d
+             WHERE %(deals)s AND d.tenant_id = %(tenant)s AND d.created_on < %(cutoff)s),
+            (SELECT max(d.close_date) FROM {Deal._meta.db_table} d
+             WHERE %(deals)s AND d.tenant_id = %(tenant)s AND d.close_date < %(cutoff)s AND d.status IN ('won', 'lost'))
+        )
+        """,
+        {"metrics": observed_ids, "tenant": tenant.pk, "cutoff": month_start(cutoff), "deals": deals},
+    )
+    last = rows[0][0]
+    return None if last is None else month_number(last)
+
+
+Columns = dict[str, np.ndarray]
+
+
+ACTUAL_COLUMNS: Final = ("partner_id", "metric_id", "month", "value")
+
+
+def _actuals(
+    sql: TenantSql,
+    tenant: Tenant,
+    partner_ids: list[int] | None,
+    observed_ids: list[int],
+    derived_ids: dict[int, str],
+    reference: int | None,
+    since: int | None = None,
+) -> tuple[Columns, Columns]:
+    """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
+
+    Deal-derived metrics are the rules of ``deal_metrics`` over the deals, and ``deal_quality``, the mean rubric
+    quality of the reviewed deals (``deal_quality_by_partner_month``). As plain arrays (``ACTUAL_COLUMNS``): a
+    DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it.
+    """
+    empty: Columns = {c: np.zeros(0, dtype=np.int64 if c != "value" else np.float64) for c in ACTUAL_COLUMNS}
+    if reference is None:
+        return empty, empty
+    end = month_start(reference + 1)
+    where, params = "tenant_id = %s AND metric_id = ANY(%s::bigint[]) AND month < %s", [tenant.pk, observed_ids, end]
+    if since is not None:
+        where += " AND month >= %s"
+        params.append(month_start(since))
+    if partner_ids is not None:
+        where += " AND partner_id = ANY(%s::bigint[])"
+        params.append(partner_ids)
+    observed = empty
+    if observed_ids:
+        raw = sql.copy_out(
+            f"SELECT partner_id, metric_id, month, (value * 10000)::int8 AS value "
+            f"FROM scorecards_observation WHERE {where}",
+            params,
+            [("partner_id", "int8"), ("metric_id", "int8"), ("month", "date"), ("value", "int8")],
+        )
+        raw["month"] = pg_days_to_months(raw["month"])
+        raw["value"] = raw["value"] / 1e4
+        observed = raw
+    key_to_id = {key: metric_id for metric_id, key in derived_ids.items()}
+    monthly_parts, quarterly_parts = [observed], [empty]
+    periods: tuple[tuple[Literal["month", "quarter"], list[Columns]], ...] = (
+        ("month", monthly_parts),
+        ("quarter", quarterly_parts),
+    )
+    if any(key in DEAL_METRIC_KEYS for key in key_to_id):
+        deals = _deals(tenant, partner_ids)
+        for period, parts in periods:
+            values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
+            parts.append(_long_columns(values[values["metric"].isin(key_to_id)], key_to_id))
+    if DEAL_QUALITY in key_to_id:
+        for period, parts in periods:
+            values = deal_quality_by_partner_month(tenant=tenant, partner_ids=partner_ids, period=period)
+            parts.append(_long_columns(values, key_to_id))
+    monthly = {c: np.concatenate([part[c] for part in monthly_parts]) for c in ACTUAL_COLUMNS}
+    quarterly = {c: np.concatenate([part[c] for part in quarterly_parts]) for c in ACTUAL_COLUMNS}
+    if since is not None:
+        monthly = {c: values[monthly["month"] >= since] for c, values in monthly.items()}
+        quarterly = {c: values[quarterly["month"] >= quarter_of(since)] for c, values in quarterly.items()}
+    return monthly, quarterly
+
+
+def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
+    """The deal metrics' long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
+    stamps = pd.to_datetime(values["month"])
+    return {
+        "partner_id": values["partner_id"].to_numpy(dtype=np.int64),
+        "metric_id": values["metric"].map(key_to_id).to_numpy(dtype=np.int64),
+        "month": (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64),
+        "value": values["value"].to_numpy(dtype=np.float64),
+    }
+
+
+def _deals(tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
+    qs = Deal.objects.for_tenant(tenant)
+    if partner_ids is not None:
+        qs = qs.filter(partner_id__in=partner_ids)
+    rows = list(
+        qs.annotate(amount_f=Cast("amount", FloatField()), discount_f=Cast("discount_pct", FloatField())).values_list(
+            "partner_id", "amount_f", "created_on", "close_date", "status", "discount_f", "is_renewal"
+        )
+    )
+    return pd.DataFrame.from_records(rows, columns=list(DEAL_COLUMNS))
+
+
+def snapshot_stored_keys(sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None) -> dict[str, np.ndarray]:
+    """Keys, fingerprints and percentiles of the stored snapshots of these partners (all of the tenant's: None)."""
+    where, params = "tenant_id = %s", list[Any]([tenant.pk])
+    if partner_ids is not None:
+        where += " AND partner_id = ANY(%s::bigint[])"
+        params.append(partner_ids)
+    return sql.copy_out(
+        f"SELECT partner_id, id, period = %s, period_start, fingerprint, "
+        f"COALESCE((percentile * 10000)::int8, %s) FROM {SNAPSHOT_TABLE} WHERE {where}",
+        [QUARTER, int(NULL), *params],
+        [
+            ("partner_id", "int8"),
+            ("id", "int8"),
+            ("is_quarter", "bool"),
+            ("period_start", "date"),
+            ("fingerprint", "int8"),
+            ("percentile", "int8"),
+        ],
+    )
+
+
+def _peers(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFrame:
+    """Stored scored snapshots of the other partners of the refreshed partners' segments (type x stage)."""
+    segments = sorted(set(zip(partners["partner_type"].astype(str), partners["stage"].astype(str), strict=True)))
+    labels = [f"{kind}|{stage}" for kind, stage in segments]
+    raw = sql.copy_out(
+        f"""
+        SELECT s.partner_id, s.id, s.period = %s, s.period_start, (s.score * 10000)::int8,
+            COALESCE((s.percentile * 10000)::int8, %s), array_position(%s::text[], p.partner_type || '|' || p.stage)
+        FROM {SNAPSHOT_TABLE} s JOIN {Partner._meta.db_table} p ON p.id = s.partner_id AND p.tenant_id = s.tenant_id
+        WHERE s.tenant_id = %s AND s.score IS NOT NULL AND p.partner_type || '|' || p.stage = ANY(%s::text[])
+            AND NOT (s.partner_id = ANY(%s::bigint[]))
+        """,
+        [QUARTER, int(NULL), labels, tenant.pk, labels, partners["id"].astype(int).tolist()],
+        [
+            ("partner_id", "int8"),
+            ("id", "int8"),
+            ("is_quarter", "bool"),
+            ("period_start", "date"),
+            ("score", "int8"),
+            ("percentile", "int8"),
+            ("segment", "int4"),
+        ],
+    )
+    segment = raw["segment"].astype(np.int64) - 1
+    kinds = np.array([s[0] for s in segments] or [""], dtype=object)
+    stages = np.array([s[1] for s in segments] or [""], dtype=object)
+    return pd.DataFrame(
+        {
+            "id": raw["id"],
+            "partner_id": raw["partner_id"],
+            "partner_type": kinds[segment],
+            "stage": stages[segment],
+            "period": np.where(raw["is_quarter"], QUARTER, "month"),
+            "month": pg_days_to_months(raw["period_start"]),
+            "score": raw["score"],
+            "percentile": raw["percentile"],
+        }
+    )
+
+
+def snapshot_inputs_read(*, tenant: Tenant, month: int) -> ScoringInput:
+    """What scoring ``tenant``'s partners for ``month`` (a month number) needs, read as the refresh reads it.
+
+    The same statements as a full refresh (their number does not grow with the number of partners), with only that
+    month's actuals (a month's score depends on nothing older). Writes nothing and takes no lock.
+    """
+    with tenant_context(tenant):
+        data, _ = snapshot_inputs_for_refresh(TenantSql(tenant), tenant, None, month + 1, since=month)
+    return data
