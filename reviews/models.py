@@ -11,7 +11,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from partnerhub.core.models import Membership, Partner, TenantOwnedModel
-from scorecards.models import Deal
 
 
 class Visibility(models.TextChoices):
@@ -186,7 +185,7 @@ class Attendee(TenantOwnedModel):
         ordering = ["side", "function", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "membership"],
+                fields=["tenant", "review", "membership"],
                 condition=models.Q(membership__isnull=False),
                 name="attendee_once_per_review",
             ),
@@ -246,7 +245,7 @@ class ForecastLine(TenantOwnedModel):
     deal_ref = models.CharField(
         max_length=100, blank=True, default="", help_text="The opportunity's CRM id, to match it with what closed."
     )
-    deal = models.ForeignKey(Deal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    deal = models.ForeignKey("scorecards.Deal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     stage = models.CharField(max_length=60)
     amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
     probability = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
@@ -293,7 +292,7 @@ class PromptRating(TenantOwnedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["review", "prompt_key"], name="rating_once_per_prompt"),
+            models.UniqueConstraint(fields=["tenant", "review", "prompt_key"], name="rating_once_per_prompt"),
             models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"),
         ]
 
@@ -353,8 +352,15 @@ class ActionItem(TenantOwnedModel):
 class CalendarFeed(TenantOwnedModel):
     """A member's private iCalendar feed address; only a hash of its token is kept."""
 
-    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64)
+
+    class Meta(TenantOwnedModel.Meta):
+        # Unique within the tenant (the feed's address names it), so the table can be sharded by tenant.
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "membership"], name="calendar_feed_once_per_member"),
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="calendar_feed_token_once_per_tenant"),
+        ]
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.membership_id}"

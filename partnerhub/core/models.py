@@ -129,7 +129,7 @@ class Invitation(TenantOwnedModel):
     email = models.EmailField()
     role = models.CharField(max_length=12, choices=Role.choices)
     partner = models.ForeignKey("partnerhub.Partner", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)
     invited_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -145,6 +145,8 @@ class Invitation(TenantOwnedModel):
                 ),
                 name="invitation_partner_iff_partner_role",
             ),
+            # Unique within the tenant (the accept link names it), so the table can be sharded by tenant.
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_token_once_per_tenant"),
         ]
 
     def __str__(self) -> str:
