@@ -31,6 +31,17 @@ def moderates(actor: Membership | None, review: Any) -> bool:
     return actor is not None and review is not None and review.moderator_id == actor.pk
 
 
+@rules.predicate
+def runs_the_actions_review(actor: Membership | None, action: Any) -> bool:
+    """Runs the review the action item was agreed in (``action.review.partner`` should be loaded)."""
+    return action is not None and runs_review(actor, action.review)
+
+
+@rules.predicate
+def owns_action(actor: Membership | None, action: Any) -> bool:
+    return actor is not None and action is not None and action.owner_id == actor.pk
+
+
 # Without an object, a rule answers "may do this to some review".
 permissions.add_rule("cadences.view", is_internal)
 permissions.add_rule("cadences.change", is_admin)
@@ -44,3 +55,8 @@ permissions.add_rule("portal.reviews", is_partner_user & (of_own_partner | no_ob
 permissions.add_rule("reviews.read_partner_input", is_internal | (is_partner_user & (of_own_partner | no_object)))
 # Everyone may subscribe to their own reviews in a calendar app (a partner user: their company's).
 permissions.add_rule("calendar.subscribe", is_internal | is_partner_user)
+# An action item's status (internal side): whoever runs its review, or its owner if that owner is a manager; admins
+# always. Executives read and change nothing, even an action they own; partner users use the portal's own rule.
+permissions.add_rule(
+    "reviews.update_action", is_admin | (is_manager & (runs_the_actions_review | owns_action | no_object))
+)

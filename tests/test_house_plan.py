@@ -64,9 +64,7 @@ def _unique_column_sets(table: str) -> list[tuple[str, list[str]]]:
         return [(name, list(columns)) for name, columns in cursor.fetchall()]
 
 
-TENANT_OWNED_TABLES = sorted(
-    model._meta.db_table for model in apps.get_models() if issubclass(model, TenantOwnedModel)
-)
+TENANT_OWNED_TABLES = sorted(model._meta.db_table for model in apps.get_models() if issubclass(model, TenantOwnedModel))
 
 
 # One-to-one links still carry a unique key without the tenant (Django's OneToOneField): each becomes a foreign key

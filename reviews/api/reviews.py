@@ -371,7 +371,7 @@ class ActionUpdateApi(TenantApi):
     """Update an action item: status, owner, due date (re-planned, not in the past); wording and visibility only
     while its review is open."""
 
-    perms = {"PATCH": "reviews.manage"}
+    perms = {"PATCH": "reviews.update_action"}
 
     @extend_schema(request=ActionUpdateInputSerializer, responses=ActionOutputSerializer)
     def patch(self, request: Request, tenant_slug: str, action_id: int) -> Response:

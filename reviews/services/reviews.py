@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import period_label
-from partnerhub.core.errors import CrossTenantReferenceError, DomainError, InvalidStateError, PermissionDeniedError
+from partnerhub.core.errors import CrossTenantReferenceError, DomainError, InvalidStateError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
@@ -407,12 +407,12 @@ def action_item_update(
     """Update an action item from the internal side: its status (done sets ``completed_at``), owner or due date
     (re-planned, not in the past); description and visibility only while its review is open.
 
-    Who: whoever may manage the review, or the action's own (internal) owner.
+    Who: the rule ``reviews.update_action`` (reviews/rules.py): whoever runs the review, or the action's owner.
     """
     ensure_same_tenant(tenant, actor, action)
     review = _lock(tenant, action.review)
-    if not (can(actor, "reviews.manage", review) or (action.owner_id == actor.pk and actor.role in INTERNAL_ROLES)):
-        raise PermissionDeniedError("You do not have permission to do this.", extra={"permission": "reviews.manage"})
+    action.review = review
+    ensure_can(actor, "reviews.update_action", action)
     locked = ActionItem.objects.for_tenant(tenant).select_for_update(of=("self",)).get(pk=action.pk)
     fields: list[str] = []
     if description is not None or visibility is not None:

@@ -6,7 +6,7 @@ Writes are plain POST-redirect-GET. Bad input re-renders the review page with th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from partnerhub.core.http import TenantRequest
+from partnerhub.core.models import Membership
 from partnerhub.core.rules import can
 from partnerhub.core.views.program import tenant_view
 from reviews.forms.reviews import (
@@ -120,6 +121,16 @@ def review_list_view(request: TenantRequest) -> HttpResponse:
 # --- one review ---
 
 
+def _updatable_actions(actor: Membership, review: Review, actions: Iterable[ActionItem]) -> set[int]:
+    """The action items whose status this member may change here (the rule the service applies)."""
+    updatable = set()
+    for action in actions:
+        action.review = review  # every action of the page is this review's: no query per row
+        if can(actor, "reviews.update_action", action):
+            updatable.add(action.pk)
+    return updatable
+
+
 def _render_detail(
     request: TenantRequest, review: Review, bound: dict[str, forms.Form] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -153,8 +164,7 @@ def _render_detail(
         "page": page,
         "sections": sections,
         "can_manage": can_manage,
-        # The internal owner of an action may update its status even on a review they do not run.
-        "may_update_own": can(actor, "reviews.manage"),
+        "updatable_actions": _updatable_actions(actor, review, page.actions),
         "writable": writable,
         "moves": [(move, MOVE_LABELS[move]) for move in moves if move != Review.State.CANCELLED],
         "can_cancel": Review.State.CANCELLED in moves,
@@ -340,7 +350,7 @@ def review_action_add_view(request: TenantRequest, review_id: int) -> HttpRespon
     )
 
 
-@tenant_view("reviews.manage", methods=("POST",))
+@tenant_view("reviews.update_action", methods=("POST",))
 def action_update_view(request: TenantRequest, action_id: int) -> HttpResponse:
     tenant = request.tenant
     action = action_get(tenant=tenant, action_id=action_id)
