@@ -40,6 +40,6 @@ class ScorecardsConfig(AppConfig):
         from partnerhub.core.signals import partner_data_changed, tenant_created
         from scorecards import models, receivers
 
-        tenant_created.connect(receivers.seed_metric_catalog, dispatch_uid="scorecards_seed_catalog")
+        tenant_created.connect(receivers.seed_glossary, dispatch_uid="scorecards_seed_glossary")
         partner_data_changed.connect(receivers.refresh_snapshots, dispatch_uid="scorecards_refresh_snapshots")
         auditlog.register(models.MetricDefinition, exclude_fields=["updated_at"])

@@ -10,11 +10,11 @@ from django.db import transaction
 from partnerhub.core.models import Membership, Partner, Tenant
 
 
-def seed_metric_catalog(sender: Any, tenant: Tenant, actor: Membership | None = None, **kwargs: Any) -> None:
+def seed_glossary(sender: Any, tenant: Tenant, actor: Membership | None = None, **kwargs: Any) -> None:
     """A new program starts with the default metric glossary."""
-    from scorecards.services.glossary import metric_catalog_seed
+    from scorecards.services.glossary import glossary_seed
 
-    metric_catalog_seed(tenant=tenant)
+    glossary_seed(tenant=tenant)
 
 
 def refresh_snapshots(sender: Any, tenant: Tenant, partner_ids: list[int], **kwargs: Any) -> None:

@@ -26,7 +26,7 @@ from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, SurveyResponse
-from scorecards.services.glossary import metric_catalog_seed
+from scorecards.services.glossary import glossary_seed
 
 BATCH_SIZE = 2000
 IMPROVING, DECLINING, NOISE = "improving", "declining", "noise"
@@ -525,7 +525,7 @@ def seed_partner_data(tenant: Tenant, *, months: int = 24, today: date | None = 
     this_month = today.replace(day=1)
     window = [add_months(this_month, i - months) for i in range(months)]
     with tenant_context(tenant):
-        metric_catalog_seed(tenant=tenant)
+        glossary_seed(tenant=tenant)
         _assign_data_owners(tenant)
         metrics = {m.key: m for m in MetricDefinition.objects.for_tenant(tenant).filter(derived_from_deals=False)}
         metrics.update({m.key: m for m in MetricDefinition.objects.for_tenant(tenant).filter(key="pipeline_created")})

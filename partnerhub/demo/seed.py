@@ -23,7 +23,7 @@ from reviews.models import ReviewCycle
 from scorecards.models import Observation
 from scorecards.services.data_quality import data_quality_run
 from scorecards.services.deal_reviews import deal_reviews_refresh
-from scorecards.services.glossary import metric_catalog_seed
+from scorecards.services.glossary import glossary_seed
 from scorecards.services.snapshots import snapshot_refresh
 
 DEMO_PASSWORD = "partnerhub-demo-2026"  # noqa: S105 (documented demo credential)
@@ -204,7 +204,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             )
             logins.setdefault(Role.PARTNER, email)
         # The program's partner data (scorecards app): the metric glossary, then 24 months of data per partner.
-        metric_catalog_seed(tenant=tenant)
+        glossary_seed(tenant=tenant)
         seed_partner_data(tenant)
         data_quality_run(tenant=tenant)  # so the data-quality page shows the planted problems at once
         deal_reviews_refresh(tenant=tenant)  # large deals scored on the rubric and queued for joint review

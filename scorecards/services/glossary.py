@@ -32,7 +32,7 @@ METRIC_FIELDS = (
 
 
 @transaction.atomic
-def metric_catalog_seed(*, tenant: Tenant) -> int:
+def glossary_seed(*, tenant: Tenant) -> int:
     """Add the default metrics ``tenant`` lacks (matched by key) in one insert; return how many were created.
 
     Safe to run twice, and it never touches an existing metric: an admin's edits survive a re-seed.

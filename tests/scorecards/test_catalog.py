@@ -8,7 +8,7 @@ from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS, DEFAULT_METRICS_BY_KEY
 from scorecards.models import MetricDefinition
-from scorecards.services.glossary import metric_catalog_seed
+from scorecards.services.glossary import glossary_seed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,18 +48,18 @@ def test_a_new_program_starts_with_the_whole_default_catalog():
 
 
 def test_seeding_the_catalog_again_creates_nothing(tenant):
-    first = metric_catalog_seed(tenant=tenant)
-    second = metric_catalog_seed(tenant=tenant)
+    first = glossary_seed(tenant=tenant)
+    second = glossary_seed(tenant=tenant)
     assert (first, second) == (len(DEFAULT_METRICS), 0)
     assert len(keys_of(tenant)) == len(DEFAULT_METRICS)
 
 
 def test_a_reseed_adds_only_the_missing_metrics_and_keeps_an_admins_wording(tenant):
-    metric_catalog_seed(tenant=tenant)
+    glossary_seed(tenant=tenant)
     with tenant_context(tenant):
         MetricDefinition.objects.for_tenant(tenant).filter(key="csat").delete()
         MetricDefinition.objects.for_tenant(tenant).filter(key="win_rate").update(name="Close rate")
-    assert metric_catalog_seed(tenant=tenant) == 1
+    assert glossary_seed(tenant=tenant) == 1
     with tenant_context(tenant):
         names = dict(MetricDefinition.objects.for_tenant(tenant).values_list("key", "name"))
     assert names["win_rate"] == "Close rate"
@@ -67,7 +67,7 @@ def test_a_reseed_adds_only_the_missing_metrics_and_keeps_an_admins_wording(tena
 
 
 def test_seeding_one_program_leaves_another_untouched(tenant, other_tenant):
-    metric_catalog_seed(tenant=tenant)
+    glossary_seed(tenant=tenant)
     assert keys_of(other_tenant) == []
 
 

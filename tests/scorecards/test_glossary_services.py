@@ -7,7 +7,7 @@ from partnerhub.core.models import AuditEntry, Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import MetricDefinition
 from scorecards.selectors.glossary import metric_get, metric_list
-from scorecards.services.glossary import metric_catalog_seed, metric_update
+from scorecards.services.glossary import glossary_seed, metric_update
 from tests.factories import member
 from tests.scorecards.glossary_factories import MetricDefinitionFactory, member_with_role
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalog(tenant):
-    metric_catalog_seed(tenant=tenant)
+    glossary_seed(tenant=tenant)
     with tenant_context(tenant):
         return {m.key: m for m in MetricDefinition.objects.for_tenant(tenant)}
 

@@ -12,7 +12,7 @@ from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import MetricDefinition
-from scorecards.services.glossary import metric_catalog_seed
+from scorecards.services.glossary import glossary_seed
 from tests.factories import member
 from tests.scorecards.glossary_factories import (
     MetricDefinitionFactory,
@@ -30,7 +30,7 @@ EVERY_ROLE = [Role.ADMIN, Role.MANAGER, Role.EXECUTIVE, Role.PARTNER]
 
 @pytest.fixture
 def catalog(tenant):
-    metric_catalog_seed(tenant=tenant)
+    glossary_seed(tenant=tenant)
     with tenant_context(tenant):
         return {m.key: m for m in MetricDefinition.objects.for_tenant(tenant)}
 
