@@ -45,3 +45,9 @@ class TenantScopeError(DomainError):
 
     http_status = 500
     default_code = "tenant_scope"
+
+
+class NotificationNotYoursError(DomainError):
+    """A read-mark named a notification that is not one of the member's own (or does not exist)."""
+
+    default_code = "unknown_notification"

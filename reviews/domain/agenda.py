@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from django.utils.text import slugify
 
-from partnerhub.core.errors import DomainError
+from reviews.errors import AgendaInvalidError
 
 KEY_MAX: Final = 40  # ReviewNote.section_key, PromptRating.prompt_key
 TITLE_MAX: Final = 120
@@ -30,16 +30,6 @@ SECTION_MARK: Final = "## "
 PROMPT_MARKS: Final = ("- ", "* ")
 
 Agenda = list[dict[str, Any]]
-
-
-class AgendaInvalidError(DomainError):
-    """The agenda text (or JSON) breaks a rule; ``extra["fields"]["agenda"]`` lists every problem found."""
-
-    default_code = "invalid_agenda"
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("The agenda has problems: " + " ".join(problems), extra={"fields": {"agenda": problems}})
-        self.problems = problems
 
 
 # Words a key can do without: "How responsive was the partner to escalations?" is keyed responsive_escalations.

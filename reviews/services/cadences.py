@@ -20,6 +20,7 @@ from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import DEEP_DIVE_AGENDA, DEFAULT_AGENDA, LIGHT_AGENDA, Agenda, agenda_from_data, agenda_parse
+from reviews.errors import CadenceInvalidError
 from reviews.models import Cadence
 
 # What an admin sets on a cadence (the agenda comes separately, as text or JSON).
@@ -52,16 +53,6 @@ MAX_OFFSET_DAYS: Final = {
 }
 # The input bound of the form and the API, whatever the frequency (the rule above is checked on save).
 OFFSET_DAYS_MAX: Final = max(MAX_OFFSET_DAYS.values())
-
-
-class CadenceInvalidError(DomainError):
-    """A cadence's settings break a rule; ``extra["fields"]`` names each field with its messages."""
-
-    default_code = "invalid_cadence"
-
-    def __init__(self, fields: dict[str, list[str]]) -> None:
-        first = next(iter(fields.values()))[0]
-        super().__init__(first, extra={"fields": fields})
 
 
 def _clean_filters(data: dict[str, Any], errors: dict[str, list[str]]) -> None:

@@ -12,10 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from partnerhub.core.errors import DomainError, InvalidStateError, NotFoundError
+from partnerhub.core.errors import InvalidStateError, NotFoundError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from reviews.errors import ActionStatusInvalidError, ReviewLockedError, SelfAssessmentInvalidError
 from reviews.models import ActionItem, Review, SelfAssessment, Visibility
 from reviews.selectors.portal import OPEN_STATES
 
@@ -23,22 +24,6 @@ SELF_ASSESSMENT_FIELDS = ("wins", "lessons", "needs", "risks")
 TEXT_MAX = 5000
 # A partner moves its shared commitments along; cancelling one is a decision for the review, not for one side.
 PARTNER_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS, ActionItem.Status.DONE)
-
-
-class ReviewLockedError(InvalidStateError):
-    """The review was held, signed off or cancelled: what the partner submitted before is now the record."""
-
-    default_code = "review_locked"
-
-
-class SelfAssessmentInvalidError(DomainError):
-    """An empty or over-long self-assessment; ``extra["fields"]`` says which field and why."""
-
-    default_code = "self_assessment_invalid"
-
-
-class ActionStatusInvalidError(DomainError):
-    default_code = "action_status_invalid"
 
 
 def ensure_partner_of_review(tenant: Tenant, actor: Membership, review: Review) -> None:

@@ -21,11 +21,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import period_label
-from partnerhub.core.errors import CrossTenantReferenceError, DomainError, InvalidStateError
+from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import InvalidInputError
 from reviews.models import (
     ActionItem,
     Attendee,
@@ -53,12 +54,6 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     State.CANCELLED: (),
 }
 MAX_REASON = 300
-
-
-class InvalidInputError(DomainError):
-    """Bad input to a review write (a 400 with ``extra["fields"]``); nothing was written."""
-
-    default_code = "invalid"
 
 
 def _label(state: str) -> str:

@@ -6,11 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from partnerhub.core.errors import CrossTenantReferenceError
+from partnerhub.core.errors import CrossTenantReferenceError, NotificationNotYoursError
 from partnerhub.core.models import Notification, Role
 from partnerhub.core.services.notifications import (
     NotificationItem,
-    NotificationNotYoursError,
     notifications_mark_read,
     notify_many,
 )

@@ -12,14 +12,13 @@ from reviews.domain.agenda import (
     DEFAULT_AGENDA,
     KEY_MAX,
     LIGHT_AGENDA,
-    AgendaInvalidError,
     agenda_from_data,
     agenda_parse,
     agenda_text,
 )
+from reviews.errors import AgendaInvalidError, CadenceInvalidError
 from reviews.models import Cadence
 from reviews.services.cadences import (
-    CadenceInvalidError,
     cadence_create,
     cadence_defaults_seed,
     cadence_update,

@@ -7,6 +7,7 @@ import pytest
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import ReviewLockedError
 from reviews.models import ForecastLine, Review
 from reviews.services.forecasts import (
     ForecastInvalidError,
@@ -14,7 +15,6 @@ from reviews.services.forecasts import (
     ForecastNotAskedError,
     forecast_submit,
 )
-from reviews.services.portal import ReviewLockedError
 from scorecards.models import Deal
 from tests.reviews.test_portal_helpers import (
     counts,

@@ -17,8 +17,9 @@ from partnerhub.core.domain.periods import period_bounds
 from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry, Role
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import InvalidInputError
 from reviews.models import Attendee, Review, ReviewCycle, ReviewTransition
-from reviews.services.reviews import InvalidInputError, review_schedule
+from reviews.services.reviews import review_schedule
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
 from tests.reviews.test_review_helpers import Program, program

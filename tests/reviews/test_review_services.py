@@ -8,9 +8,9 @@ from django.utils import timezone
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import InvalidInputError
 from reviews.models import ActionItem, Attendee, PromptRating, ReviewNote
 from reviews.services.reviews import (
-    InvalidInputError,
     action_item_update,
     moves_for,
     review_action_add,

@@ -5,8 +5,9 @@ import pytest
 from partnerhub.core.errors import NotFoundError, PermissionDeniedError
 from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import ReviewLockedError, SelfAssessmentInvalidError
 from reviews.models import Review, SelfAssessment
-from reviews.services.portal import ReviewLockedError, SelfAssessmentInvalidError, self_assessment_submit
+from reviews.services.portal import self_assessment_submit
 from tests.factories import member
 from tests.reviews.test_portal_helpers import counts, login, portal, qbr, upcoming_qbr, url
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from partnerhub.core.errors import InvalidStateError, PermissionDeniedError
 from partnerhub.core.models import AuditEntry
 from partnerhub.core.tenancy.context import tenant_context
+from reviews.errors import InvalidInputError
 from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review, ReviewNote, ReviewTransition
 from reviews.services.reviews import (
     ALLOWED_MOVES,
-    InvalidInputError,
     action_item_update,
     review_action_add,
     review_attendee_add,

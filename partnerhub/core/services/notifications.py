@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from partnerhub.core.errors import CrossTenantReferenceError, DomainError
+from partnerhub.core.errors import CrossTenantReferenceError, NotificationNotYoursError
 from partnerhub.core.models import Membership, Notification, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 
@@ -30,12 +30,6 @@ logger = logging.getLogger(__name__)
 
 TABLE = Notification._meta.db_table
 BADGE_CAP = 100  # the top-bar badge counts up to this many ("99+")
-
-
-class NotificationNotYoursError(DomainError):
-    """A read-mark named a notification that is not one of the member's own (or does not exist)."""
-
-    default_code = "unknown_notification"
 
 
 @dataclass(frozen=True)

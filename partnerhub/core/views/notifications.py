@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from partnerhub.core.errors import NotificationNotYoursError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
 from partnerhub.core.services.notifications import (
-    NotificationNotYoursError,
     notification_get_for_member,
     notification_list_for_member,
     notifications_mark_read,
