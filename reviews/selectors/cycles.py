@@ -15,8 +15,7 @@ from partnerhub.core.domain.periods import next_period_start, period_bounds, per
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Tenant
 from reviews.models import Cadence, Review, ReviewCycle
-from scorecards.models import ScorecardSnapshot
-from scorecards.selectors.snapshots import latest_snapshots
+from scorecards.selectors.snapshots import SNAPSHOT_PERIOD_MONTH, SNAPSHOT_TREND_DECLINING, snapshot_latest_scores
 
 # --- cycles ---
 
@@ -92,7 +91,7 @@ class ScoreSignal:
 
     @property
     def declining(self) -> bool:
-        return self.trend == ScorecardSnapshot.Trend.DECLINING
+        return self.trend == SNAPSHOT_TREND_DECLINING
 
 
 def latest_month_signals(*, tenant: Tenant, partner_ids: list[int], before: date) -> dict[int, ScoreSignal]:
@@ -103,16 +102,14 @@ def latest_month_signals(*, tenant: Tenant, partner_ids: list[int], before: date
     """
     if not partner_ids:
         return {}
-    rows = latest_snapshots(
-        tenant=tenant,
-        period=ScorecardSnapshot.Period.MONTH,
-        partner_ids=partner_ids,
-        on_or_before=before - timedelta(days=1),
-    ).values_list("partner_id", "period_start", "score", "change_previous", "trend")
+    scores = snapshot_latest_scores(
+        tenant=tenant, period=SNAPSHOT_PERIOD_MONTH, partner_ids=partner_ids, on_or_before=before - timedelta(days=1)
+    )
     signals = {}
-    for partner_id, month, score, change, trend in rows:
+    for partner_id, row in scores.items():
+        score, change = row.score, row.change_previous
         previous = score - change if score is not None and change is not None else None
-        signals[partner_id] = ScoreSignal(month=month, score=score, previous_score=previous, trend=trend)
+        signals[partner_id] = ScoreSignal(month=row.period_start, score=score, previous_score=previous, trend=row.trend)
     return signals
 
 

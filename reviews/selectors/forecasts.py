@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -23,7 +23,11 @@ from reviews.domain.forecast_accuracy import (
     scoring_day,
 )
 from reviews.models import Forecast, ForecastLine, Review
-from scorecards.models import Deal, MetricDefinition
+from scorecards.selectors.deals import DEAL_STATUS_WON
+from scorecards.selectors.glossary import metric_find_by_key
+
+if TYPE_CHECKING:
+    from scorecards.models import Deal, MetricDefinition
 
 FORECAST_METRIC_KEY = "forecast_accuracy"
 
@@ -53,48 +57,9 @@ def forecasts_due_for_scoring(*, tenant: Tenant, today: date) -> QuerySet[Foreca
     )
 
 
-def partner_deals_by_ref(
-    *, tenant: Tenant, partner_ids: Iterable[int], refs: Iterable[str]
-) -> dict[tuple[int, str], int]:
-    """{(partner id, CRM id): deal id} for the named deals of these partners (another partner's deal never matches)."""
-    wanted = sorted({ref for ref in refs if ref})
-    if not wanted:
-        return {}
-    rows = (
-        Deal.objects.for_tenant(tenant)
-        .filter(partner_id__in=sorted(set(partner_ids)), external_id__in=wanted)
-        .values_list("partner_id", "external_id", "pk")
-    )
-    return {(partner_id, external_id): pk for partner_id, external_id, pk in rows}
-
-
-@dataclass(frozen=True)
-class WonDeal:
-    partner_id: int
-    deal_id: int
-    external_id: str
-    amount: Decimal
-    close_date: date
-
-
-def won_deals_between(*, tenant: Tenant, partner_ids: Iterable[int], start: date, end: date) -> list[WonDeal]:
-    """The deals of these partners won with a close date from ``start`` to ``end`` (one query)."""
-    rows = (
-        Deal.objects.for_tenant(tenant)
-        .filter(
-            partner_id__in=sorted(set(partner_ids)),
-            status=Deal.Status.WON,
-            close_date__gte=start,
-            close_date__lte=end,
-        )
-        .values_list("partner_id", "pk", "external_id", "amount", "close_date")
-    )
-    return [WonDeal(*row) for row in rows]
-
-
 def forecast_metric(*, tenant: Tenant) -> MetricDefinition | None:
     """The program's ``forecast_accuracy`` glossary entry (None if an admin removed it)."""
-    return MetricDefinition.objects.for_tenant(tenant).filter(key=FORECAST_METRIC_KEY).first()
+    return metric_find_by_key(tenant=tenant, key=FORECAST_METRIC_KEY)
 
 
 # --- what both sides are shown ---
@@ -199,7 +164,7 @@ def forecast_accuracy(*, tenant: Tenant, forecast: Forecast) -> ForecastAccuracy
 def _won_in(deal: Deal | None, start: date, end: date) -> bool:
     return (
         deal is not None
-        and deal.status == Deal.Status.WON
+        and deal.status == DEAL_STATUS_WON
         and deal.close_date is not None
         and start <= deal.close_date <= end
     )

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from partnerhub.core.domain.periods import period_bounds
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from reviews.domain.preread import (
@@ -29,7 +29,6 @@ from reviews.domain.preread import (
 from reviews.models import (
     ActionItem,
     Attendee,
-    Cadence,
     Decision,
     Forecast,
     ForecastLine,
@@ -39,16 +38,17 @@ from reviews.models import (
     ReviewTransition,
     SelfAssessment,
 )
-from scorecards.models import DealReview, ScorecardSnapshot
 from scorecards.selectors.data_quality import finding_list
-from scorecards.selectors.deal_reviews import deal_review_list
+from scorecards.selectors.deal_reviews import deal_review_list_waiting
 from scorecards.selectors.glossary import metric_list
-from scorecards.selectors.snapshots import latest_period, latest_snapshots
+from scorecards.selectors.snapshots import SNAPSHOT_PERIOD_MONTH, SNAPSHOT_PERIOD_QUARTER, snapshot_latest_at
+
+if TYPE_CHECKING:
+    from scorecards.models import ScorecardSnapshot
 
 INTERNAL_ROLES = (Role.ADMIN, Role.MANAGER, Role.EXECUTIVE)
 GENERAL_SECTION = "general"  # notes that belong to no agenda section (the review's agenda may be empty)
 OPEN_ACTION_STATUSES = (ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS)
-WAITING_DEAL_STATUSES = (DealReview.Status.QUEUED, DealReview.Status.IN_REVIEW)
 
 
 # --- the review list ---
@@ -350,36 +350,6 @@ def _facts(snapshot: ScorecardSnapshot, names: Mapping[int, tuple[str, str]]) ->
     )
 
 
-def _snapshots_at(
-    *, tenant: Tenant, period: str, wanted: Mapping[int, tuple[Partner, date]]
-) -> dict[int, ScorecardSnapshot]:
-    """For each review id, the partner's latest snapshot of ``period`` starting on or before the given date.
-
-    One query per distinct period start (reviews of one run share one), read through the scorecards selectors; a
-    partner with no snapshot at that exact period (a gap) gets its latest earlier one from the same query.
-    """
-    latest = latest_period(tenant=tenant, period=period)
-    if latest is None:
-        return {}
-    # The month or quarter containing each day, by the cycles' own calendar arithmetic.
-    frequency = Cadence.Frequency.QUARTERLY if period == ScorecardSnapshot.Period.QUARTER else Cadence.Frequency.MONTHLY
-    by_start: dict[date, list[tuple[int, Partner]]] = defaultdict(list)
-    for review_id, (partner, day) in wanted.items():
-        by_start[min(latest, period_bounds(frequency, day)[0])].append((review_id, partner))
-    found: dict[int, ScorecardSnapshot] = {}
-    for start, entries in by_start.items():
-        rows = {
-            s.partner_id: s
-            for s in latest_snapshots(
-                tenant=tenant, period=period, partner_ids={p.pk for _, p in entries}, on_or_before=start
-            ).select_related("partner", "partner__owner__user", "template_version__template")
-        }
-        for review_id, partner in entries:
-            if partner.pk in rows:
-                found[review_id] = rows[partner.pk]
-    return found
-
-
 def preread_inputs(*, tenant: Tenant, reviews: Sequence[Review], as_of: Mapping[int, date]) -> dict[int, PrereadInput]:
     """The facts each review's pre-read is built from, for many reviews at once (a handful of queries in all).
 
@@ -393,11 +363,11 @@ def preread_inputs(*, tenant: Tenant, reviews: Sequence[Review], as_of: Mapping[
     partners = {r.pk: r.partner for r in reviews}
     partner_ids = {p.pk for p in partners.values()}
     names = {m.pk: (m.name, m.unit) for m in metric_list(tenant=tenant)}
-    months = _snapshots_at(
-        tenant=tenant, period=ScorecardSnapshot.Period.MONTH, wanted={r.pk: (r.partner, as_of[r.pk]) for r in reviews}
+    months = snapshot_latest_at(
+        tenant=tenant, period=SNAPSHOT_PERIOD_MONTH, wanted={r.pk: (r.partner.pk, as_of[r.pk]) for r in reviews}
     )
-    qbrs = {r.pk: (r.partner, as_of[r.pk]) for r in reviews if r.kind == "qbr"}
-    quarters = _snapshots_at(tenant=tenant, period=ScorecardSnapshot.Period.QUARTER, wanted=qbrs) if qbrs else {}
+    qbrs = {r.pk: (r.partner.pk, as_of[r.pk]) for r in reviews if r.kind == "qbr"}
+    quarters = snapshot_latest_at(tenant=tenant, period=SNAPSHOT_PERIOD_QUARTER, wanted=qbrs) if qbrs else {}
 
     owners: dict[tuple[int, str], str] = {}
     for finding in finding_list(tenant=tenant).filter(partner_id__in=partner_ids):
@@ -428,9 +398,7 @@ def preread_inputs(*, tenant: Tenant, reviews: Sequence[Review], as_of: Mapping[
         overdue_by_partner[action.partner_id].append(action)
 
     deals_by_partner: dict[int, list[WaitingDeal]] = defaultdict(list)
-    for deal_review in deal_review_list(tenant=tenant).filter(
-        partner_id__in=partner_ids, status__in=WAITING_DEAL_STATUSES
-    ):
+    for deal_review in deal_review_list_waiting(tenant=tenant, partner_ids=partner_ids):
         deal = deal_review.deal
         deals_by_partner[deal_review.partner_id].append(
             WaitingDeal(

@@ -25,16 +25,11 @@ from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
 from reviews.domain.forecast_accuracy import LineOutcome, score
 from reviews.models import Forecast, ForecastLine, Review
-from reviews.selectors.forecasts import (
-    WonDeal,
-    forecast_metric,
-    forecasts_due_for_scoring,
-    partner_deals_by_ref,
-    won_deals_between,
-)
+from reviews.selectors.forecasts import forecast_metric, forecasts_due_for_scoring
 from reviews.selectors.portal import forecast_quarter
 from reviews.services.portal import ensure_partner_of_review, lock_open_review
-from scorecards.models import Observation
+from scorecards.selectors.deals import WonDeal, deal_ids_by_external_id, deal_list_won_between
+from scorecards.services.observations import observations_record_scored
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +178,9 @@ def forecast_submit(
     else:
         forecast.quarter_start, forecast.submitted_by, forecast.submitted_at = quarter, actor, now
         forecast.save(update_fields=["quarter_start", "submitted_by", "submitted_at", "updated_at"])
-    deals = partner_deals_by_ref(tenant=tenant, partner_ids=[locked.partner_id], refs=[x.deal_ref for x in lines])
+    deals = deal_ids_by_external_id(
+        tenant=tenant, partner_ids=[locked.partner_id], external_ids=[x.deal_ref for x in lines]
+    )
     ForecastLine.objects.for_tenant(tenant).filter(forecast=forecast).delete()
     ForecastLine.objects.bulk_create(
         [
@@ -252,11 +249,11 @@ def forecasts_score(*, tenant: Tenant, forecasts: Sequence[Forecast]) -> Forecas
     for line in ForecastLine.objects.for_tenant(tenant).filter(forecast__in=[f.pk for f in forecasts]).order_by("id"):
         lines_by_forecast[line.forecast_id].append(line)
     refs = {line.deal_ref for lines in lines_by_forecast.values() for line in lines if line.deal_ref}
-    deal_ids = partner_deals_by_ref(tenant=tenant, partner_ids=partner_ids, refs=refs)
+    deal_ids = deal_ids_by_external_id(tenant=tenant, partner_ids=partner_ids, external_ids=refs)
     start = min(f.quarter_start for f in forecasts)
     end = max(quarter_end(f.quarter_start) for f in forecasts)
     won_by_partner: dict[int, list[WonDeal]] = defaultdict(list)
-    for won_deal in won_deals_between(tenant=tenant, partner_ids=partner_ids, start=start, end=end):
+    for won_deal in deal_list_won_between(tenant=tenant, partner_ids=partner_ids, start=start, end=end):
         won_by_partner[won_deal.partner_id].append(won_deal)
     now = timezone.now()
     relinked: list[ForecastLine] = []
@@ -308,32 +305,5 @@ def _write_observations(tenant: Tenant, forecasts: Sequence[Forecast]) -> tuple[
             wanted[(partner_id, month)] = mean
     if not wanted:
         return 0, set()
-    stored = {
-        (partner_id, month): (value, source)
-        for partner_id, month, value, source in Observation.objects.for_tenant(tenant)
-        .filter(metric=metric, partner_id__in={p for p, _ in wanted}, month__in={m for _, m in wanted})
-        .values_list("partner_id", "month", "value", "source")
-    }
-    now = timezone.now()
-    rows = [
-        Observation(
-            tenant=tenant,
-            partner_id=partner_id,
-            metric=metric,
-            month=month,
-            value=value,
-            source=OBSERVATION_SOURCE,
-            batch=None,
-            created_at=now,
-        )
-        for (partner_id, month), value in sorted(wanted.items())
-        if stored.get((partner_id, month)) != (value, OBSERVATION_SOURCE)
-    ]
-    if rows:
-        Observation.objects.for_tenant(tenant).bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["tenant", "partner", "metric", "month"],
-            update_fields=["value", "source", "batch", "updated_at"],
-        )
-    return len(rows), {row.partner_id for row in rows}
+    recorded = observations_record_scored(tenant=tenant, metric=metric, values=wanted, source=OBSERVATION_SOURCE)
+    return recorded.written, set(recorded.partner_ids)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 from django.db.models import F, QuerySet
 
 from partnerhub.core.models import Tenant
 from scorecards.models import DealReview
+
+# Deal reviews not decided yet: queued, or being reviewed.
+DEAL_REVIEW_WAITING_STATUSES: Final[tuple[str, ...]] = (
+    DealReview.Status.QUEUED.value,
+    DealReview.Status.IN_REVIEW.value,
+)
 
 
 def deal_review_list(*, tenant: Tenant, status: str = "") -> QuerySet[DealReview]:
@@ -18,6 +24,13 @@ def deal_review_list(*, tenant: Tenant, status: str = "") -> QuerySet[DealReview
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-deal__amount", "id")
+
+
+def deal_review_list_waiting(*, tenant: Tenant, partner_ids: Iterable[int]) -> QuerySet[DealReview]:
+    """These partners' deal reviews still waiting for a decision, as ``deal_review_list`` orders and joins them."""
+    return deal_review_list(tenant=tenant).filter(
+        partner_id__in=list(partner_ids), status__in=DEAL_REVIEW_WAITING_STATUSES
+    )
 
 
 def deal_quality_by_partner_month(

@@ -33,3 +33,8 @@ def metric_get(*, tenant: Tenant, metric_id: int) -> MetricDefinition:
     if metric is None:
         raise NotFoundError("Metric not found.")
     return metric
+
+
+def metric_find_by_key(*, tenant: Tenant, key: str) -> MetricDefinition | None:
+    """The metric with this glossary key, or None when there is none (an admin may remove any entry)."""
+    return MetricDefinition.objects.for_tenant(tenant).filter(key=key).first()

@@ -3,20 +3,28 @@ scorecard, the latest period. Every read here is a fixed number of queries, what
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final
 
 from django.db.models import Max, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
 
-from partnerhub.core.domain.periods import month_number, month_start
+from partnerhub.core.domain.periods import month_number, month_start, period_bounds
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
 from scorecards.models import MetricDefinition, ScorecardSnapshot
+
+# The stored values of the snapshot periods and of the declining trend, for apps that read snapshots through these
+# selectors.
+SNAPSHOT_PERIOD_MONTH: Final[str] = ScorecardSnapshot.Period.MONTH.value
+SNAPSHOT_PERIOD_QUARTER: Final[str] = ScorecardSnapshot.Period.QUARTER.value
+SNAPSHOT_TREND_DECLINING: Final[str] = ScorecardSnapshot.Trend.DECLINING.value
 
 PORTFOLIO_SORTS = {
     "score": ("-score", "partner__name"),
@@ -70,6 +78,58 @@ def latest_snapshots(
         .order_by("partner_id", "-period_start")
         .distinct("partner_id")
     )
+
+
+@dataclass(frozen=True)
+class SnapshotScore:
+    """A partner's score in one snapshot: the period's start, the score, the change from the previous one, the trend."""
+
+    period_start: date
+    score: Decimal | None
+    change_previous: Decimal | None
+    trend: str
+
+
+def snapshot_latest_scores(
+    *, tenant: Tenant, period: str, partner_ids: Iterable[int], on_or_before: date
+) -> dict[int, SnapshotScore]:
+    """Partner id -> the score of its latest snapshot of ``period`` starting on or before a day (one query)."""
+    rows = latest_snapshots(
+        tenant=tenant, period=period, partner_ids=partner_ids, on_or_before=on_or_before
+    ).values_list("partner_id", "period_start", "score", "change_previous", "trend")
+    return {
+        partner_id: SnapshotScore(period_start=start, score=score, change_previous=change, trend=trend)
+        for partner_id, start, score, change, trend in rows
+    }
+
+
+def snapshot_latest_at(
+    *, tenant: Tenant, period: str, wanted: Mapping[int, tuple[int, date]]
+) -> dict[int, ScorecardSnapshot]:
+    """Id -> the partner's latest snapshot of ``period`` at the period holding the day, for ``wanted``'s (partner, day).
+
+    Each day's period start is capped at the latest period with snapshots; a partner with no snapshot at that exact
+    period (a gap) gets its latest earlier one. Partner, its owner and the template version are joined. One query for
+    the latest period, then one per distinct period start (keys of one run mostly share one).
+    """
+    latest = latest_period(tenant=tenant, period=period)
+    if latest is None:
+        return {}
+    by_start: dict[date, list[tuple[int, int]]] = defaultdict(list)
+    for key, (partner_id, day) in wanted.items():
+        by_start[min(latest, period_bounds(period, day)[0])].append((key, partner_id))
+    found: dict[int, ScorecardSnapshot] = {}
+    for start, entries in by_start.items():
+        rows = {
+            s.partner_id: s
+            for s in latest_snapshots(
+                tenant=tenant, period=period, partner_ids={p for _, p in entries}, on_or_before=start
+            ).select_related("partner", "partner__owner__user", "template_version__template")
+        }
+        for key, partner_id in entries:
+            if partner_id in rows:
+                found[key] = rows[partner_id]
+    return found
 
 
 def latest_period(*, tenant: Tenant, period: str) -> date | None:

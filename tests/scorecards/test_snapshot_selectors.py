@@ -9,7 +9,14 @@ from partnerhub.core.models import Partner
 from partnerhub.core.selectors.program import PartnerFilters
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Observation
-from scorecards.selectors.snapshots import latest_period, partner_snapshots, portfolio_snapshots
+from scorecards.selectors.snapshots import (
+    SNAPSHOT_PERIOD_MONTH,
+    latest_period,
+    partner_snapshots,
+    portfolio_snapshots,
+    snapshot_latest_at,
+    snapshot_latest_scores,
+)
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import MetricFactory
@@ -75,3 +82,36 @@ def test_the_latest_period_is_the_newest_with_snapshots(tenant, partners, other_
 def test_another_tenant_sees_none_of_the_snapshots(tenant, partners, other_tenant):
     with tenant_context(other_tenant):
         assert not portfolio_snapshots(tenant=other_tenant, period="month", period_start=date(2025, 4, 1)).exists()
+
+
+def test_latest_scores_give_each_partners_latest_month_in_one_query(tenant, partners, django_assert_num_queries):
+    with tenant_context(tenant), django_assert_num_queries(1):
+        scores = snapshot_latest_scores(
+            tenant=tenant,
+            period=SNAPSHOT_PERIOD_MONTH,
+            partner_ids=[p.pk for p in partners],
+            on_or_before=date(2025, 3, 31),
+        )
+
+    assert {pk: s.period_start for pk, s in scores.items()} == {p.pk: date(2025, 3, 1) for p in partners}
+
+
+def test_latest_at_reads_one_query_per_distinct_period_and_caps_at_the_latest(
+    tenant, partners, django_assert_num_queries
+):
+    wanted = {
+        10: (partners[0].pk, date(2025, 2, 14)),
+        11: (partners[1].pk, date(2025, 2, 20)),
+        12: (partners[2].pk, date(2025, 9, 1)),  # after the latest month with snapshots: April's
+    }
+
+    with tenant_context(tenant), django_assert_num_queries(3):
+        found = snapshot_latest_at(tenant=tenant, period=SNAPSHOT_PERIOD_MONTH, wanted=wanted)
+        owners = {s.partner.owner.user.email for s in found.values()}
+
+    assert {key: (s.partner_id, s.period_start) for key, s in found.items()} == {
+        10: (partners[0].pk, date(2025, 2, 1)),
+        11: (partners[1].pk, date(2025, 2, 1)),
+        12: (partners[2].pk, date(2025, 4, 1)),
+    }
+    assert len(owners) == 1
