@@ -45,3 +45,15 @@ class AgendaInvalidError(DomainError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("The agenda has problems: " + " ".join(problems), extra={"fields": {"agenda": problems}})
         self.problems = problems
+
+
+class ForecastNotAskedError(InvalidStateError):
+    """The review's cadence does not ask for a pipeline forecast."""
+
+    default_code = "forecast_not_asked"
+
+
+class ForecastInvalidError(DomainError):
+    """One or more lines are invalid: nothing was written. ``extra["lines"]`` is {line index: {field: [reasons]}}."""
+
+    default_code = "forecast_invalid"

@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import quarter_end, quarter_label, quarter_months
-from partnerhub.core.errors import DomainError, InvalidStateError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
 from reviews.domain.forecast_accuracy import LineOutcome, score
+from reviews.errors import ForecastInvalidError, ForecastNotAskedError
 from reviews.models import Forecast, ForecastLine, Review
 from reviews.selectors.forecasts import forecast_metric, forecasts_due_for_scoring
 from reviews.selectors.portal import forecast_quarter
@@ -39,18 +39,6 @@ LINE_FIELDS = ("opportunity", "deal_ref", "stage", "amount", "probability", "exp
 AMOUNT_LIMIT = Decimal(10) ** 14  # ForecastLine.amount: 16 digits, 2 of them decimals
 # Observations written by scoring carry this source (imports carry their upload source, the demo the metric's).
 OBSERVATION_SOURCE = "forecast scoring"
-
-
-class ForecastNotAskedError(InvalidStateError):
-    """The review's cadence does not ask for a pipeline forecast."""
-
-    default_code = "forecast_not_asked"
-
-
-class ForecastInvalidError(DomainError):
-    """One or more lines are invalid: nothing was written. ``extra["lines"]`` is {line index: {field: [reasons]}}."""
-
-    default_code = "forecast_invalid"
 
 
 @dataclass(frozen=True)

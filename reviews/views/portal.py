@@ -17,6 +17,7 @@ from django.urls import reverse
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.views.program import tenant_view
+from reviews.errors import ForecastInvalidError
 from reviews.forms.portal import (
     COMMON_STAGES,
     ActionStatusForm,
@@ -34,7 +35,7 @@ from reviews.selectors.portal import (
     portal_review_get,
     portal_review_list,
 )
-from reviews.services.forecasts import LINE_FIELDS, MAX_LINES, ForecastInvalidError, forecast_submit
+from reviews.services.forecasts import LINE_FIELDS, MAX_LINES, forecast_submit
 from reviews.services.portal import SELF_ASSESSMENT_FIELDS, portal_action_status_update, self_assessment_submit
 
 

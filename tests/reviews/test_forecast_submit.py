@@ -7,12 +7,10 @@ import pytest
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.tenancy.context import tenant_context
-from reviews.errors import ReviewLockedError
+from reviews.errors import ForecastInvalidError, ForecastNotAskedError, ReviewLockedError
 from reviews.models import ForecastLine, Review
 from reviews.services.forecasts import (
-    ForecastInvalidError,
     ForecastLineInput,
-    ForecastNotAskedError,
     forecast_submit,
 )
 from scorecards.models import Deal
