@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from partnerhub.core.rules import can
-from partnerhub.core.services.notifications import BADGE_CAP, notification_unread_count
+from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
 from partnerhub.registry import nav_items
 

@@ -1,4 +1,4 @@
-"""Calendar and notification endpoints: reviews in a date range, and the member's own notifications."""
+"""Calendar endpoint: reviews in a date range, filtered as the calendar page filters them."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
-from partnerhub.core.services.notifications import notification_list_for_member, notifications_mark_read
 from reviews.models import Cadence
 from reviews.selectors.calendar import (
     MAX_RANGE_DAYS,
@@ -91,57 +89,3 @@ class CalendarApi(TenantApi):
             ),
         )
         return Response(CalendarReviewSerializer(reviews, many=True, context={"tenant": self.tenant}).data)
-
-
-class NotificationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    body = serializers.CharField()
-    url = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True)
-
-
-class NotificationQuerySerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False, help_text="Only the unread ones.")
-
-
-class NotificationListApi(TenantApi):
-    """The member's own notifications, newest first (paginated)."""
-
-    perms = {"GET": "notifications.view"}
-
-    @extend_schema(parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True))
-    def get(self, request: Request, tenant_slug: str) -> Response:
-        query = self.validated(NotificationQuerySerializer, request.query_params)
-        notifications: Any = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
-        paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
-
-
-class NotificationReadInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        required=False,
-        allow_null=True,
-        max_length=1000,
-        help_text="Your notifications to mark read; leave out to mark them all. Any id not yours is a 400.",
-    )
-
-
-class NotificationReadOutputSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()
-
-
-class NotificationReadApi(TenantApi):
-    """Mark the member's notifications read: all, or the given ids (an id that is not theirs: 400, nothing marked)."""
-
-    perms = {"POST": "notifications.view"}
-
-    @extend_schema(request=NotificationReadInputSerializer, responses=NotificationReadOutputSerializer)
-    def post(self, request: Request, tenant_slug: str) -> Response:
-        data = self.validated(NotificationReadInputSerializer, request.data)
-        marked = notifications_mark_read(tenant=self.tenant, actor=self.actor, ids=data.get("ids"))
-        return Response({"marked": marked})

@@ -31,6 +31,4 @@ urlpatterns: list[URLPattern] = [
     path("portal/actions/<int:action_id>/", portal.PortalActionApi.as_view(), name="api_portal_action"),
     # calendar
     path("calendar/", calendar.CalendarApi.as_view(), name="api_calendar"),
-    path("notifications/", calendar.NotificationListApi.as_view(), name="api_notification_list"),
-    path("notifications/read/", calendar.NotificationReadApi.as_view(), name="api_notification_read"),
 ]

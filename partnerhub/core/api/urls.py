@@ -2,10 +2,12 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.core.api import views
+from partnerhub.core.api import notifications, views
 
 urlpatterns: list[URLPattern] = [
     path("partners/", views.PartnerListApi.as_view(), name="api_partner_list"),
     path("partners/<int:partner_id>/", views.PartnerDetailApi.as_view(), name="api_partner_detail"),
     path("members/", views.MemberListApi.as_view(), name="api_member_list"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="api_notification_list"),
+    path("notifications/read/", notifications.NotificationReadApi.as_view(), name="api_notification_read"),
 ]

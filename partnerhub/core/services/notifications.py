@@ -19,17 +19,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from partnerhub.core.errors import CrossTenantReferenceError, NotificationNotYoursError
 from partnerhub.core.models import Membership, Notification, Tenant
+from partnerhub.core.selectors.notifications import notification_list_for_member
 from partnerhub.core.tenancy.context import tenant_context
 
 logger = logging.getLogger(__name__)
 
 TABLE = Notification._meta.db_table
-BADGE_CAP = 100  # the top-bar badge counts up to this many ("99+")
 
 
 @dataclass(frozen=True)
@@ -167,20 +166,7 @@ def _send(tenant: Tenant, messages: list[tuple[int, EmailMessage]], *, claimed_a
             ).update(emailed_at=None)
 
 
-# --- reads and read-marks of one member's own notifications ---
-
-
-def notification_list_for_member(*, tenant: Tenant, member: Membership, unread: bool = False) -> QuerySet[Notification]:
-    """The member's own notifications, newest first."""
-    qs = Notification.objects.for_tenant(tenant).filter(recipient_id=member.pk)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return qs.order_by("-created_at", "-id")
-
-
-def notification_unread_count(*, tenant: Tenant, member: Membership, cap: int = BADGE_CAP) -> int:
-    """How many of the member's notifications are unread, counted up to ``cap`` (one query)."""
-    return notification_list_for_member(tenant=tenant, member=member, unread=True)[:cap].count()
+# --- read-marks of one member's own notifications ---
 
 
 @transaction.atomic
@@ -199,11 +185,3 @@ def notifications_mark_read(*, tenant: Tenant, actor: Membership, ids: Iterable[
             )
         qs = qs.filter(pk__in=own)
     return qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-
-
-def notification_get_for_member(*, tenant: Tenant, member: Membership, notification_id: int) -> Notification:
-    """One of the member's own notifications (NotificationNotYoursError for any other id)."""
-    found = notification_list_for_member(tenant=tenant, member=member).filter(pk=notification_id).first()
-    if found is None:
-        raise NotificationNotYoursError("This notification is not yours.", extra={"fields": {"id": [notification_id]}})
-    return found

@@ -12,9 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from partnerhub.core.errors import NotificationNotYoursError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
+from partnerhub.core.selectors.notifications import notification_get_for_member, notification_list_for_member
 from partnerhub.core.services.notifications import (
-    notification_get_for_member,
-    notification_list_for_member,
     notifications_mark_read,
 )
 from partnerhub.core.views.program import tenant_view
