@@ -42,12 +42,19 @@ def _set_local(setting: str, value: str, using: str) -> None:
 
 @contextmanager
 def tenant_context(tenant: Tenant | None, *, using: str = "default") -> Iterator[Tenant]:
-    """Enter ``tenant`` for both walls inside one transaction; nesting a different tenant is refused."""
+    """Enter ``tenant`` for both walls inside one transaction; nesting a different tenant is refused.
+
+    Entering the tenant that is already active (a service called by a task, a request or another service that
+    entered it) adds nothing: no savepoint, no setting written again, since the outer block's transaction holds both.
+    """
     if tenant is None or getattr(tenant, "pk", None) is None:
         raise TenantScopeError("no tenant given")
     outer = _active_tenant.get()
     if outer is not None and outer.pk != tenant.pk:
         raise TenantScopeError("another tenant is already active")
+    if outer is not None and connections[using].in_atomic_block:
+        yield tenant
+        return
     with transaction.atomic(using=using):
         _set_local(TENANT_SETTING, str(tenant.pk), using)
         token = _active_tenant.set(tenant)
