@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from partnerhub.core.api import views as core_api
+from partnerhub.core.api import program as core_api
 from partnerhub.registry import tenant_api_urlconfs
 
 urlpatterns: list[URLPattern | URLResolver] = [
