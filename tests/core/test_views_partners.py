@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role, partner_ids_in, tenant_url
+from tests.core.helpers import FILTER_FIELDS, member_with_role, partner_ids_in, tenant_url
 
 pytestmark = pytest.mark.django_db
 

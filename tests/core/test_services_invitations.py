@@ -13,7 +13,7 @@ from partnerhub.core.models import Invitation, Membership, Role
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import UserFactory
-from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
+from tests.core.helpers import member_with_role, tenant_url, token_hash
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from partnerhub.core.models import AuditEntry, Partner, PartnerOwnerChange, Role
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import member_with_role
+from tests.core.helpers import member_with_role
 
 pytestmark = pytest.mark.django_db
 

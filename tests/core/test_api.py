@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PASSWORD, PartnerFactory
-from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role
+from tests.core.helpers import FILTER_FIELDS, member_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from partnerhub.core.services.notifications import (
 )
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import tenant_url
+from tests.core.helpers import tenant_url
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from partnerhub.core.models import AuditEntry, Invitation, Membership, Role, Ten
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import InvitationFactory, PartnerFactory, UserFactory, member
-from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
+from tests.core.helpers import member_with_role, tenant_url, token_hash
 
 pytestmark = pytest.mark.django_db
 
