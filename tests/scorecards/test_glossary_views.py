@@ -53,16 +53,16 @@ def edit_url(metric):
 
 
 @pytest.mark.parametrize("role", EVERY_ROLE)
-def test_every_role_reads_the_whole_glossary(tenant, catalog, role):
-    response = signed_in(member_with_role(tenant, role)).get(tenant_url("metric_list", tenant))
+def test_every_role_reads_the_whole_glossary(tenant, catalog, role, actor):
+    response = signed_in(actor(role)).get(tenant_url("metric_list", tenant))
     assert response.status_code == 200
     assert {int(pk) for pk in METRIC_ROW.findall(response.content.decode())} == {m.pk for m in catalog.values()}
 
 
 @pytest.mark.parametrize("role", EVERY_ROLE)
-def test_every_role_reads_a_metrics_definition(tenant, catalog, role):
+def test_every_role_reads_a_metrics_definition(tenant, catalog, role, actor):
     metric = catalog["discount_discipline"]
-    response = signed_in(member_with_role(tenant, role)).get(tenant_url("metric_detail", tenant, metric_id=metric.pk))
+    response = signed_in(actor(role)).get(tenant_url("metric_detail", tenant, metric_id=metric.pk))
     assert response.status_code == 200
     assert metric.definition in response.content.decode()
 
@@ -133,9 +133,9 @@ def test_another_programs_metric_is_a_404(tenant, other_tenant, admin, name):
     assert response.status_code == 404
 
 
-def test_the_edit_button_is_shown_to_admins_only(tenant, catalog, admin):
+def test_the_edit_button_is_shown_to_admins_only(tenant, catalog, admin, actor):
     metric = catalog["csat"]
-    manager = member_with_role(tenant, Role.MANAGER)
+    manager = actor(Role.MANAGER)
     url = tenant_url("metric_detail", tenant, metric_id=metric.pk)
     assert edit_url(metric) in signed_in(admin).get(url).content.decode()
     assert edit_url(metric) not in signed_in(manager).get(url).content.decode()
@@ -179,9 +179,9 @@ def test_the_edit_form_opens_for_an_admin(tenant, catalog, admin):
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EXECUTIVE, Role.PARTNER])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_only_an_admin_may_open_or_post_the_edit_form(tenant, catalog, role, method):
+def test_only_an_admin_may_open_or_post_the_edit_form(tenant, catalog, role, method, actor):
     metric = catalog["csat"]
-    client = signed_in(member_with_role(tenant, role))
+    client = signed_in(actor(role))
     response = getattr(client, method)(edit_url(metric), metric_form_data(metric, name="Hijacked"))
     assert response.status_code == 403
     assert stored(metric).name == "Customer satisfaction (CSAT)"
@@ -217,9 +217,9 @@ def test_a_data_owner_from_another_program_is_a_400_and_changes_nothing(tenant, 
     assert (saved.name, saved.data_owner_id) == ("Customer satisfaction (CSAT)", None)
 
 
-def test_a_partner_user_is_not_offered_as_data_owner(tenant, catalog, admin):
+def test_a_partner_user_is_not_offered_as_data_owner(tenant, catalog, admin, actor):
     metric = catalog["csat"]
-    partner_user = member_with_role(tenant, Role.PARTNER)
+    partner_user = actor(Role.PARTNER)
     response = signed_in(admin).post(edit_url(metric), metric_form_data(metric, data_owner=partner_user.pk))
     assert response.status_code == 400
     assert stored(metric).data_owner_id is None
