@@ -9,7 +9,7 @@ from scorecards.models import MetricDefinition
 from scorecards.selectors.glossary import metric_get, metric_list
 from scorecards.services.glossary import metric_catalog_seed, metric_update
 from tests.factories import member
-from tests.scorecards.glossary_factories import MetricDefinitionFactory, member_with_role
+from tests.scorecards.factories import MetricDefinitionFactory
 
 pytestmark = pytest.mark.django_db
 

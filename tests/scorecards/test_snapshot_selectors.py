@@ -12,8 +12,7 @@ from scorecards.models import Observation
 from scorecards.selectors.snapshots import latest_period, partner_snapshots, portfolio_snapshots
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.scorecards.factories import MetricFactory, simple_scorecard
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 5, 10)
