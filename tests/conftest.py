@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.db import connections
 from django.test.utils import setup_databases, teardown_databases
+
+if TYPE_CHECKING:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from partnerhub.core.models import Membership, Partner, Tenant, User
 
 pytest_plugins = ["tests.worker"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
@@ -60,6 +66,57 @@ def other_tenant(db: None) -> Any:
     from tests.factories import TenantFactory
 
     return TenantFactory(name="Beta Channel", slug="beta")
+
+
+@pytest.fixture
+def actor(request: pytest.FixtureRequest, db: None) -> Callable[..., Membership]:
+    """``actor(role, *, tenant=None, partner=None, **kw)``: a new member with ``role``, of the ``tenant`` fixture by
+    default. A partner user needs a partner company: one of its own is created when none is given.
+    """
+    from partnerhub.core.models import Role
+    from tests.factories import PartnerFactory, member
+
+    def make(role: str, *, tenant: Tenant | None = None, partner: Partner | None = None, **kw: Any) -> Membership:
+        home = request.getfixturevalue("tenant") if tenant is None else tenant
+        if role == Role.PARTNER and partner is None:
+            partner = PartnerFactory(tenant=home)
+        return member(home, role, partner=partner, **kw)
+
+    return make
+
+
+@pytest.fixture
+def manager(actor: Callable[..., Membership]) -> Membership:
+    """The actor most tests act as: a manager of ``tenant``."""
+    from partnerhub.core.models import Role
+
+    return actor(Role.MANAGER)
+
+
+@pytest.fixture
+def client_for() -> Callable[[Membership | User], Client]:
+    """``client_for(actor)``: a page client signed in as the member (the tenant is the one in each URL)."""
+    from django.test import Client
+
+    def signed_in(who: Membership | User) -> Client:
+        client = Client()
+        client.force_login(getattr(who, "user", who))
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[Membership | User], APIClient]:
+    """``api_client_for(actor)``: an API client authenticated as the member (as the API tests always did)."""
+    from rest_framework.test import APIClient
+
+    def authenticated(who: Membership | User) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=getattr(who, "user", who))
+        return client
+
+    return authenticated
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from partnerhub.core.models import Role
 from tests.factories import PartnerFactory, member
@@ -16,19 +15,12 @@ from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
 pytestmark = pytest.mark.django_db
 
 
-def api(membership):
-    client = APIClient()
-    client.force_authenticate(user=membership.user)
-    return client
-
-
-def calendar(membership, **params):
-    return api(membership).get(f"/api/v1/t/{membership.tenant.slug}/calendar/", params)
-
-
 @pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
+def calendar(api_client_for):
+    def read(membership, **params):
+        return api_client_for(membership).get(f"/api/v1/t/{membership.tenant.slug}/calendar/", params)
+
+    return read
 
 
 @pytest.fixture
@@ -42,7 +34,7 @@ def review(cycle, name, when, owner):
     )
 
 
-def test_the_range_holds_the_reviews_of_its_days_end_included(tenant, manager, cycle):
+def test_the_range_holds_the_reviews_of_its_days_end_included(tenant, manager, cycle, calendar):
     review(cycle, "Before", datetime(2026, 9, 30, 23, 59, tzinfo=UTC), manager)
     first = review(cycle, "First", datetime(2026, 10, 1, 0, 0, tzinfo=UTC), manager)
     last = review(cycle, "Last", datetime(2026, 10, 31, 23, 0, tzinfo=UTC), manager)
@@ -69,21 +61,21 @@ def test_the_range_holds_the_reviews_of_its_days_end_included(tenant, manager, c
         ({"start": "2026-10-01", "end": "2026-10-02", "kind": "party"}, "kind"),
     ],
 )
-def test_a_bad_range_or_filter_is_a_400(tenant, manager, params, field):
+def test_a_bad_range_or_filter_is_a_400(tenant, manager, params, field, calendar):
     response = calendar(manager, **params)
     assert response.status_code == 400
     assert field in str(response.json())
 
 
-def test_a_range_of_exactly_100_days_is_fine(tenant, manager):
+def test_a_range_of_exactly_100_days_is_fine(tenant, manager, calendar):
     assert calendar(manager, start="2026-01-01", end="2026-04-11").status_code == 200
 
 
-def test_without_a_range_the_next_30_days_are_listed(tenant, manager):
+def test_without_a_range_the_next_30_days_are_listed(tenant, manager, calendar):
     assert calendar(manager).status_code == 200
 
 
-def test_filters_by_moderator_kind_and_partner(tenant, manager, cycle):
+def test_filters_by_moderator_kind_and_partner(tenant, manager, cycle, calendar):
     other = member(tenant, Role.MANAGER)
     mine = review(cycle, "Mine", datetime(2026, 10, 5, tzinfo=UTC), manager)
     theirs = review(cycle, "Theirs", datetime(2026, 10, 6, tzinfo=UTC), other)
@@ -93,18 +85,18 @@ def test_filters_by_moderator_kind_and_partner(tenant, manager, cycle):
     assert calendar(manager, kind="health_check", **window).json() == []
 
 
-def test_a_moderator_of_another_tenant_is_a_400(tenant, other_tenant, manager):
+def test_a_moderator_of_another_tenant_is_a_400(tenant, other_tenant, manager, calendar):
     foreign = member(other_tenant, Role.MANAGER)
     response = calendar(manager, owner=foreign.pk, start="2026-10-01", end="2026-10-31")
     assert response.status_code == 400
 
 
-def test_a_partner_user_may_not_read_the_calendar(tenant):
+def test_a_partner_user_may_not_read_the_calendar(tenant, calendar):
     partner_user = member(tenant, Role.PARTNER, partner=PartnerFactory(tenant=tenant))
     assert calendar(partner_user).status_code == 403
 
 
-def test_the_calendar_reads_as_many_queries_for_50_reviews_as_for_5(tenant, manager, cycle):
+def test_the_calendar_reads_as_many_queries_for_50_reviews_as_for_5(tenant, manager, cycle, calendar):
     def queries():
         with CaptureQueriesContext(connection) as captured:
             response = calendar(manager, start="2026-10-01", end="2026-10-31")

@@ -18,7 +18,7 @@ from reviews.services.cycles import cycle_generate, cycles_generate_upcoming
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory
-from tests.scorecards.snapshot_factories import VersionFactory
+from tests.scorecards.factories import VersionFactory
 
 Q1_2027 = date(2027, 2, 10)  # any day of the quarter
 

@@ -11,8 +11,9 @@ from reviews.models import Forecast, ForecastLine, Review
 from reviews.selectors.forecasts import forecast_accuracy_for_review
 from reviews.services.forecasts import OBSERVATION_SOURCE, forecasts_score, forecasts_score_due
 from scorecards.models import Deal, MetricDefinition, Observation
-from tests.reviews.test_portal_helpers import deal, forecast_with_lines, login, portal, qbr, url
+from tests.reviews.portal_world import deal, forecast_with_lines, portal, qbr
 from tests.scorecards.factories import MetricFactory
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -227,12 +228,14 @@ def test_the_selector_answers_none_without_a_forecast(world):
         assert forecast_accuracy_for_review(tenant=world.tenant, review=review) is None
 
 
-def test_the_partner_sees_their_accuracy_in_plain_words(world, metric):
+def test_the_partner_sees_their_accuracy_in_plain_words(world, metric, client_for):
     review, _ = worked_example(world)
     _score_due(world)
 
     body = (
-        login(world.partner_user).get(url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
+        client_for(world.partner_user)
+        .get(tenant_url("portal_review_detail", world.tenant, review_id=review.pk))
+        .content.decode()
     )
 
     assert "85%" in body

@@ -14,17 +14,16 @@ from reviews.services.forecasts import (
     forecast_submit,
 )
 from scorecards.models import Deal
-from tests.reviews.test_portal_helpers import (
+from tests.reviews.portal_world import (
     counts,
     deal,
     formset_post,
     line,
-    login,
     portal,
     qbr,
     upcoming_qbr,
-    url,
 )
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -159,12 +158,12 @@ def test_another_partners_review_is_not_found(world):
 # --- page ---
 
 
-def test_the_portal_form_saves_the_forecast(world):
+def test_the_portal_form_saves_the_forecast(world, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
-    client = login(world.partner_user)
+    client = client_for(world.partner_user)
 
     response = client.post(
-        url("portal_forecast", world.tenant, review_id=review.pk),
+        tenant_url("portal_forecast", world.tenant, review_id=review.pk),
         formset_post(
             [
                 line(opportunity="Acme renewal", probability="80"),
@@ -173,7 +172,7 @@ def test_the_portal_form_saves_the_forecast(world):
             ]
         ),
     )
-    page = client.get(url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
+    page = client.get(tenant_url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
 
     assert response.status_code == 302
     assert [row[0] for row in _lines(world)] == ["Acme renewal", "Globex"]
@@ -190,11 +189,11 @@ def test_the_portal_form_saves_the_forecast(world):
         ("expected_close", "2026-09-30", "on or after 1 Oct 2026"),
     ],
 )
-def test_a_bad_row_shows_a_field_error_answers_400_and_saves_nothing(world, field, value, reason):
+def test_a_bad_row_shows_a_field_error_answers_400_and_saves_nothing(world, field, value, reason, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
 
-    response = login(world.partner_user).post(
-        url("portal_forecast", world.tenant, review_id=review.pk),
+    response = client_for(world.partner_user).post(
+        tenant_url("portal_forecast", world.tenant, review_id=review.pk),
         formset_post([line(opportunity="Good row"), line(**{field: value})]),
     )
 
@@ -205,11 +204,11 @@ def test_a_bad_row_shows_a_field_error_answers_400_and_saves_nothing(world, fiel
     assert counts(world.tenant)[1:] == (0, 0)
 
 
-def test_add_another_line_keeps_the_rows_adds_a_blank_one_and_saves_nothing(world):
+def test_add_another_line_keeps_the_rows_adds_a_blank_one_and_saves_nothing(world, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
 
-    response = login(world.partner_user).post(
-        url("portal_forecast", world.tenant, review_id=review.pk),
+    response = client_for(world.partner_user).post(
+        tenant_url("portal_forecast", world.tenant, review_id=review.pk),
         formset_post([line(opportunity="Typed so far", probability="")], add_line="1"),
     )
 
@@ -222,25 +221,27 @@ def test_add_another_line_keeps_the_rows_adds_a_blank_one_and_saves_nothing(worl
     assert counts(world.tenant)[1:] == (0, 0)
 
 
-def test_a_removed_row_is_dropped(world):
+def test_a_removed_row_is_dropped(world, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
 
-    login(world.partner_user).post(
-        url("portal_forecast", world.tenant, review_id=review.pk),
+    client_for(world.partner_user).post(
+        tenant_url("portal_forecast", world.tenant, review_id=review.pk),
         formset_post([line(opportunity="Keep"), line(opportunity="Drop", DELETE="on")]),
     )
 
     assert [row[0] for row in _lines(world)] == ["Keep"]
 
 
-def test_a_held_review_shows_the_forecast_read_only(world):
+def test_a_held_review_shows_the_forecast_read_only(world, client_for):
     review = qbr(world.tenant, world.partner, state=Review.State.HELD)
-    from tests.reviews.test_portal_helpers import forecast_with_lines
+    from tests.reviews.portal_world import forecast_with_lines
 
     forecast_with_lines(review, [{"opportunity": "READ-ONLY-OPP", "amount": 1000, "probability": 40}])
 
     body = (
-        login(world.partner_user).get(url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
+        client_for(world.partner_user)
+        .get(tenant_url("portal_review_detail", world.tenant, review_id=review.pk))
+        .content.decode()
     )
 
     assert "READ-ONLY-OPP" in body

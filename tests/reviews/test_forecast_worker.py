@@ -14,9 +14,8 @@ from reviews.models import Forecast, Review
 from reviews.tasks.forecasts import forecasts_score_due_task, forecasts_score_nightly_task
 from scorecards.models import Deal, Observation, ScorecardSnapshot
 from tests.factories import TenantFactory
-from tests.reviews.test_portal_helpers import deal, forecast_with_lines, portal, qbr
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.reviews.portal_world import deal, forecast_with_lines, portal, qbr
+from tests.scorecards.factories import MetricFactory, simple_scorecard
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]
 

@@ -12,7 +12,7 @@ from reviews.models import Forecast, ForecastLine, Review, SelfAssessment
 from scorecards.models import Observation
 from tests.factories import PartnerFactory, UserFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
-from tests.reviews.test_portal_helpers import login, url
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -63,11 +63,11 @@ def test_past_qbrs_get_a_self_assessment_and_a_forecast_on_real_deals_scored_whe
     assert assessed == {f.review_id for f in forecasts}
 
 
-def test_the_partner_users_upcoming_qbr_is_left_to_do(tenant, demo):
+def test_the_partner_users_upcoming_qbr_is_left_to_do(tenant, demo, client_for):
     seed_portal(tenant, today=TODAY)
     upcoming = demo["reviews"][(demo["partners"][0].pk, date(2026, 10, 1))]
 
-    body = login(demo["user"]).get(url("portal_review_list", tenant)).content.decode()
+    body = client_for(demo["user"]).get(tenant_url("portal_review_list", tenant)).content.decode()
 
     with tenant_context(tenant):
         assert not Forecast.objects.filter(review=upcoming).exists()

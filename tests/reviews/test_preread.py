@@ -23,7 +23,7 @@ from reviews.tasks.preread import prereads_generate_due_task
 from scorecards.models import DataQualityFinding, DealReview
 from tests.factories import UserFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.test_review_helpers import fresh, item, months_ago, program, snapshot, this_month
+from tests.reviews.review_program import fresh, item, months_ago, program, snapshot, this_month
 from tests.scorecards.factories import DealFactory, MetricFactory
 
 # --- the pure rules ---

@@ -5,16 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Decision, Review, ReviewNote
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.test_review_helpers import fresh, program
+from tests.reviews.review_program import fresh, program
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 ERROR_KEYS = {"detail", "code", "extra"}
@@ -25,56 +24,51 @@ def p(tenant):
     return program(tenant)
 
 
-def api(membership):
-    client = APIClient()
-    client.force_authenticate(user=membership.user)
-    return client
-
-
-def url(p, name, **kwargs):
-    return reverse(name, kwargs={"tenant_slug": p.tenant.slug, **kwargs})
-
-
 def _due(days=10):
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
-def test_the_list_answers_reviews_with_filters(p):
+def test_the_list_answers_reviews_with_filters(p, api_client_for):
     ReviewFactory(
         cycle=p.review.cycle,
         partner=PartnerFactory(tenant=p.tenant, name="Zephyr"),
         scheduled_for=datetime.now(UTC) - timedelta(days=3),
         state=Review.State.HELD,
     )
-    client = api(p.executive)
+    client = api_client_for(p.executive)
 
-    everything = client.get(url(p, "api_review_list")).json()
-    held = client.get(url(p, "api_review_list"), {"state": "held"}).json()
-    upcoming = client.get(url(p, "api_review_list"), {"when": "upcoming", "partner": "north"}).json()
+    everything = client.get(tenant_url("api_review_list", p.tenant)).json()
+    held = client.get(tenant_url("api_review_list", p.tenant), {"state": "held"}).json()
+    upcoming = client.get(tenant_url("api_review_list", p.tenant), {"when": "upcoming", "partner": "north"}).json()
 
     assert everything["count"] == 2
     assert [r["partner_name"] for r in held["results"]] == ["Zephyr"]
     assert [r["partner_name"] for r in upcoming["results"]] == ["Northwind Traders"]
 
 
-def test_a_bad_filter_answers_400_with_details(p):
-    response = api(p.executive).get(url(p, "api_review_list"), {"state": "finished"})
+def test_a_bad_filter_answers_400_with_details(p, api_client_for):
+    response = api_client_for(p.executive).get(tenant_url("api_review_list", p.tenant), {"state": "finished"})
     assert response.status_code == 400
     assert set(response.json()) == ERROR_KEYS
     assert "state" in response.json()["extra"]["fields"]
 
 
-def test_the_detail_carries_notes_ratings_decisions_actions_and_allowed_moves(p):
-    client = api(p.moderator)
-    client.post(url(p, "api_review_notes", review_id=p.review.pk), {"section_key": "performance", "body": "Good Q"})
-    client.post(url(p, "api_review_ratings", review_id=p.review.pk), {"prompt_key": "targets", "rating": 4})
-    client.post(url(p, "api_review_decisions", review_id=p.review.pk), {"text": "Co-fund the campaign"})
+def test_the_detail_carries_notes_ratings_decisions_actions_and_allowed_moves(p, api_client_for):
+    client = api_client_for(p.moderator)
     client.post(
-        url(p, "api_review_actions", review_id=p.review.pk),
+        tenant_url("api_review_notes", p.tenant, review_id=p.review.pk),
+        {"section_key": "performance", "body": "Good Q"},
+    )
+    client.post(
+        tenant_url("api_review_ratings", p.tenant, review_id=p.review.pk), {"prompt_key": "targets", "rating": 4}
+    )
+    client.post(tenant_url("api_review_decisions", p.tenant, review_id=p.review.pk), {"text": "Co-fund the campaign"})
+    client.post(
+        tenant_url("api_review_actions", p.tenant, review_id=p.review.pk),
         {"description": "Send plan", "owner": p.partner_user.pk, "due_date": _due()},
     )
 
-    body = client.get(url(p, "api_review_detail", review_id=p.review.pk)).json()
+    body = client.get(tenant_url("api_review_detail", p.tenant, review_id=p.review.pk)).json()
 
     assert body["state"] == "scheduled"
     assert body["allowed_moves"] == ["preparing", "held", "cancelled"]
@@ -89,32 +83,36 @@ def test_the_detail_carries_notes_ratings_decisions_actions_and_allowed_moves(p)
     ]
 
 
-def test_a_review_moves_through_its_states(p):
-    client = api(p.moderator)
+def test_a_review_moves_through_its_states(p, api_client_for):
+    client = api_client_for(p.moderator)
     for to in ("preparing", "held", "signed_off"):
-        response = client.post(url(p, "api_review_transition", review_id=p.review.pk), {"to": to})
+        response = client.post(tenant_url("api_review_transition", p.tenant, review_id=p.review.pk), {"to": to})
         assert response.status_code == 200, response.json()
     assert response.json()["state"] == "signed_off"
     assert [t["to_state"] for t in response.json()["transitions"]] == ["preparing", "held", "signed_off"]
 
 
-def test_signing_off_a_review_never_held_answers_400_with_the_message(p):
-    response = api(p.moderator).post(url(p, "api_review_transition", review_id=p.review.pk), {"to": "signed_off"})
+def test_signing_off_a_review_never_held_answers_400_with_the_message(p, api_client_for):
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_transition", p.tenant, review_id=p.review.pk), {"to": "signed_off"}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "never_held"
     assert "never held" in response.json()["detail"]
     assert fresh(p.review).state == "scheduled"
 
 
-def test_cancelling_without_a_reason_answers_400_naming_the_field(p):
-    response = api(p.moderator).post(url(p, "api_review_transition", review_id=p.review.pk), {"to": "cancelled"})
+def test_cancelling_without_a_reason_answers_400_naming_the_field(p, api_client_for):
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_transition", p.tenant, review_id=p.review.pk), {"to": "cancelled"}
+    )
     assert response.status_code == 400
     assert response.json()["extra"]["fields"] == {"reason": ["Say why the review is cancelled."]}
 
 
-def test_an_action_due_in_the_past_answers_400_and_writes_nothing(p):
-    response = api(p.moderator).post(
-        url(p, "api_review_actions", review_id=p.review.pk),
+def test_an_action_due_in_the_past_answers_400_and_writes_nothing(p, api_client_for):
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_actions", p.tenant, review_id=p.review.pk),
         {"description": "Late", "owner": p.moderator.pk, "due_date": _due(-1)},
     )
     assert response.status_code == 400
@@ -123,10 +121,10 @@ def test_an_action_due_in_the_past_answers_400_and_writes_nothing(p):
         assert not ActionItem.objects.exists()
 
 
-def test_an_action_owner_from_another_tenant_answers_400_and_writes_nothing(p, other_tenant):
+def test_an_action_owner_from_another_tenant_answers_400_and_writes_nothing(p, other_tenant, api_client_for):
     stranger = member(other_tenant, Role.MANAGER)
-    response = api(p.moderator).post(
-        url(p, "api_review_actions", review_id=p.review.pk),
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_actions", p.tenant, review_id=p.review.pk),
         {"description": "Leak", "owner": stranger.pk, "due_date": _due()},
     )
     assert response.status_code == 400
@@ -135,11 +133,11 @@ def test_an_action_owner_from_another_tenant_answers_400_and_writes_nothing(p, o
         assert not ActionItem.objects.exists()
 
 
-def test_a_note_on_a_signed_off_review_answers_400_and_writes_nothing(p):
+def test_a_note_on_a_signed_off_review_answers_400_and_writes_nothing(p, api_client_for):
     with tenant_context(p.tenant):
         Review.objects.filter(pk=p.review.pk).update(state=Review.State.SIGNED_OFF)
-    response = api(p.moderator).post(
-        url(p, "api_review_notes", review_id=p.review.pk), {"section_key": "performance", "body": "Late"}
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_notes", p.tenant, review_id=p.review.pk), {"section_key": "performance", "body": "Late"}
     )
     assert response.status_code == 400
     assert response.json()["code"] == "review_read_only"
@@ -147,19 +145,19 @@ def test_a_note_on_a_signed_off_review_answers_400_and_writes_nothing(p):
         assert not ReviewNote.objects.exists()
 
 
-def test_a_decision_with_an_unknown_visibility_answers_400(p):
-    response = api(p.moderator).post(
-        url(p, "api_review_decisions", review_id=p.review.pk), {"text": "x", "visibility": "public"}
+def test_a_decision_with_an_unknown_visibility_answers_400(p, api_client_for):
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_decisions", p.tenant, review_id=p.review.pk), {"text": "x", "visibility": "public"}
     )
     assert response.status_code == 400
     with tenant_context(p.tenant):
         assert not Decision.objects.exists()
 
 
-def test_an_action_is_patched_status_owner_and_due_date(p):
+def test_an_action_is_patched_status_owner_and_due_date(p, api_client_for):
     action = ActionItemFactory(review=p.review, owner=p.moderator)
-    response = api(p.moderator).patch(
-        url(p, "api_action_update", action_id=action.pk),
+    response = api_client_for(p.moderator).patch(
+        tenant_url("api_action_update", p.tenant, action_id=action.pk),
         {"status": "done", "owner": p.partner_user.pk, "due_date": _due(30)},
         format="json",
     )
@@ -168,25 +166,25 @@ def test_an_action_is_patched_status_owner_and_due_date(p):
     assert response.json()["completed_at"] is not None
 
 
-def test_patching_an_action_to_a_foreign_owner_answers_400(p, other_tenant):
+def test_patching_an_action_to_a_foreign_owner_answers_400(p, other_tenant, api_client_for):
     action = ActionItemFactory(review=p.review, owner=p.moderator)
     stranger = member(other_tenant, Role.MANAGER)
-    response = api(p.admin).patch(
-        url(p, "api_action_update", action_id=action.pk), {"owner": stranger.pk}, format="json"
+    response = api_client_for(p.admin).patch(
+        tenant_url("api_action_update", p.tenant, action_id=action.pk), {"owner": stranger.pk}, format="json"
     )
     assert response.status_code == 400
     with tenant_context(p.tenant):
         assert ActionItem.objects.get(pk=action.pk).owner_id == p.moderator.pk
 
 
-def test_the_pre_read_endpoint_answers_a_preview_then_the_stored_one(p):
-    client = api(p.moderator)
-    preview = client.get(url(p, "api_review_preread", review_id=p.review.pk)).json()
+def test_the_pre_read_endpoint_answers_a_preview_then_the_stored_one(p, api_client_for):
+    client = api_client_for(p.moderator)
+    preview = client.get(tenant_url("api_review_preread", p.tenant, review_id=p.review.pk)).json()
     assert (preview["generated"], preview["frozen"]) == (False, False)
     assert preview["preread"]["partner"]["name"] == "Northwind Traders"
 
-    client.post(url(p, "api_review_transition", review_id=p.review.pk), {"to": "held"})
-    stored = client.get(url(p, "api_review_preread", review_id=p.review.pk)).json()
+    client.post(tenant_url("api_review_transition", p.tenant, review_id=p.review.pk), {"to": "held"})
+    stored = client.get(tenant_url("api_review_preread", p.tenant, review_id=p.review.pk)).json()
     assert (stored["generated"], stored["frozen"]) == (True, True)
 
 
@@ -198,39 +196,39 @@ def test_the_pre_read_endpoint_answers_a_preview_then_the_stored_one(p):
         ("api_review_decisions", "post", {"text": "x"}),
     ],
 )
-def test_an_executive_reads_but_may_not_write(p, name, method, data):
-    response = getattr(api(p.executive), method)(url(p, name, review_id=p.review.pk), data)
+def test_an_executive_reads_but_may_not_write(p, name, method, data, api_client_for):
+    response = getattr(api_client_for(p.executive), method)(tenant_url(name, p.tenant, review_id=p.review.pk), data)
     assert response.status_code == 403
 
 
-def test_a_manager_of_another_partner_may_not_write_on_this_review(p):
-    response = api(p.other_manager).post(
-        url(p, "api_review_notes", review_id=p.review.pk), {"section_key": "performance", "body": "x"}
+def test_a_manager_of_another_partner_may_not_write_on_this_review(p, api_client_for):
+    response = api_client_for(p.other_manager).post(
+        tenant_url("api_review_notes", p.tenant, review_id=p.review.pk), {"section_key": "performance", "body": "x"}
     )
     assert response.status_code == 403
     with tenant_context(p.tenant):
         assert not ReviewNote.objects.exists()
 
 
-def test_a_partner_user_gets_nothing_from_the_internal_review_api(p):
-    client = api(p.partner_user)
-    assert client.get(url(p, "api_review_list")).status_code == 403
-    assert client.get(url(p, "api_review_detail", review_id=p.review.pk)).status_code == 403
+def test_a_partner_user_gets_nothing_from_the_internal_review_api(p, api_client_for):
+    client = api_client_for(p.partner_user)
+    assert client.get(tenant_url("api_review_list", p.tenant)).status_code == 403
+    assert client.get(tenant_url("api_review_detail", p.tenant, review_id=p.review.pk)).status_code == 403
 
 
-def test_another_tenants_review_is_a_404(p, other_tenant):
+def test_another_tenants_review_is_a_404(p, other_tenant, api_client_for):
     theirs = program(other_tenant)
-    response = api(p.admin).get(url(p, "api_review_detail", review_id=theirs.review.pk))
+    response = api_client_for(p.admin).get(tenant_url("api_review_detail", p.tenant, review_id=theirs.review.pk))
     assert response.status_code == 404
 
 
-def test_the_list_reads_the_same_number_of_queries_for_5_or_30_reviews(tenant, other_tenant):
+def test_the_list_reads_the_same_number_of_queries_for_5_or_30_reviews(tenant, other_tenant, api_client_for):
     counts = []
     for t, n in ((tenant, 5), (other_tenant, 30)):
         q = program(t)
         for _ in range(n - 1):
             ReviewFactory(cycle=q.review.cycle, partner=PartnerFactory(tenant=t), moderator=q.moderator)
         with CaptureQueriesContext(connection) as captured:
-            assert api(q.executive).get(url(q, "api_review_list")).status_code == 200
+            assert api_client_for(q.executive).get(tenant_url("api_review_list", q.tenant)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]

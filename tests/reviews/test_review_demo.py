@@ -11,7 +11,7 @@ from partnerhub.demo.review_history import seed_review_history
 from reviews.models import ActionItem, Decision, PromptRating, Review, ReviewCycle, ReviewNote, ReviewTransition
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import DEFAULT_AGENDA, CadenceFactory
-from tests.reviews.test_review_helpers import snapshot
+from tests.reviews.review_program import snapshot
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

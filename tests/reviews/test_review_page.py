@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.core.models import Role
@@ -13,7 +12,8 @@ from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review, ReviewNote, SelfAssessment
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.test_review_helpers import fresh, program
+from tests.reviews.review_program import fresh, program
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def p(tenant):
     return program(tenant)
-
-
-def _url(p, name, **kwargs):
-    return reverse(name, kwargs={"tenant_slug": p.tenant.slug, **kwargs})
 
 
 def _as(client, membership):
@@ -41,7 +37,7 @@ def _close(p):
 
 
 def test_the_review_page_shows_header_agenda_and_the_forms_to_its_manager(client, p):
-    body = _as(client, p.moderator).get(_url(p, "review_detail", review_id=p.review.pk)).content.decode()
+    body = _as(client, p.moderator).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk)).content.decode()
 
     assert "Northwind Traders · Quarterly business review" in body
     assert "Performance results" in body
@@ -54,7 +50,7 @@ def test_the_review_page_shows_header_agenda_and_the_forms_to_its_manager(client
 
 
 def test_an_executive_reads_the_page_without_any_form(client, p):
-    response = _as(client, p.executive).get(_url(p, "review_detail", review_id=p.review.pk))
+    response = _as(client, p.executive).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk))
     body = response.content.decode()
     assert response.status_code == 200
     for form in ("Add a note", "Rate this", "Log a decision", "Add an action item", "Mark as held"):
@@ -62,13 +58,13 @@ def test_an_executive_reads_the_page_without_any_form(client, p):
 
 
 def test_a_partner_user_may_not_open_the_internal_review_page(client, p):
-    response = _as(client, p.partner_user).get(_url(p, "review_detail", review_id=p.review.pk))
+    response = _as(client, p.partner_user).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk))
     assert response.status_code == 403
 
 
 def test_a_signed_off_review_page_is_read_only(client, p):
     _close(p)
-    body = _as(client, p.moderator).get(_url(p, "review_detail", review_id=p.review.pk)).content.decode()
+    body = _as(client, p.moderator).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk)).content.decode()
     assert "it is read-only" in body
     assert "Add a note" not in body
     assert "Mark as held" not in body
@@ -82,7 +78,7 @@ def test_internal_notes_carry_a_visible_internal_badge_and_shared_ones_say_share
         ReviewNote.objects.create(
             tenant=p.tenant, review=p.review, section_key="performance", body="Agreed target", visibility="shared"
         )
-    body = _as(client, p.moderator).get(_url(p, "review_detail", review_id=p.review.pk)).content.decode()
+    body = _as(client, p.moderator).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk)).content.decode()
     internal = body.index("Coaching point")
     assert '<span class="badge badge-internal">Internal</span>' in body[internal - 400 : internal]
     shared = body.index("Agreed target")
@@ -99,7 +95,7 @@ def test_the_partners_self_assessment_shows_when_submitted(client, p):
             needs="More demo licences",
             submitted_at=timezone.now(),
         )
-    body = _as(client, p.moderator).get(_url(p, "review_detail", review_id=p.review.pk)).content.decode()
+    body = _as(client, p.moderator).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk)).content.decode()
     assert "Closed the Acme deal" in body
     assert "More demo licences" in body
 
@@ -109,7 +105,7 @@ def test_the_partners_self_assessment_shows_when_submitted(client, p):
 
 def test_adding_a_note_redirects_to_its_section(client, p):
     response = _as(client, p.moderator).post(
-        _url(p, "review_note_add", review_id=p.review.pk),
+        tenant_url("review_note_add", p.tenant, review_id=p.review.pk),
         {"section_key": "collaboration", "body": "Escalations answered within a day", "visibility": "shared"},
     )
     assert response.status_code == 302
@@ -121,7 +117,7 @@ def test_adding_a_note_redirects_to_its_section(client, p):
 
 def test_an_empty_note_answers_400_and_writes_nothing(client, p):
     response = _as(client, p.moderator).post(
-        _url(p, "review_note_add", review_id=p.review.pk),
+        tenant_url("review_note_add", p.tenant, review_id=p.review.pk),
         {"section_key": "performance", "body": "", "visibility": "internal"},
     )
     assert response.status_code == 400
@@ -133,7 +129,7 @@ def test_an_empty_note_answers_400_and_writes_nothing(client, p):
 def test_a_note_on_a_signed_off_review_is_refused_clearly_and_nothing_is_written(client, p):
     _close(p)
     response = _as(client, p.moderator).post(
-        _url(p, "review_note_add", review_id=p.review.pk),
+        tenant_url("review_note_add", p.tenant, review_id=p.review.pk),
         {"section_key": "performance", "body": "Too late", "visibility": "internal"},
     )
     assert response.status_code == 400
@@ -143,7 +139,7 @@ def test_a_note_on_a_signed_off_review_is_refused_clearly_and_nothing_is_written
 
 
 def test_a_rating_is_saved_then_replaced(client, p):
-    url = _url(p, "review_rating_save", review_id=p.review.pk)
+    url = tenant_url("review_rating_save", p.tenant, review_id=p.review.pk)
     _as(client, p.moderator).post(
         url, {"prompt_key": "targets", "rating": "2", "comment": "Short", "visibility": "internal"}
     )
@@ -161,7 +157,7 @@ def test_a_rating_is_saved_then_replaced(client, p):
 @pytest.mark.parametrize("bad", [{"rating": "6"}, {"rating": "0"}, {"prompt_key": "not-on-the-agenda"}])
 def test_a_rating_outside_1_to_5_or_of_an_unknown_prompt_answers_400(client, p, bad):
     data = {"prompt_key": "targets", "rating": "3", "visibility": "internal", **bad}
-    response = _as(client, p.moderator).post(_url(p, "review_rating_save", review_id=p.review.pk), data)
+    response = _as(client, p.moderator).post(tenant_url("review_rating_save", p.tenant, review_id=p.review.pk), data)
     assert response.status_code == 400
     with tenant_context(p.tenant):
         assert not PromptRating.objects.exists()
@@ -169,7 +165,7 @@ def test_a_rating_outside_1_to_5_or_of_an_unknown_prompt_answers_400(client, p, 
 
 def test_a_decision_is_logged(client, p):
     response = _as(client, p.moderator).post(
-        _url(p, "review_decision_add", review_id=p.review.pk),
+        tenant_url("review_decision_add", p.tenant, review_id=p.review.pk),
         {"text": "Co-fund the Q1 campaign", "visibility": "shared"},
     )
     assert response.status_code == 302
@@ -188,7 +184,9 @@ def _action(p, **overrides):
 
 
 def test_an_action_item_is_added_with_a_partner_user_as_owner(client, p):
-    response = _as(client, p.moderator).post(_url(p, "review_action_add", review_id=p.review.pk), _action(p))
+    response = _as(client, p.moderator).post(
+        tenant_url("review_action_add", p.tenant, review_id=p.review.pk), _action(p)
+    )
     assert response.status_code == 302
     with tenant_context(p.tenant):
         action = ActionItem.objects.get()
@@ -202,7 +200,7 @@ def test_an_action_item_is_added_with_a_partner_user_as_owner(client, p):
 def test_an_action_due_in_the_past_answers_400_with_the_reason_and_writes_nothing(client, p):
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = _as(client, p.moderator).post(
-        _url(p, "review_action_add", review_id=p.review.pk), _action(p, due_date=yesterday)
+        tenant_url("review_action_add", p.tenant, review_id=p.review.pk), _action(p, due_date=yesterday)
     )
     assert response.status_code == 400
     assert "is in the past; choose today or later" in response.content.decode()
@@ -213,7 +211,7 @@ def test_an_action_due_in_the_past_answers_400_with_the_reason_and_writes_nothin
 def test_an_action_owned_by_someone_of_another_tenant_answers_400_and_writes_nothing(client, p, other_tenant):
     stranger = member(other_tenant, Role.MANAGER)
     response = _as(client, p.moderator).post(
-        _url(p, "review_action_add", review_id=p.review.pk), _action(p, owner=stranger.pk)
+        tenant_url("review_action_add", p.tenant, review_id=p.review.pk), _action(p, owner=stranger.pk)
     )
     assert response.status_code == 400
     with tenant_context(p.tenant):
@@ -223,7 +221,7 @@ def test_an_action_owned_by_someone_of_another_tenant_answers_400_and_writes_not
 def test_an_action_owned_by_a_user_of_another_partner_answers_400(client, p):
     elsewhere = member(p.tenant, Role.PARTNER, partner=PartnerFactory(tenant=p.tenant))
     response = _as(client, p.moderator).post(
-        _url(p, "review_action_add", review_id=p.review.pk), _action(p, owner=elsewhere.pk)
+        tenant_url("review_action_add", p.tenant, review_id=p.review.pk), _action(p, owner=elsewhere.pk)
     )
     assert response.status_code == 400
     with tenant_context(p.tenant):
@@ -232,7 +230,9 @@ def test_an_action_owned_by_a_user_of_another_partner_answers_400(client, p):
 
 def test_an_action_status_is_updated_from_the_review_page(client, p):
     action = ActionItemFactory(review=p.review, owner=p.moderator)
-    response = _as(client, p.moderator).post(_url(p, "action_update", action_id=action.pk), {"status": "done"})
+    response = _as(client, p.moderator).post(
+        tenant_url("action_update", p.tenant, action_id=action.pk), {"status": "done"}
+    )
     assert response.status_code == 302
     with tenant_context(p.tenant):
         assert ActionItem.objects.get(pk=action.pk).status == "done"
@@ -240,10 +240,11 @@ def test_an_action_status_is_updated_from_the_review_page(client, p):
 
 def test_attendees_are_added_and_removed(client, p):
     _as(client, p.moderator).post(
-        _url(p, "review_attendee_add", review_id=p.review.pk), {"membership": p.partner_user.pk, "function": "sales"}
+        tenant_url("review_attendee_add", p.tenant, review_id=p.review.pk),
+        {"membership": p.partner_user.pk, "function": "sales"},
     )
     client.post(
-        _url(p, "review_attendee_add", review_id=p.review.pk),
+        tenant_url("review_attendee_add", p.tenant, review_id=p.review.pk),
         {"name": "Chris Contact", "email": "chris@example.test", "function": "product", "side": "partner"},
     )
     with tenant_context(p.tenant):
@@ -251,7 +252,9 @@ def test_attendees_are_added_and_removed(client, p):
     assert (user.side, user.function) == ("partner", "sales")
     assert (contact.name, contact.side) == ("Chris Contact", "partner")
 
-    response = client.post(_url(p, "review_attendee_remove", review_id=p.review.pk, attendee_id=contact.pk))
+    response = client.post(
+        tenant_url("review_attendee_remove", p.tenant, review_id=p.review.pk, attendee_id=contact.pk)
+    )
     assert response.status_code == 302
     with tenant_context(p.tenant):
         assert list(Attendee.objects.values_list("pk", flat=True)) == [user.pk]
@@ -262,7 +265,7 @@ def test_an_attendee_of_another_review_cannot_be_removed_through_this_one(client
     with tenant_context(p.tenant):
         theirs = Attendee.objects.create(tenant=p.tenant, review=other, name="Theirs")
     response = _as(client, p.admin).post(
-        _url(p, "review_attendee_remove", review_id=p.review.pk, attendee_id=theirs.pk)
+        tenant_url("review_attendee_remove", p.tenant, review_id=p.review.pk, attendee_id=theirs.pk)
     )
     assert response.status_code == 404
     with tenant_context(p.tenant):
@@ -271,7 +274,7 @@ def test_an_attendee_of_another_review_cannot_be_removed_through_this_one(client
 
 def test_an_attendee_without_member_or_name_answers_400(client, p):
     response = _as(client, p.moderator).post(
-        _url(p, "review_attendee_add", review_id=p.review.pk), {"function": "sales", "side": "partner"}
+        tenant_url("review_attendee_add", p.tenant, review_id=p.review.pk), {"function": "sales", "side": "partner"}
     )
     assert response.status_code == 400
     assert "Choose a member, or give the contact&#x27;s name." in response.content.decode()
@@ -290,7 +293,7 @@ def test_the_list_filters_by_state_kind_moderator_owner_partner_and_time(client,
         state=Review.State.SIGNED_OFF,
     )
     _as(client, p.executive)
-    url = _url(p, "review_list")
+    url = tenant_url("review_list", p.tenant)
 
     def names(**query):
         body = client.get(url, query).content.decode()
@@ -354,8 +357,8 @@ def test_the_review_page_reads_the_same_number_of_queries_for_5_or_30_of_everyth
     small, large = program(tenant), program(other_tenant)
     _fill(small, 5)
     _fill(large, 30)
-    few = _count(_as(client, small.moderator), _url(small, "review_detail", review_id=small.review.pk))
-    many = _count(_as(client, large.moderator), _url(large, "review_detail", review_id=large.review.pk))
+    few = _count(_as(client, small.moderator), tenant_url("review_detail", small.tenant, review_id=small.review.pk))
+    many = _count(_as(client, large.moderator), tenant_url("review_detail", large.tenant, review_id=large.review.pk))
     assert few == many
     assert many <= 30
 
@@ -370,7 +373,7 @@ def test_the_review_list_reads_the_same_number_of_queries_for_5_or_30_reviews(cl
                 partner=PartnerFactory(tenant=t, owner=p.moderator),
                 moderator=p.moderator if i % 2 else p.other_manager,
             )
-        counts.append(_count(_as(client, p.executive), _url(p, "review_list")))
+        counts.append(_count(_as(client, p.executive), tenant_url("review_list", p.tenant)))
     assert counts[0] == counts[1]
     assert counts[1] <= 20
 
@@ -382,6 +385,6 @@ def test_the_pre_read_page_reads_a_bounded_number_of_queries(client, tenant, oth
         _fill(p, n)
         with tenant_context(t):
             Review.objects.filter(pk=p.review.pk).update(preread={"summary": ["x"], "risks": [], "recommendations": []})
-        counts.append(_count(_as(client, p.moderator), _url(p, "review_preread", review_id=p.review.pk)))
+        counts.append(_count(_as(client, p.moderator), tenant_url("review_preread", p.tenant, review_id=p.review.pk)))
     assert counts[0] == counts[1]
     assert fresh(p.review).preread is not None

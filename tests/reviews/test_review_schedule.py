@@ -10,8 +10,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partnerhub.core.domain.periods import period_bounds
 from partnerhub.core.errors import CrossTenantReferenceError, PermissionDeniedError
@@ -22,7 +20,8 @@ from reviews.models import Attendee, Review, ReviewCycle, ReviewTransition
 from reviews.services.reviews import review_schedule
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
-from tests.reviews.test_review_helpers import Program, program
+from tests.reviews.review_program import Program, program
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +76,6 @@ def _schedule(p: Program, own_cadence, **overrides):
 def _counts(tenant) -> tuple[int, int, int]:
     with tenant_context(tenant):
         return Review.objects.count(), ReviewCycle.objects.count(), Attendee.objects.count()
-
-
-def _url(p: Program, name: str, **kwargs) -> str:
-    return reverse(name, kwargs={"tenant_slug": p.tenant.slug, **kwargs})
-
-
-def _api(membership) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user=membership.user)
-    return client
 
 
 def _form(p: Program, own_cadence, **overrides):
@@ -233,10 +222,10 @@ def test_a_manager_of_another_partner_is_refused_even_naming_themselves_moderato
 # --- the API ---
 
 
-def test_the_api_schedules_a_review_and_answers_201_with_it(p, cadence):
+def test_the_api_schedules_a_review_and_answers_201_with_it(p, cadence, api_client_for):
     when = _when()
-    response = _api(p.moderator).post(
-        _url(p, "api_review_list"),
+    response = api_client_for(p.moderator).post(
+        tenant_url("api_review_list", p.tenant),
         {"cadence": cadence.pk, "partner": p.partner.pk, "scheduled_for": when.isoformat(), "reason": "Decline"},
         format="json",
     )
@@ -250,15 +239,15 @@ def test_the_api_schedules_a_review_and_answers_201_with_it(p, cadence):
     assert body["agenda"] == DEEP_DIVE_AGENDA
 
 
-def test_the_api_refuses_a_duplicate_and_a_past_date_with_400(p, cadence):
-    client = _api(p.admin)
+def test_the_api_refuses_a_duplicate_and_a_past_date_with_400(p, cadence, api_client_for):
+    client = api_client_for(p.admin)
     payload = {"cadence": cadence.pk, "partner": p.partner.pk, "scheduled_for": _when().isoformat()}
-    assert client.post(_url(p, "api_review_list"), payload, format="json").status_code == 201
+    assert client.post(tenant_url("api_review_list", p.tenant), payload, format="json").status_code == 201
     before = _counts(p.tenant)
 
-    duplicate = client.post(_url(p, "api_review_list"), payload, format="json")
+    duplicate = client.post(tenant_url("api_review_list", p.tenant), payload, format="json")
     past = client.post(
-        _url(p, "api_review_list"),
+        tenant_url("api_review_list", p.tenant),
         {**payload, "scheduled_for": (datetime.now(UTC) - timedelta(days=1)).isoformat()},
         format="json",
     )
@@ -271,23 +260,23 @@ def test_the_api_refuses_a_duplicate_and_a_past_date_with_400(p, cadence):
 
 
 @pytest.mark.parametrize("field", ["partner", "cadence", "moderator"])
-def test_the_api_answers_400_naming_a_foreign_field_and_writes_nothing(p, cadence, foreign, field):
+def test_the_api_answers_400_naming_a_foreign_field_and_writes_nothing(p, cadence, foreign, field, api_client_for):
     payload = {"cadence": cadence.pk, "partner": p.partner.pk, "scheduled_for": _when().isoformat()}
     payload[field] = foreign[field].pk
     before = _counts(p.tenant)
 
-    response = _api(p.admin).post(_url(p, "api_review_list"), payload, format="json")
+    response = api_client_for(p.admin).post(tenant_url("api_review_list", p.tenant), payload, format="json")
 
     assert response.status_code == 400
     assert field in response.json()["extra"]["fields"]
     assert _counts(p.tenant) == before
 
 
-def test_the_api_refuses_a_manager_of_another_partner_an_executive_and_a_partner_user(p, cadence):
+def test_the_api_refuses_a_manager_of_another_partner_an_executive_and_a_partner_user(p, cadence, api_client_for):
     payload = {"cadence": cadence.pk, "partner": p.partner.pk, "scheduled_for": _when().isoformat()}
     before = _counts(p.tenant)
     for who in (p.other_manager, p.executive, p.partner_user):
-        response = _api(who).post(_url(p, "api_review_list"), payload, format="json")
+        response = api_client_for(who).post(tenant_url("api_review_list", p.tenant), payload, format="json")
         assert response.status_code == 403, who.role
     assert _counts(p.tenant) == before
 
@@ -297,19 +286,19 @@ def test_the_api_refuses_a_manager_of_another_partner_an_executive_and_a_partner
 
 def test_the_page_schedules_a_review_and_redirects_to_it(client, p, cadence):
     client.force_login(p.moderator.user)
-    response = client.post(_url(p, "review_schedule"), _form(p, cadence, moderator=p.admin.pk))
+    response = client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence, moderator=p.admin.pk))
 
     with tenant_context(p.tenant):
         review = Review.objects.filter(cadence=cadence).get()
     assert response.status_code == 302
-    assert response["Location"] == _url(p, "review_detail", review_id=review.pk)
+    assert response["Location"] == tenant_url("review_detail", p.tenant, review_id=review.pk)
     assert review.moderator_id == p.admin.pk
     assert review.selection_reason == "Scheduled by Maya Moderator: Declining trend"
 
 
 def test_the_page_prefills_the_partner_and_offers_a_manager_only_their_own_partners(client, p, cadence):
     client.force_login(p.moderator.user)
-    body = client.get(_url(p, "review_schedule"), {"partner": p.partner.pk}).content.decode()
+    body = client.get(tenant_url("review_schedule", p.tenant), {"partner": p.partner.pk}).content.decode()
     assert f'<option value="{p.partner.pk}" selected>Northwind Traders</option>' in body
     assert "Someone Else" not in body  # the other manager's partner
     assert "Deep dive" in body
@@ -317,24 +306,24 @@ def test_the_page_prefills_the_partner_and_offers_a_manager_only_their_own_partn
 
 def test_the_review_list_and_partner_page_link_to_the_page_for_those_who_may_schedule(client, p):
     client.force_login(p.moderator.user)
-    link = _url(p, "review_schedule")
-    assert link in client.get(_url(p, "review_list")).content.decode()
+    link = tenant_url("review_schedule", p.tenant)
+    assert link in client.get(tenant_url("review_list", p.tenant)).content.decode()
     assert (
         f"{link}?partner={p.partner.pk}"
-        in client.get(_url(p, "partner_detail", partner_id=p.partner.pk)).content.decode()
+        in client.get(tenant_url("partner_detail", p.tenant, partner_id=p.partner.pk)).content.decode()
     )
     client.force_login(p.executive.user)
-    assert link not in client.get(_url(p, "review_list")).content.decode()
+    assert link not in client.get(tenant_url("review_list", p.tenant)).content.decode()
 
 
 def test_the_page_refuses_a_duplicate_and_a_past_date_with_field_errors_and_400(client, p, cadence):
     client.force_login(p.admin.user)
-    assert client.post(_url(p, "review_schedule"), _form(p, cadence)).status_code == 302
+    assert client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence)).status_code == 302
     before = _counts(p.tenant)
 
-    duplicate = client.post(_url(p, "review_schedule"), _form(p, cadence))
+    duplicate = client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence))
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    past = client.post(_url(p, "review_schedule"), _form(p, cadence, date=yesterday))
+    past = client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence, date=yesterday))
 
     assert duplicate.status_code == 400
     assert "already has a review in this cycle" in duplicate.content.decode()
@@ -347,7 +336,7 @@ def test_the_page_refuses_a_duplicate_and_a_past_date_with_field_errors_and_400(
 def test_the_page_answers_400_for_a_foreign_field_and_writes_nothing(client, p, cadence, foreign, field):
     client.force_login(p.admin.user)
     before = _counts(p.tenant)
-    response = client.post(_url(p, "review_schedule"), _form(p, cadence, **{field: foreign[field].pk}))
+    response = client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence, **{field: foreign[field].pk}))
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert _counts(p.tenant) == before
@@ -356,7 +345,7 @@ def test_the_page_answers_400_for_a_foreign_field_and_writes_nothing(client, p, 
 def test_the_page_refuses_a_manager_scheduling_another_managers_partner(client, p, cadence):
     client.force_login(p.other_manager.user)
     before = _counts(p.tenant)
-    response = client.post(_url(p, "review_schedule"), _form(p, cadence))
+    response = client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence))
     assert response.status_code == 400  # the partner is not among their choices
     assert _counts(p.tenant) == before
 
@@ -365,8 +354,8 @@ def test_the_page_refuses_a_manager_scheduling_another_managers_partner(client, 
 def test_the_page_is_refused_to_an_executive_and_a_partner_user(client, p, cadence, role):
     client.force_login(getattr(p, role).user)
     before = _counts(p.tenant)
-    assert client.get(_url(p, "review_schedule")).status_code == 403
-    assert client.post(_url(p, "review_schedule"), _form(p, cadence)).status_code == 403
+    assert client.get(tenant_url("review_schedule", p.tenant)).status_code == 403
+    assert client.post(tenant_url("review_schedule", p.tenant), _form(p, cadence)).status_code == 403
     assert _counts(p.tenant) == before
 
 
@@ -375,7 +364,7 @@ def test_the_page_reads_a_bounded_number_of_queries(client, p, cadence):
 
     def measure() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(_url(p, "review_schedule")).status_code == 200
+            assert client.get(tenant_url("review_schedule", p.tenant)).status_code == 200
         return len(queries)
 
     small = measure()

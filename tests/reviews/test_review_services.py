@@ -20,7 +20,7 @@ from reviews.services.reviews import (
 )
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory
-from tests.reviews.test_review_helpers import fresh, program
+from tests.reviews.review_program import fresh, program
 
 pytestmark = pytest.mark.django_db
 

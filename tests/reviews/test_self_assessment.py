@@ -9,7 +9,8 @@ from reviews.errors import ReviewLockedError, SelfAssessmentInvalidError
 from reviews.models import Review, SelfAssessment
 from reviews.services.portal import self_assessment_submit
 from tests.factories import member
-from tests.reviews.test_portal_helpers import counts, login, portal, qbr, upcoming_qbr, url
+from tests.reviews.portal_world import counts, portal, qbr, upcoming_qbr
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -78,35 +79,37 @@ def test_an_internal_user_cannot_submit_the_partners_self_assessment(world):
 # --- page ---
 
 
-def test_the_portal_form_saves_the_self_assessment_and_shows_it_again(world):
+def test_the_portal_form_saves_the_self_assessment_and_shows_it_again(world, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
-    client = login(world.partner_user)
+    client = client_for(world.partner_user)
 
-    response = client.post(url("portal_self_assessment", world.tenant, review_id=review.pk), ANSWERS)
-    page = client.get(url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
+    response = client.post(tenant_url("portal_self_assessment", world.tenant, review_id=review.pk), ANSWERS)
+    page = client.get(tenant_url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
 
     assert response.status_code == 302
     assert "Closed Initech" in page
     assert "Update self-assessment" in page
 
 
-def test_an_empty_form_answers_400_with_the_reason(world):
+def test_an_empty_form_answers_400_with_the_reason(world, client_for):
     review = upcoming_qbr(world.tenant, world.partner)
 
-    response = login(world.partner_user).post(url("portal_self_assessment", world.tenant, review_id=review.pk), {})
+    response = client_for(world.partner_user).post(
+        tenant_url("portal_self_assessment", world.tenant, review_id=review.pk), {}
+    )
 
     assert response.status_code == 400
     assert "Write at least one of your wins" in response.content.decode()
     assert counts(world.tenant)[0] == 0
 
 
-def test_posting_after_the_review_was_held_answers_400_and_the_record_stays(world):
+def test_posting_after_the_review_was_held_answers_400_and_the_record_stays(world, client_for):
     review = qbr(world.tenant, world.partner, state=Review.State.HELD)
     with tenant_context(world.tenant):
         SelfAssessment.objects.create(tenant=world.tenant, review=review, partner=world.partner, wins="Original")
 
-    response = login(world.partner_user).post(
-        url("portal_self_assessment", world.tenant, review_id=review.pk), {"wins": "Rewritten"}
+    response = client_for(world.partner_user).post(
+        tenant_url("portal_self_assessment", world.tenant, review_id=review.pk), {"wins": "Rewritten"}
     )
 
     body = response.content.decode()
@@ -117,13 +120,15 @@ def test_posting_after_the_review_was_held_answers_400_and_the_record_stays(worl
         assert SelfAssessment.objects.get(review=review).wins == "Original"
 
 
-def test_a_held_review_shows_the_self_assessment_read_only(world):
+def test_a_held_review_shows_the_self_assessment_read_only(world, client_for):
     review = qbr(world.tenant, world.partner, state=Review.State.HELD)
     with tenant_context(world.tenant):
         SelfAssessment.objects.create(tenant=world.tenant, review=review, partner=world.partner, wins="READ-ONLY-WIN")
 
     body = (
-        login(world.partner_user).get(url("portal_review_detail", world.tenant, review_id=review.pk)).content.decode()
+        client_for(world.partner_user)
+        .get(tenant_url("portal_review_detail", world.tenant, review_id=review.pk))
+        .content.decode()
     )
 
     assert "READ-ONLY-WIN" in body

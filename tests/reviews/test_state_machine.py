@@ -23,7 +23,7 @@ from reviews.services.reviews import (
     review_transition,
 )
 from tests.reviews.factories import ActionItemFactory
-from tests.reviews.test_review_helpers import fresh, program
+from tests.reviews.review_program import fresh, program
 
 pytestmark = pytest.mark.django_db
 S = Review.State
@@ -277,27 +277,22 @@ def test_an_action_item_of_a_signed_off_review_can_still_be_marked_done_but_not_
 # --- through the page ---
 
 
-def _login(client, membership):
-    client.force_login(membership.user)
-    return client
-
-
-def test_the_page_refuses_an_invalid_move_with_the_message_and_a_400(client, tenant):
+def test_the_page_refuses_an_invalid_move_with_the_message_and_a_400(client_for, tenant):
     p = program(tenant)
     url = reverse("review_transition", kwargs={"tenant_slug": tenant.slug, "review_id": p.review.pk})
 
-    response = _login(client, p.moderator).post(url, {"to": "signed_off"})
+    response = client_for(p.moderator).post(url, {"to": "signed_off"})
 
     assert response.status_code == 400
     assert "never held" in response.content.decode()
     assert fresh(p.review).state == S.SCHEDULED
 
 
-def test_the_page_moves_a_review_and_shows_the_history(client, tenant):
+def test_the_page_moves_a_review_and_shows_the_history(client_for, tenant):
     p = program(tenant)
     url = reverse("review_transition", kwargs={"tenant_slug": tenant.slug, "review_id": p.review.pk})
 
-    response = _login(client, p.moderator).post(url, {"to": "held"}, follow=True)
+    response = client_for(p.moderator).post(url, {"to": "held"}, follow=True)
 
     assert response.status_code == 200
     assert fresh(p.review).state == S.HELD
@@ -306,18 +301,18 @@ def test_the_page_moves_a_review_and_shows_the_history(client, tenant):
     assert "Sign off" in body
 
 
-def test_the_page_refuses_a_cancel_without_reason_with_a_400(client, tenant):
+def test_the_page_refuses_a_cancel_without_reason_with_a_400(client_for, tenant):
     p = program(tenant)
     url = reverse("review_transition", kwargs={"tenant_slug": tenant.slug, "review_id": p.review.pk})
-    response = _login(client, p.moderator).post(url, {"to": "cancelled", "reason": ""})
+    response = client_for(p.moderator).post(url, {"to": "cancelled", "reason": ""})
     assert response.status_code == 400
     assert "Say why the review is cancelled." in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["executive", "other_manager"])
-def test_the_page_refuses_a_move_by_someone_who_does_not_run_the_review(client, tenant, who):
+def test_the_page_refuses_a_move_by_someone_who_does_not_run_the_review(client_for, tenant, who):
     p = program(tenant)
     url = reverse("review_transition", kwargs={"tenant_slug": tenant.slug, "review_id": p.review.pk})
-    response = _login(client, getattr(p, who)).post(url, {"to": "held"})
+    response = client_for(getattr(p, who)).post(url, {"to": "held"})
     assert response.status_code == 403
     assert fresh(p.review).state == S.SCHEDULED

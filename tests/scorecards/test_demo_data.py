@@ -17,7 +17,7 @@ from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, ScorecardSnapshot, SurveyResponse
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
-from tests.scorecards.glossary_factories import partners_of_every_tier
+from tests.scorecards.factories import partners_of_every_tier
 
 pytestmark = pytest.mark.django_db
 

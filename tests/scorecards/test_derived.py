@@ -14,7 +14,7 @@ from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Deal
 from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 from tests.factories import PartnerFactory
-from tests.scorecards.quality_factories import deal
+from tests.scorecards.factories import deal
 
 JAN, FEB, MAR, APR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
 

@@ -9,7 +9,7 @@ from scorecards.models import MetricDefinition
 from scorecards.selectors.glossary import metric_get, metric_list
 from scorecards.services.glossary import glossary_seed, metric_update
 from tests.factories import member
-from tests.scorecards.glossary_factories import MetricDefinitionFactory, member_with_role
+from tests.scorecards.factories import MetricDefinitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +59,10 @@ def test_the_key_and_the_derived_flag_cannot_be_changed(tenant, catalog, admin):
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EXECUTIVE, Role.PARTNER])
-def test_only_an_admin_may_change_a_metric(tenant, catalog, role):
-    actor = member_with_role(tenant, role)
+def test_only_an_admin_may_change_a_metric(actor, tenant, catalog, role):
+    someone = actor(role)
     with tenant_context(tenant), pytest.raises(PermissionDeniedError):
-        metric_update(tenant=tenant, actor=actor, metric=catalog["csat"], data={"name": "Happiness"})
+        metric_update(tenant=tenant, actor=someone, metric=catalog["csat"], data={"name": "Happiness"})
     assert stored(catalog["csat"]).name == "Customer satisfaction (CSAT)"
 
 
@@ -82,8 +82,8 @@ def test_another_programs_metric_is_refused(tenant, other_tenant, admin):
     assert stored(foreign_metric).name == "Theirs"
 
 
-def test_a_partner_user_cannot_own_a_metrics_data(tenant, catalog, admin):
-    partner_user = member_with_role(tenant, Role.PARTNER)
+def test_a_partner_user_cannot_own_a_metrics_data(tenant, catalog, admin, actor):
+    partner_user = actor(Role.PARTNER)
     with tenant_context(tenant), pytest.raises(InvalidStateError):
         metric_update(tenant=tenant, actor=admin, metric=catalog["csat"], data={"data_owner": partner_user})
     assert stored(catalog["csat"]).data_owner_id is None

@@ -14,13 +14,11 @@ from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import MetricDefinition
 from scorecards.services.glossary import glossary_seed
 from tests.factories import member
-from tests.scorecards.glossary_factories import (
+from tests.scorecards.factories import (
     MetricDefinitionFactory,
-    member_with_role,
     metric_form_data,
-    signed_in,
-    tenant_url,
 )
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -53,25 +51,25 @@ def edit_url(metric):
 
 
 @pytest.mark.parametrize("role", EVERY_ROLE)
-def test_every_role_reads_the_whole_glossary(tenant, catalog, role):
-    response = signed_in(member_with_role(tenant, role)).get(tenant_url("metric_list", tenant))
+def test_every_role_reads_the_whole_glossary(tenant, catalog, role, actor, client_for):
+    response = client_for(actor(role)).get(tenant_url("metric_list", tenant))
     assert response.status_code == 200
     assert {int(pk) for pk in METRIC_ROW.findall(response.content.decode())} == {m.pk for m in catalog.values()}
 
 
 @pytest.mark.parametrize("role", EVERY_ROLE)
-def test_every_role_reads_a_metrics_definition(tenant, catalog, role):
+def test_every_role_reads_a_metrics_definition(tenant, catalog, role, actor, client_for):
     metric = catalog["discount_discipline"]
-    response = signed_in(member_with_role(tenant, role)).get(tenant_url("metric_detail", tenant, metric_id=metric.pk))
+    response = client_for(actor(role)).get(tenant_url("metric_detail", tenant, metric_id=metric.pk))
     assert response.status_code == 200
     assert metric.definition in response.content.decode()
 
 
-def test_the_glossary_shows_how_each_metric_is_measured(tenant, catalog, admin):
+def test_the_glossary_shows_how_each_metric_is_measured(tenant, catalog, admin, client_for):
     owner = member(tenant, Role.MANAGER, user__first_name="Dora", user__last_name="Owner")
     with tenant_context(tenant):
         MetricDefinition.objects.for_tenant(tenant).filter(key="sales_cycle_days").update(data_owner=owner)
-    page = signed_in(admin).get(tenant_url("metric_list", tenant)).content.decode()
+    page = client_for(admin).get(tenant_url("metric_list", tenant)).content.decode()
     row = page[page.index(f'data-metric-id="{catalog["sales_cycle_days"].pk}"') :].split("</li>")[0]
     shown_facts = (
         "sales_cycle_days",
@@ -86,64 +84,64 @@ def test_the_glossary_shows_how_each_metric_is_measured(tenant, catalog, admin):
     assert "Dora Owner" in row
 
 
-def test_the_glossary_is_grouped_by_category_in_the_programs_order(tenant, catalog, admin):
-    page = signed_in(admin).get(tenant_url("metric_list", tenant)).content.decode()
+def test_the_glossary_is_grouped_by_category_in_the_programs_order(tenant, catalog, admin, client_for):
+    page = client_for(admin).get(tenant_url("metric_list", tenant)).content.decode()
     headings = re.findall(r'<h2 id="category-(\w+)-title">', page)
     assert headings == list(MetricDefinition.Category.values)
 
 
-def test_every_metric_in_the_glossary_links_to_its_definition(tenant, catalog, admin):
-    page = signed_in(admin).get(tenant_url("metric_list", tenant)).content.decode()
+def test_every_metric_in_the_glossary_links_to_its_definition(tenant, catalog, admin, client_for):
+    page = client_for(admin).get(tenant_url("metric_list", tenant)).content.decode()
     links = set(re.findall(r'<a class="metric-link" href="([^"]+)"', page))
     assert links == {tenant_url("metric_detail", tenant, metric_id=m.pk) for m in catalog.values()}
 
 
-def test_the_glossary_search_keeps_the_matching_metrics_only(tenant, catalog, admin):
-    response = signed_in(admin).get(tenant_url("metric_list", tenant), {"q": "renewal rate"})
+def test_the_glossary_search_keeps_the_matching_metrics_only(tenant, catalog, admin, client_for):
+    response = client_for(admin).get(tenant_url("metric_list", tenant), {"q": "renewal rate"})
     assert {int(pk) for pk in METRIC_ROW.findall(response.content.decode())} == {catalog["renewal_rate"].pk}
 
 
-def test_the_glossary_filters_one_category(tenant, catalog, admin):
-    response = signed_in(admin).get(tenant_url("metric_list", tenant), {"category": "capability"})
+def test_the_glossary_filters_one_category(tenant, catalog, admin, client_for):
+    response = client_for(admin).get(tenant_url("metric_list", tenant), {"category": "capability"})
     expected = {catalog["certified_staff"].pk, catalog["training_completions"].pk}
     assert {int(pk) for pk in METRIC_ROW.findall(response.content.decode())} == expected
 
 
-def test_a_search_that_matches_nothing_says_so(tenant, catalog, admin):
-    response = signed_in(admin).get(tenant_url("metric_list", tenant), {"q": "zzz-nothing"})
+def test_a_search_that_matches_nothing_says_so(tenant, catalog, admin, client_for):
+    response = client_for(admin).get(tenant_url("metric_list", tenant), {"q": "zzz-nothing"})
     assert response.status_code == 200
     assert "No metric matches this search" in response.content.decode()
 
 
-def test_an_unknown_category_is_ignored_with_its_error(tenant, catalog, admin):
-    response = signed_in(admin).get(tenant_url("metric_list", tenant), {"category": "astrology"})
+def test_an_unknown_category_is_ignored_with_its_error(tenant, catalog, admin, client_for):
+    response = client_for(admin).get(tenant_url("metric_list", tenant), {"category": "astrology"})
     assert response.status_code == 200
     assert len(METRIC_ROW.findall(response.content.decode())) == len(DEFAULT_METRICS)
 
 
-def test_the_glossary_never_shows_another_programs_metrics(tenant, other_tenant, catalog, admin):
+def test_the_glossary_never_shows_another_programs_metrics(tenant, other_tenant, catalog, admin, client_for):
     MetricDefinitionFactory(tenant=other_tenant, name="FOREIGN-METRIC-MARKER")
-    assert "FOREIGN-METRIC-MARKER" not in signed_in(admin).get(tenant_url("metric_list", tenant)).content.decode()
+    assert "FOREIGN-METRIC-MARKER" not in client_for(admin).get(tenant_url("metric_list", tenant)).content.decode()
 
 
 @pytest.mark.parametrize("name", ["metric_detail", "metric_edit"])
-def test_another_programs_metric_is_a_404(tenant, other_tenant, admin, name):
+def test_another_programs_metric_is_a_404(tenant, other_tenant, admin, name, client_for):
     foreign_metric = MetricDefinitionFactory(tenant=other_tenant)
-    response = signed_in(admin).get(tenant_url(name, tenant, metric_id=foreign_metric.pk))
+    response = client_for(admin).get(tenant_url(name, tenant, metric_id=foreign_metric.pk))
     assert response.status_code == 404
 
 
-def test_the_edit_button_is_shown_to_admins_only(tenant, catalog, admin):
+def test_the_edit_button_is_shown_to_admins_only(tenant, catalog, admin, actor, client_for):
     metric = catalog["csat"]
-    manager = member_with_role(tenant, Role.MANAGER)
+    manager = actor(Role.MANAGER)
     url = tenant_url("metric_detail", tenant, metric_id=metric.pk)
-    assert edit_url(metric) in signed_in(admin).get(url).content.decode()
-    assert edit_url(metric) not in signed_in(manager).get(url).content.decode()
+    assert edit_url(metric) in client_for(admin).get(url).content.decode()
+    assert edit_url(metric) not in client_for(manager).get(url).content.decode()
 
 
-def test_the_glossary_list_costs_the_same_queries_for_5_and_25_metrics(tenant, admin):
+def test_the_glossary_list_costs_the_same_queries_for_5_and_25_metrics(tenant, admin, client_for):
     owner = member(tenant, Role.MANAGER)
-    client = signed_in(admin)
+    client = client_for(admin)
     url = tenant_url("metric_list", tenant)
     for n in range(5):
         MetricDefinitionFactory(tenant=tenant, data_owner=owner, category=MetricDefinition.Category.values[n % 6])
@@ -160,28 +158,28 @@ def test_the_glossary_list_costs_the_same_queries_for_5_and_25_metrics(tenant, a
 # --- editing ---
 
 
-def test_an_admin_edits_a_metric_and_is_sent_to_its_definition(tenant, catalog, admin):
+def test_an_admin_edits_a_metric_and_is_sent_to_its_definition(tenant, catalog, admin, client_for):
     metric = catalog["csat"]
     owner = member(tenant, Role.EXECUTIVE)
     data = metric_form_data(metric, name="Customer happiness", data_owner=owner.pk, freshness_days=90)
-    response = signed_in(admin).post(edit_url(metric), data)
+    response = client_for(admin).post(edit_url(metric), data)
     assert response.status_code == 302
     assert response["Location"] == tenant_url("metric_detail", tenant, metric_id=metric.pk)
     saved = stored(metric)
     assert (saved.name, saved.data_owner_id, saved.freshness_days) == ("Customer happiness", owner.pk, 90)
 
 
-def test_the_edit_form_opens_for_an_admin(tenant, catalog, admin):
-    response = signed_in(admin).get(edit_url(catalog["revenue"]))
+def test_the_edit_form_opens_for_an_admin(tenant, catalog, admin, client_for):
+    response = client_for(admin).get(edit_url(catalog["revenue"]))
     assert response.status_code == 200
     assert 'name="definition"' in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EXECUTIVE, Role.PARTNER])
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_only_an_admin_may_open_or_post_the_edit_form(tenant, catalog, role, method):
+def test_only_an_admin_may_open_or_post_the_edit_form(tenant, catalog, role, method, actor, client_for):
     metric = catalog["csat"]
-    client = signed_in(member_with_role(tenant, role))
+    client = client_for(actor(role))
     response = getattr(client, method)(edit_url(metric), metric_form_data(metric, name="Hijacked"))
     assert response.status_code == 403
     assert stored(metric).name == "Customer satisfaction (CSAT)"
@@ -197,30 +195,32 @@ def test_only_an_admin_may_open_or_post_the_edit_form(tenant, catalog, role, met
     ],
 )
 def test_an_invalid_edit_is_a_400_with_the_fields_error_and_changes_nothing(
-    tenant, catalog, admin, field, value, message
+    tenant, catalog, admin, field, value, message, client_for
 ):
     metric = catalog["csat"]
-    response = signed_in(admin).post(edit_url(metric), metric_form_data(metric, **{field: value, "definition": "New"}))
+    response = client_for(admin).post(edit_url(metric), metric_form_data(metric, **{field: value, "definition": "New"}))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "Edit Customer satisfaction (CSAT)" in response.content.decode()
     assert stored(metric).definition == metric.definition
 
 
-def test_a_data_owner_from_another_program_is_a_400_and_changes_nothing(tenant, other_tenant, catalog, admin):
+def test_a_data_owner_from_another_program_is_a_400_and_changes_nothing(
+    tenant, other_tenant, catalog, admin, client_for
+):
     metric = catalog["csat"]
     foreign = member(other_tenant, Role.MANAGER)
-    response = signed_in(admin).post(edit_url(metric), metric_form_data(metric, name="X", data_owner=foreign.pk))
+    response = client_for(admin).post(edit_url(metric), metric_form_data(metric, name="X", data_owner=foreign.pk))
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     saved = stored(metric)
     assert (saved.name, saved.data_owner_id) == ("Customer satisfaction (CSAT)", None)
 
 
-def test_a_partner_user_is_not_offered_as_data_owner(tenant, catalog, admin):
+def test_a_partner_user_is_not_offered_as_data_owner(tenant, catalog, admin, actor, client_for):
     metric = catalog["csat"]
-    partner_user = member_with_role(tenant, Role.PARTNER)
-    response = signed_in(admin).post(edit_url(metric), metric_form_data(metric, data_owner=partner_user.pk))
+    partner_user = actor(Role.PARTNER)
+    response = client_for(admin).post(edit_url(metric), metric_form_data(metric, data_owner=partner_user.pk))
     assert response.status_code == 400
     assert stored(metric).data_owner_id is None
 

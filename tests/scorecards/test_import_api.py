@@ -21,19 +21,8 @@ ERROR_KEYS = {"detail", "code", "extra"}
 
 
 @pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
-
-
-@pytest.fixture
 def acme(tenant):
     return PartnerFactory(tenant=tenant, name="Acme Cloud", external_id="P-ACME")
-
-
-def client_for(membership):
-    client = APIClient()
-    client.force_authenticate(user=membership.user)
-    return client
 
 
 def imports_url(tenant, kind):
@@ -44,8 +33,12 @@ def metrics_url(tenant):
     return reverse("api_metric_list", kwargs={"tenant_slug": tenant.slug})
 
 
-def post_rows(membership, tenant, kind, rows, **body):
-    return client_for(membership).post(imports_url(tenant, kind), {"rows": rows, **body}, format="json")
+@pytest.fixture
+def post_rows(api_client_for):
+    def post(membership, tenant, kind, rows, **body):
+        return api_client_for(membership).post(imports_url(tenant, kind), {"rows": rows, **body}, format="json")
+
+    return post
 
 
 def stored(tenant, model):
@@ -65,7 +58,7 @@ DEAL = {
 }
 
 
-def test_posting_deals_with_commit_writes_them_and_answers_the_batch(tenant, manager, acme):
+def test_posting_deals_with_commit_writes_them_and_answers_the_batch(tenant, manager, acme, post_rows):
     response = post_rows(manager, tenant, "deals", [DEAL], commit=True)
 
     assert response.status_code == 200
@@ -89,7 +82,7 @@ def test_posting_deals_with_commit_writes_them_and_answers_the_batch(tenant, man
     )
 
 
-def test_posting_without_commit_previews_and_writes_no_rows(tenant, manager, acme):
+def test_posting_without_commit_previews_and_writes_no_rows(tenant, manager, acme, post_rows):
     response = post_rows(manager, tenant, "deals", [DEAL, {**DEAL, "external_id": "API-2", "amount": "lots"}])
 
     assert response.status_code == 200
@@ -100,7 +93,7 @@ def test_posting_without_commit_previews_and_writes_no_rows(tenant, manager, acm
     assert stored(tenant, Deal) == []
 
 
-def test_an_invalid_row_in_a_commit_answers_400_with_the_errors_and_writes_nothing(tenant, manager, acme):
+def test_an_invalid_row_in_a_commit_answers_400_with_the_errors_and_writes_nothing(tenant, manager, acme, post_rows):
     rows = [DEAL, {**DEAL, "external_id": "API-2", "partner": "Nobody"}]
 
     response = post_rows(manager, tenant, "deals", rows, commit=True)
@@ -121,7 +114,7 @@ def test_an_invalid_row_in_a_commit_answers_400_with_the_errors_and_writes_nothi
     assert stored(tenant, ImportBatch) == []
 
 
-def test_posting_the_same_rows_twice_leaves_them_unchanged(tenant, manager, acme):
+def test_posting_the_same_rows_twice_leaves_them_unchanged(tenant, manager, acme, post_rows):
     post_rows(manager, tenant, "deals", [DEAL], commit=True)
 
     response = post_rows(manager, tenant, "deals", [DEAL], commit=True)
@@ -129,7 +122,7 @@ def test_posting_the_same_rows_twice_leaves_them_unchanged(tenant, manager, acme
     assert response.json()["counts"] == {"new": 0, "updated": 0, "unchanged": 1, "invalid": 0}
 
 
-def test_observations_are_posted_by_metric_key(tenant, manager, acme):
+def test_observations_are_posted_by_metric_key(tenant, manager, acme, post_rows):
     MetricFactory(tenant=tenant, key="revenue", name="Revenue")
     rows = [{"partner": "Acme Cloud", "metric": "revenue", "month": "2025-02", "value": "12 500,75"}]
 
@@ -144,7 +137,7 @@ def test_observations_are_posted_by_metric_key(tenant, manager, acme):
     )
 
 
-def test_activities_are_posted(tenant, manager, acme):
+def test_activities_are_posted(tenant, manager, acme, post_rows):
     rows = [{"partner": "P-ACME", "kind": "training", "title": "Sales bootcamp", "date": "2025-03-03", "attendees": 12}]
 
     response = post_rows(manager, tenant, "activities", rows, commit=True)
@@ -154,7 +147,7 @@ def test_activities_are_posted(tenant, manager, acme):
     assert (activity.kind, activity.attendees) == ("training", 12)
 
 
-def test_surveys_are_posted(tenant, manager, acme):
+def test_surveys_are_posted(tenant, manager, acme, post_rows):
     DealFactory(partner=acme, external_id="API-9")
     rows = [
         {
@@ -174,36 +167,36 @@ def test_surveys_are_posted(tenant, manager, acme):
     assert (answer.score, answer.respondent_type, answer.scale_max) == (Decimal("4.50"), "customer", 5)
 
 
-def test_an_unknown_field_in_the_rows_is_reported(tenant, manager, acme):
+def test_an_unknown_field_in_the_rows_is_reported(tenant, manager, acme, post_rows):
     response = post_rows(manager, tenant, "deals", [{**DEAL, "colour": "red"}])
 
     assert response.json()["errors"][0]["reason"].startswith('Unknown field "colour"')
     assert response.json()["errors"][0]["row"] == 0
 
 
-def test_no_rows_is_reported_as_such(tenant, manager):
+def test_no_rows_is_reported_as_such(tenant, manager, post_rows):
     response = post_rows(manager, tenant, "deals", [], commit=True)
 
     assert response.status_code == 400
     assert response.json()["extra"]["errors"][0]["reason"] == "No rows were given."
 
 
-def test_an_unknown_kind_is_a_404(tenant, manager):
+def test_an_unknown_kind_is_a_404(tenant, manager, post_rows):
     response = post_rows(manager, tenant, "invoices", [DEAL])
 
     assert response.status_code == 404
     assert set(response.json()) == ERROR_KEYS
 
 
-def test_a_body_that_is_not_rows_is_a_400(tenant, manager):
-    response = client_for(manager).post(imports_url(tenant, "deals"), {"rows": "nope"}, format="json")
+def test_a_body_that_is_not_rows_is_a_400(tenant, manager, api_client_for):
+    response = api_client_for(manager).post(imports_url(tenant, "deals"), {"rows": "nope"}, format="json")
 
     assert response.status_code == 400
     assert set(response.json()) == ERROR_KEYS
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_members_who_may_not_import_get_a_403_and_nothing_is_written(tenant, acme, role):
+def test_members_who_may_not_import_get_a_403_and_nothing_is_written(tenant, acme, role, post_rows):
     actor = member(tenant, role, partner=acme if role == Role.PARTNER else None)
 
     response = post_rows(actor, tenant, "deals", [DEAL], commit=True)
@@ -212,7 +205,7 @@ def test_members_who_may_not_import_get_a_403_and_nothing_is_written(tenant, acm
     assert stored(tenant, Deal) == []
 
 
-def test_a_member_of_another_program_gets_a_404(tenant, other_tenant, acme):
+def test_a_member_of_another_program_gets_a_404(tenant, other_tenant, acme, post_rows):
     stranger = member(other_tenant, Role.ADMIN)
 
     response = post_rows(stranger, tenant, "deals", [DEAL], commit=True)
@@ -221,7 +214,7 @@ def test_a_member_of_another_program_gets_a_404(tenant, other_tenant, acme):
     assert stored(tenant, Deal) == []
 
 
-def test_rows_naming_another_programs_partner_are_refused(tenant, other_tenant, manager):
+def test_rows_naming_another_programs_partner_are_refused(tenant, other_tenant, manager, post_rows):
     PartnerFactory(tenant=other_tenant, name="Beta Only", external_id="P-BETA")
 
     response = post_rows(manager, tenant, "deals", [{**DEAL, "partner": "P-BETA"}], commit=True)
@@ -239,13 +232,13 @@ def test_the_api_needs_a_token(tenant, acme):
 # --- the metric glossary ---
 
 
-def test_the_metric_list_is_the_programs_glossary_paginated(tenant, other_tenant, manager):
+def test_the_metric_list_is_the_programs_glossary_paginated(tenant, other_tenant, manager, api_client_for):
     MetricFactory(tenant=tenant, key="win_rate", name="Win rate", category="deal_quality")
     MetricFactory(tenant=tenant, key="pipeline_created", name="Pipeline created", category="pipeline")
     MetricFactory(tenant=tenant, key="csat", name="CSAT", category="customer")
     MetricFactory(tenant=other_tenant, key="foreign", name="Foreign metric")
 
-    response = client_for(manager).get(metrics_url(tenant))
+    response = api_client_for(manager).get(metrics_url(tenant))
 
     assert response.status_code == 200
     body = response.json()
@@ -254,20 +247,20 @@ def test_the_metric_list_is_the_programs_glossary_paginated(tenant, other_tenant
     assert set(body["results"][0]) >= {"id", "key", "name", "definition", "unit", "direction", "category"}
 
 
-def test_partner_users_may_read_the_glossary(tenant, acme):
+def test_partner_users_may_read_the_glossary(tenant, acme, api_client_for):
     partner_user = member(tenant, Role.PARTNER, partner=acme)
     MetricFactory(tenant=tenant, key="csat")
 
-    response = client_for(partner_user).get(metrics_url(tenant))
+    response = api_client_for(partner_user).get(metrics_url(tenant))
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
 
 
-def test_the_metric_list_reads_in_a_fixed_number_of_queries(tenant, manager, django_assert_num_queries):
+def test_the_metric_list_reads_in_a_fixed_number_of_queries(tenant, manager, django_assert_num_queries, api_client_for):
     for n in range(3):
         MetricFactory(tenant=tenant, key=f"metric_{n}")
-    client = client_for(manager)
+    client = api_client_for(manager)
     client.get(metrics_url(tenant))  # warm the per-process caches (content types, permissions)
 
     with django_assert_num_queries(8):

@@ -8,20 +8,14 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.errors import ImportInvalidError, ImportKindUnknownError
 from scorecards.models import Deal, ImportBatch, ImportChange
 from scorecards.services.imports import import_commit, import_preview, import_remap
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory
 from tests.scorecards.factories import DEAL_HEADER, csv_bytes, deal_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
 
 
 @pytest.fixture

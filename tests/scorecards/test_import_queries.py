@@ -8,19 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Deal, ImportChange
 from scorecards.services.imports import import_commit, import_preview
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory
 from tests.scorecards.factories import DEAL_HEADER, DealFactory, MetricFactory, csv_bytes, deal_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
 
 
 @pytest.fixture

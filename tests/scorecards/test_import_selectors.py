@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 
 from partnerhub.core.errors import NotFoundError
-from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ImportBatch, ImportChange
 from scorecards.selectors.imports import (
@@ -17,15 +16,10 @@ from scorecards.selectors.imports import (
     import_preview_rows,
 )
 from scorecards.services.imports import import_commit, import_preview
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory
 from tests.scorecards.factories import DEAL_HEADER, ImportBatchFactory, csv_bytes, deal_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
 
 
 @pytest.fixture

@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER)
-
-
-@pytest.fixture
 def acme(tenant):
     return PartnerFactory(tenant=tenant, name="Acme Cloud", external_id="P-ACME")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import include, path, reverse
 
 from partnerhub.core.models import Role
@@ -17,7 +16,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from scorecards.views import data_quality as views_quality
 from tests.factories import PartnerFactory, member
-from tests.scorecards.quality_factories import FindingFactory
+from tests.scorecards.factories import FindingFactory
 
 urlpatterns = [
     path(
@@ -30,12 +29,6 @@ urlpatterns = [
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 Status = DataQualityFinding.Status
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def resolve_url(finding: DataQualityFinding, tenant) -> str:
@@ -52,18 +45,18 @@ def finding(tenant):
     return FindingFactory(tenant=tenant, partner=PartnerFactory(tenant=tenant, name="Acme"), month=date(2026, 9, 1))
 
 
-def test_the_page_offers_a_resolve_button_to_a_manager(tenant, finding):
-    body = signed_in(member(tenant, Role.MANAGER)).get(reverse("quality_list", args=[tenant.slug])).content.decode()
+def test_the_page_offers_a_resolve_button_to_a_manager(tenant, finding, client_for):
+    body = client_for(member(tenant, Role.MANAGER)).get(reverse("quality_list", args=[tenant.slug])).content.decode()
     assert f'action="{resolve_url(finding, tenant)}"' in body
 
 
-def test_the_page_offers_no_resolve_button_to_an_executive(tenant, finding):
-    body = signed_in(member(tenant, Role.EXECUTIVE)).get(reverse("quality_list", args=[tenant.slug])).content.decode()
+def test_the_page_offers_no_resolve_button_to_an_executive(tenant, finding, client_for):
+    body = client_for(member(tenant, Role.EXECUTIVE)).get(reverse("quality_list", args=[tenant.slug])).content.decode()
     assert resolve_url(finding, tenant) not in body
 
 
-def test_a_manager_resolves_a_finding_and_returns_to_the_filtered_list(tenant, finding):
-    response = signed_in(member(tenant, Role.MANAGER)).post(
+def test_a_manager_resolves_a_finding_and_returns_to_the_filtered_list(tenant, finding, client_for):
+    response = client_for(member(tenant, Role.MANAGER)).post(
         resolve_url(finding, tenant), {"return_query": "kind=outlier&page=2&next=https://evil.example"}
     )
     assert response.status_code == 302
@@ -71,28 +64,28 @@ def test_a_manager_resolves_a_finding_and_returns_to_the_filtered_list(tenant, f
     assert status_of(finding) == Status.RESOLVED
 
 
-def test_resolving_an_already_resolved_finding_says_so_and_changes_nothing(tenant, finding):
-    client = signed_in(member(tenant, Role.MANAGER))
+def test_resolving_an_already_resolved_finding_says_so_and_changes_nothing(tenant, finding, client_for):
+    client = client_for(member(tenant, Role.MANAGER))
     client.post(resolve_url(finding, tenant))
     response = client.post(resolve_url(finding, tenant), follow=True)
     assert "already resolved" in response.content.decode()
     assert status_of(finding) == Status.RESOLVED
 
 
-def test_an_executive_may_not_resolve_a_finding(tenant, finding):
-    response = signed_in(member(tenant, Role.EXECUTIVE)).post(resolve_url(finding, tenant))
+def test_an_executive_may_not_resolve_a_finding(tenant, finding, client_for):
+    response = client_for(member(tenant, Role.EXECUTIVE)).post(resolve_url(finding, tenant))
     assert response.status_code == 403
     assert status_of(finding) == Status.OPEN
 
 
-def test_resolving_is_a_post(tenant, finding):
-    response = signed_in(member(tenant, Role.MANAGER)).get(resolve_url(finding, tenant))
+def test_resolving_is_a_post(tenant, finding, client_for):
+    response = client_for(member(tenant, Role.MANAGER)).get(resolve_url(finding, tenant))
     assert response.status_code == 405
     assert status_of(finding) == Status.OPEN
 
 
-def test_another_tenants_finding_is_a_404(tenant, other_tenant):
+def test_another_tenants_finding_is_a_404(tenant, other_tenant, client_for):
     foreign = FindingFactory(tenant=other_tenant, partner=PartnerFactory(tenant=other_tenant))
-    response = signed_in(member(tenant, Role.MANAGER)).post(resolve_url(foreign, tenant))
+    response = client_for(member(tenant, Role.MANAGER)).post(resolve_url(foreign, tenant))
     assert response.status_code == 404
     assert status_of(foreign) == Status.OPEN

@@ -16,7 +16,7 @@ from scorecards.selectors.data_quality import (
     open_findings_by_partner_month,
 )
 from tests.factories import PartnerFactory
-from tests.scorecards.quality_factories import FindingFactory
+from tests.scorecards.factories import FindingFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, MetricDefinition, Observation
 from scorecards.services.data_quality import data_quality_run, finding_resolve
 from tests.factories import PartnerFactory, member
-from tests.scorecards.quality_factories import FindingFactory, World, build, observe, series
+from tests.scorecards.factories import FindingFactory, World, build, observe, series
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from partnerhub.core.models import Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from scorecards.tasks import data_quality as quality_tasks
-from tests.scorecards.quality_factories import build
+from tests.scorecards.factories import build
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,18 +14,12 @@ from partnerhub.core.models import Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding
 from tests.factories import PartnerFactory, member
-from tests.scorecards.quality_factories import FindingFactory, MetricFactory
+from tests.scorecards.factories import FindingFactory, MetricFactory
 
 pytestmark = pytest.mark.django_db
 
 FINDING_ROW = re.compile(r'data-finding-id="(\d+)"')
 Kind = DataQualityFinding.Kind
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def page_url(tenant: Tenant) -> str:
@@ -57,11 +50,6 @@ def many_findings(tenant: Tenant, count: int) -> list[DataQualityFinding]:
                 for p in partners
             ]
         )
-
-
-@pytest.fixture
-def manager(tenant):
-    return member(tenant, Role.MANAGER, user__email="manager@alpha.test")
 
 
 @pytest.fixture
@@ -105,9 +93,9 @@ def reconciliation(tenant):
 
 
 def test_a_manager_sees_the_open_findings_with_partner_metric_kind_month_detail_and_owner(
-    tenant, manager, stale, reconciliation
+    tenant, manager, stale, reconciliation, client_for
 ):
-    response = signed_in(manager).get(page_url(tenant))
+    response = client_for(manager).get(page_url(tenant))
     body = response.content.decode()
     assert response.status_code == 200
     assert listed(response) == {stale.pk, reconciliation.pk}
@@ -120,72 +108,72 @@ def test_a_manager_sees_the_open_findings_with_partner_metric_kind_month_detail_
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.EXECUTIVE])
-def test_every_internal_role_sees_the_page(tenant, stale, role):
-    response = signed_in(member(tenant, role)).get(page_url(tenant))
+def test_every_internal_role_sees_the_page(tenant, stale, role, client_for):
+    response = client_for(member(tenant, role)).get(page_url(tenant))
     assert response.status_code == 200
     assert listed(response) == {stale.pk}
 
 
-def test_a_partner_user_may_not_see_the_page(tenant, acme, stale):
-    response = signed_in(member(tenant, Role.PARTNER, partner=acme)).get(page_url(tenant))
+def test_a_partner_user_may_not_see_the_page(tenant, acme, stale, client_for):
+    response = client_for(member(tenant, Role.PARTNER, partner=acme)).get(page_url(tenant))
     assert response.status_code == 403
     assert "No Certified staff" not in response.content.decode()
 
 
-def test_resolved_and_foreign_findings_are_not_listed(tenant, other_tenant, manager, stale):
+def test_resolved_and_foreign_findings_are_not_listed(tenant, other_tenant, manager, stale, client_for):
     FindingFactory(tenant=tenant, partner=stale.partner, status=DataQualityFinding.Status.RESOLVED)
     FindingFactory(tenant=other_tenant, partner=PartnerFactory(tenant=other_tenant, name="Foreign Partner"))
-    response = signed_in(manager).get(page_url(tenant))
+    response = client_for(manager).get(page_url(tenant))
     assert listed(response) == {stale.pk}
     assert "Foreign Partner" not in response.content.decode()
 
 
-def test_the_counts_by_kind_are_on_top(tenant, manager, stale, reconciliation):
-    body = signed_in(manager).get(page_url(tenant)).content.decode()
+def test_the_counts_by_kind_are_on_top(tenant, manager, stale, reconciliation, client_for):
+    body = client_for(manager).get(page_url(tenant)).content.decode()
     assert re.search(r'data-kind-count="stale"><strong>1</strong>', body)
     assert re.search(r'data-kind-count="reconciliation"><strong>1</strong>', body)
     assert re.search(r'data-kind-count="outlier"><strong>0</strong>', body)
     assert 'data-open-total="2"' in body
 
 
-def test_the_page_filters_by_kind(tenant, manager, stale, reconciliation):
-    response = signed_in(manager).get(page_url(tenant), {"kind": "reconciliation"})
+def test_the_page_filters_by_kind(tenant, manager, stale, reconciliation, client_for):
+    response = client_for(manager).get(page_url(tenant), {"kind": "reconciliation"})
     assert listed(response) == {reconciliation.pk}
 
 
-def test_the_page_filters_by_part_of_the_partner_name(tenant, manager, stale, reconciliation):
-    response = signed_in(manager).get(page_url(tenant), {"partner": "acme"})
+def test_the_page_filters_by_part_of_the_partner_name(tenant, manager, stale, reconciliation, client_for):
+    response = client_for(manager).get(page_url(tenant), {"partner": "acme"})
     assert listed(response) == {stale.pk}
 
 
-def test_an_unknown_kind_is_reported_and_lists_everything(tenant, manager, stale, reconciliation):
-    response = signed_in(manager).get(page_url(tenant), {"kind": "bogus"})
+def test_an_unknown_kind_is_reported_and_lists_everything(tenant, manager, stale, reconciliation, client_for):
+    response = client_for(manager).get(page_url(tenant), {"kind": "bogus"})
     assert response.status_code == 200
     assert listed(response) == {stale.pk, reconciliation.pk}
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_an_htmx_filter_change_gets_the_table_alone(tenant, manager, stale, reconciliation):
-    response = signed_in(manager).get(page_url(tenant), {"kind": "stale"}, headers={"HX-Request": "true"})
+def test_an_htmx_filter_change_gets_the_table_alone(tenant, manager, stale, reconciliation, client_for):
+    response = client_for(manager).get(page_url(tenant), {"kind": "stale"}, headers={"HX-Request": "true"})
     assert listed(response) == {stale.pk}
     assert "<html" not in response.content.decode()
     assert response["HX-Push-Url"] == f"{page_url(tenant)}?kind=stale"
 
 
-def test_the_page_shows_fifty_findings_at_a_time(tenant, manager):
+def test_the_page_shows_fifty_findings_at_a_time(tenant, manager, client_for):
     many_findings(tenant, 51)
-    first = signed_in(manager).get(page_url(tenant))
-    second = signed_in(manager).get(page_url(tenant), {"page": 2})
+    first = client_for(manager).get(page_url(tenant))
+    second = client_for(manager).get(page_url(tenant), {"page": 2})
     assert len(listed(first)) == 50
     assert len(listed(second)) == 1
     assert "Page 1 of 2" in first.content.decode()
 
 
-def test_the_queries_of_the_page_do_not_grow_with_the_number_of_findings(tenant, other_tenant, manager):
+def test_the_queries_of_the_page_do_not_grow_with_the_number_of_findings(tenant, other_tenant, manager, client_for):
     many_findings(tenant, 3)
     other_manager = member(other_tenant, Role.MANAGER)
     many_findings(other_tenant, 30)
-    small, large = signed_in(manager), signed_in(other_manager)
+    small, large = client_for(manager), client_for(other_manager)
     with CaptureQueriesContext(connection) as few:
         assert len(listed(small.get(page_url(tenant)))) == 3
     with CaptureQueriesContext(connection) as more:

@@ -13,8 +13,7 @@ from partnerhub.core.models import Partner, Role
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import ScorecardSnapshot
 from tests.factories import member
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.scorecards.factories import MetricFactory, simple_scorecard
 
 pytestmark = pytest.mark.django_db
 MONTHS = [date(2026, m, 1) for m in range(1, 11)]

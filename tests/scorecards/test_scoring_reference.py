@@ -24,8 +24,7 @@ from scorecards.domain.trend import trend_verdict
 from scorecards.models import DataQualityFinding, Deal, Observation, ScorecardSnapshot
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import TemplateFactory, build_version
+from tests.scorecards.factories import MetricFactory, TemplateFactory, build_version
 
 pytestmark = pytest.mark.django_db
 

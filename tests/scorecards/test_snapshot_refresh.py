@@ -13,8 +13,7 @@ from scorecards.models import DataQualityFinding, DealReview, Observation, Score
 from scorecards.services.snapshots import snapshot_refresh
 from scorecards.tasks import snapshots as snapshot_tasks
 from tests.factories import PartnerFactory, TenantFactory
-from tests.scorecards.factories import DealFactory, MetricFactory
-from tests.scorecards.snapshot_factories import TemplateFactory, build_version, simple_scorecard
+from tests.scorecards.factories import DealFactory, MetricFactory, TemplateFactory, build_version, simple_scorecard
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 7, 10)

@@ -19,8 +19,7 @@ from scorecards.selectors.snapshots import (
 )
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.scorecards.factories import MetricFactory, simple_scorecard
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 5, 10)

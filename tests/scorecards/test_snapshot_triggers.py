@@ -15,8 +15,7 @@ from scorecards.services.templates import template_version_draft, template_versi
 from scorecards.tasks import data_quality as quality_tasks
 from scorecards.tasks import snapshots as snapshot_tasks
 from tests.factories import PartnerFactory, member
-from tests.scorecards.quality_factories import build, observe
-from tests.scorecards.snapshot_factories import TemplateFactory, build_version
+from tests.scorecards.factories import TemplateFactory, build, build_version, observe
 
 pytestmark = pytest.mark.django_db
 SEP = date(2026, 9, 1)

@@ -13,8 +13,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import Observation
 from scorecards.tasks.snapshots import snapshot_refresh_task
 from tests.factories import PartnerFactory
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.scorecards.factories import MetricFactory, simple_scorecard
 from tests.worker import running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker")]

@@ -22,9 +22,7 @@ from scorecards.services.templates import (
     template_version_publish,
 )
 from tests.factories import PartnerFactory, member
-from tests.scorecards.factories import MetricFactory
-from tests.scorecards.quality_factories import observe
-from tests.scorecards.snapshot_factories import simple_scorecard
+from tests.scorecards.factories import MetricFactory, observe, simple_scorecard
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 7, 10)

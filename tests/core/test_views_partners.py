@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
 from partnerhub.core.tenancy.context import tenant_context
+from tests.core.partner_table import FILTER_FIELDS, partner_ids_in
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role, partner_ids_in, tenant_url
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,49 +37,49 @@ def valid_form(**overrides):
 # --- list and filters ---
 
 
-def test_the_partner_list_shows_the_tenants_partners_only(tenant, manager, owned_partner, foreign_partner, login):
-    response = login(manager).get(tenant_url("partner_list", tenant))
+def test_the_partner_list_shows_the_tenants_partners_only(tenant, manager, owned_partner, foreign_partner, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant))
     assert response.status_code == 200
     assert partner_ids_in(response) == {owned_partner.pk}
     assert "Beta Only Partner" not in response.content.decode()
 
 
 @pytest.mark.parametrize("field", FILTER_FIELDS)
-def test_each_filter_returns_only_the_matching_partners(tenant, manager, catalogue, login, field):
+def test_each_filter_returns_only_the_matching_partners(tenant, manager, catalogue, client_for, field):
     value, expected = catalogue[field]
-    response = login(manager).get(tenant_url("partner_list", tenant), {field: value})
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {field: value})
     assert response.status_code == 200
     assert partner_ids_in(response) == {expected.pk}
     assert "1 partner" in response.content.decode()
 
 
-def test_without_filters_every_partner_of_the_catalogue_is_listed(tenant, manager, catalogue, login):
-    response = login(manager).get(tenant_url("partner_list", tenant))
+def test_without_filters_every_partner_of_the_catalogue_is_listed(tenant, manager, catalogue, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant))
     assert len(partner_ids_in(response)) == 3 + len(FILTER_FIELDS)
 
 
-def test_filters_combine(tenant, manager, catalogue, login):
+def test_filters_combine(tenant, manager, catalogue, client_for):
     PartnerFactory(tenant=tenant, name="Gold in APAC", tier=Partner.Tier.GOLD, region=Partner.Region.APAC)
-    response = login(manager).get(tenant_url("partner_list", tenant), {"tier": "gold", "region": "apac"})
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {"tier": "gold", "region": "apac"})
     with tenant_context(tenant):
         expected = Partner.objects.get(name="Gold in APAC").pk
     assert partner_ids_in(response) == {expected}
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.EXECUTIVE])
-def test_every_internal_role_sees_the_partner_list(tenant, owned_partner, login, role):
-    response = login(member_with_role(tenant, role)).get(tenant_url("partner_list", tenant))
+def test_every_internal_role_sees_the_partner_list(tenant, owned_partner, client_for, role, actor):
+    response = client_for(actor(role)).get(tenant_url("partner_list", tenant))
     assert response.status_code == 200
     assert owned_partner.pk in partner_ids_in(response)
 
 
-def test_a_partner_user_may_not_see_the_partner_list(tenant, owned_partner, login):
-    response = login(member(tenant, Role.PARTNER, partner=owned_partner)).get(tenant_url("partner_list", tenant))
+def test_a_partner_user_may_not_see_the_partner_list(tenant, owned_partner, client_for):
+    response = client_for(member(tenant, Role.PARTNER, partner=owned_partner)).get(tenant_url("partner_list", tenant))
     assert response.status_code == 403
 
 
-def test_a_non_member_gets_a_404_for_the_partner_list(tenant, owned_partner, foreign_manager, login):
-    response = login(foreign_manager).get(tenant_url("partner_list", tenant))
+def test_a_non_member_gets_a_404_for_the_partner_list(tenant, owned_partner, foreign_manager, client_for):
+    response = client_for(foreign_manager).get(tenant_url("partner_list", tenant))
     assert response.status_code == 404
 
 
@@ -97,15 +98,15 @@ def fifty_one_partners(tenant):
 
 
 @pytest.mark.parametrize(("page", "rows"), [("1", 50), ("2", 1)])
-def test_the_list_is_paginated_fifty_to_a_page(tenant, manager, fifty_one_partners, login, page, rows):
-    response = login(manager).get(tenant_url("partner_list", tenant), {"page": page})
+def test_the_list_is_paginated_fifty_to_a_page(tenant, manager, fifty_one_partners, client_for, page, rows):
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {"page": page})
     assert len(partner_ids_in(response)) == rows
     assert "51 partners" in response.content.decode()
     assert f"Page {page} of 2" in response.content.decode()
 
 
-def test_the_pages_follow_the_name_order(tenant, manager, fifty_one_partners, login):
-    client = login(manager)
+def test_the_pages_follow_the_name_order(tenant, manager, fifty_one_partners, client_for):
+    client = client_for(manager)
     first = partner_ids_in(client.get(tenant_url("partner_list", tenant), {"page": "1"}))
     second = partner_ids_in(client.get(tenant_url("partner_list", tenant), {"page": "2"}))
     by_name = [p.pk for p in sorted(fifty_one_partners, key=lambda p: p.name)]
@@ -113,21 +114,21 @@ def test_the_pages_follow_the_name_order(tenant, manager, fifty_one_partners, lo
     assert second == {by_name[50]}
 
 
-def test_pager_links_keep_the_filters(tenant, manager, fifty_one_partners, login):
-    response = login(manager).get(tenant_url("partner_list", tenant), {"tier": "silver"})
+def test_pager_links_keep_the_filters(tenant, manager, fifty_one_partners, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {"tier": "silver"})
     assert 'href="?tier=silver&amp;page=2"' in response.content.decode()
 
 
-def test_a_page_past_the_end_shows_the_last_page(tenant, manager, fifty_one_partners, login):
-    response = login(manager).get(tenant_url("partner_list", tenant), {"page": "99"})
+def test_a_page_past_the_end_shows_the_last_page(tenant, manager, fifty_one_partners, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {"page": "99"})
     assert len(partner_ids_in(response)) == 1
 
 
 # --- HTMX ---
 
 
-def test_an_htmx_request_gets_only_the_table_partial(tenant, manager, catalogue, login):
-    response = login(manager).get(tenant_url("partner_list", tenant), {"tier": "gold"}, HTTP_HX_REQUEST="true")
+def test_an_htmx_request_gets_only_the_table_partial(tenant, manager, catalogue, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant), {"tier": "gold"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
@@ -136,8 +137,8 @@ def test_an_htmx_request_gets_only_the_table_partial(tenant, manager, catalogue,
     assert response.templates[0].name == "partnerhub/partials/_partner_table.html"
 
 
-def test_a_plain_request_gets_the_whole_page(tenant, manager, catalogue, login):
-    response = login(manager).get(tenant_url("partner_list", tenant))
+def test_a_plain_request_gets_the_whole_page(tenant, manager, catalogue, client_for):
+    response = client_for(manager).get(tenant_url("partner_list", tenant))
     assert "<html" in response.content.decode()
     assert 'id="partner-table"' in response.content.decode()
 
@@ -167,11 +168,11 @@ def add_partners(tenant, people, lines, count, offset):
 
 
 def test_the_partner_list_runs_the_same_number_of_queries_for_5_and_for_60_partners(
-    tenant, manager, other_manager, executive, admin, login
+    tenant, manager, other_manager, executive, admin, client_for
 ):
     people = [manager, other_manager, executive, admin]
     lines = ["Cloud", "Security", "Data"]
-    client = login(manager)
+    client = client_for(manager)
     add_partners(tenant, people, lines, 5, 0)
     list_queries(client, tenant)  # warm-up: first-request caches (content types, session) do not count
     few, few_rows = list_queries(client, tenant)
@@ -182,10 +183,10 @@ def test_the_partner_list_runs_the_same_number_of_queries_for_5_and_for_60_partn
 
 
 def test_the_partner_list_query_budget_is_small(
-    tenant, manager, other_manager, executive, admin, login, django_assert_max_num_queries
+    tenant, manager, other_manager, executive, admin, client_for, django_assert_max_num_queries
 ):
     add_partners(tenant, [manager, other_manager, executive, admin], ["Cloud", "Data", "AI"], 60, 0)
-    client = login(manager)
+    client = client_for(manager)
     client.get(tenant_url("partner_list", tenant))
     with django_assert_max_num_queries(20):
         client.get(tenant_url("partner_list", tenant), {"tier": "silver", "page": "2"})
@@ -194,8 +195,8 @@ def test_the_partner_list_query_budget_is_small(
 # --- create ---
 
 
-def test_a_manager_creates_a_partner_and_owns_it(tenant, manager, login):
-    response = login(manager).post(tenant_url("partner_create", tenant), valid_form())
+def test_a_manager_creates_a_partner_and_owns_it(tenant, manager, client_for):
+    response = client_for(manager).post(tenant_url("partner_create", tenant), valid_form())
     with tenant_context(tenant):
         partner = Partner.objects.get(name="Orbit Integrators")
         history = PartnerOwnerChange.objects.filter(partner=partner).count()
@@ -206,25 +207,25 @@ def test_a_manager_creates_a_partner_and_owns_it(tenant, manager, login):
     assert history == 1
 
 
-def test_the_create_form_shows_to_a_manager(tenant, manager, login):
-    response = login(manager).get(tenant_url("partner_create", tenant))
+def test_the_create_form_shows_to_a_manager(tenant, manager, client_for):
+    response = client_for(manager).get(tenant_url("partner_create", tenant))
     assert response.status_code == 200
     assert 'name="owner"' in response.content.decode()
 
 
 @pytest.mark.parametrize("field", ["owner", "executive_sponsor", "data_steward"])
 def test_create_with_a_foreign_tenants_member_is_a_400_with_a_field_error_and_creates_nothing(
-    tenant, admin, foreign_manager, login, field
+    tenant, admin, foreign_manager, client_for, field
 ):
-    response = login(admin).post(tenant_url("partner_create", tenant), valid_form(**{field: foreign_manager.pk}))
+    response = client_for(admin).post(tenant_url("partner_create", tenant), valid_form(**{field: foreign_manager.pk}))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert "Select a valid choice" in response.content.decode()
     assert partner_count(tenant) == 0
 
 
-def test_create_with_an_owner_who_is_not_a_manager_is_a_field_error(tenant, admin, executive, login):
-    response = login(admin).post(tenant_url("partner_create", tenant), valid_form(owner=executive.pk))
+def test_create_with_an_owner_who_is_not_a_manager_is_a_field_error(tenant, admin, executive, client_for):
+    response = client_for(admin).post(tenant_url("partner_create", tenant), valid_form(owner=executive.pk))
     assert response.status_code == 400
     assert "owner" in response.context["form"].errors
     assert partner_count(tenant) == 0
@@ -239,29 +240,29 @@ def test_create_with_an_owner_who_is_not_a_manager_is_a_field_error(tenant, admi
         ({"owner": "not-a-number"}, {"owner"}),
     ],
 )
-def test_an_invalid_form_is_a_400_with_field_errors(tenant, manager, login, changes, fields):
-    response = login(manager).post(tenant_url("partner_create", tenant), valid_form(**changes))
+def test_an_invalid_form_is_a_400_with_field_errors(tenant, manager, client_for, changes, fields):
+    response = client_for(manager).post(tenant_url("partner_create", tenant), valid_form(**changes))
     assert response.status_code == 400
     assert set(response.context["form"].errors) == fields
     assert 'class="error" role="alert"' in response.content.decode()
     assert partner_count(tenant) == 0
 
 
-def test_a_duplicate_name_is_a_field_error(tenant, manager, owned_partner, login):
-    response = login(manager).post(tenant_url("partner_create", tenant), valid_form(name="acme cloud"))
+def test_a_duplicate_name_is_a_field_error(tenant, manager, owned_partner, client_for):
+    response = client_for(manager).post(tenant_url("partner_create", tenant), valid_form(name="acme cloud"))
     assert response.status_code == 400
     assert response.context["form"].errors["name"] == ["A partner with this name already exists."]
 
 
-def test_a_name_used_by_another_tenant_is_fine_here(tenant, manager, foreign_partner, login):
-    response = login(manager).post(tenant_url("partner_create", tenant), valid_form(name=foreign_partner.name))
+def test_a_name_used_by_another_tenant_is_fine_here(tenant, manager, foreign_partner, client_for):
+    response = client_for(manager).post(tenant_url("partner_create", tenant), valid_form(name=foreign_partner.name))
     assert response.status_code == 302
     assert partner_count(tenant) == 1
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_roles_without_create_permission_get_a_403(tenant, login, role):
-    client = login(member_with_role(tenant, role))
+def test_roles_without_create_permission_get_a_403(tenant, client_for, role, actor):
+    client = client_for(actor(role))
     before = partner_count(tenant)
     response = client.post(tenant_url("partner_create", tenant), valid_form())
     assert response.status_code == 403
@@ -271,8 +272,8 @@ def test_roles_without_create_permission_get_a_403(tenant, login, role):
 # --- detail and edit ---
 
 
-def test_the_detail_page_shows_the_partner_and_its_owner_history(tenant, manager, login):
-    client = login(manager)
+def test_the_detail_page_shows_the_partner_and_its_owner_history(tenant, manager, client_for):
+    client = client_for(manager)
     client.post(tenant_url("partner_create", tenant), valid_form())
     with tenant_context(tenant):
         partner = Partner.objects.get(name="Orbit Integrators")
@@ -282,13 +283,13 @@ def test_the_detail_page_shows_the_partner_and_its_owner_history(tenant, manager
     assert "Created" in response.content.decode()
 
 
-def test_another_tenants_partner_is_a_404(tenant, manager, foreign_partner, login):
-    response = login(manager).get(tenant_url("partner_detail", tenant, partner_id=foreign_partner.pk))
+def test_another_tenants_partner_is_a_404(tenant, manager, foreign_partner, client_for):
+    response = client_for(manager).get(tenant_url("partner_detail", tenant, partner_id=foreign_partner.pk))
     assert response.status_code == 404
 
 
-def test_the_owner_edits_their_partner(tenant, manager, owned_partner, login):
-    response = login(manager).post(
+def test_the_owner_edits_their_partner(tenant, manager, owned_partner, client_for):
+    response = client_for(manager).post(
         tenant_url("partner_edit", tenant, partner_id=owned_partner.pk), valid_form(name="Acme Cloud", owner=manager.pk)
     )
     with tenant_context(tenant):
@@ -298,9 +299,9 @@ def test_the_owner_edits_their_partner(tenant, manager, owned_partner, login):
 
 
 def test_a_manager_who_does_not_own_the_partner_gets_a_403_and_nothing_changes(
-    tenant, other_manager, owned_partner, login
+    tenant, other_manager, owned_partner, client_for
 ):
-    response = login(other_manager).post(
+    response = client_for(other_manager).post(
         tenant_url("partner_edit", tenant, partner_id=owned_partner.pk),
         valid_form(name="Hijacked", owner=other_manager.pk),
     )
@@ -311,9 +312,9 @@ def test_a_manager_who_does_not_own_the_partner_gets_a_403_and_nothing_changes(
 
 
 def test_editing_with_a_foreign_owner_is_a_400_and_changes_nothing(
-    tenant, admin, manager, owned_partner, foreign_manager, login
+    tenant, admin, manager, owned_partner, foreign_manager, client_for
 ):
-    response = login(admin).post(
+    response = client_for(admin).post(
         tenant_url("partner_edit", tenant, partner_id=owned_partner.pk),
         valid_form(name="Acme Cloud", owner=foreign_manager.pk),
     )
@@ -327,9 +328,9 @@ def test_editing_with_a_foreign_owner_is_a_400_and_changes_nothing(
 # --- bulk reassignment page ---
 
 
-def test_an_admin_reassigns_a_leavers_partners_from_the_page(tenant, admin, manager, other_manager, login):
+def test_an_admin_reassigns_a_leavers_partners_from_the_page(tenant, admin, manager, other_manager, client_for):
     PartnerFactory.create_batch(4, tenant=tenant, owner=manager)
-    response = login(admin).post(
+    response = client_for(admin).post(
         tenant_url("partner_reassign", tenant), {"from_owner": manager.pk, "to_owners": [other_manager.pk, admin.pk]}
     )
     with tenant_context(tenant):
@@ -338,9 +339,9 @@ def test_an_admin_reassigns_a_leavers_partners_from_the_page(tenant, admin, mana
     assert owners == sorted([other_manager.pk, admin.pk, other_manager.pk, admin.pk])
 
 
-def test_the_reassign_page_refuses_a_foreign_new_owner(tenant, admin, manager, foreign_manager, login):
+def test_the_reassign_page_refuses_a_foreign_new_owner(tenant, admin, manager, foreign_manager, client_for):
     PartnerFactory.create_batch(2, tenant=tenant, owner=manager)
-    response = login(admin).post(
+    response = client_for(admin).post(
         tenant_url("partner_reassign", tenant), {"from_owner": manager.pk, "to_owners": [foreign_manager.pk]}
     )
     with tenant_context(tenant):
@@ -350,5 +351,5 @@ def test_the_reassign_page_refuses_a_foreign_new_owner(tenant, admin, manager, f
     assert owners == {manager.pk}
 
 
-def test_the_reassign_page_is_for_admins_only(tenant, manager, login):
-    assert login(manager).get(tenant_url("partner_reassign", tenant)).status_code == 403
+def test_the_reassign_page_is_for_admins_only(tenant, manager, client_for):
+    assert client_for(manager).get(tenant_url("partner_reassign", tenant)).status_code == 403

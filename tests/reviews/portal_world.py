@@ -1,4 +1,4 @@
-"""Shared builders for the portal, self-assessment and forecast tests (no tests here).
+"""Builders for the portal, self-assessment and forecast tests: a program seen from a partner company's portal.
 
 One program with a partner company that has a portal user, a sibling partner with its own user, and a manager;
 every shared record a test creates carries a marker string, so the tests can assert on the HTML what shows and what
@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import quarter_end
@@ -59,16 +57,6 @@ def portal(tenant: Tenant) -> Portal:
         partner_user=member(tenant, Role.PARTNER, partner=partner, user=UserFactory(email="paula@own.test")),
         sibling_user=member(tenant, Role.PARTNER, partner=sibling, user=UserFactory(email="piet@sibling.test")),
     )
-
-
-def login(membership: Membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def url(name: str, tenant: Tenant, **kwargs: Any) -> str:
-    return reverse(name, kwargs={"tenant_slug": tenant.slug, **kwargs})
 
 
 def qbr(

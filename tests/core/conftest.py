@@ -5,18 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
-from rest_framework.test import APIClient
 
 from partnerhub.core.models import Partner, Role
 from tests.factories import PartnerFactory, member
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Rate limits (allauth, DRF throttles) live in the cache: every test starts with none spent.
-    cache.clear()
 
 
 @pytest.fixture
@@ -65,27 +56,6 @@ def owned_partner(tenant, manager):
 @pytest.fixture
 def foreign_partner(other_tenant, foreign_manager):
     return PartnerFactory(tenant=other_tenant, name="Beta Only Partner", owner=foreign_manager)
-
-
-@pytest.fixture
-def login():
-    def as_member(who: Any) -> Client:
-        """A test client signed in as a membership's user (or as a bare user)."""
-        client = Client()
-        client.force_login(getattr(who, "user", who))
-        return client
-
-    return as_member
-
-
-@pytest.fixture
-def api():
-    def as_member(who: Any) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user=getattr(who, "user", who))
-        return client
-
-    return as_member
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from partnerhub.core.models import AuditEntry, Partner, PartnerOwnerChange, Role
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import member_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +129,8 @@ def test_at_least_one_new_owner_is_required(tenant, admin, leaver, leavers_partn
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_new_owners_must_be_managers_or_admins(tenant, admin, leaver, leavers_partners, role):
-    candidate = member_with_role(tenant, role)
+def test_new_owners_must_be_managers_or_admins(tenant, admin, leaver, leavers_partners, role, actor):
+    candidate = actor(role)
     with tenant_context(tenant), pytest.raises(InvalidStateError) as refused:
         services.partner_bulk_reassign(tenant=tenant, actor=admin, from_owner=leaver, to_owners=[candidate])
     assert refused.value.extra == {"fields": {"to_owners": ["role"]}}
@@ -149,11 +148,11 @@ def test_a_manager_who_owns_nothing_is_refused(tenant, admin, leaver, manager):
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EXECUTIVE, Role.PARTNER])
-def test_only_an_admin_may_reassign(tenant, leaver, leavers_partners, manager, role):
-    actor = member_with_role(tenant, role)
+def test_only_an_admin_may_reassign(actor, tenant, leaver, leavers_partners, manager, role):
+    someone = actor(role)
     before = write_counts(tenant)
     with tenant_context(tenant), pytest.raises(PermissionDeniedError):
-        services.partner_bulk_reassign(tenant=tenant, actor=actor, from_owner=leaver, to_owners=[manager])
+        services.partner_bulk_reassign(tenant=tenant, actor=someone, from_owner=leaver, to_owners=[manager])
     assert set(owners_by_name(tenant).values()) - {None} == {leaver.pk}
     assert write_counts(tenant) == before
 

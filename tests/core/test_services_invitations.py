@@ -12,8 +12,8 @@ from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError,
 from partnerhub.core.models import Invitation, Membership, Role
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
-from tests.factories import UserFactory
-from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
+from tests.factories import UserFactory, token_hash
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +73,10 @@ def test_invitation_expires_after_the_configured_number_of_days(tenant, admin, s
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EXECUTIVE, Role.PARTNER])
-def test_only_an_admin_may_invite(tenant, role, mailoutbox):
-    actor = member_with_role(tenant, role)
+def test_only_an_admin_may_invite(actor, tenant, role, mailoutbox):
+    someone = actor(role)
     with tenant_context(tenant), pytest.raises(PermissionDeniedError):
-        services.invitation_create(tenant=tenant, actor=actor, email="x@example.test", role=Role.MANAGER)
+        services.invitation_create(tenant=tenant, actor=someone, email="x@example.test", role=Role.MANAGER)
     with tenant_context(tenant):
         assert not Invitation.objects.exists()
     assert mailoutbox == []
@@ -213,9 +213,9 @@ def test_a_token_of_one_tenant_is_not_found_in_another(tenant, other_tenant, iss
         assert not Membership.objects.filter(user=invitee).exists()
 
 
-def test_an_existing_member_cannot_accept_a_second_membership(tenant, admin, invitee, mailoutbox):
+def test_an_existing_member_cannot_accept_a_second_membership(tenant, admin, invitee, mailoutbox, actor):
     with tenant_context(tenant):
         issued = services.invitation_create(tenant=tenant, actor=admin, email=invitee.email, role=Role.MANAGER)
-    member_with_role(tenant, Role.EXECUTIVE, user=invitee)
+    actor(Role.EXECUTIVE, user=invitee)
     with pytest.raises(InvalidStateError, match="already a member"):
         accept(tenant, issued.token, invitee)

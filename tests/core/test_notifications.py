@@ -15,7 +15,7 @@ from partnerhub.core.services.notifications import (
 )
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import tenant_url
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -144,62 +144,62 @@ def test_marking_read_ids_of_someone_else_is_refused_and_marks_nothing(tenant, m
 # --- the page ---
 
 
-def test_the_page_lists_my_notifications_newest_first_with_unread_highlighted(tenant, manager, admin, login):
+def test_the_page_lists_my_notifications_newest_first_with_unread_highlighted(tenant, manager, admin, client_for):
     send(tenant, [item(manager, "old"), item(manager, "new"), item(admin, "not-mine")])
     old = rows(tenant, dedupe_key="old")[0]
     with tenant_context(tenant):
         Notification.objects.filter(pk=old.pk).update(read_at=old.created_at)
-    page = login(manager).get(tenant_url("notification_list", tenant)).content.decode()
+    page = client_for(manager).get(tenant_url("notification_list", tenant)).content.decode()
     assert page.index("Title new") < page.index("Title old")
     assert "Title not-mine" not in page
     assert page.count("notif notif-unread") == 1
     assert "Mark all read" in page
 
 
-def test_mark_all_read(tenant, manager, admin, login):
+def test_mark_all_read(tenant, manager, admin, client_for):
     send(tenant, [item(manager, "a"), item(manager, "b"), item(admin, "a")])
-    response = login(manager).post(tenant_url("notification_read", tenant))
+    response = client_for(manager).post(tenant_url("notification_read", tenant))
     assert response.status_code == 302
     assert all(n.read_at is not None for n in rows(tenant, recipient=manager))
     assert all(n.read_at is None for n in rows(tenant, recipient=admin))
 
 
-def test_opening_a_notification_marks_it_read_and_follows_its_link(tenant, manager, login):
+def test_opening_a_notification_marks_it_read_and_follows_its_link(tenant, manager, client_for):
     send(tenant, [item(manager, "a"), item(manager, "b")])
     a = rows(tenant, dedupe_key="a")[0]
-    response = login(manager).post(tenant_url("notification_read", tenant), {"id": a.pk})
+    response = client_for(manager).post(tenant_url("notification_read", tenant), {"id": a.pk})
     assert response.status_code == 302
     assert response["Location"] == "/t/alpha/partners/"
     assert [n.read_at is not None for n in rows(tenant)] == [True, False]
 
 
-def test_a_notification_linking_elsewhere_lands_back_on_the_list(tenant, manager, login):
+def test_a_notification_linking_elsewhere_lands_back_on_the_list(tenant, manager, client_for):
     send(tenant, [item(manager, url="https://evil.example/")])
     n = rows(tenant)[0]
-    response = login(manager).post(tenant_url("notification_read", tenant), {"id": n.pk})
+    response = client_for(manager).post(tenant_url("notification_read", tenant), {"id": n.pk})
     assert response["Location"] == tenant_url("notification_list", tenant)
 
 
 @pytest.mark.parametrize("bad_id", ["OTHER", "999999", "abc"])
-def test_opening_someone_elses_or_no_notification_is_a_400(tenant, manager, admin, login, bad_id):
+def test_opening_someone_elses_or_no_notification_is_a_400(tenant, manager, admin, client_for, bad_id):
     send(tenant, [item(admin)])
     other = rows(tenant)[0]
     value = str(other.pk) if bad_id == "OTHER" else bad_id
-    response = login(manager).post(tenant_url("notification_read", tenant), {"id": value})
+    response = client_for(manager).post(tenant_url("notification_read", tenant), {"id": value})
     assert response.status_code == 400
     assert rows(tenant)[0].read_at is None
 
 
-def test_a_partner_user_has_notifications_too(tenant, login):
+def test_a_partner_user_has_notifications_too(tenant, client_for):
     partner_user = member(tenant, Role.PARTNER, partner=PartnerFactory(tenant=tenant))
     send(tenant, [item(partner_user)])
-    page = login(partner_user).get(tenant_url("notification_list", tenant)).content.decode()
+    page = client_for(partner_user).get(tenant_url("notification_list", tenant)).content.decode()
     assert "Title k1" in page
     assert "Reviews in your calendar app" in page
 
 
-def test_the_page_reads_as_many_queries_for_50_notifications_as_for_5(tenant, manager, login):
-    client = login(manager)
+def test_the_page_reads_as_many_queries_for_50_notifications_as_for_5(tenant, manager, client_for):
+    client = client_for(manager)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -215,26 +215,26 @@ def test_the_page_reads_as_many_queries_for_50_notifications_as_for_5(tenant, ma
 # --- the badge ---
 
 
-def test_the_top_bar_shows_the_unread_count(tenant, manager, login):
+def test_the_top_bar_shows_the_unread_count(tenant, manager, client_for):
     send(tenant, [item(manager, f"k{n}") for n in range(3)])
-    page = login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+    page = client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()
     assert '<span class="badge">3<span class="visually-hidden"> unread</span></span>' in page
 
 
-def test_the_badge_caps_at_99_plus(tenant, manager, login):
+def test_the_badge_caps_at_99_plus(tenant, manager, client_for):
     send(tenant, [item(manager, f"k{n}") for n in range(120)])
-    page = login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+    page = client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()
     assert '<span class="badge">99+<span class="visually-hidden"> unread</span></span>' in page
 
 
-def test_no_badge_when_all_is_read(tenant, manager, login):
-    page = login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+def test_no_badge_when_all_is_read(tenant, manager, client_for):
+    page = client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()
     assert ">Notifications</a>" in page
 
 
-def test_the_badge_costs_one_query(tenant, manager, login):
+def test_the_badge_costs_one_query(tenant, manager, client_for):
     send(tenant, [item(manager, f"k{n}") for n in range(3)])
-    client = login(manager)
+    client = client_for(manager)
     with CaptureQueriesContext(connection) as captured:
         client.get(tenant_url("partner_list", tenant))
     assert len([q for q in captured.captured_queries if "partnerhub_notification" in q["sql"]]) == 1
@@ -243,39 +243,41 @@ def test_the_badge_costs_one_query(tenant, manager, login):
 # --- the API ---
 
 
-def test_the_api_lists_my_notifications_only(tenant, manager, admin, api):
+def test_the_api_lists_my_notifications_only(tenant, manager, admin, api_client_for):
     send(tenant, [item(manager, "a"), item(manager, "b"), item(admin, "c")])
-    response = api(manager).get(f"/api/v1/t/{tenant.slug}/notifications/")
+    response = api_client_for(manager).get(f"/api/v1/t/{tenant.slug}/notifications/")
     assert response.status_code == 200
     assert [n["title"] for n in response.json()["results"]] == ["Title b", "Title a"]
 
 
-def test_the_api_lists_the_unread_ones(tenant, manager, api):
+def test_the_api_lists_the_unread_ones(tenant, manager, api_client_for):
     send(tenant, [item(manager, "a"), item(manager, "b")])
     a = rows(tenant, dedupe_key="a")[0]
-    api(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": [a.pk]}, format="json")
-    response = api(manager).get(f"/api/v1/t/{tenant.slug}/notifications/", {"unread": "true"})
+    api_client_for(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": [a.pk]}, format="json")
+    response = api_client_for(manager).get(f"/api/v1/t/{tenant.slug}/notifications/", {"unread": "true"})
     assert [n["title"] for n in response.json()["results"]] == ["Title b"]
 
 
-def test_the_api_marks_all_read(tenant, manager, api):
+def test_the_api_marks_all_read(tenant, manager, api_client_for):
     send(tenant, [item(manager, "a"), item(manager, "b")])
-    response = api(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {}, format="json")
+    response = api_client_for(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {}, format="json")
     assert response.json() == {"marked": 2}
 
 
-def test_the_api_refuses_ids_that_are_not_mine_and_marks_nothing(tenant, manager, admin, api):
+def test_the_api_refuses_ids_that_are_not_mine_and_marks_nothing(tenant, manager, admin, api_client_for):
     send(tenant, [item(manager, "a"), item(admin, "b")])
     ids = [n.pk for n in rows(tenant)]
-    response = api(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": ids}, format="json")
+    response = api_client_for(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": ids}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_notification"
     assert all(n.read_at is None for n in rows(tenant))
 
 
-def test_the_api_refuses_another_tenants_notification(tenant, other_tenant, manager, foreign_manager, api):
+def test_the_api_refuses_another_tenants_notification(tenant, other_tenant, manager, foreign_manager, api_client_for):
     send(other_tenant, [item(foreign_manager)])
     foreign = rows(other_tenant)[0]
-    response = api(manager).post(f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": [foreign.pk]}, format="json")
+    response = api_client_for(manager).post(
+        f"/api/v1/t/{tenant.slug}/notifications/read/", {"ids": [foreign.pk]}, format="json"
+    )
     assert response.status_code == 400
     assert rows(other_tenant)[0].read_at is None

@@ -13,8 +13,8 @@ from django.utils import timezone
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Role, Tenant
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
-from tests.factories import InvitationFactory, PartnerFactory, UserFactory, member
-from tests.partnerhub.helpers import member_with_role, tenant_url, token_hash
+from tests.factories import InvitationFactory, PartnerFactory, UserFactory, member, token_hash
+from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,31 +24,33 @@ TOKEN = "a-known-invitation-token"
 # --- members ---
 
 
-def test_the_members_page_lists_the_tenants_members_only(tenant, admin, manager, executive, foreign_manager, login):
-    response = login(admin).get(tenant_url("member_list", tenant))
+def test_the_members_page_lists_the_tenants_members_only(
+    tenant, admin, manager, executive, foreign_manager, client_for
+):
+    response = client_for(admin).get(tenant_url("member_list", tenant))
     body = response.content.decode()
     assert response.status_code == 200
     assert {"admin@alpha.test", "manager@alpha.test", "exec@alpha.test"} <= set(re.findall(r"[\w.]+@alpha\.test", body))
     assert "manager@beta.test" not in body
 
 
-def test_the_members_page_lists_pending_invitations(tenant, admin, login):
+def test_the_members_page_lists_pending_invitations(tenant, admin, client_for):
     InvitationFactory(tenant=tenant, email="pending@example.test", invited_by=admin)
-    response = login(admin).get(tenant_url("member_list", tenant))
+    response = client_for(admin).get(tenant_url("member_list", tenant))
     assert "pending@example.test" in response.content.decode()
 
 
 @pytest.mark.parametrize("fixture", ["manager", "executive"])
-def test_the_members_page_is_for_admins_only(tenant, login, request, fixture):
-    response = login(request.getfixturevalue(fixture)).get(tenant_url("member_list", tenant))
+def test_the_members_page_is_for_admins_only(tenant, client_for, request, fixture):
+    response = client_for(request.getfixturevalue(fixture)).get(tenant_url("member_list", tenant))
     assert response.status_code == 403
 
 
 def test_an_admin_invites_from_the_members_page_and_the_email_carries_the_link(
-    tenant, admin, login, mailoutbox, django_capture_on_commit_callbacks
+    tenant, admin, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(admin).post(
+        response = client_for(admin).post(
             tenant_url("member_list", tenant), {"email": "new@example.test", "role": "manager"}
         )
     with tenant_context(tenant):
@@ -59,23 +61,23 @@ def test_an_admin_invites_from_the_members_page_and_the_email_carries_the_link(
     assert token_hash(link.group(1)) == invitation.token_hash
 
 
-def test_inviting_a_partner_user_without_a_company_is_a_400(tenant, admin, login, mailoutbox):
-    response = login(admin).post(tenant_url("member_list", tenant), {"email": "p@example.test", "role": "partner"})
+def test_inviting_a_partner_user_without_a_company_is_a_400(tenant, admin, client_for, mailoutbox):
+    response = client_for(admin).post(tenant_url("member_list", tenant), {"email": "p@example.test", "role": "partner"})
     assert response.status_code == 400
     assert "partner" in response.context["form"].errors
     assert mailoutbox == []
 
 
-def test_an_admin_withdraws_an_invitation(tenant, admin, login):
+def test_an_admin_withdraws_an_invitation(tenant, admin, client_for):
     invitation = InvitationFactory(tenant=tenant, email="pending@example.test", invited_by=admin)
-    response = login(admin).post(tenant_url("invitation_revoke", tenant, invitation_id=invitation.pk))
+    response = client_for(admin).post(tenant_url("invitation_revoke", tenant, invitation_id=invitation.pk))
     with tenant_context(tenant):
         assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
     assert response.status_code == 302
 
 
-def test_the_member_edit_page_refuses_an_admin_demoting_themself(tenant, admin, login):
-    response = login(admin).post(
+def test_the_member_edit_page_refuses_an_admin_demoting_themself(tenant, admin, client_for):
+    response = client_for(admin).post(
         tenant_url("member_edit", tenant, membership_id=admin.pk), {"role": "manager", "is_active": "on"}
     )
     with tenant_context(tenant):
@@ -84,15 +86,15 @@ def test_the_member_edit_page_refuses_an_admin_demoting_themself(tenant, admin, 
     assert "You cannot remove your own admin access." in response.content.decode()
 
 
-def test_the_member_edit_page_of_another_tenants_member_is_a_404(tenant, admin, foreign_manager, login):
-    response = login(admin).get(tenant_url("member_edit", tenant, membership_id=foreign_manager.pk))
+def test_the_member_edit_page_of_another_tenants_member_is_a_404(tenant, admin, foreign_manager, client_for):
+    response = client_for(admin).get(tenant_url("member_edit", tenant, membership_id=foreign_manager.pk))
     assert response.status_code == 404
 
 
 # --- audit log ---
 
 
-def test_the_audit_page_lists_the_tenants_entries(tenant, other_tenant, admin, foreign_admin, login):
+def test_the_audit_page_lists_the_tenants_entries(tenant, other_tenant, admin, foreign_admin, client_for):
     with tenant_context(tenant):
         services.partner_create(
             tenant=tenant, actor=admin, data={"name": "Audited Partner", "partner_type": "si", "region": "emea"}
@@ -103,23 +105,23 @@ def test_the_audit_page_lists_the_tenants_entries(tenant, other_tenant, admin, f
             actor=foreign_admin,
             data={"name": "Foreign Audited", "partner_type": "si", "region": "emea"},
         )
-    response = login(admin).get(tenant_url("audit_list", tenant))
+    response = client_for(admin).get(tenant_url("audit_list", tenant))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Audited Partner" in body
     assert "Foreign Audited" not in body
 
 
-def test_the_audit_page_search_filters_entries(tenant, admin, login):
+def test_the_audit_page_search_filters_entries(tenant, admin, client_for):
     PartnerFactory(tenant=tenant, name="Findable Partner")
     PartnerFactory(tenant=tenant, name="Hidden Partner")
-    response = login(admin).get(tenant_url("audit_list", tenant), {"q": "findable"})
+    response = client_for(admin).get(tenant_url("audit_list", tenant), {"q": "findable"})
     assert "Findable Partner" in response.content.decode()
     assert "Hidden Partner" not in response.content.decode()
 
 
-def test_the_audit_page_shows_web_edits_with_their_actor(tenant, admin, owned_partner, login):
-    client = login(admin)
+def test_the_audit_page_shows_web_edits_with_their_actor(tenant, admin, owned_partner, client_for):
+    client = client_for(admin)
     client.post(
         tenant_url("partner_edit", tenant, partner_id=owned_partner.pk),
         {
@@ -141,8 +143,8 @@ def test_the_audit_page_shows_web_edits_with_their_actor(tenant, admin, owned_pa
 
 
 @pytest.mark.parametrize("fixture", ["manager", "executive"])
-def test_the_audit_page_is_for_admins_only(tenant, login, request, fixture):
-    assert login(request.getfixturevalue(fixture)).get(tenant_url("audit_list", tenant)).status_code == 403
+def test_the_audit_page_is_for_admins_only(tenant, client_for, request, fixture):
+    assert client_for(request.getfixturevalue(fixture)).get(tenant_url("audit_list", tenant)).status_code == 403
 
 
 # --- accepting an invitation ---
@@ -171,9 +173,9 @@ def test_an_anonymous_visitor_sees_the_invitation_and_how_to_log_in(tenant, clie
     assert "/accounts/login/?next=" in response.content.decode()
 
 
-def test_the_invitee_accepts_and_lands_in_the_program(tenant, invitee, login):
+def test_the_invitee_accepts_and_lands_in_the_program(tenant, invitee, client_for):
     invitation(tenant)
-    response = login(invitee).post(accept_url(tenant))
+    response = client_for(invitee).post(accept_url(tenant))
     with tenant_context(tenant):
         membership = Membership.objects.get(user=invitee)
     assert response.status_code == 302
@@ -196,9 +198,9 @@ def test_accepting_anonymously_sends_to_login_first(tenant, client):
         ({"revoked_at": timezone.now() - timedelta(hours=1)}, "withdrawn"),
     ],
 )
-def test_an_unusable_invitation_page_says_why(tenant, invitee, login, values, message):
+def test_an_unusable_invitation_page_says_why(tenant, invitee, client_for, values, message):
     invitation(tenant, **values)
-    response = login(invitee).get(accept_url(tenant))
+    response = client_for(invitee).get(accept_url(tenant))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "Accept invitation" not in response.content.decode()
@@ -211,27 +213,27 @@ def test_an_unusable_invitation_page_says_why(tenant, invitee, login, values, me
         ({"accepted_at": timezone.now() - timedelta(hours=1)}, "already been used"),
     ],
 )
-def test_posting_to_an_unusable_invitation_creates_no_membership(tenant, invitee, login, values, message):
+def test_posting_to_an_unusable_invitation_creates_no_membership(tenant, invitee, client_for, values, message):
     invitation(tenant, **values)
-    response = login(invitee).post(accept_url(tenant))
+    response = client_for(invitee).post(accept_url(tenant))
     with tenant_context(tenant):
         assert not Membership.objects.filter(user=invitee).exists()
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_a_used_link_shows_already_used_after_a_real_acceptance(tenant, invitee, login):
+def test_a_used_link_shows_already_used_after_a_real_acceptance(tenant, invitee, client_for):
     invitation(tenant)
-    client = login(invitee)
+    client = client_for(invitee)
     client.post(accept_url(tenant))
     response = client.get(accept_url(tenant))
     assert response.status_code == 400
     assert "already been used" in response.content.decode()
 
 
-def test_the_wrong_account_is_told_which_email_was_invited(tenant, login):
+def test_the_wrong_account_is_told_which_email_was_invited(tenant, client_for):
     invitation(tenant)
-    response = login(UserFactory(email="wrong@example.test")).post(accept_url(tenant))
+    response = client_for(UserFactory(email="wrong@example.test")).post(accept_url(tenant))
     assert response.status_code == 400
     assert "invitee@example.test" in response.content.decode()
 
@@ -242,22 +244,18 @@ def test_an_unknown_token_is_a_404_page(tenant, client):
     assert "not valid" in response.content.decode()
 
 
-def login(user):
-    return login(type("Holder", (), {"user": user})())
-
-
 # --- program switcher ---
 
 
-def test_a_single_program_member_goes_straight_to_their_program(tenant, manager, login):
-    response = login(manager).get(reverse("home"))
+def test_a_single_program_member_goes_straight_to_their_program(tenant, manager, client_for):
+    response = client_for(manager).get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == tenant_url("tenant_home", tenant)
 
 
-def test_a_member_of_two_programs_chooses_between_them(tenant, other_tenant, manager, login):
+def test_a_member_of_two_programs_chooses_between_them(tenant, other_tenant, manager, client_for):
     member(other_tenant, Role.EXECUTIVE, user=manager.user)
-    response = login(manager).get(reverse("home"))
+    response = client_for(manager).get(reverse("home"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Alpha Alliances" in body
@@ -266,31 +264,31 @@ def test_a_member_of_two_programs_chooses_between_them(tenant, other_tenant, man
     assert tenant_url("tenant_home", other_tenant) in body
 
 
-def test_a_user_without_programs_is_offered_to_start_one(db, login):
-    response = login(UserFactory(email="lonely@example.test")).get(reverse("home"))
+def test_a_user_without_programs_is_offered_to_start_one(db, client_for):
+    response = client_for(UserFactory(email="lonely@example.test")).get(reverse("home"))
     assert response.status_code == 200
     assert reverse("tenant_signup") in response.content.decode()
 
 
-def test_a_deactivated_membership_is_not_offered(tenant, other_tenant, manager, login):
+def test_a_deactivated_membership_is_not_offered(tenant, other_tenant, manager, client_for):
     member(other_tenant, Role.EXECUTIVE, user=manager.user, is_active=False)
-    response = login(manager).get(reverse("home"))
+    response = client_for(manager).get(reverse("home"))
     assert response.status_code == 302
 
 
 @pytest.mark.parametrize(("role", "target"), [(Role.MANAGER, "partner_list"), (Role.PARTNER, "portal_home")])
-def test_the_program_home_sends_each_role_to_its_start_page(tenant, login, role, target):
-    membership = member_with_role(tenant, role)
-    response = login(membership).get(tenant_url("tenant_home", tenant))
+def test_the_program_home_sends_each_role_to_its_start_page(tenant, client_for, role, target, actor):
+    membership = actor(role)
+    response = client_for(membership).get(tenant_url("tenant_home", tenant))
     assert response["Location"] == tenant_url(target, tenant)
 
 
 # --- program signup ---
 
 
-def test_signing_up_a_program_creates_it_with_the_user_as_admin(db, login):
+def test_signing_up_a_program_creates_it_with_the_user_as_admin(db, client_for):
     founder = UserFactory(email="founder@example.test")
-    response = login(founder).post(reverse("tenant_signup"), {"name": "Gamma Partners", "slug": "gamma"})
+    response = client_for(founder).post(reverse("tenant_signup"), {"name": "Gamma Partners", "slug": "gamma"})
     tenant = Tenant.objects.get(slug="gamma")
     with tenant_context(tenant):
         memberships = list(Membership.objects.values_list("user_id", "role"))
@@ -300,23 +298,23 @@ def test_signing_up_a_program_creates_it_with_the_user_as_admin(db, login):
     assert memberships == [(founder.pk, Role.ADMIN)]
 
 
-def test_the_new_admin_can_open_the_members_page_of_the_new_program(db, login):
-    client = login(UserFactory(email="founder@example.test"))
+def test_the_new_admin_can_open_the_members_page_of_the_new_program(db, client_for):
+    client = client_for(UserFactory(email="founder@example.test"))
     client.post(reverse("tenant_signup"), {"name": "Gamma Partners", "slug": "gamma"})
     response = client.get("/t/gamma/members/")
     assert response.status_code == 200
     assert "founder@example.test" in response.content.decode()
 
 
-def test_signup_with_an_invalid_slug_is_a_400(db, login):
-    response = login(UserFactory()).post(reverse("tenant_signup"), {"name": "X", "slug": "no spaces"})
+def test_signup_with_an_invalid_slug_is_a_400(db, client_for):
+    response = client_for(UserFactory()).post(reverse("tenant_signup"), {"name": "X", "slug": "no spaces"})
     assert response.status_code == 400
     assert "slug" in response.context["form"].errors
     assert not Tenant.objects.exists()
 
 
-def test_signup_with_a_taken_slug_is_a_400_that_says_so(tenant, login):
-    response = login(UserFactory()).post(reverse("tenant_signup"), {"name": "Copycat", "slug": "alpha"})
+def test_signup_with_a_taken_slug_is_a_400_that_says_so(tenant, client_for):
+    response = client_for(UserFactory()).post(reverse("tenant_signup"), {"name": "Copycat", "slug": "alpha"})
     assert response.status_code == 400
     assert "taken" in response.content.decode()
 
@@ -329,9 +327,9 @@ def test_signup_requires_login(db, client):
 # --- required MFA ---
 
 
-def test_an_admin_requiring_mfa_sends_a_member_without_totp_to_the_setup_page(tenant, admin, manager, login):
-    settings_response = login(admin).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
-    response = login(manager).get(tenant_url("partner_list", tenant))
+def test_an_admin_requiring_mfa_sends_a_member_without_totp_to_the_setup_page(tenant, admin, manager, client_for):
+    settings_response = client_for(admin).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
+    response = client_for(manager).get(tenant_url("partner_list", tenant))
     tenant.refresh_from_db()
     assert settings_response.status_code == 302
     assert tenant.require_mfa is True
@@ -339,37 +337,37 @@ def test_an_admin_requiring_mfa_sends_a_member_without_totp_to_the_setup_page(te
     assert response["Location"] == f"{reverse('mfa_activate_totp')}?next={tenant_url('partner_list', tenant)}"
 
 
-def test_before_mfa_is_required_the_member_gets_in(tenant, manager, login):
-    assert login(manager).get(tenant_url("partner_list", tenant)).status_code == 200
+def test_before_mfa_is_required_the_member_gets_in(tenant, manager, client_for):
+    assert client_for(manager).get(tenant_url("partner_list", tenant)).status_code == 200
 
 
-def test_a_member_with_totp_gets_in_when_mfa_is_required(tenant, manager, login):
+def test_a_member_with_totp_gets_in_when_mfa_is_required(tenant, manager, client_for):
     Tenant.objects.filter(pk=tenant.pk).update(require_mfa=True)
     Authenticator.objects.create(user=manager.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
-    assert login(manager).get(tenant_url("partner_list", tenant)).status_code == 200
+    assert client_for(manager).get(tenant_url("partner_list", tenant)).status_code == 200
 
 
-def test_required_mfa_in_one_program_does_not_affect_another(tenant, other_tenant, manager, login):
+def test_required_mfa_in_one_program_does_not_affect_another(tenant, other_tenant, manager, client_for):
     member(other_tenant, Role.MANAGER, user=manager.user)
     Tenant.objects.filter(pk=tenant.pk).update(require_mfa=True)
-    client = login(manager)
+    client = client_for(manager)
     assert client.get(tenant_url("partner_list", tenant)).status_code == 302
     assert client.get(tenant_url("partner_list", other_tenant)).status_code == 200
 
 
-def test_the_security_settings_are_for_admins_only(tenant, manager, login):
-    response = login(manager).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
+def test_the_security_settings_are_for_admins_only(tenant, manager, client_for):
+    response = client_for(manager).post(tenant_url("tenant_settings", tenant), {"require_mfa": "on"})
     tenant.refresh_from_db()
     assert response.status_code == 403
     assert tenant.require_mfa is False
 
 
-def test_tenant_pages_of_a_two_program_member_offer_the_switcher(tenant, other_tenant, manager, login):
+def test_tenant_pages_of_a_two_program_member_offer_the_switcher(tenant, other_tenant, manager, client_for):
     member(other_tenant, Role.EXECUTIVE, user=manager.user)
-    body = login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+    body = client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()
     assert "Switch program" in body
     assert f'href="{tenant_url("tenant_home", other_tenant)}"' in body
 
 
-def test_tenant_pages_of_a_single_program_member_have_no_switcher(tenant, manager, login):
-    assert "Switch program" not in login(manager).get(tenant_url("partner_list", tenant)).content.decode()
+def test_tenant_pages_of_a_single_program_member_have_no_switcher(tenant, manager, client_for):
+    assert "Switch program" not in client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()

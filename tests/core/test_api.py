@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from partnerhub.core.models import Partner, PartnerOwnerChange, Role
 from partnerhub.core.tenancy.context import tenant_context
+from tests.core.partner_table import FILTER_FIELDS
 from tests.factories import PASSWORD, PartnerFactory
-from tests.partnerhub.helpers import FILTER_FIELDS, member_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,9 @@ def test_a_bad_token_is_refused(tenant, owned_partner):
 
 
 def test_the_list_shows_only_this_tenants_partners_with_their_fields(
-    tenant, manager, owned_partner, foreign_partner, api
+    tenant, manager, owned_partner, foreign_partner, api_client_for
 ):
-    response = api(manager).get(partners_url(tenant))
+    response = api_client_for(manager).get(partners_url(tenant))
     body = response.json()
     assert response.status_code == 200
     assert body["count"] == 1
@@ -113,22 +113,22 @@ def test_the_list_shows_only_this_tenants_partners_with_their_fields(
 
 
 @pytest.mark.parametrize("field", FILTER_FIELDS)
-def test_each_api_filter_returns_only_the_matching_partners(tenant, manager, catalogue, api, field):
+def test_each_api_filter_returns_only_the_matching_partners(tenant, manager, catalogue, api_client_for, field):
     value, expected = catalogue[field]
-    response = api(manager).get(partners_url(tenant), {field: value})
+    response = api_client_for(manager).get(partners_url(tenant), {field: value})
     assert response.status_code == 200
     assert result_ids(response) == {expected.pk}
 
 
-def test_api_filters_combine(tenant, manager, catalogue, api):
-    response = api(manager).get(partners_url(tenant), {"tier": "gold", "region": "emea"})
+def test_api_filters_combine(tenant, manager, catalogue, api_client_for):
+    response = api_client_for(manager).get(partners_url(tenant), {"tier": "gold", "region": "emea"})
     assert result_ids(response) == {catalogue["tier"][1].pk}
 
 
-def test_the_api_list_is_paginated_by_fifty(tenant, manager, api):
+def test_the_api_list_is_paginated_by_fifty(tenant, manager, api_client_for):
     PartnerFactory.create_batch(51, tenant=tenant)
-    first = api(manager).get(partners_url(tenant))
-    second = api(manager).get(partners_url(tenant), {"page": 2})
+    first = api_client_for(manager).get(partners_url(tenant))
+    second = api_client_for(manager).get(partners_url(tenant), {"page": 2})
     assert (first.json()["count"], len(first.json()["results"]), len(second.json()["results"])) == (51, 50, 1)
     assert first.json()["next"].endswith("page=2")
 
@@ -137,27 +137,27 @@ def test_the_api_list_is_paginated_by_fifty(tenant, manager, api):
     ("params", "field"),
     [({"tier": "diamond"}, "tier"), ({"region": "mars"}, "region"), ({"owner": "someone"}, "owner")],
 )
-def test_a_bad_filter_value_is_a_400_naming_the_field(tenant, manager, api, params, field):
-    response = api(manager).get(partners_url(tenant), params)
+def test_a_bad_filter_value_is_a_400_naming_the_field(tenant, manager, api_client_for, params, field):
+    response = api_client_for(manager).get(partners_url(tenant), params)
     assert response.status_code == 400
     assert set(response.json()) == ERROR_KEYS
     assert field in response.json()["extra"]["fields"]
 
 
-def test_a_partner_user_cannot_list_partners(tenant, api):
-    response = api(member_with_role(tenant, Role.PARTNER)).get(partners_url(tenant))
+def test_a_partner_user_cannot_list_partners(tenant, api_client_for, actor):
+    response = api_client_for(actor(Role.PARTNER)).get(partners_url(tenant))
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
 
-def test_a_non_member_gets_a_404_with_the_error_shape(tenant, foreign_manager, owned_partner, api):
-    response = api(foreign_manager).get(partners_url(tenant))
+def test_a_non_member_gets_a_404_with_the_error_shape(tenant, foreign_manager, owned_partner, api_client_for):
+    response = api_client_for(foreign_manager).get(partners_url(tenant))
     assert response.status_code == 404
     assert response.json() == {"detail": response.json()["detail"], "code": "not_found", "extra": {}}
 
 
-def test_an_unknown_program_is_a_404(db, foreign_manager, api):
-    response = api(foreign_manager).get("/api/v1/t/no-such-program/partners/")
+def test_an_unknown_program_is_a_404(db, foreign_manager, api_client_for):
+    response = api_client_for(foreign_manager).get("/api/v1/t/no-such-program/partners/")
     assert response.status_code == 404
     assert set(response.json()) == ERROR_KEYS
 
@@ -165,8 +165,8 @@ def test_an_unknown_program_is_a_404(db, foreign_manager, api):
 # --- create ---
 
 
-def test_a_manager_creates_a_partner_and_gets_201(tenant, manager, api):
-    response = api(manager).post(partners_url(tenant), new_partner(), format="json")
+def test_a_manager_creates_a_partner_and_gets_201(tenant, manager, api_client_for):
+    response = api_client_for(manager).post(partners_url(tenant), new_partner(), format="json")
     with tenant_context(tenant):
         stored = Partner.objects.get(pk=response.json()["id"])
         history = PartnerOwnerChange.objects.filter(partner=stored).count()
@@ -181,8 +181,8 @@ def test_a_manager_creates_a_partner_and_gets_201(tenant, manager, api):
     assert history == 1
 
 
-def test_an_admin_creates_a_partner_for_a_manager(tenant, admin, manager, executive, api):
-    response = api(admin).post(
+def test_an_admin_creates_a_partner_for_a_manager(tenant, admin, manager, executive, api_client_for):
+    response = api_client_for(admin).post(
         partners_url(tenant),
         new_partner(owner=manager.pk, executive_sponsor=executive.pk, data_steward=executive.pk),
         format="json",
@@ -196,8 +196,12 @@ def test_an_admin_creates_a_partner_for_a_manager(tenant, admin, manager, execut
 
 
 @pytest.mark.parametrize("field", ["owner", "executive_sponsor", "data_steward"])
-def test_create_naming_another_tenants_member_is_a_400_and_creates_nothing(tenant, admin, foreign_manager, api, field):
-    response = api(admin).post(partners_url(tenant), new_partner(**{field: foreign_manager.pk}), format="json")
+def test_create_naming_another_tenants_member_is_a_400_and_creates_nothing(
+    tenant, admin, foreign_manager, api_client_for, field
+):
+    response = api_client_for(admin).post(
+        partners_url(tenant), new_partner(**{field: foreign_manager.pk}), format="json"
+    )
     body = response.json()
     assert response.status_code == 400
     assert set(body) == ERROR_KEYS
@@ -206,8 +210,8 @@ def test_create_naming_another_tenants_member_is_a_400_and_creates_nothing(tenan
     assert partner_count(tenant) == 0
 
 
-def test_create_with_an_executive_as_owner_is_a_400_from_the_service(tenant, admin, executive, api):
-    response = api(admin).post(partners_url(tenant), new_partner(owner=executive.pk), format="json")
+def test_create_with_an_executive_as_owner_is_a_400_from_the_service(tenant, admin, executive, api_client_for):
+    response = api_client_for(admin).post(partners_url(tenant), new_partner(owner=executive.pk), format="json")
     assert response.status_code == 400
     assert response.json() == {
         "detail": "The owner must be an active partner manager or admin.",
@@ -227,8 +231,8 @@ def test_create_with_an_executive_as_owner_is_a_400_from_the_service(tenant, adm
         ({"product_lines": "Cloud"}, {"product_lines"}),
     ],
 )
-def test_bad_choices_are_a_400_listing_the_fields(tenant, manager, api, changes, fields):
-    response = api(manager).post(partners_url(tenant), new_partner(**changes), format="json")
+def test_bad_choices_are_a_400_listing_the_fields(tenant, manager, api_client_for, changes, fields):
+    response = api_client_for(manager).post(partners_url(tenant), new_partner(**changes), format="json")
     body = response.json()
     assert response.status_code == 400
     assert set(body) == ERROR_KEYS
@@ -236,15 +240,15 @@ def test_bad_choices_are_a_400_listing_the_fields(tenant, manager, api, changes,
     assert partner_count(tenant) == 0
 
 
-def test_a_duplicate_name_is_a_400_not_a_500(tenant, manager, owned_partner, api):
-    response = api(manager).post(partners_url(tenant), new_partner(name="Acme Cloud"), format="json")
+def test_a_duplicate_name_is_a_400_not_a_500(tenant, manager, owned_partner, api_client_for):
+    response = api_client_for(manager).post(partners_url(tenant), new_partner(name="Acme Cloud"), format="json")
     assert response.status_code == 400
     assert set(response.json()) == ERROR_KEYS
     assert partner_count(tenant) == 1
 
 
-def test_an_executive_cannot_create(tenant, executive, api):
-    response = api(executive).post(partners_url(tenant), new_partner(), format="json")
+def test_an_executive_cannot_create(tenant, executive, api_client_for):
+    response = api_client_for(executive).post(partners_url(tenant), new_partner(), format="json")
     assert response.status_code == 403
     assert set(response.json()) == ERROR_KEYS
     assert partner_count(tenant) == 0
@@ -253,14 +257,14 @@ def test_an_executive_cannot_create(tenant, executive, api):
 # --- detail and update ---
 
 
-def test_the_detail_returns_the_partner(tenant, executive, owned_partner, api):
-    response = api(executive).get(partner_url(tenant, owned_partner.pk))
+def test_the_detail_returns_the_partner(tenant, executive, owned_partner, api_client_for):
+    response = api_client_for(executive).get(partner_url(tenant, owned_partner.pk))
     assert response.status_code == 200
     assert response.json()["name"] == "Acme Cloud"
 
 
-def test_the_owner_patches_their_partner(tenant, manager, owned_partner, api):
-    response = api(manager).patch(partner_url(tenant, owned_partner.pk), {"tier": "platinum"}, format="json")
+def test_the_owner_patches_their_partner(tenant, manager, owned_partner, api_client_for):
+    response = api_client_for(manager).patch(partner_url(tenant, owned_partner.pk), {"tier": "platinum"}, format="json")
     with tenant_context(tenant):
         stored = Partner.objects.get(pk=owned_partner.pk)
     assert response.status_code == 200
@@ -268,9 +272,9 @@ def test_the_owner_patches_their_partner(tenant, manager, owned_partner, api):
 
 
 def test_a_manager_patching_a_partner_they_do_not_own_gets_403_and_nothing_changes(
-    tenant, other_manager, owned_partner, api
+    tenant, other_manager, owned_partner, api_client_for
 ):
-    response = api(other_manager).patch(
+    response = api_client_for(other_manager).patch(
         partner_url(tenant, owned_partner.pk), {"tier": "platinum", "owner": other_manager.pk}, format="json"
     )
     with tenant_context(tenant):
@@ -284,15 +288,15 @@ def test_a_manager_patching_a_partner_they_do_not_own_gets_403_and_nothing_chang
     assert (stored.tier, stored.owner_id) == ("silver", owned_partner.owner_id)
 
 
-def test_an_executive_cannot_patch(tenant, executive, owned_partner, api):
-    response = api(executive).patch(partner_url(tenant, owned_partner.pk), {"tier": "gold"}, format="json")
+def test_an_executive_cannot_patch(tenant, executive, owned_partner, api_client_for):
+    response = api_client_for(executive).patch(partner_url(tenant, owned_partner.pk), {"tier": "gold"}, format="json")
     assert response.status_code == 403
 
 
 def test_patching_in_a_foreign_owner_is_a_400_and_nothing_changes(
-    tenant, admin, manager, owned_partner, foreign_manager, api
+    tenant, admin, manager, owned_partner, foreign_manager, api_client_for
 ):
-    response = api(admin).patch(
+    response = api_client_for(admin).patch(
         partner_url(tenant, owned_partner.pk), {"owner": foreign_manager.pk, "tier": "gold"}, format="json"
     )
     with tenant_context(tenant):
@@ -303,15 +307,19 @@ def test_patching_in_a_foreign_owner_is_a_400_and_nothing_changes(
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
-def test_an_unknown_id_is_a_404_with_the_error_shape(tenant, admin, api, method):
-    response = getattr(api(admin), method)(partner_url(tenant, 987654), {}, format="json")
+def test_an_unknown_id_is_a_404_with_the_error_shape(tenant, admin, api_client_for, method):
+    response = getattr(api_client_for(admin), method)(partner_url(tenant, 987654), {}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": "Partner not found.", "code": "not_found", "extra": {}}
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
-def test_another_tenants_partner_id_is_a_404_like_an_unknown_one(tenant, admin, foreign_partner, api, method):
-    response = getattr(api(admin), method)(partner_url(tenant, foreign_partner.pk), {"tier": "gold"}, format="json")
+def test_another_tenants_partner_id_is_a_404_like_an_unknown_one(
+    tenant, admin, foreign_partner, api_client_for, method
+):
+    response = getattr(api_client_for(admin), method)(
+        partner_url(tenant, foreign_partner.pk), {"tier": "gold"}, format="json"
+    )
     with tenant_context(foreign_partner.tenant):
         foreign_tier = Partner.objects.get(pk=foreign_partner.pk).tier
     assert response.status_code == 404
@@ -319,8 +327,8 @@ def test_another_tenants_partner_id_is_a_404_like_an_unknown_one(tenant, admin, 
     assert foreign_tier == "silver"
 
 
-def test_a_method_not_allowed_keeps_the_error_shape(tenant, admin, owned_partner, api):
-    response = api(admin).delete(partner_url(tenant, owned_partner.pk))
+def test_a_method_not_allowed_keeps_the_error_shape(tenant, admin, owned_partner, api_client_for):
+    response = api_client_for(admin).delete(partner_url(tenant, owned_partner.pk))
     assert response.status_code in (403, 405)
     assert set(response.json()) == ERROR_KEYS
     assert partner_count(tenant) == 1
@@ -329,15 +337,15 @@ def test_a_method_not_allowed_keeps_the_error_shape(tenant, admin, owned_partner
 # --- members ---
 
 
-def test_an_admin_lists_members(tenant, admin, manager, foreign_manager, api):
-    response = api(admin).get(reverse("api_member_list", kwargs={"tenant_slug": tenant.slug}))
+def test_an_admin_lists_members(tenant, admin, manager, foreign_manager, api_client_for):
+    response = api_client_for(admin).get(reverse("api_member_list", kwargs={"tenant_slug": tenant.slug}))
     emails = {row["email"] for row in response.json()["results"]}
     assert response.status_code == 200
     assert emails == {"admin@alpha.test", "manager@alpha.test"}
 
 
-def test_a_manager_cannot_list_members(tenant, manager, api):
-    response = api(manager).get(reverse("api_member_list", kwargs={"tenant_slug": tenant.slug}))
+def test_a_manager_cannot_list_members(tenant, manager, api_client_for):
+    response = api_client_for(manager).get(reverse("api_member_list", kwargs={"tenant_slug": tenant.slug}))
     assert response.status_code == 403
 
 

@@ -11,7 +11,6 @@ from partnerhub.core.models import AuditEntry, Partner, PartnerOwnerChange, Role
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.context import tenant_context
 from tests.factories import PartnerFactory, member
-from tests.partnerhub.helpers import member_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +68,11 @@ def test_admin_can_create_a_partner_owned_by_a_manager_and_the_history_names_the
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_members_who_may_not_create_partners_are_refused_and_nothing_is_written(tenant, role):
-    actor = member_with_role(tenant, role)
+def test_members_who_may_not_create_partners_are_refused_and_nothing_is_written(actor, tenant, role):
+    someone = actor(role)
     before = counts(tenant)
     with tenant_context(tenant), pytest.raises(PermissionDeniedError):
-        services.partner_create(tenant=tenant, actor=actor, data=new_partner_data())
+        services.partner_create(tenant=tenant, actor=someone, data=new_partner_data())
     assert counts(tenant) == before
 
 
@@ -96,8 +95,8 @@ def test_partner_create_by_another_tenants_member_is_refused(tenant, foreign_man
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_the_owner_must_be_a_manager_or_admin(tenant, admin, role):
-    candidate = member_with_role(tenant, role)
+def test_the_owner_must_be_a_manager_or_admin(tenant, admin, role, actor):
+    candidate = actor(role)
     before = counts(tenant)
     with tenant_context(tenant), pytest.raises(InvalidStateError) as refused:
         services.partner_create(tenant=tenant, actor=admin, data=new_partner_data(owner=candidate))
@@ -171,10 +170,10 @@ def test_an_admin_edits_any_partner(tenant, admin, owned_partner):
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.PARTNER])
-def test_executives_and_partner_users_cannot_edit_partners(tenant, owned_partner, role):
-    actor = member_with_role(tenant, role)
+def test_executives_and_partner_users_cannot_edit_partners(actor, tenant, owned_partner, role):
+    someone = actor(role)
     with tenant_context(tenant), pytest.raises(PermissionDeniedError):
-        services.partner_update(tenant=tenant, actor=actor, partner=owned_partner, data={"market": "Spain"})
+        services.partner_update(tenant=tenant, actor=someone, partner=owned_partner, data={"market": "Spain"})
 
 
 def test_an_owner_change_is_recorded_in_the_owner_history(tenant, manager, other_manager, owned_partner):

@@ -1,4 +1,4 @@
-"""Builders shared by the review-life tests (no tests here): a program with people, a review, snapshots."""
+"""A program to hold a review in: its people, a partner, a review; and snapshots for it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from reviews.models import Review
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from tests.factories import PartnerFactory, UserFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
-from tests.scorecards.snapshot_factories import TemplateFactory, VersionFactory
+from tests.scorecards.factories import TemplateFactory, VersionFactory
 
 
 @dataclass
