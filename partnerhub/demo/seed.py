@@ -125,7 +125,7 @@ def _user(email: str, first: str, last: str) -> User:
     return user
 
 
-def _partner_rows(
+def demo_partner_rows(
     program: DemoProgram, tenant: Tenant, owners: list[Membership], steward: Membership, sponsor: Membership
 ) -> list[Partner]:
     rng = random.Random(program.seed)  # noqa: S311 (demo data, not security)
@@ -179,7 +179,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         existing = set(Partner.objects.for_tenant(tenant).values_list("name", flat=True))
         rows = [
             p
-            for p in _partner_rows(program, tenant, owners, members["manager3"], members["exec"])
+            for p in demo_partner_rows(program, tenant, owners, members["manager3"], members["exec"])
             if p.name not in existing
         ]
         created = Partner.objects.bulk_create(rows)

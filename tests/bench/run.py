@@ -162,9 +162,10 @@ def snapshots() -> None:
 
 def scorecard_pages() -> None:
     """The portfolio (first page, and a sorted deep page) and a partner's scorecard at 5,000 partners."""
+    from partnerhub.core.domain.periods import add_months
     from scorecards.models import ScorecardSnapshot
     from scorecards.services.snapshots import snapshot_refresh
-    from tests.bench.snapshots import START, _months_after, seed_tenant
+    from tests.bench.snapshots import START, seed_tenant
 
     partners, months = 5_000, 12
     tenant = seed_tenant(partners=partners, metrics=10, months=months)
@@ -172,7 +173,7 @@ def scorecard_pages() -> None:
     with tenant_context(tenant):
         Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.ADMIN})
         if not ScorecardSnapshot.objects.for_tenant(tenant).exists():
-            snapshot_refresh(tenant=tenant, today=_months_after(START, months))
+            snapshot_refresh(tenant=tenant, today=add_months(START, months))
         latest = max(ScorecardSnapshot.objects.filter(period="month").values_list("period_start", flat=True))
         partner_id = Partner.objects.order_by("name").values_list("id", flat=True).first()
     client = Client()

@@ -33,7 +33,7 @@ import pandas as pd
 from django.db import connection
 
 from partnerhub.core.db.roles import as_owner
-from partnerhub.core.domain.periods import month_number, month_start
+from partnerhub.core.domain.periods import add_months, month_number
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import TenantSql  # the refresh's own COPY reader
@@ -56,10 +56,6 @@ TIERS = [value for value, _ in Partner.Tier.choices]
 STAGES = [value for value, _ in Partner.Stage.choices]
 REGIONS = [value for value, _ in Partner.Region.choices]
 AGGREGATIONS = ["sum", "sum", "average", "last"]
-
-
-def _months_after(start: date, months: int) -> date:
-    return month_start(month_number(start) + months)
 
 
 def _execute(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -135,7 +131,7 @@ def _generate(tenant: Tenant, *, partners: int, metrics: int, months: int) -> No
         for i in range(metrics)
     ]
     metric_ids = [m.pk for m in MetricDefinition.objects.bulk_create(metric_rows)]
-    half_way = _months_after(START, months // 2)
+    half_way = add_months(START, months // 2)
     templates = _execute(
         """
         INSERT INTO scorecards_scorecardtemplate (tenant_id, created_at, updated_at, name, partner_type, stage,
@@ -204,7 +200,7 @@ def _generate(tenant: Tenant, *, partners: int, metrics: int, months: int) -> No
         SELECT %s, now(), now(), p.id, NULL, 'stale', %s, 'Bench finding for partner ' || p.name || '.', 'open'
         FROM partnerhub_partner p WHERE p.tenant_id = %s AND p.id %% 97 = 0
         """,
-        [t, _months_after(START, months - 1), t],
+        [t, add_months(START, months - 1), t],
     )
 
 
@@ -302,7 +298,7 @@ def bench_refresh(
 
     ``floors=False`` skips the floors (for the 2,000-partner run, whose goal is absolute).
     """
-    today = today or _months_after(START, months)
+    today = today or add_months(START, months)
     seed_s, tenant = _timed(lambda: seed_tenant(partners=partners, metrics=metrics, months=months))
     _clear_snapshots(tenant)
     rss_before = _peak_rss_mb()
@@ -421,7 +417,7 @@ def bench_whatif(partners: int = 2_000, metrics: int = 20, months: int = 36, rep
     tenant = seed_tenant(partners=partners, metrics=metrics, months=months)
     with tenant_context(tenant):
         if not ScorecardSnapshot.objects.for_tenant(tenant).exists():
-            snapshot_refresh(tenant=tenant, today=_months_after(START, months))
+            snapshot_refresh(tenant=tenant, today=add_months(START, months))
         draft = _bench_draft(tenant)
         latest = latest_period(tenant=tenant, period=ScorecardSnapshot.Period.MONTH)
         assert latest is not None

@@ -12,7 +12,7 @@ from partnerhub.core.models import Partner, Role
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.scorecard_templates import seed_templates
 from partnerhub.demo.scorecards import seed_partner_data
-from partnerhub.demo.seed import PROGRAMS, _partner_rows
+from partnerhub.demo.seed import PROGRAMS, demo_partner_rows
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
 from scorecards.models import Activity, Deal, MetricDefinition, Observation, ScorecardSnapshot, SurveyResponse
 from scorecards.services.snapshots import snapshot_refresh
@@ -297,7 +297,7 @@ def test_the_demo_scorecards_mix_green_amber_and_red_and_all_three_trends(tenant
 def test_each_demo_programs_portfolio_shows_the_same_mix(tenant, program):
     manager = member(tenant, Role.MANAGER)
     with tenant_context(tenant):
-        Partner.objects.bulk_create(_partner_rows(program, tenant, [manager], manager, manager))
+        Partner.objects.bulk_create(demo_partner_rows(program, tenant, [manager], manager, manager))
     seed_partner_data(tenant, today=TODAY)
 
     share = shares(scored(tenant))

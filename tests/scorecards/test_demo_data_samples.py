@@ -11,7 +11,7 @@ import pytest
 from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.scorecards import NOISE, SEASON, PartnerGenerator, Profile
-from partnerhub.demo.seed import PROGRAMS, _partner_rows, seed_program
+from partnerhub.demo.seed import PROGRAMS, demo_partner_rows, seed_program
 from scorecards.services.imports import import_preview
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -30,7 +30,7 @@ LEVEL_OF = {
 
 
 def northwind_partners():
-    return {p.name: p for p in _partner_rows(NORTHWIND, Tenant(slug="northwind"), [None], None, None)}
+    return {p.name: p for p in demo_partner_rows(NORTHWIND, Tenant(slug="northwind"), [None], None, None)}
 
 
 def deal_rows():
