@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
@@ -21,7 +22,8 @@ class TenantScopedQuerySet(models.QuerySet[M]):
     _scoped_tenant_id: int | None = None
 
     def _clone(self) -> Self:
-        clone = super()._clone()  # type: ignore[misc]
+        # QuerySet._clone is real (every chained call goes through it) but private, so django-stubs leaves it out.
+        clone: Self = super()._clone()  # type: ignore[misc]
         clone._scoped_tenant_id = self._scoped_tenant_id
         return clone
 
@@ -44,7 +46,7 @@ class TenantScopedQuerySet(models.QuerySet[M]):
             self._enforce_scope()
         super()._fetch_all()
 
-    def iterator(self, chunk_size: int | None = None) -> Any:
+    def iterator(self, chunk_size: int | None = None) -> Iterator[M]:
         self._enforce_scope()
         return super().iterator(chunk_size=chunk_size)
 
