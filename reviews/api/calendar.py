@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.models import Partner
 from partnerhub.core.services.notifications import notification_list_for_member, notifications_mark_read
-from reviews.models import Cadence
+from reviews.models import Cadence, Review
 from reviews.selectors.calendar import (
     MAX_RANGE_DAYS,
     CalendarFilters,
@@ -26,7 +27,8 @@ from reviews.selectors.calendar import (
 DEFAULT_RANGE_DAYS = 30
 
 
-class CalendarQuerySerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class CalendarQuerySerializer(serializers.Serializer[None]):
     start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); default today.")
     end = serializers.DateField(
         required=False,
@@ -51,12 +53,14 @@ class CalendarQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class CalendarPartnerSerializer(serializers.Serializer):
+class CalendarPartnerSerializer(serializers.Serializer[Partner]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class CalendarReviewSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer given a list with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class CalendarReviewSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     partner = CalendarPartnerSerializer()
     kind = serializers.CharField()
@@ -67,10 +71,10 @@ class CalendarReviewSerializer(serializers.Serializer):
     moderator_name = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
-    def get_moderator_name(self, review: Any) -> str | None:
+    def get_moderator_name(self, review: Review) -> str | None:
         return str(review.moderator.user) if review.moderator else None
 
-    def get_url(self, review: Any) -> str:
+    def get_url(self, review: Review) -> str:
         return review_path(tenant_slug=self.context["tenant"].slug, review=review)
 
 
@@ -93,7 +97,7 @@ class CalendarApi(TenantApi):
         return Response(CalendarReviewSerializer(reviews, many=True, context={"tenant": self.tenant}).data)
 
 
-class NotificationSerializer(serializers.Serializer):
+class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -103,7 +107,7 @@ class NotificationSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class NotificationQuerySerializer(serializers.Serializer):
+class NotificationQuerySerializer(serializers.Serializer[None]):
     unread = serializers.BooleanField(required=False, default=False, help_text="Only the unread ones.")
 
 
@@ -115,13 +119,13 @@ class NotificationListApi(TenantApi):
     @extend_schema(parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
         query = self.validated(NotificationQuerySerializer, request.query_params)
-        notifications: Any = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
+        notifications = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(notifications, request, view=self)
+        page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
-class NotificationReadInputSerializer(serializers.Serializer):
+class NotificationReadInputSerializer(serializers.Serializer[None]):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -131,7 +135,7 @@ class NotificationReadInputSerializer(serializers.Serializer):
     )
 
 
-class NotificationReadOutputSerializer(serializers.Serializer):
+class NotificationReadOutputSerializer(serializers.Serializer[dict[str, int]]):
     marked = serializers.IntegerField()
 
 

@@ -11,11 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from scorecards.models import ImportBatch
 from scorecards.selectors.glossary import metric_list
 from scorecards.services.imports import import_rows, import_spec
 
 
-class MetricOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a page with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class MetricOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
@@ -39,20 +42,21 @@ class MetricListApi(TenantApi):
 
     @extend_schema(responses=MetricOutputSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
-        metrics: Any = metric_list(tenant=self.tenant)
+        metrics = metric_list(tenant=self.tenant)
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(metrics, request, view=self)
+        page = paginator.paginate_queryset(metrics, request, view=self)
         return paginator.get_paginated_response(MetricOutputSerializer(page, many=True).data)
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class ImportErrorSerializer(serializers.Serializer[dict[str, Any]]):  # one entry of ImportBatch.errors
     row = serializers.IntegerField(help_text="The row in the CSV rendering of the rows: the first row is row 2.")
     column = serializers.CharField()
     value = serializers.CharField()
     reason = serializers.CharField()
 
 
-class ImportRowsInputSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class ImportRowsInputSerializer(serializers.Serializer[None]):
     rows = serializers.ListField(
         child=serializers.DictField(), allow_empty=True, help_text="Objects keyed by the kind's field names."
     )
@@ -63,7 +67,7 @@ class ImportRowsInputSerializer(serializers.Serializer):
     )
 
 
-class ImportRowsOutputSerializer(serializers.Serializer):
+class ImportRowsOutputSerializer(serializers.Serializer[ImportBatch]):
     batch = serializers.IntegerField(source="pk")
     status = serializers.CharField()
     counts = serializers.DictField(child=serializers.IntegerField())
