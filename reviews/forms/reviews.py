@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -18,7 +18,15 @@ RATING_CHOICES = [(n, f"{n}: {label}") for n, label in enumerate(("weak", "below
 WHEN_CHOICES = [("", "Any time"), ("upcoming", "Upcoming"), ("past", "Past")]
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+# django-stubs makes this Django class generic, but it cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _MembershipChoiceField = forms.ModelChoiceField[Membership]
+else:
+    _MembershipChoiceField = forms.ModelChoiceField
+
+
+class MemberChoiceField(_MembershipChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         if obj.partner_id is not None and obj.partner is not None:
             return f"{obj.user} ({obj.partner.name})"
