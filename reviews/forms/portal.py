@@ -168,14 +168,19 @@ class BaseForecastFormSet(_ForecastLineBaseFormSet):
         ]
 
 
-ForecastFormSet = forms.formset_factory(
-    ForecastLineForm,
-    formset=BaseForecastFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_LINES,
-    validate_max=True,
-    absolute_max=MAX_LINES,
+# formset_factory(formset=X) returns a subclass of X (with the form set on it); django-stubs types it as a plain
+# BaseFormSet, which does not take X's own arguments.
+ForecastFormSet = cast(
+    "type[BaseForecastFormSet]",
+    forms.formset_factory(
+        ForecastLineForm,
+        formset=BaseForecastFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_LINES,
+        validate_max=True,
+        absolute_max=MAX_LINES,
+    ),
 )
 
 
@@ -183,7 +188,7 @@ def forecast_formset(
     data: Any = None, *, quarter: date, initial: list[dict[str, Any]] | None = None
 ) -> BaseForecastFormSet:
     """The forecast formset: bound to posted ``data``, or showing ``initial`` rows plus one blank row."""
-    return cast(BaseForecastFormSet, ForecastFormSet(data, initial=initial, quarter=quarter))  # type: ignore[call-arg]
+    return ForecastFormSet(data, initial=initial, quarter=quarter)
 
 
 class ActionStatusForm(forms.Form):

@@ -71,6 +71,7 @@ class ImportRowsOutputSerializer(serializers.Serializer[ImportBatch]):
     batch = serializers.IntegerField(source="pk")
     status = serializers.CharField()
     counts = serializers.DictField(child=serializers.IntegerField())
+    # Named like Serializer.errors, which is fine at run time (DRF pops declared fields off the class).
     errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
 
 

@@ -78,7 +78,11 @@ class BaseItemFormSet(_ItemBaseFormSet):
         return {"tenant": self.tenant}
 
 
-ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, max_num=30)
+# formset_factory(formset=X) returns a subclass of X (with the form set on it); django-stubs types it as a plain
+# BaseFormSet, which does not take X's own arguments.
+ItemFormSet = cast(
+    "type[BaseItemFormSet]", forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, max_num=30)
+)
 
 
 class PublishForm(forms.Form):
