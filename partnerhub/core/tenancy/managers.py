@@ -108,7 +108,8 @@ class TenantScopedManager(models.Manager[M]):
     """The default manager of every tenant-owned model.
 
     Written out rather than built with ``Manager.from_queryset``: mypy cannot see through the generated class, so
-    every ``for_tenant()`` queryset would be ``Any``. The two methods below are what ``from_queryset`` generates.
+    every ``for_tenant()`` queryset would be ``Any``. The methods below are the ones ``from_queryset`` generated
+    (each calls the same method on ``get_queryset()``); the rest come from ``Manager`` as before.
     """
 
     _queryset_class = TenantScopedQuerySet
