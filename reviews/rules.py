@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
 from partnerhub.core.models import Membership
@@ -16,10 +14,11 @@ from partnerhub.core.rules import (
     of_own_partner,
     permissions,
 )
+from reviews.models import ActionItem, Review
 
 
 @rules.predicate
-def runs_review(actor: Membership | None, review: Any) -> bool:
+def runs_review(actor: Membership | None, review: Review | None) -> bool:
     """The review's moderator, or the owner manager of its partner (``review.partner`` should be loaded)."""
     if actor is None or review is None:
         return False
@@ -27,18 +26,18 @@ def runs_review(actor: Membership | None, review: Any) -> bool:
 
 
 @rules.predicate
-def moderates(actor: Membership | None, review: Any) -> bool:
+def moderates(actor: Membership | None, review: Review | None) -> bool:
     return actor is not None and review is not None and review.moderator_id == actor.pk
 
 
 @rules.predicate
-def runs_the_actions_review(actor: Membership | None, action: Any) -> bool:
+def runs_the_actions_review(actor: Membership | None, action: ActionItem | None) -> bool:
     """Runs the review the action item was agreed in (``action.review.partner`` should be loaded)."""
     return action is not None and runs_review(actor, action.review)
 
 
 @rules.predicate
-def owns_action(actor: Membership | None, action: Any) -> bool:
+def owns_action(actor: Membership | None, action: ActionItem | None) -> bool:
     return actor is not None and action is not None and action.owner_id == actor.pk
 
 

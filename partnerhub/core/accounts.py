@@ -34,4 +34,5 @@ def user_has_totp(user: Any) -> bool:
     """Whether the user has an authenticator app set up (what a tenant's "require MFA" asks for)."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    has_totp: bool = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    return has_totp

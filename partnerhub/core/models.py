@@ -245,7 +245,8 @@ class PartnerOwnerChange(TenantOwnedModel):
         return f"{self.partner_id}: {self.previous_owner_id} -> {self.new_owner_id}"
 
 
-class AuditEntryManager(LogEntryManager, TenantScopedManager):
+# django-auditlog ships no type information, so its classes are Any to mypy: the two classes below subclass Any.
+class AuditEntryManager(LogEntryManager, TenantScopedManager["AuditEntry"]):  # type: ignore[misc]
     def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
         # Audit rows belong to the tenant of the object they describe; objects outside tenants are not audited here.
         tenant_id = getattr(instance, "tenant_id", None)
@@ -263,20 +264,21 @@ class AuditEntryManager(LogEntryManager, TenantScopedManager):
         kwargs.setdefault("tenant_id", tenant_id)
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
-    def get_queryset(self) -> TenantScopedQuerySet[Any]:
+    def get_queryset(self) -> TenantScopedQuerySet[AuditEntry]:
         return TenantScopedQuerySet(self.model, using=self._db)
 
 
-class AuditEntry(AbstractLogEntry, TenantOwnedModel):
+class AuditEntry(AbstractLogEntry, TenantOwnedModel):  # type: ignore[misc]
     """django-auditlog's entry, tenant-owned like every other history table."""
 
-    objects = AuditEntryManager()  # type: ignore[misc]
+    objects: ClassVar[AuditEntryManager] = AuditEntryManager()
 
-    class Meta(AbstractLogEntry.Meta):
+    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc]
         indexes = [models.Index(fields=["tenant", "-timestamp"])]
 
     def __str__(self) -> str:
-        return AbstractLogEntry.__str__(self)
+        text: str = AbstractLogEntry.__str__(self)
+        return text
 
 
 class Notification(TenantOwnedModel):

@@ -119,8 +119,8 @@ def _deals_by_partner(tenant: Tenant, partner_ids: list[int]) -> dict[int, list[
         .order_by("created_on", "id")
         .values_list("partner_id", "pk", "external_id", "account_name", "amount", "status", "created_on", "close_date")
     )
-    for partner_id, *fields in rows:
-        by_partner[partner_id].append(_Deal(*fields))
+    for partner_id, pk, external_id, account_name, amount, status, created_on, close_date in rows:
+        by_partner[partner_id].append(_Deal(pk, external_id, account_name, amount, status, created_on, close_date))
     return by_partner
 
 

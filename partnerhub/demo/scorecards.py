@@ -39,7 +39,7 @@ TIER_SCALE: dict[str, float] = {
 }
 # Who keeps each category's data in the demo: the member of that team (a manager before an admin), else an admin.
 OWNER_ROLES = (Role.MANAGER, Role.ADMIN, Role.EXECUTIVE)
-OWNER_FUNCTION = {
+OWNER_FUNCTION: dict[str, str] = {
     MetricDefinition.Category.PIPELINE: Membership.Function.SALES,
     MetricDefinition.Category.DEAL_QUALITY: Membership.Function.SALES,
     MetricDefinition.Category.ENGAGEMENT: Membership.Function.MARKETING,

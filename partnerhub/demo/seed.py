@@ -208,11 +208,11 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         seed_partner_data(tenant)
         data_quality_run(tenant=tenant)  # so the data-quality page shows the planted problems at once
         deal_reviews_refresh(tenant=tenant)  # large deals scored on the rubric and queued for joint review
-        first = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
-        if first is not None:
+        first_month = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
+        if first_month is not None:
             # Version 2 of the default scorecard takes effect 18 months in, so older snapshots keep version 1.
-            change = month_start(month_number(first) + 18)
-            seed_templates(tenant, members["admin"], first_month=first, change_month=change)
+            change = month_start(month_number(first_month) + 18)
+            seed_templates(tenant, members["admin"], first_month=first_month, change_month=change)
         snapshot_refresh(tenant=tenant)  # idempotent: a second seed writes nothing
         # The review cadence (reviews app): cycles past and upcoming, then the past reviews' history, the partners'
         # self-assessments and forecasts, and the reminders due today. Each step reads what the one before wrote.

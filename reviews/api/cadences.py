@@ -14,25 +14,27 @@ from partnerhub.core.api.base import TenantApi
 from partnerhub.core.domain.periods import period_label
 from partnerhub.core.models import Partner
 from reviews.domain.agenda import PROMPT_MAX, TITLE_MAX
-from reviews.models import Cadence
+from reviews.models import Cadence, ReviewCycle
 from reviews.selectors.cadences import cadence_get, cadence_list
 from reviews.selectors.cycles import cycle_get, cycle_reviews
 from reviews.services.cadences import MAX_LEAD_DAYS, OFFSET_DAYS_MAX, cadence_create, cadence_update
 from reviews.services.cycles import cycle_generate
 
 
-class PromptSerializer(serializers.Serializer):
+class PromptSerializer(serializers.Serializer[dict[str, Any]]):  # a prompt of a cadence's agenda (JSON)
     key = serializers.CharField(read_only=True)
     text = serializers.CharField(max_length=PROMPT_MAX)
 
 
-class SectionSerializer(serializers.Serializer):
+class SectionSerializer(serializers.Serializer[dict[str, Any]]):  # a section of a cadence's agenda (JSON)
     key = serializers.CharField(read_only=True)
     title = serializers.CharField(max_length=TITLE_MAX)
     prompts = PromptSerializer(many=True, required=False)
 
 
-class CadenceOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a page with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class CadenceOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -51,7 +53,8 @@ class CadenceOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class CadenceInputSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class CadenceInputSerializer(serializers.Serializer[None]):
     """A cadence; the agenda as JSON sections (``agenda``) or as editor text (``agenda_text``), not both."""
 
     name = serializers.CharField(max_length=120)
@@ -83,9 +86,9 @@ class CadenceListApi(TenantApi):
 
     @extend_schema(responses=CadenceOutputSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
-        cadences: Any = cadence_list(tenant=self.tenant)
+        cadences = cadence_list(tenant=self.tenant)
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(cadences, request, view=self)
+        page = paginator.paginate_queryset(cadences, request, view=self)
         return paginator.get_paginated_response(CadenceOutputSerializer(page, many=True).data)
 
     @extend_schema(request=CadenceInputSerializer, responses={201: CadenceOutputSerializer})
@@ -112,11 +115,11 @@ class CadenceDetailApi(TenantApi):
         return Response(CadenceOutputSerializer(cadence).data)
 
 
-class CycleGenerateInputSerializer(serializers.Serializer):
+class CycleGenerateInputSerializer(serializers.Serializer[None]):
     period_start = serializers.DateField(help_text="Any day of the period: the cycle is the period containing it.")
 
 
-class CycleSummarySerializer(serializers.Serializer):
+class CycleSummarySerializer(serializers.Serializer[dict[str, Any]]):  # CycleResult.as_dict()
     cycle = serializers.IntegerField()
     cadence = serializers.IntegerField()
     period_start = serializers.DateField()
@@ -142,7 +145,7 @@ class CycleGenerateApi(TenantApi):
         return Response(CycleSummarySerializer(result.as_dict()).data, status=201 if result.created else 200)
 
 
-class CycleReviewSerializer(serializers.Serializer):
+class CycleReviewSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     partner = serializers.IntegerField(source="partner_id")
     partner_name = serializers.CharField(source="partner.name")
@@ -154,7 +157,7 @@ class CycleReviewSerializer(serializers.Serializer):
     state = serializers.CharField()
 
 
-class CycleOutputSerializer(serializers.Serializer):
+class CycleOutputSerializer(serializers.Serializer[ReviewCycle]):
     id = serializers.IntegerField()
     cadence = serializers.IntegerField(source="cadence_id")
     period = serializers.SerializerMethodField(help_text="'Q4 2026', 'November 2026' or 'H2 2026'.")
@@ -164,7 +167,7 @@ class CycleOutputSerializer(serializers.Serializer):
     qualifying_count = serializers.IntegerField()
     detailed_count = serializers.IntegerField()
 
-    def get_period(self, cycle: Any) -> str:
+    def get_period(self, cycle: ReviewCycle) -> str:
         return period_label(cycle.cadence.frequency, cycle.period_start)
 
 
@@ -177,7 +180,7 @@ class CycleDetailApi(TenantApi):
     def get(self, request: Request, tenant_slug: str, cycle_id: int) -> Response:
         cycle = cycle_get(tenant=self.tenant, cycle_id=cycle_id)
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(cycle_reviews(tenant=self.tenant, cycle=cycle), request, view=self)
+        page = paginator.paginate_queryset(cycle_reviews(tenant=self.tenant, cycle=cycle), request, view=self)
         response = paginator.get_paginated_response(CycleReviewSerializer(page, many=True).data)
         response.data = {"cycle": CycleOutputSerializer(cycle).data, **response.data}
         return response

@@ -12,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
-from reviews.models import Cadence
+from partnerhub.core.models import Partner
+from reviews.models import Cadence, Review
 from reviews.selectors.calendar import (
     MAX_RANGE_DAYS,
     CalendarFilters,
@@ -24,7 +25,8 @@ from reviews.selectors.calendar import (
 DEFAULT_RANGE_DAYS = 30
 
 
-class CalendarQuerySerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class CalendarQuerySerializer(serializers.Serializer[None]):
     start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); default today.")
     end = serializers.DateField(
         required=False,
@@ -49,12 +51,14 @@ class CalendarQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class CalendarPartnerSerializer(serializers.Serializer):
+class CalendarPartnerSerializer(serializers.Serializer[Partner]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class CalendarReviewSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer given a list with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class CalendarReviewSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     partner = CalendarPartnerSerializer()
     kind = serializers.CharField()
@@ -65,10 +69,10 @@ class CalendarReviewSerializer(serializers.Serializer):
     moderator_name = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
-    def get_moderator_name(self, review: Any) -> str | None:
+    def get_moderator_name(self, review: Review) -> str | None:
         return str(review.moderator.user) if review.moderator else None
 
-    def get_url(self, review: Any) -> str:
+    def get_url(self, review: Review) -> str:
         return review_path(tenant_slug=self.context["tenant"].slug, review=review)
 
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
 from partnerhub.core.domain.periods import quarter_label
-from reviews.models import ActionItem, Review
+from reviews.models import ActionItem, Forecast, Review
 from reviews.selectors.forecasts import forecast_accuracy
 from reviews.selectors.portal import (
     OPEN_STATES,
@@ -35,14 +35,15 @@ from reviews.services.portal import PARTNER_STATUSES, TEXT_MAX, portal_action_st
 # --- self-assessment ---
 
 
-class SelfAssessmentInputSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class SelfAssessmentInputSerializer(serializers.Serializer[None]):
     wins = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX, default="")
     lessons = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX, default="")
     needs = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX, default="")
     risks = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX, default="")
 
 
-class SelfAssessmentOutputSerializer(serializers.Serializer):
+class SelfAssessmentOutputSerializer(serializers.Serializer[dict[str, Any]]):  # what _self_assessment() builds
     review = serializers.IntegerField()
     submitted = serializers.BooleanField()
     editable = serializers.BooleanField(help_text="True while the review is scheduled or preparing.")
@@ -96,7 +97,7 @@ class SelfAssessmentApi(TenantApi):
 # --- forecast ---
 
 
-class ForecastLineSerializer(serializers.Serializer):
+class ForecastLineSerializer(serializers.Serializer[dict[str, Any]]):
     opportunity = serializers.CharField(max_length=200)
     deal_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     stage = serializers.CharField(max_length=60)
@@ -105,7 +106,7 @@ class ForecastLineSerializer(serializers.Serializer):
     expected_close = serializers.DateField()
 
 
-class ForecastInputSerializer(serializers.Serializer):
+class ForecastInputSerializer(serializers.Serializer[None]):
     lines = serializers.ListField(child=ForecastLineSerializer(), allow_empty=False, max_length=MAX_LINES)
 
 
@@ -117,7 +118,7 @@ class ForecastLineOutputSerializer(ForecastLineSerializer):
     won = serializers.BooleanField(allow_null=True, help_text="Won in the quarter; null until scored.")
 
 
-class ForecastAccuracyOutputSerializer(serializers.Serializer):
+class ForecastAccuracyOutputSerializer(serializers.Serializer[Forecast]):
     forecast_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     actual_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     accuracy = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Percent, 0 to 100.")
@@ -126,7 +127,7 @@ class ForecastAccuracyOutputSerializer(serializers.Serializer):
     scored_at = serializers.DateTimeField()
 
 
-class ForecastOutputSerializer(serializers.Serializer):
+class ForecastOutputSerializer(serializers.Serializer[dict[str, Any]]):  # what _forecast() builds
     review = serializers.IntegerField()
     asks_forecast = serializers.BooleanField()
     quarter_start = serializers.DateField()
@@ -199,7 +200,9 @@ class ForecastApi(TenantApi):
 # --- shared action items ---
 
 
-class PortalActionOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a page with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class PortalActionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     review = serializers.IntegerField(source="review_id")
     review_kind = serializers.CharField(source="review.kind")
@@ -215,7 +218,7 @@ class PortalActionOutputSerializer(serializers.Serializer):
         return str(item.owner.user) if item.owner else None
 
 
-class PortalActionStatusSerializer(serializers.Serializer):
+class PortalActionStatusSerializer(serializers.Serializer[None]):
     status = serializers.ChoiceField(choices=[(s, ActionItem.Status(s).label) for s in PARTNER_STATUSES])
 
 

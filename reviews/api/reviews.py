@@ -8,8 +8,9 @@ Bad input answers 400 with details; a move the state machine refuses (e.g. signi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -40,6 +41,8 @@ from reviews.services.reviews import (
     review_transition,
 )
 
+_M = TypeVar("_M", bound=Model)
+
 # --- output ---
 
 
@@ -47,12 +50,14 @@ def _person(membership: Membership | None) -> str | None:
     return str(membership.user) if membership is not None else None
 
 
-class PersonField(serializers.Field):
+class PersonField(serializers.Field[Membership | None, Any, str | None, Any]):  # read-only, on any parent object
     def to_representation(self, value: Membership | None) -> str | None:
         return _person(value)
 
 
-class ReviewOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a list with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class ReviewOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     partner = serializers.IntegerField(source="partner_id")
     partner_name = serializers.CharField(source="partner.name")
@@ -69,7 +74,7 @@ class ReviewOutputSerializer(serializers.Serializer):
     preread_generated_at = serializers.DateTimeField(allow_null=True)
 
 
-class NoteOutputSerializer(serializers.Serializer):
+class NoteOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     section_key = serializers.CharField()
     body = serializers.CharField()
@@ -78,7 +83,7 @@ class NoteOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class RatingOutputSerializer(serializers.Serializer):
+class RatingOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     section_key = serializers.CharField()
     prompt_key = serializers.CharField()
@@ -88,7 +93,7 @@ class RatingOutputSerializer(serializers.Serializer):
     author = PersonField()
 
 
-class DecisionOutputSerializer(serializers.Serializer):
+class DecisionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     text = serializers.CharField()
     visibility = serializers.CharField()
@@ -96,7 +101,7 @@ class DecisionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ActionOutputSerializer(serializers.Serializer):
+class ActionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     review = serializers.IntegerField(source="review_id")
     description = serializers.CharField()
@@ -108,7 +113,7 @@ class ActionOutputSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
-class AttendeeOutputSerializer(serializers.Serializer):
+class AttendeeOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     membership = serializers.IntegerField(source="membership_id", allow_null=True)
     name = serializers.SerializerMethodField()
@@ -119,7 +124,7 @@ class AttendeeOutputSerializer(serializers.Serializer):
         return str(obj.membership.user) if obj.membership_id else obj.name
 
 
-class TransitionOutputSerializer(serializers.Serializer):
+class TransitionOutputSerializer(serializers.Serializer[Any]):
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     actor = PersonField()
@@ -157,7 +162,7 @@ def _detail(tenant: Tenant, review: Review) -> dict[str, Any]:
 # --- endpoints ---
 
 
-def _reference(queryset: Any, pk: int, field: str, what: str) -> Any:
+def _reference(queryset: QuerySet[_M], pk: int, field: str, what: str) -> _M:
     """The object of this tenant named by ``pk``; another tenant's id (or none) is bad input, a 400 naming the field."""
     found = queryset.filter(pk=pk).first()
     if found is None:
@@ -171,7 +176,8 @@ def _member(tenant: Tenant, membership_id: int) -> Membership:
     return _reference(Membership.objects.for_tenant(tenant).select_related("user"), membership_id, "owner", "member")
 
 
-class ReviewListFilterSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class ReviewListFilterSerializer(serializers.Serializer[None]):
     state = serializers.ChoiceField(choices=Review.State.choices, required=False)
     kind = serializers.ChoiceField(choices=Cadence.Kind.choices, required=False)
     moderator = serializers.IntegerField(required=False)
@@ -180,7 +186,7 @@ class ReviewListFilterSerializer(serializers.Serializer):
     when = serializers.ChoiceField(choices=["upcoming", "past"], required=False)
 
 
-class ReviewScheduleInputSerializer(serializers.Serializer):
+class ReviewScheduleInputSerializer(serializers.Serializer[None]):
     cadence = serializers.IntegerField(help_text="A cadence id of this program (active).")
     partner = serializers.IntegerField(help_text="A partner id of this program (a manager: one of their own).")
     scheduled_for = serializers.DateTimeField(help_text="Date and time, not in the past.")
@@ -211,9 +217,9 @@ class ReviewListApi(TenantApi):
             partner=data.get("partner", "").strip(),
             when=data.get("when", ""),
         )
-        reviews: Any = review_list(tenant=self.tenant, filters=filters)
+        reviews = review_list(tenant=self.tenant, filters=filters)
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(reviews, request, view=self)
+        page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
 
     @extend_schema(request=ReviewScheduleInputSerializer, responses={201: ReviewDetailOutputSerializer})
@@ -254,7 +260,7 @@ class ReviewDetailApi(TenantApi):
         return Response(_detail(self.tenant, review))
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(serializers.Serializer[None]):
     to = serializers.ChoiceField(choices=Review.State.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
@@ -274,7 +280,7 @@ class ReviewTransitionApi(TenantApi):
         return Response(_detail(self.tenant, review))
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(serializers.Serializer[None]):
     section_key = serializers.CharField(max_length=40)
     body = serializers.CharField()
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
@@ -293,7 +299,7 @@ class ReviewNoteCreateApi(TenantApi):
         return Response(NoteOutputSerializer(note).data, status=201)
 
 
-class RatingInputSerializer(serializers.Serializer):
+class RatingInputSerializer(serializers.Serializer[None]):
     prompt_key = serializers.CharField(max_length=40)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -313,7 +319,7 @@ class ReviewRatingSaveApi(TenantApi):
         return Response(RatingOutputSerializer(rating).data)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(serializers.Serializer[None]):
     text = serializers.CharField()
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.SHARED)
 
@@ -331,7 +337,7 @@ class ReviewDecisionCreateApi(TenantApi):
         return Response(DecisionOutputSerializer(decision).data, status=201)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ActionInputSerializer(serializers.Serializer[None]):
     description = serializers.CharField()
     owner = serializers.IntegerField(help_text="A member id: internal, or a partner user of this review's partner.")
     due_date = serializers.DateField(help_text="Today or later.")
@@ -359,7 +365,7 @@ class ReviewActionCreateApi(TenantApi):
         return Response(ActionOutputSerializer(action).data, status=201)
 
 
-class ActionUpdateInputSerializer(serializers.Serializer):
+class ActionUpdateInputSerializer(serializers.Serializer[None]):
     status = serializers.ChoiceField(choices=ActionItem.Status.choices, required=False)
     owner = serializers.IntegerField(required=False)
     due_date = serializers.DateField(required=False)
@@ -390,7 +396,7 @@ class ActionUpdateApi(TenantApi):
         return Response(ActionOutputSerializer(updated).data)
 
 
-class PrereadOutputSerializer(serializers.Serializer):
+class PrereadOutputSerializer(serializers.Serializer[dict[str, Any]]):
     review = serializers.IntegerField()
     generated = serializers.BooleanField(help_text="False: a preview from today's data, not stored yet.")
     frozen = serializers.BooleanField(help_text="True once the review was held: later data no longer changes it.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -105,7 +105,15 @@ class ForecastLineForm(forms.Form):
         return ForecastLineInput.from_mapping(self.cleaned_data)
 
 
-class BaseForecastFormSet(forms.BaseFormSet):
+# django-stubs makes this Django class generic, but it cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _ForecastLineBaseFormSet = forms.BaseFormSet[ForecastLineForm]
+else:
+    _ForecastLineBaseFormSet = forms.BaseFormSet
+
+
+class BaseForecastFormSet(_ForecastLineBaseFormSet):
     """Every row may be left blank (blank rows are skipped) or ticked for removal; a bad row saves none."""
 
     def __init__(self, *args: Any, quarter: date, **kwargs: Any) -> None:
@@ -115,7 +123,7 @@ class BaseForecastFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {"quarter": self.quarter}
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: ForecastLineForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove"
@@ -160,14 +168,19 @@ class BaseForecastFormSet(forms.BaseFormSet):
         ]
 
 
-ForecastFormSet = forms.formset_factory(
-    ForecastLineForm,
-    formset=BaseForecastFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_LINES,
-    validate_max=True,
-    absolute_max=MAX_LINES,
+# formset_factory(formset=X) returns a subclass of X (with the form set on it); django-stubs types it as a plain
+# BaseFormSet, which does not take X's own arguments.
+ForecastFormSet = cast(
+    "type[BaseForecastFormSet]",
+    forms.formset_factory(
+        ForecastLineForm,
+        formset=BaseForecastFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_LINES,
+        validate_max=True,
+        absolute_max=MAX_LINES,
+    ),
 )
 
 
@@ -175,7 +188,7 @@ def forecast_formset(
     data: Any = None, *, quarter: date, initial: list[dict[str, Any]] | None = None
 ) -> BaseForecastFormSet:
     """The forecast formset: bound to posted ``data``, or showing ``initial`` rows plus one blank row."""
-    return cast(BaseForecastFormSet, ForecastFormSet(data, initial=initial, quarter=quarter))  # type: ignore[call-arg]
+    return ForecastFormSet(data, initial=initial, quarter=quarter)
 
 
 class ActionStatusForm(forms.Form):

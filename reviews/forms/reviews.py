@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -18,7 +18,15 @@ RATING_CHOICES = [(n, f"{n}: {label}") for n, label in enumerate(("weak", "below
 WHEN_CHOICES = [("", "Any time"), ("upcoming", "Upcoming"), ("past", "Past")]
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+# django-stubs makes this Django class generic, but it cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _MembershipChoiceField = forms.ModelChoiceField[Membership]
+else:
+    _MembershipChoiceField = forms.ModelChoiceField
+
+
+class MemberChoiceField(_MembershipChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         if obj.partner_id is not None and obj.partner is not None:
             return f"{obj.user} ({obj.partner.name})"
@@ -39,8 +47,8 @@ class ReviewFilterForm(forms.Form):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = moderator_choices(tenant=tenant)
-        self.fields["moderator"].queryset = people  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Membership]", self.fields["moderator"]).queryset = people
+        cast("forms.ModelChoiceField[Membership]", self.fields["owner"]).queryset = people
 
     def to_filters(self) -> ReviewFilters:
         if not self.is_bound:
@@ -79,7 +87,7 @@ class AttendeeForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = assignable_members(  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Membership]", self.fields["membership"]).queryset = assignable_members(
             tenant=tenant, partner=review.partner_id
         )
 
@@ -97,7 +105,9 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section_key"].choices = [(key, title) for key, title, _ in agenda_sections(review)]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["section_key"]).choices = [
+            (key, title) for key, title, _ in agenda_sections(review)
+        ]
 
 
 class RatingForm(forms.Form):
@@ -108,7 +118,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prompt_key"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["prompt_key"]).choices = [
             (pk, text) for _, _, prompts in agenda_sections(review) for pk, text in prompts
         ]
 
@@ -126,7 +136,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, review: Review, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = assignable_members(  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Membership]", self.fields["owner"]).queryset = assignable_members(
             tenant=tenant, partner=review.partner_id
         )
 
@@ -165,11 +175,15 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A manager schedules reviews of their own partners only; an admin, of any partner.
         mine = PartnerFilters(owner=actor.pk) if actor.role == Role.MANAGER else None
-        self.fields["partner"].queryset = partner_list(tenant=tenant, filters=mine)  # type: ignore[attr-defined]
-        self.fields["cadence"].queryset = cadence_list(tenant=tenant, active=True)  # type: ignore[attr-defined]
-        self.fields["moderator"].queryset = moderator_choices(tenant=tenant).filter(  # type: ignore[attr-defined]
-            is_active=True
+        cast("forms.ModelChoiceField[Partner]", self.fields["partner"]).queryset = partner_list(
+            tenant=tenant, filters=mine
         )
+        cast("forms.ModelChoiceField[Cadence]", self.fields["cadence"]).queryset = cadence_list(
+            tenant=tenant, active=True
+        )
+        cast("forms.ModelChoiceField[Membership]", self.fields["moderator"]).queryset = moderator_choices(
+            tenant=tenant
+        ).filter(is_active=True)
 
     def scheduled_for(self) -> datetime:
         data = self.cleaned_data

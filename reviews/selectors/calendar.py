@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -172,7 +173,8 @@ def feed_reviews_for_member(*, tenant: Tenant, member: Membership, now: datetime
     )
     if member.role == Role.PARTNER:
         # A partner user's feed: their own company's reviews, nothing of any other partner.
-        qs = qs.filter(partner_id=member.partner_id)
+        # A partner membership always names its partner (membership_partner_iff_partner_role).
+        qs = qs.filter(partner_id=cast(int, member.partner_id))
     else:
         attends = Attendee.objects.for_tenant(tenant).filter(
             review_id=OuterRef("pk"), membership_id=member.pk, side=Attendee.Side.INTERNAL

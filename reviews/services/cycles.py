@@ -20,6 +20,7 @@ Attendees. The moderator (the partner's owner manager), the executive sponsor an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -313,7 +314,7 @@ def _add_reviews(
 
 def default_attendees_add(
     tenant: Tenant,
-    written: list[tuple[int, int, int | None]],
+    written: Sequence[tuple[int, int, int | None]],
     partners: dict[int, Partner],
     moderators: dict[int, Membership] | None = None,
 ) -> None:

@@ -64,7 +64,8 @@ def preread_preview(*, tenant: Tenant, review: Review, now: datetime) -> dict[st
 def preread_current(*, tenant: Tenant, review: Review) -> dict[str, Any]:
     """The stored pre-read, or (before it is generated) a preview built from today's data."""
     if review.preread is not None:
-        return review.preread
+        stored: dict[str, Any] = review.preread  # a JSONField: django-stubs types it Any
+        return stored
     return preread_preview(tenant=tenant, review=review, now=timezone.now())
 
 

@@ -342,11 +342,12 @@ def _check_owner(tenant: Tenant, review: Review, owner: Membership | None) -> No
     _check_member(tenant, review, owner, "owner")
 
 
-def _check_due(due_date: date | None, today: date) -> None:
+def _check_due(due_date: date | None, today: date) -> date:
     if due_date is None:
         raise _invalid("due_date", "Give a due date.")
     if due_date < today:
         raise _invalid("due_date", f"The due date {due_date:%d %b %Y} is in the past; choose today or later.")
+    return due_date
 
 
 @transaction.atomic
@@ -368,7 +369,7 @@ def review_action_add(
     if not description:
         raise _invalid("description", "Describe the action.")
     _check_owner(tenant, locked, owner)
-    _check_due(due_date, today or timezone.localdate())
+    due_date = _check_due(due_date, today or timezone.localdate())
     _check_visibility(visibility)
     with set_actor(actor.user):
         return ActionItem.objects.create(

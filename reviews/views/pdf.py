@@ -18,7 +18,7 @@ from reviews.models import Review
 PRINT_STYLESHEET = "reviews/preread-print.css"
 
 
-class NoFetchURLFetcher(URLFetcher):
+class NoFetchURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information: its classes are Any
     """Refuse every resource a document names (images, fonts, stylesheets): the PDF is built from inline CSS only."""
 
     def fetch(self, url: str, headers: Any = None) -> Any:

@@ -14,7 +14,9 @@ from partnerhub.core.api.base import TenantApi
 from scorecards.selectors.glossary import metric_list
 
 
-class MetricOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a page with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class MetricOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()

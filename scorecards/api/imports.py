@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from scorecards.models import ImportBatch
 from scorecards.services.imports import import_rows, import_spec
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class ImportErrorSerializer(serializers.Serializer[dict[str, Any]]):  # one entry of ImportBatch.errors
     row = serializers.IntegerField(help_text="The row in the CSV rendering of the rows: the first row is row 2.")
     column = serializers.CharField()
     value = serializers.CharField()
     reason = serializers.CharField()
 
 
-class ImportRowsInputSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class ImportRowsInputSerializer(serializers.Serializer[None]):
     rows = serializers.ListField(
         child=serializers.DictField(), allow_empty=True, help_text="Objects keyed by the kind's field names."
     )
@@ -29,10 +33,11 @@ class ImportRowsInputSerializer(serializers.Serializer):
     )
 
 
-class ImportRowsOutputSerializer(serializers.Serializer):
+class ImportRowsOutputSerializer(serializers.Serializer[ImportBatch]):
     batch = serializers.IntegerField(source="pk")
     status = serializers.CharField()
     counts = serializers.DictField(child=serializers.IntegerField())
+    # Named like Serializer.errors, which is fine at run time (DRF pops declared fields off the class).
     errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
 
 

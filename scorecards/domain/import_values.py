@@ -174,7 +174,8 @@ def _expand(codes: np.ndarray, parsed: Parsed) -> Parsed:
     def take(items: list[Any]) -> list[Any]:
         distinct = np.empty(len(items), dtype=object)
         distinct[:] = items
-        return distinct[codes].tolist()
+        per_row: list[Any] = distinct[codes].tolist()
+        return per_row
 
     errors: dict[int, str] = {}
     if parsed.errors:

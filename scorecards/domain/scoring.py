@@ -105,7 +105,8 @@ def round_fixed(values: FloatArray) -> FloatArray:
 def divide_half_up(numerator: npt.NDArray[Any], denominator: npt.NDArray[Any] | int) -> IntArray:
     """``numerator / denominator`` rounded half away from zero, exactly, in integers (denominator > 0)."""
     magnitude = (2 * np.abs(numerator) + denominator) // (2 * np.asarray(denominator))
-    return np.sign(numerator) * magnitude
+    quotient: IntArray = np.sign(numerator) * magnitude
+    return quotient
 
 
 def fixed_to_float(values: npt.NDArray[Any]) -> FloatArray:
@@ -397,7 +398,8 @@ def _combos(partners: pd.DataFrame) -> tuple[list[tuple[str, str]], IntArray]:
 
 
 def _fixed_scalar(values: pd.Series) -> IntArray:
-    return np.rint(values.to_numpy(dtype=np.float64) * SCALE).astype(np.int64)
+    fixed: IntArray = np.rint(values.to_numpy(dtype=np.float64) * SCALE).astype(np.int64)
+    return fixed
 
 
 def _versions(data: ScoringInput, combos: list[tuple[str, str]]) -> tuple[VersionTable, IntArray]:
@@ -874,7 +876,8 @@ def _bits(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
 
 
 def _text_hash(texts: Sequence[str] | npt.NDArray[np.object_]) -> npt.NDArray[np.uint64]:
-    return pd.util.hash_array(np.asarray(texts, dtype=object)).astype(np.uint64)
+    hashed: npt.NDArray[np.uint64] = pd.util.hash_array(np.asarray(texts, dtype=object)).astype(np.uint64)
+    return hashed
 
 
 def _group_keys(result: ScoringResult, rows: IntArray) -> tuple[IntArray, IntArray]:

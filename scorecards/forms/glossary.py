@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
 from partnerhub.core.forms.program import MemberChoiceField
-from partnerhub.core.models import Role, Tenant
+from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.selectors import program as selectors
 from scorecards.models import MetricDefinition
 from scorecards.services.glossary import METRIC_FIELDS
+
+# django-stubs makes this Django class generic, but it cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _MetricModelForm = forms.ModelForm[MetricDefinition]
+else:
+    _MetricModelForm = forms.ModelForm
 
 
 class MetricFilterForm(forms.Form):
@@ -24,7 +31,7 @@ class MetricFilterForm(forms.Form):
         return {"q": self.cleaned_data["q"], "category": self.cleaned_data["category"]}
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(_MetricModelForm):
     """The data owner may only be an internal member of this tenant: another id is a field error, never a link."""
 
     class Meta:
@@ -42,7 +49,7 @@ class MetricForm(forms.ModelForm):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = selectors.membership_list(tenant=tenant).filter(is_active=True).exclude(role=Role.PARTNER)
-        cast(forms.ModelChoiceField, self.fields["data_owner"]).queryset = owners
+        cast("forms.ModelChoiceField[Membership]", self.fields["data_owner"]).queryset = owners
 
     def validate_unique(self) -> None:
         # Only the key is unique, and it is not editable here.

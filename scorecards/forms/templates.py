@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -31,9 +31,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["metric"]).queryset = MetricDefinition.objects.for_tenant(
-            tenant
-        ).order_by("name")
+        cast(
+            "forms.ModelChoiceField[MetricDefinition]", self.fields["metric"]
+        ).queryset = MetricDefinition.objects.for_tenant(tenant).order_by("name")
         for tier in TIERS:
             self.fields[f"target_{tier}"] = forms.DecimalField(
                 max_digits=18, decimal_places=4, required=False, label=f"{tier.capitalize()} target"
@@ -61,7 +61,15 @@ class ItemForm(forms.Form):
         )
 
 
-class BaseItemFormSet(forms.BaseFormSet):
+# django-stubs makes this Django class generic, but it cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _ItemBaseFormSet = forms.BaseFormSet[ItemForm]
+else:
+    _ItemBaseFormSet = forms.BaseFormSet
+
+
+class BaseItemFormSet(_ItemBaseFormSet):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         self.tenant = tenant
         super().__init__(*args, **kwargs)
@@ -70,7 +78,11 @@ class BaseItemFormSet(forms.BaseFormSet):
         return {"tenant": self.tenant}
 
 
-ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, max_num=30)
+# formset_factory(formset=X) returns a subclass of X (with the form set on it); django-stubs types it as a plain
+# BaseFormSet, which does not take X's own arguments.
+ItemFormSet = cast(
+    "type[BaseItemFormSet]", forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, max_num=30)
+)
 
 
 class PublishForm(forms.Form):

@@ -53,4 +53,9 @@ def deal_list_won_between(*, tenant: Tenant, partner_ids: Iterable[int], start: 
         )
         .values_list("partner_id", "pk", "external_id", "amount", "close_date")
     )
-    return [WonDeal(*row) for row in rows]
+    # close_date is nullable, but the date range above leaves no undated deal.
+    return [
+        WonDeal(partner_id, deal_id, external_id, amount, close_date)
+        for partner_id, deal_id, external_id, amount, close_date in rows
+        if close_date is not None
+    ]

@@ -134,11 +134,12 @@ def snapshot_latest_at(
 
 def latest_period(*, tenant: Tenant, period: str) -> date | None:
     """The start of the latest period (month or quarter) with snapshots in ``tenant``, or None (one indexed query)."""
-    return (
+    latest: date | None = (
         ScorecardSnapshot.objects.for_tenant(tenant)
         .filter(period=period)
         .aggregate(latest=Max("period_start"))["latest"]
     )
+    return latest
 
 
 def recent_periods(latest: date | None, period: str, count: int = 24) -> list[date]:

@@ -26,7 +26,7 @@ def template_get(*, tenant: Tenant, template_id: int) -> ScorecardTemplate:
     return template
 
 
-def _contents(tenant: Tenant) -> tuple[Prefetch, Prefetch]:
+def _contents(tenant: Tenant) -> tuple[Prefetch[str, QuerySet[TemplateItem]], Prefetch[str, QuerySet[TargetRule]]]:
     """A version's items (heaviest first, metric joined) and their targets: two queries for any number of versions."""
     items = TemplateItem.objects.for_tenant(tenant).select_related("metric").order_by("-weight", "metric__name")
     return Prefetch("items", queryset=items), Prefetch("items__targets", queryset=TargetRule.objects.for_tenant(tenant))

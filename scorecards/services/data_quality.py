@@ -152,7 +152,8 @@ def _resolved_by_hand(tenant: Tenant, candidates: list[_Existing]) -> set[int]:
         )
         .values_list("object_id", "timestamp")
     )
-    return {object_id for object_id, timestamp in rows if timestamp == resolved_at[object_id]}
+    # object_id is nullable on audit rows, but the object_id__in filter above leaves none that are null.
+    return {object_id for object_id, timestamp in rows if object_id is not None and timestamp == resolved_at[object_id]}
 
 
 def _apply(

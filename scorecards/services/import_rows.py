@@ -100,7 +100,7 @@ def restore(*, tenant: Tenant, batch: ImportBatch, changes: list[tuple[int, str,
         partner_ids.update(scoped.filter(pk__in=part).values_list("partner_id", flat=True))
         scoped.filter(pk__in=part).delete()
     fields_by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    earlier = {before.get("batch_id") for before in updated.values()} - {None}
+    earlier = {batch_id for before in updated.values() if (batch_id := before.get("batch_id")) is not None}
     # A previous batch is normally still there; if one was deleted, its rows point at no batch (as SET_NULL would).
     existing_batches = set(ImportBatch.objects.for_tenant(tenant).filter(pk__in=earlier).values_list("pk", flat=True))
     for before in updated.values():

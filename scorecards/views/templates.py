@@ -99,7 +99,7 @@ def version_edit_view(request: TenantRequest, version_id: int) -> HttpResponse:
         messages.error(request, "A published version cannot change: start a new draft.")
         return redirect(_template_url(request, version.template_id))
     version_contents_load(tenant=tenant, versions=[version])
-    formset = ItemFormSet(request.POST or None, tenant=tenant, initial=item_initial(version))  # type: ignore[call-arg]
+    formset = ItemFormSet(request.POST or None, tenant=tenant, initial=item_initial(version))
     if request.method == "POST" and formset.is_valid():
         items = [item for form in formset for item in [form.to_item()] if item is not None]
         try:

@@ -67,7 +67,7 @@ class TenantApi(APIView):
         return response
 
     @staticmethod
-    def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
+    def validated(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:
         serializer = serializer_class(data=data, **kwargs)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)

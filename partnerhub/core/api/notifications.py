@@ -15,7 +15,8 @@ from partnerhub.core.selectors.notifications import notification_list_for_member
 from partnerhub.core.services.notifications import notifications_mark_read
 
 
-class NotificationSerializer(serializers.Serializer):
+# Serializer[Any]: also given a page with many=True (typeddjango/djangorestframework-stubs#827).
+class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -25,7 +26,7 @@ class NotificationSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class NotificationQuerySerializer(serializers.Serializer):
+class NotificationQuerySerializer(serializers.Serializer[None]):
     unread = serializers.BooleanField(required=False, default=False, help_text="Only the unread ones.")
 
 
@@ -37,13 +38,13 @@ class NotificationListApi(TenantApi):
     @extend_schema(parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
         query = self.validated(NotificationQuerySerializer, request.query_params)
-        notifications: Any = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
+        notifications = notification_list_for_member(tenant=self.tenant, member=self.actor, unread=query["unread"])
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(notifications, request, view=self)
+        page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
-class NotificationReadInputSerializer(serializers.Serializer):
+class NotificationReadInputSerializer(serializers.Serializer[None]):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -53,7 +54,7 @@ class NotificationReadInputSerializer(serializers.Serializer):
     )
 
 
-class NotificationReadOutputSerializer(serializers.Serializer):
+class NotificationReadOutputSerializer(serializers.Serializer[dict[str, int]]):
     marked = serializers.IntegerField()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -15,19 +16,21 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from partnerhub.core.api.base import TenantApi
-from partnerhub.core.models import Partner
+from partnerhub.core.models import Membership, Partner
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.services import program as services
 
 
-class MemberRefField(serializers.PrimaryKeyRelatedField):
+class MemberRefField(serializers.PrimaryKeyRelatedField[Membership]):
     """A membership id, resolved only among the active tenant's members: any other id is a 400."""
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Membership]:
         return selectors.membership_list(tenant=self.context["tenant"])
 
 
-class PartnerOutputSerializer(serializers.Serializer):
+# Serializer[Any] for an output serializer also given a page with many=True: djangorestframework-stubs types a
+# serializer's instance as one object, so a list is an error (typeddjango/djangorestframework-stubs#827).
+class PartnerOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     external_id = serializers.CharField()
@@ -44,7 +47,8 @@ class PartnerOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class PartnerInputSerializer(serializers.Serializer):
+# Serializer[None] for an input serializer: it validates request data and never wraps an instance.
+class PartnerInputSerializer(serializers.Serializer[None]):
     name = serializers.CharField(max_length=200)
     external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     partner_type = serializers.ChoiceField(choices=Partner.Type.choices)
@@ -59,7 +63,7 @@ class PartnerInputSerializer(serializers.Serializer):
     data_steward = MemberRefField(required=False, allow_null=True)
 
 
-class PartnerFilterSerializer(serializers.Serializer):
+class PartnerFilterSerializer(serializers.Serializer[None]):
     q = serializers.CharField(required=False, allow_blank=True)
     partner_type = serializers.ChoiceField(choices=Partner.Type.choices, required=False)
     tier = serializers.ChoiceField(choices=Partner.Tier.choices, required=False)
@@ -106,7 +110,7 @@ class PartnerDetailApi(TenantApi):
         return Response(PartnerOutputSerializer(partner).data)
 
 
-class MemberOutputSerializer(serializers.Serializer):
+class MemberOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
     name = serializers.CharField(source="user.get_full_name")
@@ -120,9 +124,9 @@ class MemberListApi(TenantApi):
 
     @extend_schema(responses=MemberOutputSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
-        members: Any = selectors.membership_list(tenant=self.tenant)
+        members = selectors.membership_list(tenant=self.tenant)
         paginator = PageNumberPagination()
-        page: Any = paginator.paginate_queryset(members, request, view=self)
+        page = paginator.paginate_queryset(members, request, view=self)
         return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -10,13 +10,22 @@ from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.services.program import PARTNER_FIELDS
 
+# django-stubs makes these Django classes generic, but they cannot be subscripted at runtime (no __class_getitem__):
+# the type arguments are given to mypy only.
+if TYPE_CHECKING:
+    _MembershipChoiceField = forms.ModelChoiceField[Membership]
+    _PartnerModelForm = forms.ModelForm[Partner]
+else:
+    _MembershipChoiceField = forms.ModelChoiceField
+    _PartnerModelForm = forms.ModelForm
 
-class MemberChoiceField(forms.ModelChoiceField):
+
+class MemberChoiceField(_MembershipChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user} · {obj.get_role_display()}"
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(_PartnerModelForm):
     """Every member choice is limited to this tenant: another tenant's id is a field error, never a link."""
 
     product_lines = forms.CharField(required=False, help_text="Comma-separated, e.g. Cloud, Security.")
@@ -34,13 +43,15 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         members = selectors.membership_list(tenant=tenant).filter(is_active=True)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members.filter(
+        cast("forms.ModelChoiceField[Membership]", self.fields["owner"]).queryset = members.filter(
             role__in=(Role.MANAGER, Role.ADMIN)
         )
-        cast(forms.ModelChoiceField, self.fields["executive_sponsor"]).queryset = members.filter(
+        cast("forms.ModelChoiceField[Membership]", self.fields["executive_sponsor"]).queryset = members.filter(
             role__in=(Role.EXECUTIVE, Role.ADMIN)
         )
-        cast(forms.ModelChoiceField, self.fields["data_steward"]).queryset = members.exclude(role=Role.PARTNER)
+        cast("forms.ModelChoiceField[Membership]", self.fields["data_steward"]).queryset = members.exclude(
+            role=Role.PARTNER
+        )
         if self.instance.pk:
             self.initial["product_lines"] = ", ".join(self.instance.product_lines)
 
@@ -116,8 +127,8 @@ class ReassignForm(forms.Form):
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         managers = selectors.membership_list(tenant=tenant, roles=(Role.MANAGER, Role.ADMIN))
-        cast(forms.ModelChoiceField, self.fields["from_owner"]).queryset = managers
-        cast(forms.ModelChoiceField, self.fields["to_owners"]).queryset = managers.filter(is_active=True)
+        cast("forms.ModelChoiceField[Membership]", self.fields["from_owner"]).queryset = managers
+        cast("forms.ModelChoiceField[Membership]", self.fields["to_owners"]).queryset = managers.filter(is_active=True)
 
 
 class InvitationForm(forms.Form):
@@ -129,7 +140,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
+        cast("forms.ModelChoiceField[Partner]", self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -145,7 +156,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
+        cast("forms.ModelChoiceField[Partner]", self.fields["partner"]).queryset = selectors.partner_list(tenant=tenant)
 
 
 class TenantSignupForm(forms.Form):
