@@ -2,27 +2,53 @@
 
 Routes come from the URL resolver, so HTMX partials, exports and PDFs added later are covered automatically;
 a route whose write payload or URL parameter the matrix does not know makes the test fail until it is taught.
+
+The matrix is one test item per wall and per view module, so that xdist workers share it. Each item builds its
+world once, logs each role in once, and runs every cell in a savepoint that is rolled back. Whether a cell wrote
+anything is read off PostgreSQL's per-transaction write counters; only the tables a cell did write to are then
+compared, row by row, with the world as it was built.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import product
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.models import Partner
 from partnerhub.core.rules import can
-from partnerhub.core.tenancy.context import app_wall_off
-from tests.isolation.routes import METHODS, NON_OBJECT_PARAMS, all_routes, tenant_routes
-from tests.isolation.world import ROLES, World, build_world, fingerprint, object_id, own_object_id
+from partnerhub.core.tenancy.context import app_wall_off, tenant_context
+from tests.isolation.routes import METHODS, NON_OBJECT_PARAMS, Route, all_routes, tenant_routes
+from tests.isolation.world import (
+    ROLES,
+    World,
+    build_world,
+    fingerprint,
+    object_id,
+    own_object_id,
+    tenant_owned_tables,
+    write_counters,
+    written_tables,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("matrix")]
+pytestmark = pytest.mark.django_db
 TARGETS = ("other_tenant", "other_partner")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
+WALLS: dict[str, Any] = {"both walls": nullcontext, "row-level security alone": app_wall_off}
+# Cells per wall when the matrix was split into items (97 tenant routes x 5 methods x 4 roles x 2 targets, and 8
+# writes on one's own object naming a foreign one). Routes are added, not removed: the count may only grow.
+CELLS_PER_WALL_FLOOR = 3888
 
 # Writes on routes without an object in the URL: a payload that names another tenant's object (or None when the
 # route takes no reference at all). A new writable route must be added here, or the matrix fails.
@@ -58,8 +84,8 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
         "owner": w.foreign_manager.pk,
     },
     "calendar_subscribe": None,  # acts on the member's own feed only
-    "notification_read": lambda w: {"id": _foreign_notification_id(w)},
-    "api_notification_read": lambda w: {"ids": [_foreign_notification_id(w)]},
+    "notification_read": lambda w: {"id": w.foreign_notification_id},
+    "api_notification_read": lambda w: {"ids": [w.foreign_notification_id]},
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
     "api_cadence_list": None,
     # A date the schedule would accept, so that the 400 is about the foreign partner.
@@ -123,21 +149,55 @@ PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_sche
 PUBLIC_PREFIXES = ("accounts/", "admin/")
 
 
-def _clients(world: World) -> dict[str, Client]:
-    clients = {}
-    for role, actor in world.actors.items():
-        client = Client()
-        client.force_login(actor.user)
-        clients[role] = client
-    return clients
+def _group(route: Route) -> str:
+    """The module of the route's view: a new view module becomes a new item, so items stay small as routes are added."""
+    return str(route.callback.__module__)
 
 
-def _request(client: Client, route: Any, method: str, url: str, payload: dict[str, Any] | None, token: str) -> Any:
+GROUPS = sorted({_group(route) for route in tenant_routes()})
+
+
+def _routes_in(group: str) -> list[Route]:
+    return [route for route in tenant_routes() if _group(route) == group]
+
+
+def _planned_cells(routes: list[Route]) -> int:
+    own_object_cells = sum(route.name in OWN_OBJECT_FOREIGN_PAYLOADS for route in routes)
+    return len(routes) * len(METHODS) * len(ROLES) * len(TARGETS) + own_object_cells
+
+
+@dataclass
+class Matrix:
+    """One world, a logged-in client per role, and the world's rows as built, to compare written tables with."""
+
+    world: World
+    clients: dict[str, Client] = field(default_factory=dict)
+    tables: tuple[str, ...] = ()
+    built: dict[str, dict[str, str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls) -> Matrix:
+        matrix = cls(build_world(), tables=tenant_owned_tables())
+        for role, actor in matrix.world.actors.items():
+            client = Client()
+            client.force_login(actor.user)
+            matrix.clients[role] = client
+        matrix.built = {"a": fingerprint(matrix.world.a), "b": fingerprint(matrix.world.b)}
+        return matrix
+
+    def changed(self, tenant: str, tables: list[str]) -> list[str]:
+        """Of ``tables``, those whose rows of tenant ``a`` or ``b`` differ from the world as built."""
+        now = fingerprint(getattr(self.world, tenant), tables)
+        return [table for table in tables if now[table] != self.built[tenant][table]]
+
+
+def _request(client: Client, route: Route, method: str, url: str, payload: dict[str, Any] | None, token: str) -> Any:
     if route.is_api:
         return client.generic(
             method,
             url,
-            data=__import__("json").dumps(payload or {}),
+            data=json.dumps(payload or {}),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {token}",
         )
@@ -146,10 +206,9 @@ def _request(client: Client, route: Any, method: str, url: str, payload: dict[st
     return client.generic(method, url)
 
 
-def _check_cell(
-    world: World, clients: dict[str, Client], route: Any, method: str, role: str, target: str, failures: list[str]
-) -> int:
+def _check_cell(matrix: Matrix, route: Route, method: str, role: str, target: str) -> int:
     """Run one cell inside a rolled-back savepoint; return the number of assertions-bearing cells it checked."""
+    world, failures = matrix.world, matrix.failures
     actor = world.actors[role]
     kwargs = {**{p: NON_OBJECT_PARAMS[p] for p in route.params if p in NON_OBJECT_PARAMS}, "tenant_slug": world.a.slug}
     for param in route.object_params:
@@ -164,10 +223,10 @@ def _check_cell(
             return 0
         factory = FOREIGN_PAYLOADS[route.name]
         payload, names_foreign = (factory(world), True) if factory else ({}, False)
-    before_b = fingerprint(world.b) if method in WRITES else None
-    before_a = fingerprint(world.a) if method in WRITES else None
     with transaction.atomic():
-        response = _request(clients[role], route, method, url, payload, world.tokens[role])
+        before = write_counters(matrix.tables)
+        response = _request(matrix.clients[role], route, method, url, payload, world.tokens[role])
+        written = written_tables(before, write_counters(matrix.tables))
         body = response.content.decode(errors="replace")
         where = f"{method} {url} as {role} ({target}) -> {response.status_code}"
         leaked = [m for m in world.foreign_markers if m in body]
@@ -203,36 +262,49 @@ def _check_cell(
                 failures.append(f"{where}: list should answer")
         elif names_foreign and response.status_code != 400:
             failures.append(f"{where}: a write naming another tenant's object must be a 400")
-        if method in WRITES:
-            if fingerprint(world.b) != before_b:
-                failures.append(f"{where}: changed another tenant's rows")
-            refused = response.status_code in (400, 403, 404, 405) or names_foreign
-            if refused and fingerprint(world.a) != before_a:
-                failures.append(f"{where}: a refused write changed rows")
+        # Nothing written, nothing to compare; a table written to is compared with the world as built.
+        if written and matrix.changed("b", written):
+            failures.append(f"{where}: changed another tenant's rows in {matrix.changed('b', written)}")
+        refused = response.status_code in (400, 403, 404, 405) or names_foreign
+        if method in WRITES and refused and written and matrix.changed("a", written):
+            failures.append(f"{where}: a refused write changed rows in {matrix.changed('a', written)}")
         transaction.set_rollback(True)
     return 1
 
 
-def _check_own_object_foreign_reference(
-    world: World, clients: dict[str, Client], route: Any, failures: list[str]
-) -> int:
-    role = "admin"
+def _check_own_object_foreign_reference(matrix: Matrix, route: Route) -> int:
+    world, role = matrix.world, "admin"
     kwargs: dict[str, Any] = {"tenant_slug": world.a.slug}
     for param in route.object_params:
         kwargs[param] = own_object_id(world, param)
     url = reverse(route.name, kwargs=kwargs)
     method = "PATCH" if route.is_api else "POST"
-    before = fingerprint(world.a), fingerprint(world.b)
     with transaction.atomic():
+        before = write_counters(matrix.tables)
         response = _request(
-            clients[role], route, method, url, OWN_OBJECT_FOREIGN_PAYLOADS[route.name](world), world.tokens[role]
+            matrix.clients[role], route, method, url, OWN_OBJECT_FOREIGN_PAYLOADS[route.name](world), world.tokens[role]
         )
+        written = written_tables(before, write_counters(matrix.tables))
         if response.status_code != 400:
-            failures.append(f"{method} {url} naming a foreign id -> {response.status_code}, expected 400")
-        if (fingerprint(world.a), fingerprint(world.b)) != before:
-            failures.append(f"{method} {url} naming a foreign id changed rows")
+            matrix.failures.append(f"{method} {url} naming a foreign id -> {response.status_code}, expected 400")
+        if written and (matrix.changed("a", written) or matrix.changed("b", written)):
+            matrix.failures.append(f"{method} {url} naming a foreign id changed rows")
         transaction.set_rollback(True)
     return 1
+
+
+def _run_matrix(wall: str, group: str) -> tuple[int, float, list[str]]:
+    routes = _routes_in(group)
+    started = time.perf_counter()
+    matrix = Matrix.build()
+    cells = 0
+    with WALLS[wall]():
+        for route, method, role, target in product(routes, METHODS, ROLES, TARGETS):
+            cells += _check_cell(matrix, route, method, role, target)
+        for route in routes:
+            if route.name in OWN_OBJECT_FOREIGN_PAYLOADS:
+                cells += _check_own_object_foreign_reference(matrix, route)
+    return cells, time.perf_counter() - started, matrix.failures
 
 
 def test_every_route_is_either_tenant_scoped_or_on_the_public_allowlist():
@@ -252,43 +324,53 @@ def test_every_tenant_api_view_is_a_tenant_api_and_every_html_view_declares_a_pe
     ] == []
 
 
-@pytest.mark.parametrize("wall", ["both walls", "row-level security alone"])
-def test_isolation_matrix(wall, record_property, capsys):
+def test_the_matrix_items_cover_every_tenant_route_and_no_fewer_cells_than_before():
+    grouped = sorted(route.pattern for group in GROUPS for route in _routes_in(group))
+    assert grouped == sorted(route.pattern for route in tenant_routes())
+    assert set(OWN_OBJECT_FOREIGN_PAYLOADS) - {route.name for route in tenant_routes()} == set()
+    assert sum(_planned_cells(_routes_in(group)) for group in GROUPS) >= CELLS_PER_WALL_FLOOR
+
+
+def test_the_write_counters_see_every_write_even_one_rolled_back_and_only_the_tables_written():
     world = build_world()
-    clients = _clients(world)
-    failures: list[str] = []
-    cells = 0
-    with app_wall_off() if wall == "row-level security alone" else nullcontext():
-        for route in tenant_routes():
-            for method in METHODS:
-                for role in ROLES:
-                    for target in TARGETS:
-                        cells += _check_cell(world, clients, route, method, role, target, failures)
-        for route in tenant_routes():
-            if route.name in OWN_OBJECT_FOREIGN_PAYLOADS:
-                cells += _check_own_object_foreign_reference(world, clients, route, failures)
-    unknown = set(OWN_OBJECT_FOREIGN_PAYLOADS) - {r.name for r in tenant_routes()}
+    tables = tenant_owned_tables()
+    before = write_counters(tables)
+    with transaction.atomic(), tenant_context(world.b):
+        Partner.objects.filter(pk=world.foreign_partner.pk).update(name="FOREIGN-PARTNER-MARKER")
+        transaction.set_rollback(True)
+    assert written_tables(before, write_counters(tables)) == [Partner._meta.db_table]
+    assert written_tables(write_counters(tables), write_counters(tables)) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO probe VALUES (2)",
+        "UPDATE probe SET id = id",
+        "DELETE FROM probe",
+        "TRUNCATE probe",
+    ],
+)
+def test_the_write_counters_see_inserts_updates_to_the_same_value_deletes_and_truncates(statement):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE probe (id int) ON COMMIT DROP")
+        cursor.execute("INSERT INTO probe VALUES (1)")
+        before = write_counters(("probe",))
+        with transaction.atomic():
+            cursor.execute(statement)
+            assert written_tables(before, write_counters(("probe",))) == ["probe"]
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(("wall", "group"), list(product(WALLS, GROUPS)))
+def test_isolation_matrix(wall, group, record_property):
+    cells, seconds, failures = _run_matrix(wall, group)
     record_property("isolation_cells", cells)
-    with capsys.disabled():
-        print(f"\nisolation matrix ({wall}): {cells} cells checked, {len(failures)} leaks or failures")
-    assert unknown == set()
+    record_property("isolation_matrix", f"{wall}|{group}|{cells}|{seconds:.3f}")
     assert "\n".join(failures) == ""
-    assert cells >= 500
+    assert cells == _planned_cells(_routes_in(group))
 
 
-def _foreign_notification_id(world: World) -> int:
-    """A notification of the other tenant's manager: marking it read from tenant A must be a 400."""
-    from partnerhub.core.models import Notification
-    from partnerhub.core.tenancy.context import tenant_context
-
-    with tenant_context(world.b):
-        found, _ = Notification.objects.get_or_create(
-            tenant=world.b, recipient=world.foreign_manager, dedupe_key="matrix-probe", defaults={"title": "Probe"}
-        )
-    return found.pk
-
-
-def _soon() -> Any:
+def _soon() -> date:
     """A month from today: a date ``review_schedule`` accepts."""
-    datetime = __import__("datetime")
-    return datetime.date.today() + datetime.timedelta(days=30)
+    return timezone.localdate() + timedelta(days=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -65,6 +66,7 @@ class World:
     own_attendee_id: int = 0  # an attendee of own_review_id
     sibling_attendee_id: int = 0
     foreign_attendee_id: int = 0
+    foreign_notification_id: int = 0  # a notification of the other tenant's manager
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -166,7 +168,13 @@ def build_world() -> World:
     world.sibling_attendee_id = own_reviews[("attendee", sibling.pk)]
     world.foreign_attendee_id = foreign_reviews[("attendee", foreign.pk)]
     world.feed_tokens = feed_tokens
-    world.foreign_markers += ["FOREIGN-CADENCE-MARKER", "FOREIGN-ACTION-MARKER", "FOREIGN-ATTENDEE-MARKER"]
+    world.foreign_notification_id = _notification(b, foreign_manager, "FOREIGN-NOTIFICATION-MARKER")
+    world.foreign_markers += [
+        "FOREIGN-CADENCE-MARKER",
+        "FOREIGN-ACTION-MARKER",
+        "FOREIGN-ATTENDEE-MARKER",
+        "FOREIGN-NOTIFICATION-MARKER",
+    ]
     return world
 
 
@@ -265,23 +273,63 @@ def _calendar_feed(tenant: Tenant, membership: Membership, token: str) -> str:
     return token
 
 
+def _notification(tenant: Tenant, recipient: Membership, title: str) -> int:
+    from partnerhub.core.models import Notification
+
+    with tenant_context(tenant):
+        return Notification.objects.create(
+            tenant=tenant, recipient=recipient, kind="probe", title=title, dedupe_key="matrix-probe"
+        ).pk
+
+
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
         template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
         return TemplateVersion.objects.create(tenant=tenant, template=template, number=1)
 
 
-def fingerprint(tenant: Tenant) -> dict[str, str]:
-    """A digest of every tenant-owned row of ``tenant`` (read under its own RLS setting)."""
+def fingerprint(tenant: Tenant, tables: Iterable[str] | None = None) -> dict[str, str]:
+    """A digest of every tenant-owned row of ``tenant`` (read under its own RLS setting), table by table;
+    ``tables`` narrows it to those tables."""
+    names = tenant_owned_tables() if tables is None else tuple(tables)
     digest: dict[str, str] = {}
     with tenant_context(tenant), connection.cursor() as cursor:
-        for model in tenant_owned_models():
-            table = model._meta.db_table
+        for table in names:
             cursor.execute(
                 f"SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM \"{table}\" x"
             )
-            digest[model._meta.label] = ":".join(str(v) for v in cursor.fetchone())
+            digest[table] = ":".join(str(v) for v in cursor.fetchone())
     return digest
+
+
+def tenant_owned_tables() -> tuple[str, ...]:
+    return tuple(model._meta.db_table for model in tenant_owned_models())
+
+
+def write_counters(tables: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Per table, the rows this transaction has inserted, updated and deleted so far, and the table's file.
+
+    PostgreSQL counts every attempted write of the transaction, in any savepoint, rolled back or not, whichever
+    tenant the row belongs to (row-level security does not hide the counters), so the counters only ever grow;
+    TRUNCATE, which they do not count, gives the table a new file until its savepoint is rolled back. Two equal
+    readings, both taken inside the savepoint a cell runs in, mean the cell wrote nothing: one cheap query in
+    place of a digest of every row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.name, pg_relation_filenode(c.oid), pg_stat_get_xact_tuples_inserted(c.oid),"
+            " pg_stat_get_xact_tuples_updated(c.oid), pg_stat_get_xact_tuples_deleted(c.oid)"
+            " FROM unnest(%s::text[]) AS t(name) JOIN pg_class c ON c.oid = quote_ident(t.name)::regclass",
+            [list(tables)],
+        )
+        counters = {name: tuple(values) for name, *values in cursor.fetchall()}
+    if set(counters) != set(tables):
+        raise LookupError(f"no write counters for {sorted(set(tables) - set(counters))}")
+    return counters
+
+
+def written_tables(before: dict[str, tuple[int, ...]], after: dict[str, tuple[int, ...]]) -> list[str]:
+    return [table for table, counts in after.items() if before[table] != counts]
 
 
 def own_object_id(world: World, param: str) -> Any:
