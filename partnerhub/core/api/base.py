@@ -60,10 +60,11 @@ class TenantApi(APIView):
         if perm is None or not can(actor, perm):
             raise PermissionDeniedError("You do not have permission to do this.", extra={"permission": perm})
 
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A refused request writes nothing, whether it raised or returned its 4xx itself (as the HTML middleware does).
         if getattr(self, "tenant", None) is not None and response.status_code >= 400:
-            transaction.set_rollback(True)  # a refused request writes nothing
+            transaction.set_rollback(True)
         return response
 
     @staticmethod
