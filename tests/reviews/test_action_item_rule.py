@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from partnerhub.core.errors import PermissionDeniedError
 from partnerhub.core.tenancy.context import tenant_context
@@ -50,10 +48,11 @@ def test_the_service_applies_the_rule(tenant, role, relation, allowed):
 
 
 @pytest.mark.parametrize(("role", "relation", "allowed"), CASES)
-def test_the_review_page_offers_the_status_form_exactly_when_the_rule_allows(tenant, role, relation, allowed):
+def test_the_review_page_offers_the_status_form_exactly_when_the_rule_allows(
+    tenant, client_for, role, relation, allowed
+):
     actor, review, action = _world(tenant, role, relation)
-    client = Client()
-    client.force_login(actor.user)
+    client = client_for(actor)
     page = client.get(reverse("review_detail", kwargs={"tenant_slug": tenant.slug, "review_id": review.pk}))
     form_url = reverse("action_update", kwargs={"tenant_slug": tenant.slug, "action_id": action.pk})
     assert page.status_code == 200
@@ -61,14 +60,14 @@ def test_the_review_page_offers_the_status_form_exactly_when_the_rule_allows(ten
 
 
 @pytest.mark.parametrize(("role", "relation", "allowed"), CASES)
-def test_the_page_and_the_api_accept_the_change_exactly_when_the_rule_allows(tenant, role, relation, allowed):
+def test_the_page_and_the_api_accept_the_change_exactly_when_the_rule_allows(
+    tenant, client_for, api_client_for, role, relation, allowed
+):
     actor, _, action = _world(tenant, role, relation)
-    client = Client()
-    client.force_login(actor.user)
+    client = client_for(actor)
     form_url = reverse("action_update", kwargs={"tenant_slug": tenant.slug, "action_id": action.pk})
     client.post(form_url, {"status": "in_progress"})
-    api = APIClient()
-    api.force_authenticate(actor.user)
+    api = api_client_for(actor)
     api_url = reverse("api_action_update", kwargs={"tenant_slug": tenant.slug, "action_id": action.pk})
     response = api.patch(api_url, {"status": "done"}, format="json")
     with tenant_context(tenant):
