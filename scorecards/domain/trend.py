@@ -3,11 +3,14 @@
 SCORING.md leaves the method to the engine; this is it (docs/trend.md says the same in plain words).
 
 1. **Window.** The last 12 monthly periods (8 quarterly). With fewer than 6 scored months (4 quarters) in it the
-   verdict is ``not_enough``. Unscored periods are gaps: time is counted in periods, not in scores.
+   verdict is ``not_enough``. Unscored periods are gaps: time is counted in periods, not in scores. Empty periods
+   before the first score are dropped: each row is moved left so that its first score is period 0.
 2. **One odd month.** Least squares fits the window with a level, a steady slope and a shift in the last ``k``
    scored periods (``k`` = a third of them, 2 to 4). The period with the largest studentised deleted residual (how far
    it lies from what the other periods predict, in units of their own noise) is set aside when that exceeds
    ``OUTLIER_T``. At most one, and only with at least 8 scored periods, so that short histories keep every point.
+   **Tie rule:** when two or more periods share the largest value (within ``TIE_RTOL``, one part in a billion), none
+   is set aside: the data cannot say which of them is odd (a shift in the last two periods always makes them tie).
 3. **Two readings, each tested against the noise it leaves behind.**
    - steady trend: the least-squares slope; noise = residual standard deviation around the line;
      ``t = slope * sqrt(sum((t - mean t)^2)) / noise``;
@@ -33,7 +36,11 @@ two thirds). Huber-style down-weighting instead was as accurate but let the outl
 The rates SCORING.md asks for are measured in tests/scorecards/test_trend.py over generated series.
 
 Everything is numpy over a partners x periods matrix, so the snapshot engine scores every partner in one call
-(``trend_verdicts``); ``trend_verdict`` is the same computation on a one-row matrix, so both always agree.
+(``trend_verdicts``); ``trend_verdict`` is the same computation on a one-row matrix. The verdict is a function of the
+partner's scored series alone (SCORING.md): rows are left-aligned to a fixed width (the window), and every sum adds
+the columns one by one, left to right (``_total``), never through a numpy reduction whose order could depend on the
+array's shape or layout. So a row's arithmetic is the same to the last bit alone, after any number of empty periods,
+among any companions, in any order; tests/scorecards/test_trend_determinism.py checks it on random series.
 """
 
 from __future__ import annotations
@@ -54,12 +61,13 @@ NOISE_FLOOR: Final = 1.0  # points; no partner is treated as steadier than ±1 p
 OUTLIER_T: Final = 3.5  # studentised deleted residual beyond which one period is set aside
 OUTLIER_MIN_SCORED: Final = 8
 ALPHA: Final = 0.03  # two-sided, per reading (trend, shift)
+TIE_RTOL: Final = 1e-9  # largest values this close (relative) are a tie
 # Student's t, two-sided ALPHA = 3 %, by degrees of freedom (index 0 unused): the bar a t-statistic must clear.
-T_CRITICAL: Final = np.array(
-    [np.inf, 21.205, 5.643, 3.896, 3.298, 3.003, 2.829, 2.715, 2.634, 2.574, 2.527, 2.491, 2.461]
-)
+T_TREND: Final = np.array([np.inf, 21.205, 5.643, 3.896, 3.298, 3.003, 2.829, 2.715, 2.634, 2.574, 2.527, 2.491, 2.461])
+T_SHIFT: Final = T_TREND
 
 FloatMatrix = npt.NDArray[np.float64]
+BoolMatrix = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -91,20 +99,17 @@ def trend_verdict(scores: Sequence[float | None], *, period: str = "month") -> T
 def trend_verdicts(matrix: npt.ArrayLike, *, period: str = "month") -> list[TrendVerdict]:
     """Verdicts for many partners at once: rows = partners, columns = periods oldest first, NaN = unscored.
 
-    Gives exactly what ``trend_verdict`` gives row by row. Raises ValueError for an unknown period or a matrix that
-    is not two-dimensional.
+    Gives exactly what ``trend_verdict`` gives row by row, whatever the other rows, their order and the number of
+    unscored columns before each row's first score. Raises ValueError for an unknown period or a matrix that is not
+    two-dimensional.
     """
     rule = _rule(period)
     scores = np.asarray(matrix, dtype=np.float64)
     if scores.ndim != 2:
         raise ValueError(f"Expected a partners x periods matrix, got {scores.ndim} dimension(s).")
-    scores = scores[:, max(scores.shape[1] - rule.window, 0) :]
-    if scores.shape[1] < rule.min_scored:
-        return [
-            TrendVerdict(NOT_ENOUGH, _not_enough_sentence(n, rule)) for n in np.isfinite(scores).sum(axis=1).tolist()
-        ]
+    aligned = _aligned(scores[:, max(scores.shape[1] - rule.window, 0) :], rule.window)
     with np.errstate(all="ignore"):  # rows without enough history divide by zero; they are answered separately
-        readings = _Readings.compute(scores, rule)
+        readings = _Readings.compute(aligned, rule)
     return readings.verdicts(rule)
 
 
@@ -115,7 +120,30 @@ def _rule(period: str) -> _PeriodRule:
         raise ValueError(f"Unknown period {period!r}; expected one of {sorted(_RULES)}.") from None
 
 
-def _last_k(keep: npt.NDArray[np.bool_], k: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+def _aligned(window: FloatMatrix, width: int) -> FloatMatrix:
+    """Each row moved left so that its first score sits in column 0, NaN after its last column, ``width`` wide.
+
+    From here on a row's arithmetic depends only on its own scores and their distances in time: the same scores give
+    the same numbers to the last bit whatever empty periods preceded them and whatever rows share the batch.
+    """
+    rows, cols = window.shape
+    scored = np.isfinite(window)
+    first = np.argmax(np.c_[scored, np.ones((rows, 1), dtype=bool)], axis=1)  # cols when nothing is scored
+    padded = np.full((rows, cols + width), np.nan)
+    padded[:, :cols] = window
+    aligned: FloatMatrix = np.take_along_axis(padded, first[:, None] + np.arange(width)[None, :], axis=1)
+    return aligned
+
+
+def _total(x: FloatMatrix) -> FloatMatrix:
+    """Row sums added column by column, left to right: one fixed order, whatever numpy's reduction would choose."""
+    total = np.zeros(x.shape[0], dtype=np.float64)
+    for column in range(x.shape[1]):
+        total = total + x[:, column]
+    return total
+
+
+def _last_k(keep: BoolMatrix, k: npt.NDArray[np.int64]) -> BoolMatrix:
     from_end = np.cumsum(keep[:, ::-1], axis=1)[:, ::-1]
     return keep & (from_end <= k[:, None])
 
@@ -135,28 +163,35 @@ def _inverse_sym3(a: list[list[FloatMatrix]]) -> list[list[FloatMatrix]]:
     return [[i00, i01, i02], [i01, i11, i12], [i02, i12, i22]]
 
 
-def _odd_period(
-    y: FloatMatrix, t: FloatMatrix, keep: npt.NDArray[np.bool_], k: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """Column of the period to set aside per row, or -1: the largest studentised deleted residual beyond OUTLIER_T."""
+def _odd_period(y: FloatMatrix, t: FloatMatrix, keep: BoolMatrix, k: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Column of the period to set aside per row, or -1: the largest studentised deleted residual beyond OUTLIER_T.
+
+    Tie rule: when two or more periods share the largest value (within TIE_RTOL of each other), none is set aside.
+    With a shift in the last two periods, for instance, those two always tie: the data cannot say which one is odd.
+    """
     w = keep.astype(np.float64)
     shift = _last_k(keep, k).astype(np.float64)
-    n = w.sum(axis=1)
-    s_t, s_tt, s_l, s_tl = (w * t).sum(axis=1), (w * t * t).sum(axis=1), shift.sum(axis=1), (shift * t).sum(axis=1)
+    n = _total(w)
+    s_t, s_tt, s_l, s_tl = _total(w * t), _total(w * t * t), _total(shift), _total(shift * t)
     inv = _inverse_sym3([[n, s_t, s_l], [s_t, s_tt, s_tl], [s_l, s_tl, s_l]])
-    rhs = [(w * y).sum(axis=1), (w * t * y).sum(axis=1), (shift * y).sum(axis=1)]
+    rhs = [_total(w * y), _total(w * t * y), _total(shift * y)]
     beta = [inv[i][0] * rhs[0] + inv[i][1] * rhs[1] + inv[i][2] * rhs[2] for i in range(3)]
     fitted = beta[0][:, None] + beta[1][:, None] * t + beta[2][:, None] * shift
     resid = w * (y - fitted)
     x = [np.ones_like(t), t, shift]
-    leverage = w * sum(inv[i][j][:, None] * x[i] * x[j] for i in range(3) for j in range(3))
-    rss = (resid * resid).sum(axis=1)
+    leverage = np.zeros_like(t)
+    for i in range(3):
+        for j in range(3):
+            leverage = leverage + inv[i][j][:, None] * x[i] * x[j]
+    leverage = w * leverage
+    rss = _total(resid * resid)
     deleted_var = (rss[:, None] - resid * resid / (1.0 - leverage)) / (n - 4.0)[:, None]
     deleted_t = np.abs(resid) / np.sqrt(np.maximum(deleted_var, NOISE_FLOOR**2) * (1.0 - leverage))
     deleted_t = np.where(keep & (leverage < 0.999), np.nan_to_num(deleted_t, nan=0.0), 0.0)
-    worst = np.argmax(deleted_t, axis=1)
-    is_odd = (np.take_along_axis(deleted_t, worst[:, None], axis=1)[:, 0] > OUTLIER_T) & (n >= OUTLIER_MIN_SCORED)
-    return np.where(is_odd, worst, -1)
+    largest = deleted_t.max(axis=1)
+    tied = keep & (deleted_t >= largest[:, None] * (1.0 - TIE_RTOL))
+    is_odd = (tied.sum(axis=1) == 1) & (largest > OUTLIER_T) & (n >= OUTLIER_MIN_SCORED)
+    return np.where(is_odd, np.argmax(tied, axis=1), -1)
 
 
 @dataclass(frozen=True)
@@ -187,32 +222,30 @@ class _Readings:
         odd = np.where(enough, _odd_period(y, t, keep, k), -1)
         keep[np.flatnonzero(odd >= 0), odd[odd >= 0]] = False
         w = keep.astype(np.float64)
-        n = w.sum(axis=1)
-        crit = T_CRITICAL[np.clip(n.astype(np.int64) - 2, 0, len(T_CRITICAL) - 1)]
+        n = _total(w)
+        df = np.clip(n.astype(np.int64) - 2, 0, len(T_TREND) - 1)
 
         # steady trend: least-squares line through the kept periods
-        t_mean = (w * t).sum(axis=1) / n
-        y_mean = (w * y).sum(axis=1) / n
+        t_mean = _total(w * t) / n
+        y_mean = _total(w * y) / n
         dt = w * (t - t_mean[:, None])
-        sxx = (dt * dt).sum(axis=1)
-        slope = (dt * (y - y_mean[:, None])).sum(axis=1) / sxx
+        sxx = _total(dt * dt)
+        slope = _total(dt * (y - y_mean[:, None])) / sxx
         line_resid = w * (y - y_mean[:, None] - slope[:, None] * (t - t_mean[:, None]))
-        trend_noise = np.maximum(np.sqrt((line_resid * line_resid).sum(axis=1) / (n - 2.0)), NOISE_FLOOR)
-        first = np.argmax(scored, axis=1)
-        last = cols - 1 - np.argmax(scored[:, ::-1], axis=1)
-        span = last - first + 1
+        trend_noise = np.maximum(np.sqrt(_total(line_resid * line_resid) / (n - 2.0)), NOISE_FLOOR)
+        span = cols - np.argmax(scored[:, ::-1], axis=1)  # every row's first score is in column 0
         trend_change = slope * (span - 1)
-        trend_bar = crit * trend_noise * (span - 1) / np.sqrt(sxx)
+        trend_bar = T_TREND[df] * trend_noise * (span - 1) / np.sqrt(sxx)
 
         # recent shift: the last k kept periods against the kept ones before
         recent = _last_k(keep, k)
         earlier = keep & ~recent
         n_recent, n_earlier = recent.sum(axis=1), earlier.sum(axis=1)
-        recent_mean = (recent * y).sum(axis=1) / n_recent
-        earlier_mean = (earlier * y).sum(axis=1) / n_earlier
+        recent_mean = _total(np.where(recent, y, 0.0)) / n_recent
+        earlier_mean = _total(np.where(earlier, y, 0.0)) / n_earlier
         within = recent * (y - recent_mean[:, None]) + earlier * (y - earlier_mean[:, None])
-        shift_noise = np.maximum(np.sqrt((within * within).sum(axis=1) / (n - 2.0)), NOISE_FLOOR)
-        shift_bar = crit * shift_noise * np.sqrt(1.0 / n_recent + 1.0 / n_earlier)
+        shift_noise = np.maximum(np.sqrt(_total(within * within) / (n - 2.0)), NOISE_FLOOR)
+        shift_bar = T_SHIFT[df] * shift_noise * np.sqrt(1.0 / n_recent + 1.0 / n_earlier)
 
         return cls(
             scored=n_scored,
