@@ -9,7 +9,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnerhub.core.accounts import user_has_totp
