@@ -426,6 +426,9 @@ class ScorecardSnapshot(TenantOwnedModel):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=8, choices=Period.choices)
     period_start = models.DateField()
+    # 1 for a month; for a quarter, how many of its months count (3: complete; fewer: "quarter to date (k of 3
+    # months)", scored against k months of summed targets, never the previous period of a change nor a trend point).
+    months_covered = models.PositiveSmallIntegerField(default=3)
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
     rag = models.CharField(max_length=5, choices=Rag.choices, blank=True, default="")
@@ -446,11 +449,28 @@ class ScorecardSnapshot(TenantOwnedModel):
             models.UniqueConstraint(
                 fields=["tenant", "partner", "period", "period_start"], name="snapshot_one_per_partner_period"
             ),
+            models.CheckConstraint(
+                condition=models.Q(months_covered__gte=1, months_covered__lte=3), name="snapshot_months_covered_1_to_3"
+            ),
         ]
         indexes = [models.Index(fields=["tenant", "period", "period_start", "score"])]
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.period} {self.period_start:%Y-%m}"
+
+    @property
+    def is_to_date(self) -> bool:
+        """A quarter of which fewer than three months count yet (or ever, for a partner that started mid-quarter)."""
+        return self.period == self.Period.QUARTER and self.months_covered < 3
+
+    @property
+    def period_label(self) -> str:
+        """How pages name the period: "March 2025", "Quarter starting January 2025", or, for a quarter to date,
+        "Quarter starting October 2025, to date (2 of 3 months)"."""
+        if self.period != self.Period.QUARTER:
+            return f"{self.period_start:%B %Y}"
+        label = f"Quarter starting {self.period_start:%B %Y}"
+        return f"{label}, to date ({self.months_covered} of 3 months)" if self.is_to_date else label
 
 
 class ScorecardSettings(TenantOwnedModel):

@@ -7,14 +7,20 @@ results. The rules, as implemented (SCORING.md is the contract; the choices it l
 - **Periods.** Month numbers (``year * 12 + month - 1``) throughout. A partner has a month snapshot for every month
   from its first month with any actual (of a metric some template uses) to the reference month (the service passes
   the last month with data in the tenant, never a month still under way), and a quarter snapshot for every quarter
-  from the one of that first month to the one of the reference month (*choice*: the last quarter may be quarter to
-  date). A period with no template version in effect has no snapshot.
+  from the one of that first month to the one of the reference month. A period with no template version in effect
+  has no snapshot. Nothing dated after the reference month is given (the service cuts every input at the first
+  day of the month under way: complete months only).
+- **Quarter to date.** A quarter's ``months_covered`` is the number of its months inside the partner's span (its
+  first month with data to the reference month; a month without data inside the span counts: the partner existed).
+  3 is a complete quarter; fewer is a "quarter to date (k of 3 months)": the program's or the partner's first
+  quarter when it started mid-quarter, and the quarter under way. Month snapshots have 1.
 - **Template version.** The partner's segment template is the most specific of type + stage, type only, stage only,
   any type and stage (blank type and stage mean "any"); the version used is the segment template's latest active or
   retired version with ``effective_from`` on or before the period's last day (latest date, then highest number),
   else the default template's one.
 - **Target.** Most specific rule of the item for the partner's tier and stage: tier + stage, tier, stage, default.
-  A quarter's target is 3x the monthly target for sum metrics, the monthly target otherwise. An item with no
+  A quarter's target is k x the monthly target for sum metrics (k = its months covered: 3 when complete), the
+  monthly target otherwise. An item with no
   target for the partner is treated as missing, and the data-quality reasons say so (*choice*).
 - **Actual.** Monthly actuals are given (observations, and the deal-derived values for the metrics derived from
   deals). A quarter's actual is aggregated from its months by the metric's aggregation (sum of the months with data;
@@ -36,13 +42,20 @@ results. The rules, as implemented (SCORING.md is the contract; the choices it l
   ``100 * (below + 0.5 * equal) / n``; ``peers`` brings the stored scores of partners not being scored now, so a
   refresh of one partner ranks it against the rest of its segment (and their percentiles are returned too).
 - **Change vs previous period**: score minus the previous calendar month's (quarter's) score; empty if either is.
-- **Baseline** (one per partner, used by its month and quarter snapshots, *choice*): the score of the partner's
-  ``baseline_month`` when set (empty while that month has no score: an admin's choice is not silently replaced),
-  else the mean of its first three scored months (empty until there are three). Change vs baseline = score - it.
+  Quarters compare complete quarters only: a quarter to date has no change, and is never the previous period.
+- **Baseline, per granularity.** Months: the score of the partner's ``baseline_month`` when set (empty while that
+  month has no score: an admin's choice is not silently replaced, *choice*), else the mean of its first three scored
+  months. Quarters: the score of the complete quarter containing ``baseline_month`` (empty while it has no score),
+  else (no baseline month, or no complete quarter contains it, *choice*) the mean of the first two complete scored
+  quarters. Change vs baseline = score - baseline, empty for the periods before the one that establishes the
+  baseline (the baseline month's period, or the third scored month / second complete scored quarter).
 - **Trend**: ``scorecards.domain.trend.trend_verdicts`` over each partner's scores up to the period (months and quarters
-  separately); the method is documented there.
-- **Data quality**: flagged when an item is missing or an open finding touches the partner and period (a quarter
-  merges its three months); the reasons say which, in sentences, with "insufficient data" first when it applies.
+  separately); the method is documented there. Quarters to date are no point of it: a quarter to date shows the
+  verdict of the complete quarters before it.
+- **Data quality**: flagged when an item is missing or an open finding on one of the metrics of the snapshot's
+  scorecard (its version's items), or on no metric in particular, touches the partner and period (a quarter merges
+  its three months); a finding on a metric the scorecard does not use does not flag it. The reasons say which, in
+  sentences, with "insufficient data" first when it applies.
 
 The result keeps fixed-point integers (``NULL`` for empty values) and per-item ``[snapshot, slot]`` matrices; slot
 ``k`` of a snapshot is the ``k``-th item (by id) of its version, and what depends only on the version (metric,
@@ -81,7 +94,7 @@ HUNDRED: Final = 100 * SCALE
 RAG_NAMES: Final = ("", "green", "amber", "red")  # codes 0..3; 0 = no RAG (missing item, empty score)
 GREEN, AMBER, RED = 1, 2, 3
 CHUNK: Final = 65_536  # snapshots scored at a time: bounds the temporaries
-FINGERPRINT_VERSION: Final = 1  # bump when the stored form changes: every row is rewritten once
+FINGERPRINT_VERSION: Final = 2  # bump when the stored form changes: every row is rewritten once
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -136,7 +149,8 @@ class ScoringInput:
     - ``monthly``: ``partner_id``, ``metric_id``, ``month`` (month number), ``value`` (float): observations and the
       deal-derived values, at most one row per key (a DataFrame, or a mapping of column name to array);
     - ``quarterly``: the same with ``month`` = the quarter's first month, for the metrics derived from deals;
-    - ``findings``: (partner id, month number) -> the sentences of the open data-quality findings;
+    - ``findings``: (partner id, month number) -> the open data-quality findings, each ``(metric id, sentence)``
+      (metric id None: a finding about the partner's data as a whole) or a bare sentence (the same as None);
     - ``reference_month``: the last month to score (month number), None when there is no data;
     - ``peers``: stored scores of partners of the same segments that are not scored now (``partner_id``,
       ``partner_type``, ``stage``, ``period``, ``month``, ``score`` as a fixed-point integer), or None.
@@ -150,7 +164,7 @@ class ScoringInput:
     metrics: pd.DataFrame
     monthly: pd.DataFrame | Mapping[str, npt.NDArray[Any]]
     quarterly: pd.DataFrame | Mapping[str, npt.NDArray[Any]]
-    findings: Mapping[tuple[int, int], Sequence[str]] = field(default_factory=dict)
+    findings: Mapping[tuple[int, int], Sequence[str | tuple[int | None, str]]] = field(default_factory=dict)
     reference_month: int | None = None
     peers: pd.DataFrame | None = None
 
@@ -179,10 +193,11 @@ class VersionTable:
     summed: BoolArray
     targets: FloatArray  # [version, slot, combo]
 
-    def target(self, version_row: IntArray, combo: IntArray, is_quarter: BoolArray) -> FloatArray:
-        """``[snapshot, slot]`` targets: monthly, or for a quarter 3x the monthly target of sum metrics."""
+    def target(self, version_row: IntArray, combo: IntArray, months: IntArray) -> FloatArray:
+        """``[snapshot, slot]`` targets: the monthly target, times the months the period covers for sum metrics
+        (1 for a month, 3 for a complete quarter, k for a quarter to date of k months)."""
         monthly = self.targets[version_row, :, combo]  # advanced indices around a slice go first: [snapshot, slot]
-        return np.where(is_quarter[:, None] & self.summed[version_row], monthly * 3, monthly)
+        return np.where(self.summed[version_row], monthly * months[:, None], monthly)
 
 
 @dataclass
@@ -190,7 +205,7 @@ class _Context:
     """What ``complete_snapshots`` needs: metric names, open findings by partner and month, score histories."""
 
     names: dict[int, str] = field(default_factory=dict)
-    findings: dict[int, dict[int, list[str]]] = field(default_factory=dict)
+    findings: dict[int, dict[int, list[tuple[int | None, str]]]] = field(default_factory=dict)
     histories: dict[str, FloatArray] = field(default_factory=dict)  # period -> [partner row, period index]
 
 
@@ -207,6 +222,7 @@ class ScoringResult:
     partner_id: IntArray
     is_quarter: BoolArray
     period_start: IntArray  # month number of the period's first month
+    months_covered: IntArray  # 1 for a month; for a quarter its months that count (3 = complete, else to date)
     version_row: IntArray  # row in ``versions``
     combo: IntArray  # index into ``combos``: the partner's (tier, stage)
     score: IntArray
@@ -258,7 +274,12 @@ class ScoringResult:
     @property
     def target(self) -> FloatArray:
         """``[snapshot, slot]`` targets for the period, rounded to 4 decimals."""
-        return round_fixed(self.versions.target(self.version_row, self.combo, self.is_quarter)) / SCALE
+        return round_fixed(self.versions.target(self.version_row, self.combo, self.months_covered)) / SCALE
+
+    @property
+    def to_date(self) -> BoolArray:
+        """Whether each snapshot is a quarter to date (fewer than its three months count)."""
+        return self.is_quarter & (self.months_covered < 3)
 
     @property
     def dq_flag(self) -> BoolArray:
@@ -281,6 +302,7 @@ class ScoringResult:
                 "partner_id": self.partner_id,
                 "period": self.period,
                 "period_start": [month_start(int(m)) for m in self.period_start],
+                "months_covered": self.months_covered,
                 "version_id": self.version_id,
                 "score": fixed_to_float(self.score),
                 "rag": np.asarray(RAG_NAMES, dtype=object)[self.rag],
@@ -345,8 +367,12 @@ def score_snapshots(data: ScoringInput, *, complete: bool = True) -> ScoringResu
         v = version_at[p, t * step + step - 1]  # the version in effect on the period's last day
         keep = v >= 0
         p, t, v = p[keep], t[keep], v[keep]
+        covered = np.ones(len(p), dtype=np.int64)
+        if is_quarter:  # the quarter's months inside the partner's span (its first month with data .. ref)
+            start = lo + 3 * t
+            covered = np.minimum(start + 2, ref) - np.maximum(start, first_month[p]) + 1
         pieces.append(
-            _score_period(is_quarter, p, t, v, versions, combo_of, sizes, quarter_cube if is_quarter else cube)
+            _score_period(is_quarter, p, t, v, covered, versions, combo_of, sizes, quarter_cube if is_quarter else cube)
         )
     del cube, quarter_cube
     result = _assemble(pieces, partner_ids, lo, versions, combo_of, combos)
@@ -369,24 +395,30 @@ def complete_snapshots(result: ScoringResult, rows: IntArray | None = None) -> N
         return
     kinds = result.is_quarter[rows]
     columns = result.column[rows]
-    key = columns * 2 + kinds
+    key = (columns * 2 + kinds) * 2 + result.to_date[rows]
     for group in np.unique(key).tolist():
         at = rows[key == group]
-        column, quarter = divmod(group, 2)
+        rest, to_date = divmod(group, 2)
+        column, quarter = divmod(rest, 2)
         period = QUARTER if quarter else MONTH
-        verdicts = trend_module.trend_verdicts(
-            result.context.histories[period][result.row[at], : column + 1], period=period
-        )
+        # A quarter to date is no point of the trend: it shows the verdict of the complete quarters before it.
+        end = max(column, 1) if to_date else column + 1  # (column 0 of a quarter to date: one empty column)
+        verdicts = trend_module.trend_verdicts(result.context.histories[period][result.row[at], :end], period=period)
         result.trend[at] = [verdict.verdict for verdict in verdicts]
         result.trend_explanation[at] = [verdict.explanation[:300] for verdict in verdicts]
     for i, reasons in zip(rows.tolist(), _dq_reasons(result, rows), strict=True):
         result.dq_reasons[i] = reasons
 
 
-def _findings_by_partner(findings: Mapping[tuple[int, int], Sequence[str]]) -> dict[int, dict[int, list[str]]]:
-    by_partner: dict[int, dict[int, list[str]]] = {}
-    for (partner_id, month), sentences in findings.items():
-        by_partner.setdefault(int(partner_id), {})[int(month)] = list(sentences)
+def _findings_by_partner(
+    findings: Mapping[tuple[int, int], Sequence[str | tuple[int | None, str]]],
+) -> dict[int, dict[int, list[tuple[int | None, str]]]]:
+    by_partner: dict[int, dict[int, list[tuple[int | None, str]]]] = {}
+    for (partner_id, month), entries in findings.items():
+        by_partner.setdefault(int(partner_id), {})[int(month)] = [
+            (None, entry) if isinstance(entry, str) else (None if entry[0] is None else int(entry[0]), entry[1])
+            for entry in entries
+        ]
     return by_partner
 
 
@@ -569,6 +601,7 @@ class _Piece:
     p: IntArray
     t: IntArray
     v: IntArray
+    covered: IntArray
     actual: FloatArray
     normalised: FloatArray
     attainment: Int32Array
@@ -585,6 +618,7 @@ def _score_period(
     p: IntArray,
     t: IntArray,
     v: IntArray,
+    covered: IntArray,
     versions: VersionTable,
     combo_of: IntArray,
     sizes: FloatArray,
@@ -597,6 +631,7 @@ def _score_period(
         p=p,
         t=t,
         v=v,
+        covered=covered,
         actual=np.empty((n, k)),
         normalised=np.empty((n, k)),
         attainment=np.empty((n, k), dtype=np.int32),
@@ -607,14 +642,13 @@ def _score_period(
         rag=np.empty(n, dtype=np.int8),
         present_weight=np.empty(n, dtype=np.int64),
     )
-    quarter = np.full(min(n, CHUNK), is_quarter)
     for start in range(0, n, CHUNK):
         part = slice(start, min(start + CHUNK, n))
         pp, tt, vv = p[part], t[part], v[part]
         valid = versions.valid[vv]
         actual = cube[pp[:, None], tt[:, None], versions.layer[vv]]
         actual[~valid] = np.nan
-        target = versions.target(vv, combo_of[pp], quarter[: len(vv)])
+        target = versions.target(vv, combo_of[pp], covered[part])
         normalise = versions.normalise[vv]
         value = np.where(normalise, actual / sizes[pp][:, None], actual)
         present = valid & ~np.isnan(value) & ~np.isnan(target)
@@ -666,12 +700,13 @@ def _assemble(
         return joined
 
     is_quarter = np.concatenate([np.full(len(piece.p), piece.is_quarter) for piece in pieces])
-    p, t, v = cat("p"), cat("t"), cat("v")
+    p, t, v, covered = cat("p"), cat("t"), cat("v"), cat("covered")
     n = len(p)
     return ScoringResult(
         partner_id=partner_ids[p],
         is_quarter=is_quarter,
         period_start=lo + np.where(is_quarter, 3 * t, t),
+        months_covered=covered,
         version_row=v,
         combo=combo_of[p],
         score=cat("score"),
@@ -699,37 +734,51 @@ def _assemble(
 
 
 def _history(result: ScoringResult, partners: pd.DataFrame, n_partners: int, lo: int, n_months: int) -> None:
-    """Change vs previous period, baseline and change vs it, and each partner's score history (for the trends)."""
-    p, t = result.row, result.column
-    # Baseline, from the monthly scores.
-    months = ~result.is_quarter
-    grid = np.full((n_partners, n_months), NULL, dtype=np.int64)
-    grid[p[months], t[months]] = result.score[months]
-    scored = grid != NULL
-    rank = np.cumsum(scored, axis=1)
-    three_sum = np.where(scored & (rank <= 3), grid, 0).sum(axis=1)
-    base_num = np.where(rank[:, -1] >= 3, three_sum, NULL)
-    base_den = np.full(n_partners, 3, dtype=np.int64)
-    chosen = partners["baseline_month"].to_numpy(dtype=object)
-    for row in np.flatnonzero(pd.notna(chosen)).tolist():
-        index = month_number(chosen[row]) - lo
-        base_num[row] = grid[row, index] if 0 <= index < n_months else NULL
-        base_den[row] = 1
-    num, den = base_num[p], base_den[p]
-    both = (result.score != NULL) & (num != NULL)
-    difference = np.where(both, result.score, 0) * den - np.where(both, num, 0)
-    result.change_baseline = np.where(both, divide_half_up(difference, den), NULL)
-    result.baseline = np.where(num != NULL, num / den / SCALE, np.nan)
+    """Change vs previous period, baseline and change vs it, and each partner's score history (for the trends).
 
+    Months and quarters separately. A quarter to date is left out of the quarters' history: it is never the
+    previous period of a change, never a point of a trend, never a baseline, and has no change vs previous itself.
+    """
+    p, t = result.row, result.column
+    chosen = partners["baseline_month"].to_numpy(dtype=object)
+    chosen_rows = np.flatnonzero(pd.notna(chosen))
+    chosen_months = np.array([month_number(chosen[row]) - lo for row in chosen_rows.tolist()], dtype=np.int64)
     for is_quarter, width, period in ((False, n_months, MONTH), (True, n_months // 3, QUARTER)):
-        rows = np.flatnonzero(result.is_quarter == is_quarter)  # the previous period, and the history for trends
+        rows = np.flatnonzero(result.is_quarter == is_quarter)
         pp, tt = p[rows], t[rows]
-        scores = np.full((n_partners, width), NULL, dtype=np.int64)
-        scores[pp, tt] = result.score[rows]
+        complete = ~result.to_date[rows]
+        score = result.score[rows]
+        scores = np.full((n_partners, width), NULL, dtype=np.int64)  # complete periods only
+        scores[pp[complete], tt[complete]] = score[complete]
+        exists = np.zeros((n_partners, width), dtype=bool)
+        exists[pp[complete], tt[complete]] = True
+
         previous = np.where(tt > 0, scores[pp, np.maximum(tt - 1, 0)], NULL)
-        both = (result.score[rows] != NULL) & (previous != NULL)
-        result.change_previous[rows] = np.where(both, result.score[rows] - previous, NULL)
+        both = complete & (score != NULL) & (previous != NULL)
+        result.change_previous[rows] = np.where(both, score - previous, NULL)
         result.context.histories[period] = fixed_to_float(scores)
+
+        # Baseline: the mean of the first `need` scored (complete) periods, from the period that completes it; or the
+        # admin-set month's period (for quarters: the complete quarter containing it; none: the mean rule).
+        need = 2 if is_quarter else 3
+        scored = scores != NULL
+        rank = np.cumsum(scored, axis=1)
+        base_num = np.where(rank[:, -1] >= need, np.where(scored & (rank <= need), scores, 0).sum(axis=1), NULL)
+        base_den = np.full(n_partners, need, dtype=np.int64)
+        since = np.where(rank[:, -1] >= need, np.argmax(rank >= need, axis=1), width)
+        for row, month in zip(chosen_rows.tolist(), chosen_months.tolist(), strict=True):
+            index = month // 3 if is_quarter else month
+            inside = 0 <= index < width
+            if is_quarter and not (inside and exists[row, index]):
+                continue  # no complete quarter contains the baseline month: the mean of the first two stands
+            base_num[row] = scores[row, index] if inside else NULL
+            base_den[row] = 1
+            since[row] = index if inside else width
+        num, den = base_num[pp], base_den[pp]
+        both = (score != NULL) & (num != NULL) & (tt >= since[pp])
+        difference = np.where(both, score, 0) * den - np.where(both, num, 0)
+        result.change_baseline[rows] = np.where(both, divide_half_up(difference, den), NULL)
+        result.baseline[rows] = np.where(num != NULL, num / den / SCALE, np.nan)
 
 
 def _percentiles(
@@ -770,15 +819,39 @@ def _weight_text(hundredths: int) -> str:
 
 
 def _dq_reasons(result: ScoringResult, rows: IntArray) -> list[list[str]]:
-    """Why each of these snapshots is flagged, in sentences: insufficient data, missing items, then open findings."""
+    """Why each of these snapshots is flagged, in sentences: insufficient data, missing items, then open findings.
+
+    A finding counts only when it is on one of the metrics of the snapshot's scorecard (its version's items), or on
+    no metric in particular (the partner's data as a whole, such as a stale source); a finding on a metric the
+    scorecard does not use does not flag it.
+    """
     names, by_partner = result.context.names, result.context.findings
     flagged = result.missing[rows].any(axis=1)
     touched = np.zeros(len(rows), dtype=bool)
+    found: dict[int, list[str]] = {}  # position -> the sentences of the findings on the scorecard's metrics
     if by_partner:
         keys = np.array([pid * 2**20 + month for pid, months in by_partner.items() for month in months])
+        candidate = np.zeros(len(rows), dtype=bool)
         for j in range(3):
             hit = np.isin(result.partner_id[rows] * 2**20 + result.period_start[rows] + j, keys)
-            touched |= hit & ((j == 0) | result.is_quarter[rows])
+            candidate |= hit & ((j == 0) | result.is_quarter[rows])
+        versions = result.versions
+        for position in np.flatnonzero(candidate).tolist():  # few: open findings are rare
+            i = int(rows[position])
+            version_row = int(result.version_row[i])
+            on_card = set(versions.item_metric[version_row, versions.valid[version_row]].tolist())
+            months = by_partner[int(result.partner_id[i])]
+            start = int(result.period_start[i])
+            sentences: list[str] = []
+            for j in range(3 if result.is_quarter[i] else 1):
+                sentences += [
+                    sentence
+                    for metric, sentence in months.get(start + j, [])
+                    if (metric is None or metric in on_card) and sentence not in sentences
+                ]
+            if sentences:
+                touched[position] = True
+                found[position] = sentences
         flagged |= touched
     reasons: list[list[str]] = [[] for _ in range(len(rows))]
     chosen = np.flatnonzero(flagged)
@@ -815,10 +888,7 @@ def _dq_reasons(result: ScoringResult, rows: IntArray) -> list[list[str]]:
             )
         out += sentences[bounds[n] : bounds[n + 1]]
         if touched[position]:
-            months = by_partner[int(result.partner_id[i])]
-            start = int(result.period_start[i])
-            for j in range(3 if result.is_quarter[i] else 1):
-                out += [sentence for sentence in months.get(start + j, []) if sentence not in out]
+            out += [sentence for sentence in found[position] if sentence not in out]
     return reasons
 
 
@@ -829,6 +899,7 @@ def _empty_result(versions: VersionTable, combos: list[tuple[str, str]], peers: 
         partner_id=empty,
         is_quarter=np.zeros(0, dtype=bool),
         period_start=empty,
+        months_covered=empty,
         version_row=empty,
         combo=empty,
         score=empty,
@@ -881,8 +952,10 @@ def _text_hash(texts: Sequence[str] | npt.NDArray[np.object_]) -> npt.NDArray[np
 
 
 def _group_keys(result: ScoringResult, rows: IntArray) -> tuple[IntArray, IntArray]:
-    """Snapshots sharing a version, tier and stage, and period kind share every constant of their items."""
-    keys = (result.version_row[rows] * max(len(result.combos), 1) + result.combo[rows]) * 2 + result.is_quarter[rows]
+    """Snapshots sharing a version, tier and stage, period kind and months covered share every constant of their
+    items (kind code: 0 for a month, the months covered for a quarter)."""
+    kind = np.where(result.is_quarter[rows], result.months_covered[rows], 0)
+    keys = (result.version_row[rows] * max(len(result.combos), 1) + result.combo[rows]) * 4 + kind
     uniques, inverse = np.unique(keys, return_inverse=True)
     return uniques, inverse.reshape(-1)
 
@@ -890,12 +963,12 @@ def _group_keys(result: ScoringResult, rows: IntArray) -> tuple[IntArray, IntArr
 def _constants(result: ScoringResult, key: int) -> tuple[IntArray, IntArray, IntArray, BoolArray, FloatArray]:
     """For one group key: the valid slots, and their metric ids, weights, normalisation flags and targets."""
     versions = result.versions
-    version_row, rest = divmod(key, 2 * max(len(result.combos), 1))
-    combo, quarter = divmod(rest, 2)
+    version_row, rest = divmod(key, 4 * max(len(result.combos), 1))
+    combo, kind = divmod(rest, 4)
     slots = np.flatnonzero(versions.valid[version_row])
     target = versions.targets[version_row, slots, combo]
-    if quarter:
-        target = np.where(versions.summed[version_row, slots], target * 3, target)
+    if kind > 1:  # a quarter of k months: k monthly targets for sum metrics
+        target = np.where(versions.summed[version_row, slots], target * kind, target)
     return (
         slots,
         versions.item_metric[version_row, slots],
@@ -921,6 +994,7 @@ def fingerprints(result: ScoringResult, rows: IntArray | None = None) -> IntArra
             result.partner_id[rows],
             result.is_quarter[rows],
             result.period_start[rows],
+            result.months_covered[rows],
             result.version_id[rows],
             result.score[rows],
             result.rag[rows],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Final, Literal
 
 import pandas as pd
@@ -34,14 +35,21 @@ def deal_review_list_waiting(*, tenant: Tenant, partner_ids: Iterable[int]) -> Q
 
 
 def deal_quality_by_partner_month(
-    *, tenant: Tenant, partner_ids: Iterable[int] | None = None, period: Literal["month", "quarter"] = "month"
+    *,
+    tenant: Tenant,
+    partner_ids: Iterable[int] | None = None,
+    period: Literal["month", "quarter"] = "month",
+    before: date | None = None,
 ) -> pd.DataFrame:
     """The "deal_quality" metric: mean rubric quality per partner and month of deal creation (one query).
 
     ``period="quarter"`` averages the quarter's reviewed deals (labelled by the quarter's first day), not the months'
-    means, as every deal-derived metric does; ``partner_ids`` limits the read to these partners.
+    means, as every deal-derived metric does; ``partner_ids`` limits the read to these partners; ``before`` leaves out
+    the deals created on or after that day (the scorecard counts complete months only).
     """
     reviews = DealReview.objects.for_tenant(tenant)
+    if before is not None:
+        reviews = reviews.filter(deal__created_on__lt=before)
     if partner_ids is not None:
         reviews = reviews.filter(partner_id__in=list(partner_ids))
     rows = list(reviews.annotate(created_on=F("deal__created_on")).values_list("partner_id", "created_on", "quality"))

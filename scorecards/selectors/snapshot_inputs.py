@@ -2,16 +2,21 @@
 the number of partners: partners, templates and their versions, items, target rules and metrics; the reference month;
 the observations and the deal-derived actuals; the open data-quality findings; the stored snapshots' keys and the
 segment peers' stored scores. The large reads are ``COPY ... TO STDOUT (FORMAT binary)`` (``TenantSql.copy_out``).
+
+Complete months only (SCORING.md): every input is cut at ``cutoff``, the first day of the month under way. Nothing
+dated on or after it counts in any period: no observation, no deal created then (it does not exist yet), no close
+(a deal closed then is still open as of the cut), no deal review of such a deal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-from django.db.models import FloatField
+from django.db.models import Case, DateField, F, FloatField, When
 from django.db.models.functions import Cast
 
 from partnerhub.core.domain.periods import month_number, month_start, quarter_of
@@ -21,6 +26,7 @@ from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
 from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
 from scorecards.domain.scoring import NULL, QUARTER, ScoringInput
 from scorecards.models import (
+    DataQualityFinding,
     Deal,
     MetricDefinition,
     ScorecardSnapshot,
@@ -29,7 +35,6 @@ from scorecards.models import (
     TemplateItem,
     TemplateVersion,
 )
-from scorecards.selectors.data_quality import open_findings_by_partner_month
 from scorecards.selectors.deal_reviews import deal_quality_by_partner_month
 
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
@@ -100,15 +105,11 @@ def snapshot_inputs_for_refresh(
     }
     observed_ids = sorted(used - set(derived_ids))
     reference = _reference_month(sql, tenant, observed_ids, bool(derived_ids), cutoff)
-    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, since)
-    findings: dict[tuple[int, int], list[str]] = {}
+    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, cutoff, since)
+    findings: dict[tuple[int, int], list[tuple[int | None, str]]] = {}
     if reference is not None and len(monthly["month"]) and len(partners):
         first = int(monthly["month"].min())
-        months = [month_start(m) for m in range(first - first % 3, reference + 1)]
-        raw = open_findings_by_partner_month(
-            tenant=tenant, partner_ids=partners["id"].astype(int).tolist(), months=months
-        )
-        findings = {(pid, month_number(day)): sentences for (pid, day), sentences in raw.items()}
+        findings = _open_findings(tenant, partners["id"].astype(int).tolist(), first - first % 3, reference)
     peers = _peers(sql, tenant, partners) if partner_ids is not None and len(partners) else None
     data = ScoringInput(
         partners=partners,
@@ -124,6 +125,30 @@ def snapshot_inputs_for_refresh(
         peers=None if peers is None else peers[["partner_id", "partner_type", "stage", "period", "month", "score"]],
     )
     return data, RefreshScope(partner_ids=partner_ids, peers=peers)
+
+
+def _open_findings(
+    tenant: Tenant, partner_ids: list[int], first: int, last: int
+) -> dict[tuple[int, int], list[tuple[int | None, str]]]:
+    """(partner id, month number) -> the open findings of these months, as (metric id or None, sentence), in one query.
+
+    The metric lets the engine flag a snapshot only for the findings on its own scorecard's metrics.
+    """
+    rows = (
+        DataQualityFinding.objects.for_tenant(tenant)
+        .filter(
+            status=DataQualityFinding.Status.OPEN,
+            partner_id__in=partner_ids,
+            month__gte=month_start(first),
+            month__lte=month_start(last),
+        )
+        .order_by("partner_id", "month", "kind", "id")
+        .values_list("partner_id", "month", "metric_id", "detail")
+    )
+    found: dict[tuple[int, int], list[tuple[int | None, str]]] = {}
+    for partner_id, month, metric_id, detail in rows:
+        found.setdefault((partner_id, month_number(month)), []).append((metric_id, detail))
+    return found
 
 
 def _reference_month(sql: TenantSql, tenant: Tenant, observed_ids: list[int], deals: bool, cutoff: int) -> int | None:
@@ -163,13 +188,15 @@ def _actuals(
     observed_ids: list[int],
     derived_ids: dict[int, str],
     reference: int | None,
+    cutoff: int,
     since: int | None = None,
 ) -> tuple[Columns, Columns]:
     """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
 
     Deal-derived metrics are the rules of ``deal_metrics`` over the deals, and ``deal_quality``, the mean rubric
     quality of the reviewed deals (``deal_quality_by_partner_month``). As plain arrays (``ACTUAL_COLUMNS``): a
-    DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it.
+    DataFrame of 14 million rows would cost a copy for nothing. ``since`` drops the months before it; nothing dated
+    on or after the month ``cutoff`` is read (complete months only).
     """
     empty: Columns = {c: np.zeros(0, dtype=np.int64 if c != "value" else np.float64) for c in ACTUAL_COLUMNS}
     if reference is None:
@@ -200,13 +227,15 @@ def _actuals(
         ("quarter", quarterly_parts),
     )
     if any(key in DEAL_METRIC_KEYS for key in key_to_id):
-        deals = _deals(tenant, partner_ids)
+        deals = _deals(tenant, partner_ids, month_start(cutoff))
         for period, parts in periods:
             values = deal_metrics(deals, None, discount_threshold=DEFAULT_DISCOUNT_THRESHOLD, period=period)
             parts.append(_long_columns(values[values["metric"].isin(key_to_id)], key_to_id))
     if DEAL_QUALITY in key_to_id:
         for period, parts in periods:
-            values = deal_quality_by_partner_month(tenant=tenant, partner_ids=partner_ids, period=period)
+            values = deal_quality_by_partner_month(
+                tenant=tenant, partner_ids=partner_ids, period=period, before=month_start(cutoff)
+            )
             parts.append(_long_columns(values, key_to_id))
     monthly = {c: np.concatenate([part[c] for part in monthly_parts]) for c in ACTUAL_COLUMNS}
     quarterly = {c: np.concatenate([part[c] for part in quarterly_parts]) for c in ACTUAL_COLUMNS}
@@ -227,14 +256,18 @@ def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
     }
 
 
-def _deals(tenant: Tenant, partner_ids: list[int] | None) -> pd.DataFrame:
-    qs = Deal.objects.for_tenant(tenant)
+def _deals(tenant: Tenant, partner_ids: list[int] | None, before: date) -> pd.DataFrame:
+    """The deals as they stood at ``before`` (the first day of the month under way): created before it, and a close
+    on or after it not yet happened (the deal counts as open: ``deal_metrics`` ignores a close without a date)."""
+    qs = Deal.objects.for_tenant(tenant).filter(created_on__lt=before)
     if partner_ids is not None:
         qs = qs.filter(partner_id__in=partner_ids)
     rows = list(
-        qs.annotate(amount_f=Cast("amount", FloatField()), discount_f=Cast("discount_pct", FloatField())).values_list(
-            "partner_id", "amount_f", "created_on", "close_date", "status", "discount_f", "is_renewal"
-        )
+        qs.annotate(
+            amount_f=Cast("amount", FloatField()),
+            discount_f=Cast("discount_pct", FloatField()),
+            closed_on=Case(When(close_date__lt=before, then=F("close_date")), default=None, output_field=DateField()),
+        ).values_list("partner_id", "amount_f", "created_on", "closed_on", "status", "discount_f", "is_renewal")
     )
     return pd.DataFrame.from_records(rows, columns=list(DEAL_COLUMNS))
 

@@ -238,12 +238,13 @@ def _keys(partner_id: np.ndarray, is_quarter: np.ndarray, month: np.ndarray) -> 
 
 
 STAGE_COLUMNS: Final = (
-    "partner_id bigint, period varchar(8), period_start date, template_version_id bigint, score bigint, "
+    "partner_id bigint, period varchar(8), period_start date, months_covered smallint, template_version_id bigint, "
+    "score bigint, "
     "rag varchar(5), percentile bigint, change_previous bigint, change_baseline bigint, trend varchar(10), "
     "trend_explanation varchar(300), dq_flag boolean, dq_reasons jsonb, items jsonb, fingerprint bigint"
 )
 DATA_COLUMNS: Final = (
-    "partner_id, period, period_start, template_version_id, score, rag, percentile, change_previous, "
+    "partner_id, period, period_start, months_covered, template_version_id, score, rag, percentile, change_previous, "
     "change_baseline, trend, trend_explanation, dq_flag, dq_reasons, items, fingerprint"
 )
 
@@ -265,6 +266,7 @@ def _copy_text(result: ScoringResult, rows: npt.NDArray[np.int64], prints: npt.N
         result.partner_id[rows].tolist(),
         np.where(result.is_quarter[rows], QUARTER, "month").tolist(),
         [starts[month] for month in result.period_start[rows].tolist()],
+        result.months_covered[rows].tolist(),
         result.versions.ids[result.version_row[rows]].tolist(),
         _text_column(result.score[rows]),
         rag_names[result.rag[rows]].tolist(),
@@ -280,7 +282,7 @@ def _copy_text(result: ScoringResult, rows: npt.NDArray[np.int64], prints: npt.N
         strict=True,
     )
     return "".join(
-        "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % row  # noqa: UP031 - the fast path
+        "%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % row  # noqa: UP031 - the fast path
         for row in columns
     )
 
@@ -290,6 +292,7 @@ UPSERT_ASSIGNMENTS: Final = ", ".join(
     for column in (
         "updated_at",
         "computed_at",
+        "months_covered",
         "template_version_id",
         "score",
         "rag",
@@ -306,9 +309,9 @@ UPSERT_ASSIGNMENTS: Final = ", ".join(
 )
 UPSERT: Final = f"""
     INSERT INTO {SNAPSHOT_TABLE} (tenant_id, created_at, updated_at, computed_at, partner_id, period, period_start,
-        template_version_id, score, rag, percentile, change_previous, change_baseline, trend, trend_explanation,
-        dq_flag, dq_reasons, items, fingerprint)
-    SELECT %s, %s, %s, %s, partner_id, period, period_start, template_version_id, score / 10000.0, rag,
+        months_covered, template_version_id, score, rag, percentile, change_previous, change_baseline, trend,
+        trend_explanation, dq_flag, dq_reasons, items, fingerprint)
+    SELECT %s, %s, %s, %s, partner_id, period, period_start, months_covered, template_version_id, score / 10000.0, rag,
         percentile / 10000.0, change_previous / 10000.0, change_baseline / 10000.0, trend, trend_explanation,
         dq_flag, dq_reasons, items, fingerprint
     FROM snapshot_stage

@@ -8,6 +8,15 @@ insufficient data, normalisation by size factor, targets by tier, stage and both
 default one, a version change mid-way (and a draft that must be ignored), quarter targets and actuals for sum,
 average and last metrics, a deal-derived metric (win rate), ties in percentile, a partner alone in its segment, an
 admin-set baseline month, open and resolved data-quality findings, and a month still under way (ignored).
+
+It follows the amended rules of SCORING.md as well: complete months only (September is under way: its observations,
+the deals created or closed in it count nowhere, not even in the third quarter); quarters to date (the third
+quarter has two of its three months, E's first quarter one) with k months of summed targets, stored as
+``months_covered`` and labelled so, never the previous period of a change nor a point of a trend; baselines per
+granularity (the first three scored months; the first two complete scored quarters; the admin-set month and the
+complete quarter containing it), with no change vs baseline before the baseline exists; the data-quality flag's
+scope (a finding on a metric the partner's scorecard does not use, for that period's version, does not flag it); and
+attainment rounded to 4 decimals, half away from zero, before RAG and points (partner H).
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ from tests.scorecards.factories import MetricFactory, TemplateFactory, build_ver
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2025, 10, 20)  # October is under way: September is the last month scored
+TODAY = date(2025, 9, 15)  # September is under way: August is the last month scored, the third quarter is to date
+CUTOFF = date(2025, 9, 1)
 MONTHS = [date(2025, m, 1) for m in range(1, 10)]
 Q = Decimal("0.0001")
 
@@ -50,6 +60,7 @@ PARTNERS = {
     "E": ("si", "mature", "gold", "0.5", None),
     "F": ("si", "onboarding", "registered", "1.5", date(2025, 3, 1)),  # alone in its segment; admin baseline
     "G": ("msp", "growth", "gold", "1", None),  # no data at all: no snapshot
+    "H": ("reseller", "growth", "silver", "1", None),  # rounding: attainments on a hair or a tie of the 4th decimal
 }
 
 # TEMPLATES: name -> type, stage and whether it is the default. VERSIONS: template name, number, effective date,
@@ -112,6 +123,8 @@ _DEALS = [
     (date(2025, 6, 2), None, "open"),
 ]
 DEALS = [("A", *d) for d in _DEALS[:6]] + [(p, *d) for p in ("B", "C") for d in _DEALS[2:]]
+# the month under way: a loss closed in it, a win created and closed in it; neither counts in August or Q3 to date
+DEALS += [("A", date(2025, 8, 20), date(2025, 9, 3), "lost"), ("A", date(2025, 9, 2), date(2025, 9, 10), "won")]
 
 # Data-quality findings: the partner, the metric if any, the kind, month, sentence and status of each.
 FINDINGS = [
@@ -119,6 +132,11 @@ FINDINGS = [
     ("D", "revenue", "outlier", date(2025, 6, 1), "Revenue is far from its history.", "resolved"),
     ("A", "revenue", "outlier", date(2025, 8, 1), "Revenue of 400 is far above its usual 120.", "open"),
     ("A", "revenue", "missing", date(2025, 8, 1), "A second finding of the same month.", "open"),
+    # scope: csat is not on A's scorecard; escalations is not on D's in February (version 1), it is in May (version 2)
+    ("A", "csat", "outlier", date(2025, 6, 1), "Csat is far from its history.", "open"),
+    ("D", "escalations", "outlier", date(2025, 2, 1), "Escalations jumped in February.", "open"),
+    ("D", "escalations", "outlier", date(2025, 4, 1), "Escalations jumped in April.", "open"),
+    ("D", "revenue", "outlier", date(2025, 9, 1), "A finding of the month under way.", "open"),
 ]
 
 
@@ -145,7 +163,18 @@ def values() -> dict[tuple[str, str, date], Decimal]:
     out[("D", "cycle", date(2025, 4, 1))] = Decimal(0)  # lower is better at 0: the cap
     del out[("F", "cycle", date(2025, 5, 1))]  # a missing item
     del out[("F", "csat", date(2025, 8, 1))]  # the last month with data stands for the quarter
-    out[("A", "revenue", date(2025, 10, 1))] = Decimal(999)  # the month under way: ignored
+    out[("A", "revenue", date(2025, 10, 1))] = Decimal(999)  # after the month under way: ignored
+    # H (target 80): April to June add up to 239.9999 against 240, 99.99995833 %, which rounds to 100: green, not
+    # amber; May alone is 99.999875 %, 99.9999: amber; July is 99.99625 %, a tie at the 5th decimal: 99.9963
+    for month, revenue in (
+        (4, "80"),
+        (5, "79.9999"),
+        (6, "80"),
+        (7, "79.997"),
+        (8, "80"),
+    ):
+        out[("H", "revenue", date(2025, month, 1))] = Decimal(revenue)
+        out[("H", "escalations", date(2025, month, 1))] = Decimal(0)
     return out
 
 
@@ -235,8 +264,17 @@ def first_of(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def deals_as_of_cutoff() -> list[tuple[str, date, date | None, str]]:
+    """The deals as they stood on the first day of the month under way: created before it; closed before it, or open."""
+    return [
+        (p, created, closed, status) if closed is None or closed < CUTOFF else (p, created, None, "open")
+        for p, created, closed, status in DEALS
+        if created < CUTOFF
+    ]
+
+
 def win_rates(partner: str, months: list[date]) -> Decimal | None:
-    closed = [d for d in DEALS if d[0] == partner and d[3] in ("won", "lost") and d[2] is not None]
+    closed = [d for d in deals_as_of_cutoff() if d[0] == partner and d[3] in ("won", "lost") and d[2] is not None]
     inside = [d for d in closed if date(d[2].year, d[2].month, 1) in months]
     if not inside:
         return None
@@ -286,7 +324,9 @@ def target_for(rules: dict, tier: str, stage: str) -> Decimal | None:
     return None
 
 
-def score_one(partner: str, version: tuple[str, int], months: list[date], quarter: bool, data: dict) -> dict:
+def score_one(
+    partner: str, version: tuple[str, int], months: list[date], quarter: bool, data: dict, covered: int = 1
+) -> dict:
     _, _, tier, size, _ = PARTNERS[partner]
     stage = PARTNERS[partner][1]
     spec = next(v for v in VERSIONS if (v[0], v[1]) == version)
@@ -298,7 +338,7 @@ def score_one(partner: str, version: tuple[str, int], months: list[date], quarte
         total_weight += weight
         target = target_for(rules, tier, stage)
         if target is not None and quarter and METRICS[key][1] == "sum":
-            target *= 3
+            target *= covered  # a quarter to date of k months: k monthly targets
         actual = actual_of(partner, key, months, data)
         item = {"metric": key, "weight": weight, "target": target, "actual": actual, "normalised": None}
         if actual is None or target is None:
@@ -335,37 +375,54 @@ def score_one(partner: str, version: tuple[str, int], months: list[date], quarte
             f"No target for {name} at tier {tier} and stage {stage}." if no_target else f"No data for {name}."
         )
         reasons.append(missing_text)
-    for month in months:
-        for p, _, _, f_month, detail, status in sorted(FINDINGS, key=lambda f: (f[3], f[2])):
-            if p == partner and f_month == month and status == "open" and detail not in reasons:
+    on_card = {item[0] for item in spec[5]}
+    for month in [m for m in months if m < CUTOFF]:  # nothing of the month under way, findings included
+        for p, key, _, f_month, detail, status in sorted(FINDINGS, key=lambda f: (f[3], f[2])):
+            relevant = key is None or key in on_card
+            if p == partner and f_month == month and status == "open" and relevant and detail not in reasons:
                 reasons.append(detail)
     return {"version": version, "score": score, "rag": rag, "items": items, "dq_reasons": reasons}
 
 
+def is_complete(period: str, snap: dict[str, Any]) -> bool:
+    return period == "month" or snap["months_covered"] == 3
+
+
 def reference() -> dict[tuple[str, str, date], dict[str, Any]]:
-    data = {k: v for k, v in values().items() if k[2] < date(TODAY.year, TODAY.month, 1)}
+    data = {k: v for k, v in values().items() if k[2] < CUTOFF}
+    deals = deals_as_of_cutoff()
     scored_keys = {k for k in METRICS if not METRICS[k][2]}
     data_months = [m for (_, key, m) in data if key in scored_keys]
-    deal_months = [d[1] for d in DEALS] + [d[2] for d in DEALS if d[3] in ("won", "lost")]
-    last = max(month_index(m) for m in data_months + [d for d in deal_months if d < date(2025, 10, 1)])
+    deal_months = [d[1] for d in deals] + [d[2] for d in deals if d[3] in ("won", "lost")]
+    last = max(month_index(m) for m in data_months + deal_months)
     out: dict[tuple[str, str, date], dict[str, Any]] = {}
     for partner in PARTNERS:
         own = [month_index(m) for (p, _, m) in data if p == partner]
-        own += [month_index(d[2]) for d in DEALS if d[0] == partner and d[3] in ("won", "lost") and d[2]]
+        own += [month_index(d[2]) for d in deals if d[0] == partner and d[3] in ("won", "lost") and d[2]]
         if not own:
             continue
         first = min(own)
         for index in range(first, last + 1):
             version = version_for(partner, index)
             if version:
-                out[(partner, "month", first_of(index))] = score_one(partner, version, [first_of(index)], False, data)
+                snap = score_one(partner, version, [first_of(index)], False, data)
+                out[(partner, "month", first_of(index))] = {**snap, "months_covered": 1}
         for start in range(first - first % 3, last - last % 3 + 1, 3):
             version = version_for(partner, start + 2)
             if version:
                 months = [first_of(start + j) for j in range(3)]
-                out[(partner, "quarter", first_of(start))] = score_one(partner, version, months, True, data)
-    # percentile in segment, change vs previous, baseline, trend: from the rounded scores
+                # the quarter's months in which the partner existed (from its first month with data), up to the last
+                covered = sum(1 for j in range(3) if first <= start + j <= last)
+                snap = score_one(partner, version, months, True, data, covered)
+                out[(partner, "quarter", first_of(start))] = {**snap, "months_covered": covered}
     for (partner, period, start), snap in out.items():
+        quarter = period == "quarter"
+        snap["label"] = (
+            f"{start:%B %Y}"
+            if not quarter
+            else f"Quarter starting {start:%B %Y}"
+            + (f", to date ({snap['months_covered']} of 3 months)" if snap["months_covered"] < 3 else "")
+        )
         segment = PARTNERS[partner][:2]
         peers = [
             other["score"]
@@ -378,24 +435,49 @@ def reference() -> dict[tuple[str, str, date], dict[str, Any]]:
             below = sum(1 for s in peers if s < snap["score"])
             equal = sum(1 for s in peers if s == snap["score"])
             snap["percentile"] = r4(Decimal(100) * (below + Decimal("0.5") * equal) / len(peers))
-        step = 3 if period == "quarter" else 1
+
+        # complete periods only: a quarter to date is never the previous period, a trend point or a baseline
+        own = sorted(
+            (st, s) for (p, per, st), s in out.items() if p == partner and per == period and is_complete(period, s)
+        )
+        step = 3 if quarter else 1
         previous = out.get((partner, period, first_of(month_index(start) - step)))
-        both = previous is not None and previous["score"] is not None and snap["score"] is not None
+        both = (
+            previous is not None
+            and is_complete(period, previous)
+            and is_complete(period, snap)
+            and previous["score"] is not None
+            and snap["score"] is not None
+        )
         snap["change_previous"] = snap["score"] - previous["score"] if both else None
-        monthly = sorted((st, s["score"]) for (p, per, st), s in out.items() if p == partner and per == "month")
+
+        # baseline, per granularity, and the period from which it exists
         chosen = PARTNERS[partner][4]
-        if chosen is not None:
-            baseline = dict(monthly).get(chosen)
+        baseline, since = None, None
+        if chosen is not None and not quarter:
+            if (partner, "month", chosen) in out:
+                baseline, since = out[(partner, "month", chosen)]["score"], chosen
+        elif chosen is not None and any(st == first_of(month_index(chosen) - month_index(chosen) % 3) for st, _ in own):
+            since = first_of(month_index(chosen) - month_index(chosen) % 3)
+            baseline = out[(partner, "quarter", since)]["score"]
         else:
-            firsts = [s for _, s in monthly if s is not None][:3]
-            baseline = sum(firsts) / 3 if len(firsts) == 3 else None
-        snap["change_baseline"] = (
-            r4(snap["score"] - baseline) if baseline is not None and snap["score"] is not None else None
-        )
-        history = sorted(
-            (st, s["score"]) for (p, per, st), s in out.items() if p == partner and per == period and st <= start
-        )
-        verdict = trend_verdict([None if s is None else float(s) for _, s in history], period=period)
+            need = 2 if quarter else 3
+            firsts = [(st, s["score"]) for st, s in own if s["score"] is not None][:need]
+            if len(firsts) == need:
+                baseline, since = sum(score for _, score in firsts) / need, firsts[-1][0]
+        exists = baseline is not None and since <= start
+        snap["change_baseline"] = r4(snap["score"] - baseline) if exists and snap["score"] is not None else None
+
+        # the trend: the partner's own complete periods up to this one (a quarter to date: up to the one before it)
+        history = [
+            (st, s["score"])
+            for (p, per, st), s in sorted(out.items(), key=lambda kv: kv[0][2])
+            if p == partner and per == period and (st < start or (st == start and is_complete(period, snap)))
+        ]
+        series = [
+            None if s is None or not is_complete(period, out[(partner, period, st)]) else float(s) for st, s in history
+        ]
+        verdict = trend_verdict(series or [None], period=period)
         snap["trend"], snap["trend_explanation"] = verdict.verdict, verdict.explanation
     return out
 
@@ -421,6 +503,8 @@ def test_the_engine_agrees_with_the_reference_on_every_field_of_every_snapshot(t
         got = stored[key]
         fields = {
             "template_version_id": (got.template_version_id, program["versions"][want["version"]].pk),
+            "months_covered": (got.months_covered, want["months_covered"]),
+            "period_label": (got.period_label, want["label"]),
             "score": (got.score, want["score"]),
             "rag": (got.rag, want["rag"]),
             "percentile": (got.percentile, want["percentile"]),
@@ -469,5 +553,89 @@ def test_the_fixture_exercises_what_it_claims(tenant, program):
     ties = [s for s in snapshots if s.partner_id in (program["partners"]["B"].pk, program["partners"]["C"].pk)]
     assert len({(s.period, s.period_start, s.score, s.percentile) for s in ties}) == len(ties) // 2
     assert any(s.trend in ("improving", "declining", "stable") for s in snapshots)
-    assert not any(s.period_start >= date(2025, 10, 1) for s in snapshots)
+    assert not any(s.period_start >= CUTOFF for s in snapshots)
     assert not any(s.partner_id == program["partners"]["G"].pk for s in snapshots)
+
+
+# --- the amended rules, one by one (the reference above checks every field; these show the fixture exercises them) ---
+
+
+@pytest.fixture
+def stored(tenant, program):
+    snapshot_refresh(tenant=tenant, today=TODAY)
+    names = {p.pk: name for name, p in program["partners"].items()}
+    with tenant_context(tenant):
+        return {(names[s.partner_id], s.period, s.period_start): s for s in ScorecardSnapshot.objects.all()}
+
+
+def _item(snapshot, program, key):
+    return next(i for i in snapshot.items if i["metric_id"] == program["metrics"][key].pk)
+
+
+def test_nothing_dated_in_the_month_under_way_counts_in_any_period(stored, program):
+    q3 = stored[("A", "quarter", date(2025, 7, 1))]
+
+    assert _item(q3, program, "win_rate")["actual"] == 100.0  # the loss closed on 3 September does not count
+    assert _item(stored[("A", "month", date(2025, 8, 1))], program, "win_rate")["missing"] is True
+    assert "A finding of the month under way." not in stored[("D", "quarter", date(2025, 7, 1))].dq_reasons
+    assert max(start for _, _, start in stored) == date(2025, 8, 1)
+
+
+def test_a_quarter_to_date_has_k_months_of_summed_targets_and_says_so(stored, program):
+    a_q3, e_q1, e_q2 = (
+        stored[k]
+        for k in (
+            ("A", "quarter", date(2025, 7, 1)),
+            ("E", "quarter", date(2025, 1, 1)),
+            ("E", "quarter", date(2025, 4, 1)),
+        )
+    )
+
+    assert (a_q3.months_covered, a_q3.is_to_date) == (2, True)
+    assert _item(a_q3, program, "revenue")["target"] == 2 * 95.0
+    assert a_q3.period_label == "Quarter starting July 2025, to date (2 of 3 months)"
+    assert a_q3.change_previous is None
+    assert (e_q1.months_covered, _item(e_q1, program, "revenue")["target"]) == (1, 120.0)
+    assert (e_q2.months_covered, e_q2.change_previous) == (3, None)  # its previous quarter is to date
+    assert stored[("A", "quarter", date(2025, 4, 1))].change_previous is not None
+
+
+def test_baselines_follow_their_granularity(stored):
+    months = [stored[("A", "month", date(2025, m, 1))].change_baseline for m in (1, 2, 3)]
+    a_q1, a_q2 = stored[("A", "quarter", date(2025, 1, 1))], stored[("A", "quarter", date(2025, 4, 1))]
+
+    assert months[:2] == [None, None]
+    assert months[2] is not None
+    assert a_q1.change_baseline is None
+    assert a_q2.change_baseline == r4(a_q2.score - (a_q1.score + a_q2.score) / 2)
+    assert stored[("F", "quarter", date(2025, 1, 1))].change_baseline == 0  # the complete quarter holding March
+    assert stored[("F", "month", date(2025, 2, 1))].change_baseline is None
+    assert all(stored[("E", "quarter", date(2025, m, 1))].change_baseline is None for m in (1, 4, 7))
+
+
+def test_a_finding_flags_only_a_scorecard_that_uses_its_metric(stored):
+    assert "Csat is far from its history." not in stored[("A", "month", date(2025, 6, 1))].dq_reasons
+    assert "Escalations jumped in February." not in stored[("D", "month", date(2025, 2, 1))].dq_reasons
+    assert "Escalations jumped in February." not in stored[("D", "quarter", date(2025, 1, 1))].dq_reasons
+    assert "Escalations jumped in April." in stored[("D", "month", date(2025, 4, 1))].dq_reasons
+    assert stored[("D", "month", date(2025, 5, 1))].dq_flag  # a finding on no metric: the partner's data as a whole
+
+
+@pytest.mark.parametrize(
+    ("period", "month", "attainment", "rag"),
+    [
+        ("quarter", 4, 100.0, "green"),  # 99.99995833 rounds to 100: green, as the page shows
+        ("month", 5, 99.9999, "amber"),
+        ("month", 7, 99.9963, "amber"),  # 99.99625: half away from zero
+    ],
+)
+def test_attainment_is_rounded_half_away_from_zero_before_rag_and_points(
+    stored, program, period, month, attainment, rag
+):
+    item = _item(stored[("H", period, date(2025, month, 1))], program, "revenue")
+
+    assert (item["attainment"], item["rag"], item["points"]) == (
+        attainment,
+        rag,
+        float(r4(Decimal(str(attainment)) / 2)),
+    )
