@@ -172,7 +172,7 @@ class PartnerScorecard:
     period: str
     snapshots: list[ScorecardSnapshot]
     current: ScorecardSnapshot | None
-    previous: ScorecardSnapshot | None
+    previous: ScorecardSnapshot | None  # the complete period before ``current``; None for a quarter to date
     rows: list[MetricRow] = field(default_factory=list)
     segment_median: float | None = None
 
@@ -219,9 +219,10 @@ def partner_scorecard(
     snapshots = list(partner_snapshots(tenant=tenant, partner=partner, period=period))
     current = next((s for s in reversed(snapshots) if at is None or s.period_start == at), None)
     previous = None
-    if current is not None:
+    if current is not None and not current.is_to_date:
+        # A change compares complete periods only: a quarter to date has no previous one and is no one's previous.
         earlier = [s for s in snapshots if s.period_start < current.period_start]
-        previous = earlier[-1] if earlier else None
+        previous = earlier[-1] if earlier and not earlier[-1].is_to_date else None
     card = PartnerScorecard(partner=partner, period=period, snapshots=snapshots, current=current, previous=previous)
     if current is None:
         return card

@@ -8,8 +8,15 @@ from scorecards.selectors.snapshots import PartnerScorecard
 
 
 def score_figure(card: PartnerScorecard) -> dict[str, Any]:
-    """A plotly figure (as a dict) of the score over time with the RAG bands of the version in force."""
-    points = [(s.period_start.isoformat(), float(s.score)) for s in card.snapshots if s.score is not None]
+    """A plotly figure (as a dict) of the score over time with the RAG bands of the version in force.
+
+    A quarter to date is no point of the line (it is not a point of the quarterly trend either): it is drawn apart,
+    as a hollow marker named for what it is.
+    """
+    points = [
+        (s.period_start.isoformat(), float(s.score)) for s in card.snapshots if s.score is not None and not s.is_to_date
+    ]
+    to_date = [s for s in card.snapshots if s.score is not None and s.is_to_date]
     version = card.current.template_version if card.current else None
     amber = float(version.score_amber_at) if version else 60.0
     green = float(version.score_green_at) if version else 80.0
@@ -28,7 +35,23 @@ def score_figure(card: PartnerScorecard) -> dict[str, Any]:
                 "name": "Score",
                 "line": {"color": "#2451b3", "width": 2},
                 "hovertemplate": "%{x|%b %Y}: %{y:.1f}<extra></extra>",
-            }
+            },
+            *(
+                [
+                    {
+                        "type": "scatter",
+                        "mode": "markers",
+                        "x": [s.period_start.isoformat() for s in to_date],
+                        "y": [float(s.score) for s in to_date if s.score is not None],
+                        "text": [s.period_label for s in to_date],
+                        "name": "Quarter to date",
+                        "marker": {"color": "#2451b3", "size": 9, "symbol": "circle-open"},
+                        "hovertemplate": "%{text}: %{y:.1f}<extra></extra>",
+                    }
+                ]
+                if to_date
+                else []
+            ),
         ],
         "layout": {
             "height": 280,

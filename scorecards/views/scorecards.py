@@ -72,6 +72,9 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     context = _portfolio_rows(request)
     snapshots = context["snapshots"]
     context["page"] = Paginator(snapshots if snapshots is not None else [], 50).get_page(request.GET.get("page"))
+    # The page's own rows (no extra query): a quarter to date says so in the header as well as on each row.
+    covered = {s.months_covered for s in context["page"].object_list if s.is_to_date}
+    context["to_date_months"] = max(covered) if covered else None
     query = request.GET.copy()
     query.pop("page", None)
     context["query"] = query.urlencode()

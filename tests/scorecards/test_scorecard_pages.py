@@ -75,7 +75,7 @@ def _items(metrics, revenue_points, csat_points):
     ]
 
 
-def _snapshot(tenant, partner, version, metrics, month, score, revenue=50.0, csat=30.0, **extra):
+def _snapshot(tenant, partner, version, metrics, month, score, revenue=50.0, csat=30.0, period="month", **extra):
     values = {
         "score": Decimal(str(score)),
         "rag": "green" if score >= 80 else "amber" if score >= 60 else "red",
@@ -88,7 +88,7 @@ def _snapshot(tenant, partner, version, metrics, month, score, revenue=50.0, csa
     }
     with tenant_context(tenant):
         return ScorecardSnapshot.objects.create(
-            tenant=tenant, partner=partner, period="month", period_start=month, template_version=version, **values
+            tenant=tenant, partner=partner, period=period, period_start=month, template_version=version, **values
         )
 
 
@@ -187,3 +187,42 @@ def test_a_partner_user_sees_their_own_scorecard_with_the_segment_median_and_no_
     assert "Own Partner" in body
     assert "Rival Partner" not in body
     assert "75.0" in body
+
+
+def test_a_quarter_to_date_is_labelled_on_every_page_and_is_never_the_previous_of_a_change(
+    client, tenant, version, metrics
+):
+    own = PartnerFactory(tenant=tenant, name="Acme")
+    _snapshot(tenant, own, version, metrics, date(2026, 7, 1), 70, period="quarter", months_covered=3)
+    _snapshot(tenant, own, version, metrics, OCT, 80, period="quarter", months_covered=2, change_previous=None)
+    label = "Quarter starting October 2026, to date (2 of 3 months)"
+    client.force_login(member(tenant, Role.MANAGER).user)
+    url = {"tenant_slug": tenant.slug}
+
+    card = client.get(reverse("partner_scorecard", kwargs={**url, "partner_id": own.pk}), {"period": "quarter"})
+    portfolio = client.get(reverse("portfolio", kwargs=url), {"period": "quarter"}).content.decode()
+    export = client.get(reverse("portfolio_csv", kwargs=url), {"period": "quarter"}).content.decode()
+    client.force_login(member(tenant, Role.PARTNER, partner=own).user)
+    portal = client.get(reverse("portal_scorecard", kwargs=url), {"period": "quarter"}).content.decode()
+
+    assert label in card.content.decode()
+    assert card.context["card"].previous is None
+    assert "Moved the score" not in card.content.decode()
+    assert "to date, 2 of 3 months" in portfolio
+    assert "quarter to date (2 of 3 months)" in portfolio
+    assert "to date (2 of 3 months)" in export.splitlines()[1]
+    assert label in portal
+
+
+def test_a_complete_quarter_after_a_complete_one_shows_what_moved_the_score(client, tenant, version, metrics):
+    own = PartnerFactory(tenant=tenant, name="Acme")
+    _snapshot(tenant, own, version, metrics, date(2026, 4, 1), 70, revenue=40.0, period="quarter", months_covered=3)
+    _snapshot(tenant, own, version, metrics, date(2026, 7, 1), 80, period="quarter", months_covered=3)
+    client.force_login(member(tenant, Role.MANAGER).user)
+
+    page = client.get(
+        reverse("partner_scorecard", kwargs={"tenant_slug": tenant.slug, "partner_id": own.pk}), {"period": "quarter"}
+    )
+
+    assert "Quarter starting July 2026</dd>" in page.content.decode()
+    assert "Moved the score" in page.content.decode()
