@@ -9,13 +9,17 @@ Rules (a "month" is a calendar month; a deal belongs to the month of the date na
   with no new deal counts 0, from the month of the partner's first deal on; before it there is no value.
 - ``win_rate``: among deals *closed* in the month (status won or lost, by ``close_date``), 100 * won / (won + lost).
 - ``avg_deal_size``: the mean ``amount`` of the deals won in the month (by ``close_date``).
-- ``sales_cycle_days``: the mean of ``close_date - created_on`` in days over the deals won in the month; a deal
-  closed before its creation date (a data error) counts as 0 days.
+- ``sales_cycle_days``: the mean of ``close_date - created_on`` in days over the deals won in the month (by
+  ``close_date``); a deal closed before its creation date (a data error) counts as 0 days. Won deals only, as sales
+  velocity is usually measured: a lost deal's "cycle" ends whenever someone gives up on it (often a late CRM
+  clean-up), and counting it would reward losing deals quickly; losses already count in ``win_rate``.
 - ``discount_discipline``: the percentage of the deals won in the month whose ``discount_pct`` is at most the
   program's threshold (``DEFAULT_DISCOUNT_THRESHOLD`` = 15 % unless the caller passes another).
 - ``renewal_rate``: among *renewal* deals closed in the month (won or lost), the percentage won.
 
-A ratio with nothing to divide by (no deal closed, won, or renewed that month) has no value: no row, never a 0.
+A ratio or mean with nothing to divide by (no deal closed, won, or renewal closed that month) has no value: no row,
+never a 0. The catalog's definitions (``scorecards.domain.glossary_defaults``) say these rules in a partner's words,
+and ``tests/scorecards/test_derived_definitions.py`` holds each metric to its definition.
 Open deals, and won or lost deals without a close date, count only towards ``pipeline_created``. Amounts are
 added as stored: the program is assumed to report in one currency.
 

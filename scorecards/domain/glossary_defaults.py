@@ -58,8 +58,9 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         key="pipeline_created",
         name="Pipeline created",
         definition=(
-            "The total value of the new opportunities you opened with us in the month, whatever happens to them "
-            "later. It shows how much future business you are building."
+            "The total value of the opportunities you opened with us in the month (by the date each was opened), "
+            "whatever happens to them later. It shows how much future business you are building. From the month "
+            "of your first opportunity on, a month in which you opened none counts 0."
         ),
         unit=Unit.CURRENCY,
         aggregation=Aggregation.SUM,
@@ -86,8 +87,10 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         key="sales_cycle_days",
         name="Sales cycle (days)",
         definition=(
-            "The average number of days from opening an opportunity to closing it, for the deals closed in the "
-            "month. Shorter is better: deals move faster."
+            "The average number of days from opening an opportunity to winning it, for the deals you won in the "
+            "month (by close date). Lost deals are left out: this is how fast business is won, and a quickly "
+            "lost deal is no sign of speed. Shorter is better. A close date before the opening date counts as 0 "
+            "days; a month with no deal won has no value, not 0."
         ),
         unit=Unit.DAYS,
         aggregation=Aggregation.AVERAGE,
@@ -130,8 +133,8 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         key="win_rate",
         name="Win rate",
         definition=(
-            "Of the deals closed in the month, the share you won. Lost deals count against it; open deals do not "
-            "count yet."
+            "Of the deals closed in the month (won or lost, by close date), the share you won. Lost deals count "
+            "against it; open deals do not count yet. A month with no deal closed has no value, not 0."
         ),
         unit=Unit.PERCENT,
         aggregation=Aggregation.AVERAGE,
@@ -144,7 +147,10 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         key="avg_deal_size",
         name="Average deal size",
-        definition="The average value of the deals you won in the month.",
+        definition=(
+            "The average value of the deals you won in the month (by close date). A month with no deal won has no "
+            "value, not 0."
+        ),
         unit=Unit.CURRENCY,
         aggregation=Aggregation.AVERAGE,
         timing=Timing.LAGGING,
@@ -157,8 +163,8 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         key="discount_discipline",
         name="Discount discipline",
         definition=(
-            "Of the deals you won in the month, the share sold within the standard discount (15% or less). "
-            "Higher means prices held up."
+            "Of the deals you won in the month (by close date), the share sold within the standard discount "
+            "(15% or less). Higher means prices held up. A month with no deal won has no value, not 0."
         ),
         unit=Unit.PERCENT,
         aggregation=Aggregation.AVERAGE,
@@ -214,8 +220,10 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         key="deal_quality",
         name="Deal quality",
         definition=(
-            "The average rubric score, from 1 to 5, of your large deals created in the month: pricing integrity, "
-            "discount discipline, contract terms, renewal risk and technical risk, each scored 1 (weak) to 5 (sound)."
+            "The average rubric score, from 1 to 5, of your large deals (at or above the program's deal-review "
+            "amount) opened in the month: each deal scores the mean of pricing integrity, discount discipline, "
+            "contract terms, renewal risk and technical risk, each 1 (weak) to 5 (sound). A month in which you "
+            "opened no large deal has no value."
         ),
         unit=Unit.SCORE,
         aggregation=Aggregation.AVERAGE,
@@ -228,7 +236,10 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         key="renewal_rate",
         name="Renewal rate",
-        definition="Of the renewals that came due and were decided in the month, the share your customers renewed.",
+        definition=(
+            "Of the renewal deals closed in the month (renewed or lost, by close date), the share your customers "
+            "renewed. A month with no renewal closed has no value, not 0."
+        ),
         unit=Unit.PERCENT,
         aggregation=Aggregation.AVERAGE,
         timing=Timing.LAGGING,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 
 from partnerhub.core.models import Partner, Tenant
+from scorecards.domain.target_limits import target_out_of_reach
 from scorecards.models import MetricDefinition, TemplateVersion
 from scorecards.services.templates import TIERS, ItemInput
 
@@ -45,6 +46,16 @@ class ItemForm(forms.Form):
             self.add_error("weight", "Give the metric a weight.")
         if data.get("metric") and data.get("target") is None:
             self.add_error("target", "Give the metric a default monthly target.")
+        metric = data.get("metric")
+        if metric is not None:
+            # The service refuses these too; here each shows on the row's target (the page shows that field's errors).
+            for scope in ("", *TIERS):
+                value = data.get(f"target_{scope}" if scope else "target")
+                if value is None:
+                    continue
+                reason = target_out_of_reach(unit=metric.unit, target=value)
+                if reason is not None:
+                    self.add_error("target", f"The {scope or 'default'} target {value.normalize():f} {reason}.")
         return data
 
     def to_item(self) -> ItemInput | None:

@@ -19,6 +19,7 @@ from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from scorecards.domain.target_limits import target_out_of_reach
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
 from scorecards.selectors.templates import version_contents_load
 
@@ -57,6 +58,28 @@ def template_create(
         ) from exc
     TemplateVersion.objects.create(tenant=tenant, template=template, number=1, created_by=actor)
     return template
+
+
+def _scope_label(tier: str, stage: str) -> str:
+    return " / ".join(s for s in (tier, stage) if s) or "default"
+
+
+def _ensure_targets_reachable(targets: list[tuple[MetricDefinition, str, str, Decimal]]) -> None:
+    """Refuse targets a metric cannot reach (``(metric, tier, stage, monthly target)`` each), naming every one.
+
+    The limits are the metric unit's (``scorecards.domain.target_limits``): above 0 for every unit, at most 100 for
+    a percent. Raises ``InvalidStateError`` before anything is written.
+    """
+    problems = []
+    for metric, tier, stage, target in targets:
+        reason = target_out_of_reach(unit=metric.unit, target=target)
+        if reason is not None:
+            problems.append(f"{metric.name}: the {_scope_label(tier, stage)} target {_num(target)} {reason}")
+    if problems:
+        raise InvalidStateError(
+            "A target is out of reach. " + "; ".join(problems) + ".",
+            extra={"fields": {"target": ["out_of_reach"]}, "problems": problems},
+        )
 
 
 def _latest(template: ScorecardTemplate) -> TemplateVersion | None:
@@ -107,7 +130,11 @@ def template_version_draft(*, tenant: Tenant, actor: Membership, template: Score
 def template_items_set(
     *, tenant: Tenant, actor: Membership, version: TemplateVersion, items: list[ItemInput]
 ) -> TemplateVersion:
-    """Replace a draft's items and targets (a published version cannot change)."""
+    """Replace a draft's items and targets (a published version cannot change).
+
+    Raises ``InvalidStateError`` for a published version, a repeated metric, a weight not above 0, or a target out of
+    its metric's reach (``_ensure_targets_reachable``), with nothing written.
+    """
     ensure_same_tenant(tenant, actor, version, *(i.metric for i in items))
     ensure_can(actor, "templates.change")
     if version.status != TemplateVersion.Status.DRAFT:
@@ -116,6 +143,13 @@ def template_items_set(
         raise InvalidStateError("Each metric may appear once.", extra={"fields": {"metric": ["duplicate"]}})
     if any(i.weight <= 0 for i in items):
         raise InvalidStateError("Weights must be positive.", extra={"fields": {"weight": ["positive"]}})
+    _ensure_targets_reachable(
+        [
+            (i.metric, tier, "", value)
+            for i in items
+            for tier, value in ((("", i.target),) if i.target is not None else ()) + i.tier_targets
+        ]
+    )
     TemplateItem.objects.for_tenant(tenant).filter(version=version).delete()
     created = TemplateItem.objects.bulk_create(
         [
@@ -130,8 +164,6 @@ def template_items_set(
         rules += [
             TargetRule(tenant=tenant, item=item, tier=tier, monthly_target=value) for tier, value in spec.tier_targets
         ]
-    if any(rule.monthly_target <= 0 for rule in rules):
-        raise InvalidStateError("Targets must be positive.", extra={"fields": {"target": ["positive"]}})
     TargetRule.objects.bulk_create(rules)
     version.save(update_fields=["updated_at"])
     return version
@@ -141,7 +173,8 @@ def template_items_set(
 def template_version_publish(
     *, tenant: Tenant, actor: Membership, version: TemplateVersion, rationale: str, effective_from: date
 ) -> TemplateVersion:
-    """Publish a draft: weights must sum to exactly 100 and every item needs a default target.
+    """Publish a draft: weights must sum to exactly 100, every item needs a default target, and every target must be
+    within its metric's reach (``_ensure_targets_reachable``); otherwise ``InvalidStateError``, nothing written.
 
     The version in force before it is retired; it still applies to the periods that ended before
     ``effective_from``, so older snapshots keep their version. After commit, the tenant's snapshots are refreshed
@@ -153,7 +186,12 @@ def template_version_publish(
         raise InvalidStateError("This version is already published.")
     if not rationale.strip():
         raise InvalidStateError("Say why the scorecard changes.", extra={"fields": {"rationale": ["required"]}})
-    items = list(TemplateItem.objects.for_tenant(tenant).filter(version=version).prefetch_related("targets"))
+    items = list(
+        TemplateItem.objects.for_tenant(tenant)
+        .filter(version=version)
+        .select_related("metric")
+        .prefetch_related("targets")
+    )
     total = sum((i.weight for i in items), Decimal(0))
     if total != Decimal(100):
         raise InvalidStateError(
@@ -165,6 +203,8 @@ def template_version_publish(
         raise InvalidStateError(
             "Every metric needs a default monthly target.", extra={"fields": {"target": ["required"]}}
         )
+    # Checked again here: a draft saved before this rule existed, or written around the service, may hold one.
+    _ensure_targets_reachable([(i.metric, t.tier, t.stage, t.monthly_target) for i in items for t in i.targets.all()])
     last_effective = (
         TemplateVersion.objects.for_tenant(tenant)
         .filter(template=version.template)

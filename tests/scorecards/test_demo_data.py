@@ -14,7 +14,16 @@ from partnerhub.demo.scorecard_templates import seed_templates
 from partnerhub.demo.scorecards import seed_partner_data
 from partnerhub.demo.seed import PROGRAMS, demo_partner_rows
 from scorecards.domain.glossary_defaults import DEFAULT_METRICS
-from scorecards.models import Activity, Deal, MetricDefinition, Observation, ScorecardSnapshot, SurveyResponse
+from scorecards.domain.target_limits import target_out_of_reach
+from scorecards.models import (
+    Activity,
+    Deal,
+    MetricDefinition,
+    Observation,
+    ScorecardSnapshot,
+    SurveyResponse,
+    TargetRule,
+)
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import partners_of_every_tier
@@ -307,3 +316,18 @@ def test_each_demo_programs_portfolio_shows_the_same_mix(tenant, program):
     assert 0.1 <= share["red"] <= 0.3
     assert 0.1 <= share["improving"] <= 0.3
     assert 0.1 <= share["declining"] <= 0.3
+
+
+def test_every_demo_target_is_within_its_metrics_reach_and_no_item_is_red_for_everyone(tenant, seeded):
+    latest = scored(tenant)
+    with tenant_context(tenant):
+        targets = list(TargetRule.objects.for_tenant(tenant).values_list("item__metric__unit", "monthly_target"))
+        items = ScorecardSnapshot.objects.for_tenant(tenant).filter(period="month", period_start=LAST_MONTH)
+        rags = defaultdict(list)
+        for snapshot_items in items.values_list("items", flat=True):
+            for item in snapshot_items:
+                if not item["missing"]:
+                    rags[item["metric_id"]].append(item["rag"])
+    assert latest
+    assert [(unit, t) for unit, t in targets if target_out_of_reach(unit=unit, target=t) is not None] == []
+    assert {metric for metric, values in rags.items() if set(values) == {"red"}} == set()
