@@ -51,6 +51,15 @@ class SnapshotFacts:
     dq_flag: bool
     dq_reasons: tuple[str, ...] = ()
     metrics: tuple[MetricLine, ...] = ()
+    months_covered: int = 3  # a quarter's months that count; fewer than 3: a quarter to date
+
+
+def facts_label(facts: SnapshotFacts) -> str:
+    """'Q4 2026', or for a quarter to date 'Q4 2026 to date (2 of 3 months)' (SCORING.md: it is shown labelled)."""
+    label = period_label(facts.period, facts.period_start)
+    if facts.period == "quarter" and facts.months_covered < 3:
+        return f"{label} to date ({facts.months_covered} of 3 months)"
+    return label
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,7 @@ def _summary(inp: PrereadInput, risk_count_line: str) -> list[str]:
     quarter = inp.quarter
     if quarter is not None and quarter.score is not None:
         lines.append(
-            f"For {period_label('quarter', quarter.period_start)} the score was {quarter.score:.1f} "
+            f"For {facts_label(quarter)} the score was {quarter.score:.1f} "
             f"({RAG_WORDS.get(quarter.rag, quarter.rag)})"
             + (
                 f", {'up' if quarter.change_previous >= 0 else 'down'} {abs(quarter.change_previous):.1f} points "
@@ -385,7 +394,7 @@ def _facts_json(facts: SnapshotFacts | None) -> dict[str, Any] | None:
     return {
         "period": facts.period,
         "period_start": facts.period_start.isoformat(),
-        "label": period_label(facts.period, facts.period_start),
+        "label": facts_label(facts),
         "score": _float(facts.score),
         "rag": facts.rag,
         "change_previous": _float(facts.change_previous),

@@ -347,6 +347,7 @@ def _facts(snapshot: ScorecardSnapshot, names: Mapping[int, tuple[str, str]]) ->
         dq_flag=snapshot.dq_flag,
         dq_reasons=tuple(str(r) for r in snapshot.dq_reasons or []),
         metrics=tuple(lines),
+        months_covered=snapshot.months_covered,
     )
 
 

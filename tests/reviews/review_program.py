@@ -87,6 +87,7 @@ def snapshot(
     items: list[dict[str, Any]] | None = None,
     dq_reasons: list[str] | None = None,
     period: str = "month",
+    months_covered: int | None = None,
 ) -> ScorecardSnapshot:
     tenant = partner.tenant
     version = template_version(tenant)
@@ -107,6 +108,7 @@ def snapshot(
                 "dq_reasons": dq_reasons or [],
                 "items": items or [],
                 "computed_at": datetime.now(UTC),
+                "months_covered": months_covered or (3 if period == "quarter" else 1),
             },
         )
     return found

@@ -289,6 +289,21 @@ def test_a_qbr_pre_read_also_reads_the_latest_quarter(tenant):
     assert f"For Q{q} {quarter.year} the score was 66.0 (amber), up 1.5 points" in " ".join(preread["summary"])
 
 
+def test_a_qbr_pre_read_labels_a_quarter_to_date_and_states_no_change(tenant):
+    p = program(tenant, kind="qbr")
+    snapshot(p.partner, this_month(), score=70)
+    quarter = date(this_month().year, (this_month().month - 1) // 3 * 3 + 1, 1)
+    snapshot(p.partner, quarter, score=66, rag="amber", period="quarter", months_covered=2)
+
+    preread = _build(p)
+
+    q = (quarter.month - 1) // 3 + 1
+    assert preread["quarter"]["label"] == f"Q{q} {quarter.year} to date (2 of 3 months)"
+    assert f"For Q{q} {quarter.year} to date (2 of 3 months) the score was 66.0 (amber)." in " ".join(
+        preread["summary"]
+    )
+
+
 # --- frozen once held ---
 
 
