@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -105,11 +106,14 @@ def _measure_pages(client: Client, tenant: Tenant, cases: dict[str, tuple[str, s
         )
 
 
-def main() -> None:
+def _setup() -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS.append("testserver")
     call_command("migrate", verbosity=0)
+
+
+def main() -> None:
     tenant, user = _seed()
     client = Client()
     client.force_login(user)
@@ -254,8 +258,29 @@ def review_pages(tenant: Tenant, client: Client) -> None:
     _measure_pages(client, tenant, cases, width=36)
 
 
+def refresh() -> None:
+    """The snapshot refresh alone (2,000 partners; 20,000 too with BENCH_FULL=1): the cheapest way to its figures."""
+    from tests.bench.snapshots import bench_refresh, print_figures
+
+    for partners in (2_000, 20_000) if os.environ.get("BENCH_FULL") else (2_000,):
+        print_figures(bench_refresh(partners=partners))
+
+
+SECTIONS: dict[str, Callable[[], None]] = {
+    "partners": main,
+    "imports": imports,
+    "snapshots": snapshots,
+    "refresh": refresh,
+    "pages": scorecard_pages,
+}
+
 if __name__ == "__main__":
-    main()
-    imports()
-    snapshots()
-    scorecard_pages()
+    # `python -m tests.bench.run [section ...]` runs only these sections (BENCH_SECTIONS="a b" does the same);
+    # with none, every section but `refresh` (which `snapshots` includes).
+    names = sys.argv[1:] or os.environ.get("BENCH_SECTIONS", "").split()
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown:
+        sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    _setup()
+    for name in names or ["partners", "imports", "snapshots", "pages"]:
+        SECTIONS[name]()
