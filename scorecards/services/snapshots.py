@@ -14,10 +14,12 @@ overlap: the second waits for the first to commit), then:
 3. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
    data-quality reasons are completed and fingerprinted; new snapshots and those whose fingerprint changed are
    rendered as COPY text and handed to a second thread, which COPYs them into a TEMP staging table (COPY straight
-   into the snapshot table is refused under row-level security) and upserts them with ``INSERT ... SELECT ... ON
-   CONFLICT DO UPDATE``, while this thread prepares the next block. Rows whose only change is their percentile (also
-   other partners' rows, after a refresh of some partners) get ``UPDATE ... FROM unnest(...)``; stored snapshots the
-   engine no longer produces (their data was removed) are deleted. Running it twice writes nothing the second time.
+   into the snapshot table is refused under row-level security) and moves them into the snapshot table with ``INSERT
+   ... SELECT`` (new rows: no row is stored under their key, and the lock keeps it so) or ``INSERT ... SELECT ... ON
+   CONFLICT DO UPDATE`` (rows whose fingerprint changed), while this thread prepares the next block. Rows whose only
+   change is their percentile (also other partners' rows, after a refresh of some partners) get ``UPDATE ... FROM
+   unnest(...)``; stored snapshots the engine no longer produces (their data was removed) are deleted. Running it
+   twice writes nothing the second time.
 
 Raw SQL runs inside ``tenant_context`` (row-level security applies) and names the tenant in its WHERE as well.
 ``docs/scoring-engine.md`` has the design and the benchmark figures.
@@ -60,7 +62,7 @@ from scorecards.selectors.snapshot_inputs import RefreshScope, snapshot_inputs_f
 
 # pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).
 LOCK_NAMESPACE: Final = 4_180_302
-RENDER_CHUNK: Final = 10_000  # snapshots compared, rendered and staged at a time (about 30 MB of COPY text)
+RENDER_CHUNK: Final = 5_000  # snapshots compared, rendered and staged at a time (about 15 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
 COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -208,7 +210,13 @@ def _write(sql: TenantSql, tenant: Tenant, result: ScoringResult, scope: Refresh
             if len(rewrite):
                 if writer is None:
                     writer = _StagingWriter(sql, tenant, now)
-                writer.put(_copy_text(result, rewrite, prints[~same]))
+                # New rows (none stored under this key: the lock keeps it so) take a plain INSERT, which skips the
+                # upsert's speculative insertion; rows whose fingerprint changed are upserted.
+                stored_now = is_stored[rewrite]
+                rewrite_prints = prints[~same]
+                for kind, chosen in ((INSERT, ~stored_now), (UPSERT, stored_now)):
+                    if chosen.any():
+                        writer.put(kind, _copy_text(result, rewrite[chosen], rewrite_prints[chosen]))
                 written += len(rewrite)
     finally:
         if writer is not None:
@@ -249,23 +257,40 @@ DATA_COLUMNS: Final = (
 )
 
 
-def _text_column(values: np.ndarray) -> np.ndarray:
+def _text_column(values: np.ndarray) -> list[str]:
     """Fixed-point integers as COPY text: the 4-decimal value is divided out in SQL; ``\\N`` for NULL."""
-    return np.where(values == NULL, "\\N", values.astype(str)).astype(object)
+    texts: list[str] = values.astype(str).tolist()
+    for position in np.flatnonzero(values == NULL).tolist():
+        texts[position] = "\\N"
+    return texts
+
+
+def _escaped(texts: list[str]) -> list[str]:
+    """COPY text escapes, applied only to the texts that need them (a scan of the joined texts finds them)."""
+    joined = "".join(texts)
+    if any(special in joined for special in "\\\t\n\r"):
+        return [text.translate(COPY_ESCAPES) for text in texts]
+    return texts
 
 
 def _copy_text(result: ScoringResult, rows: npt.NDArray[np.int64], prints: npt.NDArray[np.int64]) -> str:
-    """The staging table's rows for these snapshots, in COPY text format."""
+    """The staging table's rows for these snapshots, in COPY text format.
+
+    Column by column (numpy where it can), then one %-format per row: the items (``render_items``) are most of it.
+    """
     rag_names = np.asarray(RAG_NAMES, dtype=object)
-    starts = {month: month_start(month).isoformat() for month in np.unique(result.period_start[rows]).tolist()}
-    reasons = [
-        json.dumps(result.dq_reasons[i]).translate(COPY_ESCAPES) if result.dq_reasons[i] else "[]"
-        for i in rows.tolist()
-    ]
+    months = result.period_start[rows]
+    low = int(months.min()) if len(rows) else 0
+    span = np.asarray(
+        [month_start(month).isoformat() for month in range(low, (int(months.max()) + 1) if len(rows) else low)],
+        dtype=object,
+    )
+    dq = [result.dq_reasons[i] for i in rows.tolist()]
+    reasons = _escaped([json.dumps(r) if r else "[]" for r in dq])
     columns = zip(
         result.partner_id[rows].tolist(),
         np.where(result.is_quarter[rows], QUARTER, "month").tolist(),
-        [starts[month] for month in result.period_start[rows].tolist()],
+        span[months - low].tolist(),
         result.months_covered[rows].tolist(),
         result.versions.ids[result.version_row[rows]].tolist(),
         _text_column(result.score[rows]),
@@ -274,8 +299,8 @@ def _copy_text(result: ScoringResult, rows: npt.NDArray[np.int64], prints: npt.N
         _text_column(result.change_previous[rows]),
         _text_column(result.change_baseline[rows]),
         result.trend[rows].tolist(),
-        [str(text).translate(COPY_ESCAPES) for text in result.trend_explanation[rows]],
-        ["t" if result.dq_reasons[i] else "f" for i in rows.tolist()],
+        _escaped([str(text) for text in result.trend_explanation[rows].tolist()]),
+        ["t" if r else "f" for r in dq],
         reasons,
         render_items(result, rows),
         prints.tolist(),
@@ -307,7 +332,7 @@ UPSERT_ASSIGNMENTS: Final = ", ".join(
         "fingerprint",
     )
 )
-UPSERT: Final = f"""
+INSERT: Final = f"""
     INSERT INTO {SNAPSHOT_TABLE} (tenant_id, created_at, updated_at, computed_at, partner_id, period, period_start,
         months_covered, template_version_id, score, rag, percentile, change_previous, change_baseline, trend,
         trend_explanation, dq_flag, dq_reasons, items, fingerprint)
@@ -315,8 +340,8 @@ UPSERT: Final = f"""
         percentile / 10000.0, change_previous / 10000.0, change_baseline / 10000.0, trend, trend_explanation,
         dq_flag, dq_reasons, items, fingerprint
     FROM snapshot_stage
-    ON CONFLICT (tenant_id, partner_id, period, period_start) DO UPDATE SET {UPSERT_ASSIGNMENTS}
 """
+UPSERT: Final = f"{INSERT} ON CONFLICT (tenant_id, partner_id, period, period_start) DO UPDATE SET {UPSERT_ASSIGNMENTS}"
 # lz4 compresses the items (about 3 kB of JSON per snapshot) several times faster than the default pglz; a
 # transaction-local setting, so nothing else changes (pglz where the server was built without lz4).
 FAST_TOAST: Final = (
@@ -329,10 +354,11 @@ class _StagingWriter:
     """Stages and upserts chunks on a second thread while the calling thread prepares the next one.
 
     COPY straight into the snapshot table is refused under row-level security: each chunk is COPYed into a TEMP
-    staging table (not under it), then ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` moves it into the snapshot table
-    (checked by the policy like any insert). Rendering is Python (one core); parsing the JSON into jsonb, compressing
-    it and writing the rows is the server's work (the other core): overlapping them is most of the write's speed. The
-    thread uses the caller's connection and transaction; the caller does not touch the connection until ``close``.
+    staging table (not under it), then ``INSERT`` (new rows) or ``UPSERT`` (changed rows) moves it into the snapshot
+    table (checked by the policy like any insert). Rendering is Python (one core); parsing the JSON into jsonb,
+    compressing it and writing the rows is the server's work (the other core): overlapping them is most of the write's
+    speed. The thread uses the caller's connection and transaction; the caller does not touch the connection until
+    ``close``.
     """
 
     def __init__(self, sql: TenantSql, tenant: Tenant, now: Any) -> None:
@@ -344,7 +370,7 @@ class _StagingWriter:
             raise RuntimeError("no database connection")
         self.raw = raw
         self.params = [tenant.pk, now, now, now]
-        self.queue: queue.Queue[str | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.statements = 0
         self.thread = threading.Thread(target=self._run, name="snapshot-staging", daemon=True)
@@ -352,22 +378,24 @@ class _StagingWriter:
 
     def _run(self) -> None:
         with self.raw.cursor() as cursor:
-            while (text := self.queue.get()) is not None:
+            while (item := self.queue.get()) is not None:
                 if self.error is not None:
                     continue  # drain: the caller learns of the error when it closes
+                statement, text = item
                 try:
                     with cursor.copy(f"COPY snapshot_stage ({DATA_COLUMNS}) FROM STDIN") as copy:
                         copy.write(text)
-                    cursor.execute(UPSERT, self.params)
+                    cursor.execute(statement, self.params)
                     cursor.execute("TRUNCATE snapshot_stage")
                     self.statements += 3
                 except BaseException as error:
                     self.error = error
 
-    def put(self, text: str) -> None:
+    def put(self, statement: str, text: str) -> None:
+        """Stage ``text`` (COPY rows) and run ``statement`` (``INSERT`` or ``UPSERT``) over it, on the thread."""
         if self.error is not None:
             raise self.error
-        self.queue.put(text)
+        self.queue.put((statement, text))
 
     def close(self) -> None:
         self.queue.put(None)
