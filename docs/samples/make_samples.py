@@ -1,6 +1,6 @@
 """Regenerate the sample import files next to this script: ``python docs/samples/make_samples.py``.
 
-The partner names are demo partners of the "northwind" program (see ``partnerhub/demo.py``), so both files import
+The partner names are demo partners of the "northwind" program (see ``partnerhub/demo/seed.py``), so both files import
 into a freshly seeded demo without an "unknown partner" error. Only the standard library and openpyxl are needed,
 and the output is the same on every run.
 """
@@ -31,8 +31,8 @@ DEAL_PARTNERS = {
     "Nimbus Labs": 17_000,  # silver
     "Acme Digital": 16_000,  # silver (partner1@northwind.example works here)
 }
-# Each partner's own level of each metric, as the demo generates it (scorecards/demo.py; checked by a test): the
-# sample's figures stay close to the partner's history, so importing them raises no outlier.
+# Each partner's own level of each metric, as the demo generates it (partnerhub/demo/scorecards.py; checked by a
+# test): the sample's figures stay close to the partner's history, so importing them raises no outlier.
 # Metric names are the glossary's (keys work too).
 LEVELS = {
     "Atlas Group": {

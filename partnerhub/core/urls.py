@@ -1,4 +1,5 @@
-"""Tenant pages of the core (mounted under /t/<tenant_slug>/): partners, members, invitations, audit, settings."""
+"""Tenant pages of the core (mounted under /t/<tenant_slug>/): the program home and the portal home, partners, members,
+invitations, audit, settings and notifications."""
 
 from django.urls import URLPattern, path
 

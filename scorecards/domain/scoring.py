@@ -1,8 +1,9 @@
 """The scorecard engine: ``SCORING.md`` as vectorised numpy over one tenant's data, with no database access.
 
 ``score_snapshots(ScoringInput) -> ScoringResult`` scores every partner given, for every month and quarter from its
-first month with data to the reference month; ``scorecards.services.snapshots`` reads the inputs and writes the
-results. The rules, as implemented (SCORING.md is the contract; the choices it leaves open are marked *choice*):
+first month with data to the reference month; ``scorecards.selectors.snapshot_inputs`` reads the inputs and
+``scorecards.services.snapshots`` writes the results.
+The rules, as implemented (SCORING.md is the contract; the choices it leaves open are marked *choice*):
 
 - **Periods.** Month numbers (``year * 12 + month - 1``) throughout. A partner has a month snapshot for every month
   from its first month with any actual (of a metric some template uses) to the reference month (the service passes

@@ -1,8 +1,8 @@
-"""Validate a parsed file against an import kind, compare it with the stored rows, and write the difference in bulk.
+"""Validate a parsed file against an import kind and compare it with the stored rows: the plan of what to write
+(``scorecards.services.import_rows`` writes it).
 
 Query budget, whatever the number of rows: one query for the tenant's partners, one for its metrics (observations)
-or the referenced deals (surveys, in chunks of 5,000), one to read the stored rows by natural key, and per 5,000
-written rows one upsert (INSERT … ON CONFLICT DO UPDATE) plus one insert of the batch's change history.
+or the referenced deals (surveys, in chunks of 5,000), and one to read the stored rows by natural key.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scorecard pages for people: the help page (and, as the snapshot engine lands, the scorecards themselves)."""
+"""Scorecard pages: the portfolio and its exports, a partner's scorecard, the partner's own (portal), the help page."""
 
 from __future__ import annotations
 
