@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from partnerhub.core.domain.periods import month_number, month_start
+from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_cadences import seed_cadences
@@ -211,7 +211,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         first_month = Observation.objects.for_tenant(tenant).order_by("month").values_list("month", flat=True).first()
         if first_month is not None:
             # Version 2 of the default scorecard takes effect 18 months in, so older snapshots keep version 1.
-            change = month_start(month_number(first_month) + 18)
+            change = add_months(first_month, 18)
             seed_templates(tenant, members["admin"], first_month=first_month, change_month=change)
         snapshot_refresh(tenant=tenant)  # idempotent: a second seed writes nothing
         # The review cadence (reviews app): cycles past and upcoming, then the past reviews' history, the partners'

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import period_bounds, shift_period
@@ -35,6 +35,7 @@ from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import LOCK_REVIEW_CYCLES, tenant_xact_lock
 from reviews.models import Attendee, Cadence, Review, ReviewCycle
 from reviews.selectors.cadences import cadence_matching_partners
 from reviews.selectors.cycles import (
@@ -45,8 +46,6 @@ from reviews.selectors.cycles import (
     latest_month_signals,
 )
 
-# pg_advisory_xact_lock(namespace, tenant id): one generation per program at a time (snapshots use 4_180_302).
-LOCK_NAMESPACE: Final = 4_180_310
 SLOTS: Final = (time(9), time(11), time(14), time(16))  # UTC
 YEARS_BACK: Final = 3
 YEARS_AHEAD: Final = 2
@@ -199,10 +198,9 @@ def cycle_get_or_create_locked(*, tenant: Tenant, cadence: Cadence, day: date) -
     """The cycle of ``cadence`` containing ``day`` (created if need be), once this transaction holds the program's
     cycle lock. Callers run inside ``transaction.atomic`` and ``tenant_context(tenant)``."""
     start, end = period_bounds(cadence.frequency, day)
-    with connection.cursor() as cursor:
-        # Serialise writers of one program's cycles (the scheduler, a click, a review added by hand): the counts and
-        # ranks they read from the cycle's reviews must not interleave with another run adding to them.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
+    # Serialise writers of one program's cycles (the scheduler, a click, a review added by hand): the counts and
+    # ranks they read from the cycle's reviews must not interleave with another run adding to them.
+    tenant_xact_lock(LOCK_REVIEW_CYCLES, tenant)
     cycle, _ = ReviewCycle.objects.for_tenant(tenant).get_or_create(
         cadence=cadence, period_start=start, defaults={"tenant": tenant, "period_end": end}
     )

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+DEAL_QUALITY = "deal_quality"  # the glossary key of the metric this rubric feeds
+
 CRITERIA = ("pricing_integrity", "discount_discipline", "contract_terms", "renewal_risk", "technical_risk")
 
 

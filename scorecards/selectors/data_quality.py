@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 import pandas as pd
 from django.db.models import Count, FloatField, QuerySet
@@ -67,26 +66,6 @@ def finding_counts_by_kind(*, tenant: Tenant, status: str = Finding.Status.OPEN)
     counts = dict.fromkeys(Finding.Kind.values, 0)
     counts.update(dict(rows))
     return counts
-
-
-def open_findings_by_partner_month(
-    *, tenant: Tenant, partner_ids: Iterable[int], months: Iterable[date]
-) -> dict[tuple[int, date], list[str]]:
-    """The open findings touching each (partner, month), as their detail sentences, in one query.
-
-    For the scorecard engine: a snapshot whose key is in the result is flagged, and the sentences say why. A
-    quarter snapshot asks for its three months and merges them. Keys without findings are absent.
-    """
-    rows = (
-        Finding.objects.for_tenant(tenant)
-        .filter(status=Finding.Status.OPEN, partner_id__in=list(partner_ids), month__in=list(months))
-        .order_by("partner_id", "month", "kind", "id")
-        .values_list("partner_id", "month", "detail")
-    )
-    flagged: dict[tuple[int, date], list[str]] = {}
-    for partner_id, month, detail in rows:
-        flagged.setdefault((partner_id, month), []).append(detail)
-    return flagged
 
 
 # --- what the checks read: one query each ---

@@ -10,6 +10,7 @@ import pandas as pd
 from django.db.models import F, QuerySet
 
 from partnerhub.core.models import Tenant
+from scorecards.domain.deal_rubric import DEAL_QUALITY
 from scorecards.models import DealReview
 
 # Deal reviews not decided yet: queued, or being reviewed.
@@ -63,5 +64,5 @@ def deal_quality_by_partner_month(
         grouped.round(4)
         .rename("value")
         .reset_index()
-        .assign(metric="deal_quality")[["partner_id", "month", "metric", "value"]]
+        .assign(metric=DEAL_QUALITY)[["partner_id", "month", "metric", "value"]]
     )

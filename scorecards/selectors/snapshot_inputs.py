@@ -19,16 +19,18 @@ import pandas as pd
 from django.db.models import Case, DateField, F, FloatField, When
 from django.db.models.functions import Cast
 
-from partnerhub.core.domain.periods import month_number, month_start, quarter_of
+from partnerhub.core.domain.periods import month_number, month_numbers, month_start, quarter_of
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
 from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
-from scorecards.domain.scoring import NULL, QUARTER, ScoringInput
+from scorecards.domain.deal_rubric import DEAL_QUALITY
+from scorecards.domain.scoring import MONTH, NULL, QUARTER, ScoringInput
 from scorecards.models import (
     DataQualityFinding,
     Deal,
     MetricDefinition,
+    Observation,
     ScorecardSnapshot,
     ScorecardTemplate,
     TargetRule,
@@ -38,9 +40,7 @@ from scorecards.models import (
 from scorecards.selectors.deal_reviews import deal_quality_by_partner_month
 
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
-
-
-DEAL_QUALITY: Final = "deal_quality"  # derived from the deal reviews' rubric, not from the deal metrics
+OBSERVATION_TABLE: Final = Observation._meta.db_table
 
 
 @dataclass
@@ -109,7 +109,7 @@ def snapshot_inputs_for_refresh(
     findings: dict[tuple[int, int], list[tuple[int | None, str]]] = {}
     if reference is not None and len(monthly["month"]) and len(partners):
         first = int(monthly["month"].min())
-        findings = _open_findings(tenant, partners["id"].astype(int).tolist(), first - first % 3, reference)
+        findings = _open_findings(tenant, partners["id"].astype(int).tolist(), quarter_of(first), reference)
     peers = _peers(sql, tenant, partners) if partner_ids is not None and len(partners) else None
     data = ScoringInput(
         partners=partners,
@@ -160,7 +160,7 @@ def _reference_month(sql: TenantSql, tenant: Tenant, observed_ids: list[int], de
         f"""
         SELECT GREATEST(
             (SELECT max(last.month) FROM unnest(%(metrics)s::bigint[]) AS m(id) CROSS JOIN LATERAL (
-                SELECT o.month FROM scorecards_observation o
+                SELECT o.month FROM {OBSERVATION_TABLE} o
                 WHERE o.tenant_id = %(tenant)s AND o.metric_id = m.id AND o.month < %(cutoff)s
                 ORDER BY o.month DESC LIMIT 1) AS last),
             (SELECT max(d.created_on) FROM {Deal._meta.db_table} d
@@ -213,7 +213,7 @@ def _actuals(
     if observed_ids:
         raw = sql.copy_out(
             f"SELECT partner_id, metric_id, month, (value * 10000)::int8 AS value "
-            f"FROM scorecards_observation WHERE {where}",
+            f"FROM {OBSERVATION_TABLE} WHERE {where}",
             params,
             [("partner_id", "int8"), ("metric_id", "int8"), ("month", "date"), ("value", "int8")],
         )
@@ -247,11 +247,10 @@ def _actuals(
 
 def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
     """The deal metrics' long rows (partner_id, month as a date, metric key, value) as ``ACTUAL_COLUMNS``."""
-    stamps = pd.to_datetime(values["month"])
     return {
         "partner_id": values["partner_id"].to_numpy(dtype=np.int64),
         "metric_id": values["metric"].map(key_to_id).to_numpy(dtype=np.int64),
-        "month": (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64),
+        "month": month_numbers(values["month"]).to_numpy(dtype=np.int64),
         "value": values["value"].to_numpy(dtype=np.float64),
     }
 
@@ -325,7 +324,7 @@ def _peers(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFra
             "partner_id": raw["partner_id"],
             "partner_type": kinds[segment],
             "stage": stages[segment],
-            "period": np.where(raw["is_quarter"], QUARTER, "month"),
+            "period": np.where(raw["is_quarter"], QUARTER, MONTH),
             "month": pg_days_to_months(raw["period_start"]),
             "score": raw["score"],
             "percentile": raw["percentile"],

@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from partnerhub.core.models import AuditEntry, Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import LOCK_DATA_QUALITY, tenant_xact_lock
 from scorecards.domain.data_quality import Kind, run_checks
 from scorecards.models import DataQualityFinding
 from scorecards.selectors.data_quality import metric_frame, observation_frame, partner_data_stewards
@@ -44,8 +44,6 @@ from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 Finding = DataQualityFinding
 Key = tuple[int, int | None, str, date]  # partner, metric, kind, month: the natural key within a tenant
 
-# pg_advisory_xact_lock(namespace, tenant id): one data-quality run (or manual resolution) per tenant at a time.
-LOCK_NAMESPACE = 4_180_301
 MANUAL_RESOLUTION = "manual"
 UPSERT_FIELDS = ["detail", "owner", "status", "resolved_at", "updated_at"]
 
@@ -84,11 +82,6 @@ class _Existing:
     resolved_at: datetime | None
 
 
-def _lock(tenant: Tenant) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-
-
 def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRunResult:
     """Run the four data-quality checks for ``tenant`` and bring its findings up to date (see the module docstring).
 
@@ -97,7 +90,7 @@ def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRun
     """
     today = today or timezone.now().date()
     with tenant_context(tenant):  # one transaction, both walls
-        _lock(tenant)
+        tenant_xact_lock(LOCK_DATA_QUALITY, tenant)
         metrics = metric_frame(tenant=tenant)
         observations = observation_frame(tenant=tenant)
         outcome = run_checks(observations, metrics, deal_metrics_for_tenant(tenant=tenant), today=today)
@@ -231,7 +224,7 @@ def finding_resolve(*, tenant: Tenant, actor: Membership, finding: DataQualityFi
     ensure_same_tenant(tenant, actor, finding)
     ensure_can(actor, "quality.change")
     with tenant_context(tenant):
-        _lock(tenant)  # after a run in progress, never during it
+        tenant_xact_lock(LOCK_DATA_QUALITY, tenant)  # after a run in progress, never during it
         finding.refresh_from_db(fields=["status", "resolved_at"])
         if finding.status != Finding.Status.OPEN:
             raise InvalidStateError("This finding is already resolved.", code="finding_resolved")

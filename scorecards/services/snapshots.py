@@ -3,7 +3,8 @@
 ``snapshot_refresh`` holds the tenant's advisory lock for its whole transaction (two refreshes of one tenant never
 overlap: the second waits for the first to commit), then:
 
-1. **reads** everything once, in a number of statements that does not depend on the number of partners: the
+1. **reads** everything once (``scorecards.selectors.snapshot_inputs``), in a number of statements that does not
+   depend on the number of partners: the
    partners; the templates, versions, items, target rules and metrics; the reference month (the last month with
    data, never the month under way: one probe of the observations' (tenant, metric, month) index per metric); the
    observations; the deals, only when a template uses a metric derived from deals; the open data-quality findings;
@@ -43,8 +44,9 @@ from django.utils import timezone
 from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
+from partnerhub.core.tenancy.sql import LOCK_SNAPSHOT_REFRESH, TenantSql, pg_days_to_months, tenant_xact_lock
 from scorecards.domain.scoring import (
+    MONTH,
     NULL,
     QUARTER,
     RAG_NAMES,
@@ -55,16 +57,15 @@ from scorecards.domain.scoring import (
     render_items,
     score_snapshots,
 )
-from scorecards.models import (
-    ScorecardSnapshot,
+from scorecards.selectors.snapshot_inputs import (
+    SNAPSHOT_TABLE,
+    RefreshScope,
+    snapshot_inputs_for_refresh,
+    snapshot_stored_keys,
 )
-from scorecards.selectors.snapshot_inputs import RefreshScope, snapshot_inputs_for_refresh, snapshot_stored_keys
 
-# pg_advisory_xact_lock(namespace, tenant id): one snapshot refresh per tenant at a time (data quality uses 4_180_301).
-LOCK_NAMESPACE: Final = 4_180_302
 RENDER_CHUNK: Final = 5_000  # snapshots compared, rendered and staged at a time (about 15 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
-SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
 COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -100,14 +101,6 @@ class RefreshResult:
         return data
 
 
-# --- SQL plumbing: every statement counted; COPY out parsed by numpy ---
-
-
-def _lock(tenant: Tenant) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, tenant.pk])
-
-
 class _Clock:
     """Seconds spent per phase, for the bench and the logs."""
 
@@ -137,7 +130,7 @@ def snapshot_refresh(
     requested = time.time()
     clock = _Clock()
     with tenant_context(tenant):  # one transaction, both walls
-        _lock(tenant)
+        tenant_xact_lock(LOCK_SNAPSHOT_REFRESH, tenant)
         started = time.time()
         clock.lap("lock")
         sql = TenantSql(tenant)
@@ -289,7 +282,7 @@ def _copy_text(result: ScoringResult, rows: npt.NDArray[np.int64], prints: npt.N
     reasons = _escaped([json.dumps(r) if r else "[]" for r in dq])
     columns = zip(
         result.partner_id[rows].tolist(),
-        np.where(result.is_quarter[rows], QUARTER, "month").tolist(),
+        np.where(result.is_quarter[rows], QUARTER, MONTH).tolist(),
         span[months - low].tolist(),
         result.months_covered[rows].tolist(),
         result.versions.ids[result.version_row[rows]].tolist(),
@@ -417,6 +410,3 @@ def _update_percentiles(sql: TenantSql, tenant: Tenant, updates: list[tuple[int,
             """,
             [now, now, [i for i, _ in part], [None if v == NULL else v for _, v in part], tenant.pk],
         )
-
-
-# --- reads for a what-if: the same inputs, nothing written ---

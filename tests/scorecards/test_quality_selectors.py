@@ -13,7 +13,6 @@ from scorecards.selectors.data_quality import (
     finding_counts_by_kind,
     finding_get,
     finding_list,
-    open_findings_by_partner_month,
 )
 from tests.factories import PartnerFactory
 from tests.scorecards.factories import FindingFactory
@@ -90,11 +89,3 @@ def test_counts_by_kind_cover_every_kind(tenant, book):
 def test_a_foreign_finding_is_not_found(tenant, book):
     with tenant_context(tenant), pytest.raises(NotFoundError):
         finding_get(tenant=tenant, finding_id=book["foreign"].pk)
-
-
-def test_the_scorecard_flags_read_the_open_findings_by_partner_and_month_in_one_query(
-    tenant, book, acme, birch, django_assert_num_queries
-):
-    with tenant_context(tenant), django_assert_num_queries(1):
-        flags = open_findings_by_partner_month(tenant=tenant, partner_ids=[acme.pk, birch.pk], months=[SEP])
-    assert flags == {(acme.pk, SEP): ["A spike."], (birch.pk, SEP): ["None."]}

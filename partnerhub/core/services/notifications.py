@@ -25,6 +25,7 @@ from partnerhub.core.errors import CrossTenantReferenceError, NotificationNotYou
 from partnerhub.core.models import Membership, Notification, Tenant
 from partnerhub.core.selectors.notifications import notification_list_for_member
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.core.tenancy.sql import ensure_active_tenant
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def notify_many(
     if not rows:
         return NotifyResult()
     now = timezone.now()
+    ensure_active_tenant(tenant, "notifications")  # the raw SQL below bypasses the scoped manager's check
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

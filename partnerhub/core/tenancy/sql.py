@@ -93,7 +93,8 @@ def ensure_active_tenant(tenant: Tenant, what: str = "rows") -> None:
 
 
 class TenantSql:
-    """Raw SQL of one refresh: statements counted (``count`` wraps the connection, and COPY is counted by hand)."""
+    """Raw SQL of one bulk job in one tenant: statements counted (``count`` wraps the connection; COPY is counted by
+    hand)."""
 
     def __init__(self, tenant: Tenant) -> None:
         ensure_active_tenant(tenant, "raw SQL")
@@ -113,9 +114,9 @@ class TenantSql:
         """The rows of ``select`` as numpy arrays, one per column (non-null, fixed-width types), read by COPY.
 
         ``columns`` names each column and its type: ``int8``, ``int4``, ``float8``, ``bool`` or ``date`` (returned as
-        days since 2000-01-01); the first one (a partner id) groups the rows. PostgreSQL sends one row per partner
-        with an array per column (``COPY ... TO STDOUT (FORMAT binary)``), which numpy reads in place: a Python call
-        per partner rather than per row is what makes 14 million observations as fast to read as the COPY itself.
+        days since 2000-01-01); the first one (an id, such as a partner id) groups the rows. PostgreSQL sends one row
+        per group with an array per column (``COPY ... TO STDOUT (FORMAT binary)``), which numpy reads in place: a
+        Python call per group rather than per row is what makes millions of rows as fast to read as the COPY itself.
         The rows come out ordered by that first column.
         """
         key, rest = columns[0], columns[1:]
@@ -197,3 +198,15 @@ def pg_days_to_months(days: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
     span = np.datetime64("2000-01-01", "D") + np.arange(low, high + 1).astype("timedelta64[D]")
     table = span.astype("datetime64[M]").astype(np.int64) + 1970 * 12
     return table[days - low]
+
+
+# Namespaces of the per-tenant transaction locks (``tenant_xact_lock``), side by side so that none is reused.
+LOCK_DATA_QUALITY = 4_180_301  # one data-quality run (or manual resolution) per tenant at a time
+LOCK_SNAPSHOT_REFRESH = 4_180_302  # one snapshot refresh per tenant at a time
+LOCK_REVIEW_CYCLES = 4_180_310  # one generation of a program's review cycles at a time
+
+
+def tenant_xact_lock(namespace: int, tenant: Tenant) -> None:
+    """Wait for, then hold until the transaction ends, the tenant's lock in ``namespace`` (pg_advisory_xact_lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, tenant.pk])
