@@ -2,14 +2,19 @@
 
 An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``); the wiring reads
 them here, so the core never names a feature app and a new app plugs in by declaring its own.
-Beat entries are declared the same way (``beat_schedule``) and merged by the settings.
+Beat entries are declared the same way (``beat_schedule``); the settings collect them from every installed app of
+this project with ``beat_schedule_of`` (the app registry does not exist yet when settings load).
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
 
 from partnerhub.core.navigation import NavItem
 
@@ -35,9 +40,21 @@ def nav_items() -> list[NavItem]:
     return sorted(items, key=lambda item: item.order)
 
 
-def beat_schedule(*configs: type[AppConfig]) -> dict[str, Any]:
-    """The Celery beat entries the given apps declare (read by the settings, before the app registry exists)."""
+def beat_schedule_of(installed_apps: Iterable[str], base_dir: Path) -> dict[str, Any]:
+    """The Celery beat entries every installed app of this project (a package under ``base_dir``) declares on its
+    AppConfig; two apps naming the same entry is a configuration error, never a silent overwrite."""
     schedule: dict[str, Any] = {}
-    for config in configs:
-        schedule.update(getattr(config, "beat_schedule", {}))
+    for entry in installed_apps:
+        if not (base_dir / entry.split(".")[0]).is_dir():
+            continue  # a third-party app
+        module = importlib.import_module(f"{entry}.apps")
+        for config in vars(module).values():
+            if not (
+                isinstance(config, type) and issubclass(config, AppConfig) and config.__module__ == module.__name__
+            ):
+                continue
+            for name, task in getattr(config, "beat_schedule", {}).items():
+                if name in schedule:
+                    raise ImproperlyConfigured(f"two apps declare the beat entry {name!r}")
+                schedule[name] = task
     return schedule

@@ -253,8 +253,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # --- Scheduled work: each app declares its beat entries on its AppConfig (django-celery-beat copies them into its
 # database schedule when beat starts) ---
-from partnerhub.registry import beat_schedule  # noqa: E402
-from reviews.apps import ReviewsConfig  # noqa: E402
-from scorecards.apps import ScorecardsConfig  # noqa: E402
+from partnerhub.registry import beat_schedule_of  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = beat_schedule(ScorecardsConfig, ReviewsConfig)
+CELERY_BEAT_SCHEDULE = beat_schedule_of(INSTALLED_APPS, BASE_DIR)
