@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from partnerhub.core.domain.periods import add_months, month_number, month_start
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Review
@@ -115,11 +116,8 @@ def snapshot(
 
 
 def this_month() -> date:
-    today = timezone.localdate()
-    return date(today.year, today.month, 1)
+    return month_start(month_number(timezone.localdate()))
 
 
 def months_ago(n: int) -> date:
-    today = timezone.localdate()
-    index = today.year * 12 + today.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
+    return add_months(timezone.localdate(), -n)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Role
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.review_history import seed_review_history
@@ -18,8 +19,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _month(n):
-    index = 2026 * 12 + 10 - n  # months before November 2026
-    return date(index // 12, index % 12 + 1, 1)
+    return add_months(date(2026, 11, 1), -n)  # months before November 2026
 
 
 def _history(tenant, partners=6, months=5):

@@ -17,6 +17,7 @@ from typing import Any
 
 import factory
 
+from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import (
@@ -255,8 +256,7 @@ def simple_scorecard(
 
 def month_of(start: date, offset: int) -> date:
     """The first day of the month ``offset`` months after ``start``'s month."""
-    number = start.year * 12 + start.month - 1 + offset
-    return date(number // 12, number % 12 + 1, 1)
+    return add_months(start, offset)
 
 
 def observe(tenant: Tenant, partner: Partner, metric: MetricDefinition, values: dict[date, float]) -> None:
