@@ -8,6 +8,7 @@ from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -22,10 +23,25 @@ class Tenant(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     require_mfa = models.BooleanField(default=False, help_text="Members must set up an authenticator app.")
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code in capitals, such as USD or EUR.")],
+        help_text="The program's reporting currency (ISO 4217): imports without a currency read amounts in it.",
+    )
+    fiscal_year_start = models.PositiveSmallIntegerField(
+        default=1, help_text="The first month of the program's fiscal year (1 = January)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year_start__gte=1, fiscal_year_start__lte=12), name="tenant_fiscal_month"
+            ),
+            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="tenant_currency_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name

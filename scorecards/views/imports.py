@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnerhub.core.errors import DomainError
-from partnerhub.core.http import TenantRequest
+from partnerhub.core.http import TenantRequest, table_download
 from partnerhub.core.rules import can
 from partnerhub.core.views.program import tenant_view
 from scorecards.forms.imports import ImportMappingForm, ImportUploadForm
@@ -143,15 +140,9 @@ def import_progress_view(request: TenantRequest, batch_id: int) -> HttpResponse:
 @tenant_view("imports.view")
 def import_errors_csv_view(request: TenantRequest, batch_id: int) -> HttpResponse:
     batch = import_batch_get(tenant=request.tenant, batch_id=batch_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "value", "reason"])
-    writer.writerows(
-        [e.get("row", ""), e.get("column", ""), e.get("value", ""), e.get("reason", "")] for e in batch.errors
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-import-{batch.pk}-errors.csv"'
-    return response
+    rows = ([e.get("row", ""), e.get("column", ""), e.get("value", ""), e.get("reason", "")] for e in batch.errors)
+    name = f"{request.tenant.slug}-import-{batch.pk}-errors"
+    return table_download(name, ["row", "column", "value", "reason"], rows, "csv")
 
 
 @tenant_view("imports.run", methods=("POST",))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
 from scorecards.models import ScorecardSnapshot
 
@@ -53,27 +51,3 @@ def portfolio_export_rows(snapshots: Iterable[ScorecardSnapshot]) -> list[list[A
             ]
         )
     return rows
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def portfolio_export_file(snapshots: Iterable[ScorecardSnapshot], fmt: Literal["csv", "xlsx"]) -> tuple[bytes, str]:
-    """The export's content and content type: ``EXPORT_COLUMNS`` then one row per snapshot."""
-    rows = portfolio_export_rows(snapshots)
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Scorecards")
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue(), XLSX_TYPE
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
-    return text.getvalue().encode(), "text/csv; charset=utf-8"

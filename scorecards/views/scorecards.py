@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from partnerhub.core.forms.program import PartnerFilterForm
-from partnerhub.core.http import TenantRequest
+from partnerhub.core.http import TenantRequest, table_download
 from partnerhub.core.views.program import tenant_view
 from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.snapshots import (
@@ -23,7 +23,7 @@ from scorecards.selectors.snapshots import (
     recent_periods,
 )
 from scorecards.views.charts import score_figure
-from scorecards.views.portfolio_export import portfolio_export_file
+from scorecards.views.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
 
 
 @tenant_view("metrics.view")
@@ -92,12 +92,10 @@ def portfolio_export_view(request: TenantRequest, fmt: str) -> HttpResponse:
     """The filtered portfolio as CSV or XLSX; the file name carries the program and the period."""
     context = _portfolio_rows(request)
     kind: Literal["csv", "xlsx"] = "xlsx" if fmt == "xlsx" else "csv"
-    content, content_type = portfolio_export_file(context["snapshots"] or [], kind)
     stamp = context["period_start"].isoformat() if context["period_start"] else "none"
     name = f"{request.tenant.slug}-scorecards-{context['period']}-{stamp}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    rows = portfolio_export_rows(context["snapshots"] or [])
+    return table_download(name, EXPORT_COLUMNS, rows, kind, sheet="Scorecards")
 
 
 def _scorecard_context(request: TenantRequest, partner_id: int, *, for_partner_user: bool) -> dict[str, Any]:
