@@ -72,13 +72,30 @@ def allowed_moves(review: Review) -> tuple[str, ...]:
     return ALLOWED_MOVES[review.state]
 
 
-def moves_for(actor: Membership, review: Review) -> list[str]:
-    """The moves ``actor`` may make on ``review`` now (the buttons a page offers)."""
+def held_too_early(review: Review, now: datetime) -> bool:
+    """A review cannot be marked held before the day it is scheduled for (in the program's time zone)."""
+    return timezone.localdate(now) < timezone.localdate(review.scheduled_for)
+
+
+def moves_for(actor: Membership, review: Review, now: datetime | None = None) -> list[str]:
+    """The moves ``actor`` may make on ``review`` now (the buttons a page offers): never "held" before its day."""
+    now = now or timezone.now()
     return [
         move
         for move in ALLOWED_MOVES[review.state]
         if can(actor, "reviews.sign_off" if move == State.SIGNED_OFF else "reviews.manage", review)
+        and not (move == State.HELD and held_too_early(review, now))
     ]
+
+
+def _ensure_record_not_empty(review: Review) -> None:
+    """A review is signed off on its record: at least one note, prompt rating or decision must be on it."""
+    if not (review.notes.exists() or review.ratings.exists() or review.decisions.exists()):
+        raise InvalidStateError(
+            "This review has nothing recorded yet: add a note, a rating or a decision before signing it off.",
+            code="empty_record",
+            extra={"state": review.state},
+        )
 
 
 def _lock(tenant: Tenant, review: Review) -> Review:
@@ -158,6 +175,15 @@ def review_transition(
             code="invalid_transition",
             extra={"state": current, "allowed": list(allowed)},
         )
+    if to_state == State.HELD and held_too_early(locked, now):
+        day = timezone.localdate(locked.scheduled_for)
+        raise InvalidStateError(
+            f"This review is scheduled for {day:%-d %B %Y}: it can be marked held from that day on, not before.",
+            code="held_too_early",
+            extra={"state": current, "scheduled_for": day.isoformat()},
+        )
+    if to_state == State.SIGNED_OFF:
+        _ensure_record_not_empty(locked)
     reason = reason.strip()
     if to_state == State.CANCELLED and not reason:
         raise _invalid("reason", "Say why the review is cancelled.")

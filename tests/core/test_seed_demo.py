@@ -77,5 +77,19 @@ def test_seed_demo_holds_past_reviews_with_history_and_upcoming_ones_and_a_secon
     assert first["actions"] > 0
     assert first["scored forecasts"] > 0
     assert first["notifications"] > 0
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from reviews.models import PromptRating
+
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            recorded = Q(Exists(ReviewNote.objects.filter(review=OuterRef("pk"))))
+            recorded |= Q(Exists(PromptRating.objects.filter(review=OuterRef("pk"))))
+            recorded |= Q(Exists(Decision.objects.filter(review=OuterRef("pk"))))
+            signed_off = Review.objects.filter(state=Review.State.SIGNED_OFF)
+            assert not signed_off.exclude(recorded).exists(), "a signed-off review with an empty record"
+            held_or_after = Review.objects.filter(state__in=[Review.State.HELD, Review.State.SIGNED_OFF])
+            assert not held_or_after.filter(scheduled_for__date__gt=timezone.localdate()).exists()
     call_command("seed_demo")
     assert review_counts() == first

@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnerhub.core.domain.periods import add_months, month_number, month_start
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from reviews.models import Review
+from reviews.models import Review, ReviewNote
 from scorecards.models import ScorecardSnapshot, TemplateVersion
 from tests.factories import PartnerFactory, UserFactory, member
 from tests.reviews.factories import CadenceFactory, CycleFactory, ReviewFactory
@@ -121,3 +121,19 @@ def this_month() -> date:
 
 def months_ago(n: int) -> date:
     return add_months(timezone.localdate(), -n)
+
+
+def on_its_day(p: Program) -> Program:
+    """Move ``p``'s review to an hour ago, so it may be marked held (a review is never held before its day)."""
+    with tenant_context(p.tenant):
+        when = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+        Review.objects.filter(pk=p.review.pk).update(scheduled_for=when)
+    p.review.scheduled_for = when
+    return p
+
+
+def with_a_note(p: Program) -> Program:
+    """Put one internal note on ``p``'s review, so its record is not empty when it is signed off."""
+    with tenant_context(p.tenant):
+        ReviewNote.objects.create(tenant=p.tenant, review=p.review, section_key="performance", body="Discussed.")
+    return p

@@ -23,7 +23,7 @@ from reviews.tasks.preread import prereads_generate_due_task
 from scorecards.models import DataQualityFinding, DealReview
 from tests.factories import UserFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.review_program import fresh, item, months_ago, program, snapshot, this_month
+from tests.reviews.review_program import fresh, item, months_ago, on_its_day, program, snapshot, this_month
 from tests.scorecards.factories import DealFactory, MetricFactory
 
 # --- the pure rules ---
@@ -308,6 +308,7 @@ def test_a_qbr_pre_read_labels_a_quarter_to_date_and_states_no_change(tenant):
 
 
 def test_the_pre_read_follows_the_data_until_held_then_stays_what_was_discussed(p):
+    on_its_day(p)
     snapshot(p.partner, this_month(), score=64.2)
     _build(p)
 

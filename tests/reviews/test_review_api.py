@@ -12,7 +12,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Decision, Review, ReviewNote
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.review_program import fresh, program
+from tests.reviews.review_program import fresh, on_its_day, program, with_a_note
 from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,7 @@ def test_the_detail_carries_notes_ratings_decisions_actions_and_allowed_moves(p,
 
 
 def test_a_review_moves_through_its_states(p, api_client_for):
+    with_a_note(on_its_day(p))
     client = api_client_for(p.moderator)
     for to in ("preparing", "held", "signed_off"):
         response = client.post(tenant_url("api_review_transition", p.tenant, review_id=p.review.pk), {"to": to})
@@ -178,6 +179,7 @@ def test_patching_an_action_to_a_foreign_owner_answers_400(p, other_tenant, api_
 
 
 def test_the_pre_read_endpoint_answers_a_preview_then_the_stored_one(p, api_client_for):
+    on_its_day(p)
     client = api_client_for(p.moderator)
     preview = client.get(tenant_url("api_review_preread", p.tenant, review_id=p.review.pk)).json()
     assert (preview["generated"], preview["frozen"]) == (False, False)

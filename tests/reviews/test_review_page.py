@@ -12,7 +12,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review, ReviewNote, SelfAssessment
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
-from tests.reviews.review_program import fresh, program
+from tests.reviews.review_program import fresh, on_its_day, program
 from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,7 @@ def _close(p):
 
 
 def test_the_review_page_shows_header_agenda_and_the_forms_to_its_manager(client, p):
+    on_its_day(p)
     body = _as(client, p.moderator).get(tenant_url("review_detail", p.tenant, review_id=p.review.pk)).content.decode()
 
     assert "Northwind Traders · Quarterly business review" in body

@@ -20,7 +20,7 @@ from reviews.services.reviews import (
 )
 from tests.factories import PartnerFactory, member
 from tests.reviews.factories import ActionItemFactory
-from tests.reviews.review_program import fresh, program
+from tests.reviews.review_program import fresh, on_its_day, program
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,7 @@ def test_re_planning_an_action_into_the_past_is_refused(p):
 
 
 def test_the_buttons_offered_follow_the_actor_and_the_state(p):
+    on_its_day(p)
     assert moves_for(p.moderator, p.review) == ["preparing", "held", "cancelled"]
     assert moves_for(p.executive, p.review) == []
     assert moves_for(p.other_manager, p.review) == []

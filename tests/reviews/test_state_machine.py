@@ -15,6 +15,7 @@ from reviews.models import ActionItem, Attendee, Decision, PromptRating, Review,
 from reviews.services.reviews import (
     ALLOWED_MOVES,
     action_item_update,
+    moves_for,
     review_action_add,
     review_attendee_add,
     review_decision_add,
@@ -23,13 +24,28 @@ from reviews.services.reviews import (
     review_transition,
 )
 from tests.reviews.factories import ActionItemFactory
-from tests.reviews.review_program import fresh, program
+from tests.reviews.review_program import fresh
+from tests.reviews.review_program import program as _program
 
 pytestmark = pytest.mark.django_db
 S = Review.State
 ALL = [S.SCHEDULED, S.PREPARING, S.HELD, S.SIGNED_OFF, S.CANCELLED]
 ALLOWED = [(a, b) for a in ALL for b in ALL if b in ALLOWED_MOVES[a]]
 REFUSED = [(a, b) for a in ALL for b in ALL if b not in ALLOWED_MOVES[a]]
+
+
+def program(tenant, **kwargs):
+    """A review scheduled an hour ago: today, so it may be marked held."""
+    kwargs.setdefault("scheduled_for", timezone.now().replace(microsecond=0) - timedelta(hours=1))
+    return _program(tenant, **kwargs)
+
+
+def _with_a_note(p):
+    with tenant_context(p.tenant):
+        if not ReviewNote.objects.filter(review=p.review).exists():
+            ReviewNote.objects.create(
+                tenant=p.tenant, review=p.review, section_key="performance", body="Discussed the pipeline."
+            )
 
 
 def _at(p, state):
@@ -39,6 +55,8 @@ def _at(p, state):
 
 
 def _move(p, to, actor=None, reason="Partner asked to move it"):
+    if to == S.SIGNED_OFF:
+        _with_a_note(p)  # a review is signed off on its record
     with tenant_context(p.tenant):
         return review_transition(
             tenant=p.tenant, actor=actor or p.admin, review=fresh(p.review), to_state=to, reason=reason
@@ -248,17 +266,16 @@ WRITES = {
 def test_a_signed_off_or_cancelled_review_is_read_only(tenant, close, write):
     p = program(tenant)
     review = close(p)
+    models = (ReviewNote, PromptRating, Decision, ActionItem, Attendee)
+    with tenant_context(tenant):
+        before = [m.objects.count() for m in models]  # a signed-off review carries the note it was signed off on
 
     with tenant_context(tenant), pytest.raises(InvalidStateError, match="read-only") as refused:
         WRITES[write](p, review)
 
     assert refused.value.code == "review_read_only"
     with tenant_context(tenant):
-        assert not ReviewNote.objects.exists()
-        assert not PromptRating.objects.exists()
-        assert not Decision.objects.exists()
-        assert not ActionItem.objects.exists()
-        assert not Attendee.objects.exists()
+        assert [m.objects.count() for m in models] == before
 
 
 def test_an_action_item_of_a_signed_off_review_can_still_be_marked_done_but_not_reworded(tenant):
@@ -316,3 +333,48 @@ def test_the_page_refuses_a_move_by_someone_who_does_not_run_the_review(client_f
     response = client_for(getattr(p, who)).post(url, {"to": "held"})
     assert response.status_code == 403
     assert fresh(p.review).state == S.SCHEDULED
+
+
+def test_a_review_cannot_be_marked_held_before_its_day_and_is_not_offered_so(tenant):
+    p = program(tenant, scheduled_for=timezone.now() + timedelta(days=2))
+    assert S.HELD not in moves_for(p.moderator, fresh(p.review))
+    with pytest.raises(InvalidStateError) as raised:
+        _move(p, S.HELD)
+    assert raised.value.code == "held_too_early"
+    assert "can be marked held from that day on" in raised.value.message
+    assert fresh(p.review).state == S.SCHEDULED
+    with tenant_context(tenant):
+        assert not ReviewTransition.objects.filter(review=p.review).exists()
+
+
+def test_a_review_on_its_day_may_be_held(tenant):
+    p = program(tenant)
+    assert S.HELD in moves_for(p.moderator, fresh(p.review))
+    assert _move(p, S.HELD).state == S.HELD
+
+
+def test_a_review_with_an_empty_record_cannot_be_signed_off(tenant):
+    p = program(tenant)
+    _at(p, S.HELD)
+    with tenant_context(tenant), pytest.raises(InvalidStateError) as raised:
+        review_transition(tenant=tenant, actor=p.admin, review=fresh(p.review), to_state=S.SIGNED_OFF)
+    assert raised.value.code == "empty_record"
+    assert fresh(p.review).state == S.HELD
+
+
+@pytest.mark.parametrize("record", ["note", "rating", "decision"])
+def test_any_one_note_rating_or_decision_lets_it_be_signed_off(tenant, record):
+    p = program(tenant)
+    _at(p, S.HELD)
+    with tenant_context(tenant):
+        review = fresh(p.review)
+        if record == "note":
+            review_note_add(
+                tenant=tenant, actor=p.admin, review=review, section_key="performance", body="Good quarter."
+            )
+        elif record == "decision":
+            review_decision_add(tenant=tenant, actor=p.admin, review=review, text="Co-fund the spring campaign.")
+        else:
+            review_rating_save(tenant=tenant, actor=p.admin, review=review, prompt_key="targets", rating=3)
+        done = review_transition(tenant=tenant, actor=p.admin, review=fresh(p.review), to_state=S.SIGNED_OFF)
+    assert done.state == S.SIGNED_OFF
