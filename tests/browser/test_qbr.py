@@ -131,6 +131,11 @@ def test_a_qbr_from_self_assessment_to_sign_off_shows_the_partner_only_the_share
         actions.get_by_role("button", name="Add action item").click()
         expect(page.locator("#actions")).to_contain_text(description)
 
+    # The meeting day comes: a review is never marked held before the day it is scheduled for.
+    expect(page.get_by_role("button", name="Mark as held")).to_have_count(0)
+    with tenant_context(program.tenant):
+        Review.objects.filter(pk=review.pk).update(scheduled_for=timezone.now() - timedelta(hours=1))
+    page.reload()
     page.get_by_role("button", name="Mark as held").click()
     page.get_by_role("button", name="Sign off").click()
     expect(page.locator(".review-head")).to_contain_text("Signed off")
