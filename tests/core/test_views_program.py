@@ -371,3 +371,29 @@ def test_tenant_pages_of_a_two_program_member_offer_the_switcher(tenant, other_t
 
 def test_tenant_pages_of_a_single_program_member_have_no_switcher(tenant, manager, client_for):
     assert "Switch program" not in client_for(manager).get(tenant_url("partner_list", tenant)).content.decode()
+
+
+def test_the_invitation_form_starts_on_the_least_privileged_role(tenant, admin, client_for):
+    response = client_for(admin).get(tenant_url("member_list", tenant))
+    form = response.context["form"]
+    assert form["role"].value() == Role.PARTNER
+    assert [value for value, _ in form.fields["role"].choices] == ["partner", "executive", "manager", "admin"]
+    assert '<option value="partner" selected>' in response.content.decode()
+
+
+def test_the_members_page_shows_last_login_and_two_factor(tenant, admin, manager, client_for):
+    from allauth.mfa.models import Authenticator
+    from django.utils import timezone
+
+    type(manager.user).objects.filter(pk=manager.user.pk).update(last_login=timezone.now())
+    Authenticator.objects.create(user=manager.user, type=Authenticator.Type.TOTP, data={})
+    response = client_for(admin).get(tenant_url("member_list", tenant))
+    rows = {m.user.email: m for m in response.context["members"]}
+    assert rows["manager@alpha.test"].has_mfa is True
+    assert rows["admin@alpha.test"].has_mfa is False
+    body = response.content.decode()
+    assert "Two-factor" in body
+    assert "Last login" in body
+    assert (
+        body.count('<span class="muted">Never</span>') == len(rows) - 2
+    )  # the manager has logged in; so has the admin

@@ -131,9 +131,17 @@ class ReassignForm(forms.Form):
         cast("forms.ModelChoiceField[Membership]", self.fields["to_owners"]).queryset = managers.filter(is_active=True)
 
 
+# Least privileged first: the invitation form starts on the partner-user role, and an admin is always a choice made.
+ROLES_BY_PRIVILEGE = [(r.value, r.label) for r in (Role.PARTNER, Role.EXECUTIVE, Role.MANAGER, Role.ADMIN)]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(
+        choices=ROLES_BY_PRIVILEGE,
+        initial=Role.PARTNER,
+        help_text="Admins change every setting and member of the program: choose it only for the people who run it.",
+    )
     partner = forms.ModelChoiceField(
         queryset=Partner.objects.none(), required=False, help_text="Required for a partner user."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant
@@ -109,6 +109,14 @@ def membership_list(*, tenant: Tenant, roles: tuple[str, ...] | None = None) -> 
     if roles:
         qs = qs.filter(role__in=roles)
     return qs.order_by("user__first_name", "user__last_name", "user__email")
+
+
+def membership_list_with_security(*, tenant: Tenant) -> QuerySet[Membership]:
+    """The members page: each member with ``has_mfa`` (an authenticator app set up) beside the user's last login."""
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+    return membership_list(tenant=tenant).annotate(has_mfa=Exists(totp))
 
 
 def membership_for_user(*, tenant: Tenant, user_id: int | None) -> Membership | None:

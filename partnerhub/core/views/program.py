@@ -226,7 +226,7 @@ def member_list_view(request: TenantRequest) -> HttpResponse:
             return redirect(_tenant_url(request, "member_list"))
     context = {
         "form": form,
-        "members": selectors.membership_list(tenant=tenant),
+        "members": selectors.membership_list_with_security(tenant=tenant),
         "invitations": selectors.invitation_list_pending(tenant=tenant),
     }
     return render(request, "partnerhub/member_list.html", context, status=400 if form.errors else 200)
