@@ -127,6 +127,17 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{number:,.1f}"
 
 
+MAX_ITEMS = 10  # a risk lists at most this many items, then says how many more there are
+
+
+def _listed(items: list[str], noun: str, order: str) -> list[str]:
+    """The first ``MAX_ITEMS`` of ``items`` and, when there are more, a last line saying how many are not listed."""
+    if len(items) <= MAX_ITEMS:
+        return items
+    hidden = len(items) - MAX_ITEMS
+    return [*items[:MAX_ITEMS], f"…and {_plural(hidden, 'more ' + noun)} (the {MAX_ITEMS} {order} are listed)."]
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -296,9 +307,11 @@ def preread_build(inp: PrereadInput) -> dict[str, Any]:
                 "kind": "overdue_actions",
                 "title": f"{_plural(len(overdue), 'overdue action item')}",
                 "detail": "Commitments from earlier reviews that are past their due date and still open.",
-                "items": [
-                    f"{a.description} ({a.owner or 'no owner'}, due {a.due_date:%d %b %Y})" for a in overdue[:10]
-                ],
+                "items": _listed(
+                    [f"{a.description} ({a.owner or 'no owner'}, due {a.due_date:%d %b %Y})" for a in overdue],
+                    "overdue action item",
+                    "oldest",
+                ),
             }
         )
         recommendations.append(
@@ -320,10 +333,14 @@ def preread_build(inp: PrereadInput) -> dict[str, Any]:
                 "kind": "deals_waiting",
                 "title": f"{_plural(len(deals), 'deal')} waiting for joint review",
                 "detail": "Large deals scored on the deal-quality rubric and not yet reviewed with the partner.",
-                "items": [
-                    f"{d.reference}{f' ({d.account})' if d.account else ''}: {d.amount:,.0f} {d.currency}"
-                    for d in deals[:10]
-                ],
+                "items": _listed(
+                    [
+                        f"{d.reference}{f' ({d.account})' if d.account else ''}: {d.amount:,.0f} {d.currency}"
+                        for d in deals
+                    ],
+                    "deal",
+                    "largest",
+                ),
             }
         )
         recommendations.append(

@@ -510,3 +510,32 @@ def test_on_a_real_worker_the_task_prepares_due_reviews_once(tenant, celery_work
     assert fresh(due).state == Review.State.PREPARING
     with tenant_context(tenant):
         assert ReviewTransition.objects.filter(review=due).count() == 1
+
+
+@pytest.mark.parametrize(("count", "listed"), [(10, 10), (12, 11), (25, 11)])
+def test_a_risk_lists_ten_items_and_says_how_many_more_there_are(count, listed):
+    from reviews.domain.preread import OverdueAction, WaitingDeal
+
+    deals = tuple(WaitingDeal(f"D-{n:03}", "", Decimal(1000 + n), "USD") for n in range(count))
+    overdue = tuple(OverdueAction(f"Task {n}", "Ana", date(2026, 1, 1) + timedelta(days=n)) for n in range(count))
+    body = preread_build(
+        PrereadInput(
+            partner_id=1,
+            partner_name="Acme",
+            data_steward="Dee",
+            kind="qbr",
+            kind_label="QBR",
+            as_of=date(2026, 11, 30),
+            month=None,
+            overdue_actions=overdue,
+            waiting_deals=deals,
+        )
+    )
+    risks = {r["kind"]: r for r in body["risks"]}
+    for kind, noun in (("deals_waiting", "deal"), ("overdue_actions", "overdue action item")):
+        items = risks[kind]["items"]
+        assert risks[kind]["title"].startswith(f"{count} ")
+        assert len(items) == listed
+        if count > 10:
+            assert items[-1].startswith(f"…and {count - 10} more {noun}")
+    assert risks["deals_waiting"]["items"][0].startswith(f"D-{count - 1:03}")  # the largest first
