@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import environ
@@ -192,9 +191,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Static files: all ours, served by whitenoise; no CDN. ---
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# plotly's own bundled plotly.min.js, served as /static/plotly/plotly.min.js (no CDN).
-_PLOTLY_JS_DIR = Path(str(importlib.util.find_spec("plotly").origin)).parent / "package_data"  # type: ignore[union-attr]
-STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", _PLOTLY_JS_DIR)]
+# plotly.js's cartesian bundle is vendored in static/vendor/plotly/ (scripts/vendor_plotly.py; no CDN).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -46,3 +46,47 @@ def test_a_partner_user_sees_only_their_own_scorecard(page: Page, live_server: A
     response = page.goto(f"{live_server.url}/t/{program.slug}/scorecards/")
     assert response is not None
     assert response.status == 403
+
+
+def _watch_console(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
+
+
+@pytest.mark.parametrize("who", ["manager", "partner1"])
+def test_charts_draw_and_answer_hover_under_the_enforced_csp_with_no_console_error(
+    page: Page, live_server: Any, who: str
+) -> None:
+    program = PROGRAMS[0]
+    seed_program(program)
+    errors = _watch_console(page)
+    _sign_in(page, live_server.url, f"{who}@{program.domain}")
+    if who == "manager":
+        page.goto(f"{live_server.url}/t/{program.slug}/scorecards/")
+        page.locator("table.scores tbody tr").first.locator("td a").first.click()
+    else:
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Our scorecard").click()
+    response = page.reload()
+    assert response is not None
+    csp = response.headers.get("content-security-policy", "")
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp  # the policy is the strict one, and it is enforced (not report-only)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.locator(".main-svg").first).to_be_attached()
+    # plotly found our stylesheet instead of injecting a <style> element the CSP would refuse
+    assert page.locator("style#plotly\\.js-style-global").count() == 0
+    # Where plotly drew the score's last point, in page pixels: the pointer goes there as a person's would.
+    x, y = chart.evaluate(
+        """gd => {
+            const trace = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const i = trace.y.map((v, n) => v === null ? -1 : n).filter(n => n >= 0).pop();
+            const box = gd.getBoundingClientRect();
+            return [box.left + xa._offset + xa.d2p(trace.x[i]), box.top + ya._offset + ya.d2p(trace.y[i])];
+        }"""
+    )
+    page.mouse.move(x - 30, y)
+    page.mouse.move(x, y)
+    expect(chart.locator(".hoverlayer .hovertext").first).to_be_visible()
+    assert [e for e in errors if "Content Security Policy" in e or "uncaught" in e or "CSP" in e] == []
