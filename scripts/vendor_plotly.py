@@ -50,7 +50,7 @@ def main(bundle_path: str, license_path: str) -> None:
     (TARGET / "plotly-rules.css").write_text("\n".join(css) + "\n", encoding="utf-8")
     shutil.copyfile(bundle_path, TARGET / "plotly-cartesian.min.js")
     shutil.copyfile(license_path, TARGET / "LICENSE")
-    print(f"{len(rules)} rules, bundle {len(bundle) // 1024} KiB -> {TARGET}")
+    sys.stdout.write(f"{len(rules)} rules, bundle {len(bundle) // 1024} KiB -> {TARGET}\n")
 
 
 if __name__ == "__main__":
