@@ -15,6 +15,7 @@ class ScorecardsConfig(AppConfig):
     tenant_api_urls = "scorecards.api.urls"
     nav_items = (
         NavItem("Scorecards", "portfolio", "partners.view", order=10),
+        NavItem("Deals", "deal_list", "deals.view", order=45),
         NavItem("Our scorecard", "portal_scorecard", "portal.view", order=60),
         NavItem("Deal reviews", "deal_review_list", "deals.view_reviews", order=80),
         NavItem("Imports", "import_list", "imports.view", order=90),
