@@ -3,7 +3,7 @@ from typing import Any
 from celery.schedules import crontab
 from django.apps import AppConfig
 
-from partnerhub.core.navigation import NavItem
+from partnerhub.core.navigation import NavItem, PartnerSection
 
 
 class ScorecardsConfig(AppConfig):
@@ -22,6 +22,29 @@ class ScorecardsConfig(AppConfig):
         NavItem("Data quality", "quality_list", "quality.view", order=100),
         NavItem("Templates", "template_list", "templates.view", order=110),
         NavItem("Glossary", "metric_list", "metrics.view", order=130),
+    )
+    partner_sections = (
+        PartnerSection(
+            "partner-deals",
+            "scorecards/partials/_partner_deals.html",
+            "scorecards.views.partner_sections.deals_section",
+            "deals.view",
+            order=10,
+        ),
+        PartnerSection(
+            "partner-activities",
+            "scorecards/partials/_partner_activities.html",
+            "scorecards.views.partner_sections.activities_section",
+            "deals.view",
+            order=20,
+        ),
+        PartnerSection(
+            "partner-surveys",
+            "scorecards/partials/_partner_surveys.html",
+            "scorecards.views.partner_sections.surveys_section",
+            "deals.view",
+            order=30,
+        ),
     )
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
