@@ -52,6 +52,10 @@ class ScorecardsConfig(AppConfig):
             "task": "scorecards.tasks.data_quality.data_quality_nightly_task",
             "schedule": crontab(hour=2, minute=30),
         },
+        "deal-reviews-nightly": {
+            "task": "scorecards.tasks.deal_reviews.deal_reviews_refresh_nightly_task",
+            "schedule": crontab(hour=2, minute=45),  # before the snapshot refresh, which reads the deal-quality scores
+        },
         "snapshot-refresh-nightly": {
             "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",
             "schedule": crontab(hour=3, minute=0),  # after the data-quality run, so its findings flag the snapshots
