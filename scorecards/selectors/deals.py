@@ -100,7 +100,7 @@ DEAL_SORTS: Final[dict[str, tuple[str, ...]]] = {
     "external_id": ("external_id", "id"),
     "-external_id": ("-external_id", "-id"),
 }
-DEFAULT_DEAL_SORT: Final[str] = "-close_date"
+DEFAULT_DEAL_SORT: Final[str] = "-created_on"
 
 
 def deal_list(*, tenant: Tenant, filters: DealFilters | None = None, sort: str = DEFAULT_DEAL_SORT) -> QuerySet[Deal]:

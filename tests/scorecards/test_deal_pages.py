@@ -64,6 +64,7 @@ def deals(tenant):
             probability=100,
             discount_pct=Decimal("12.50"),
             term_months=36,
+            created_on=date(2026, 1, 10),
             close_date=date(2026, 3, 15),
             registration_status=Deal.Registration.APPROVED,
             registered_on=date(2026, 1, 10),
@@ -76,6 +77,7 @@ def deals(tenant):
             stage="Closed Lost",
             status=Deal.Status.LOST,
             amount=Decimal("8000.00"),
+            created_on=date(2026, 1, 5),
             close_date=date(2026, 2, 1),
             batch=salesforce,
         ),
@@ -87,12 +89,19 @@ def deals(tenant):
             status=Deal.Status.OPEN,
             amount=Decimal("45000.00"),
             probability=60,
+            created_on=date(2026, 2, 1),
             close_date=date(2026, 6, 30),
             registration_status=Deal.Registration.PENDING,
             is_renewal=True,
             batch=hubspot,
         ),
-        "undated": DealFactory(partner=birch, external_id="MAN-1", account_name="Umbrella", amount=Decimal("500")),
+        "undated": DealFactory(
+            partner=birch,
+            external_id="MAN-1",
+            account_name="Umbrella",
+            amount=Decimal("500"),
+            created_on=date(2025, 12, 1),
+        ),
     }
     with tenant_context(tenant):
         DealReview.objects.create(
@@ -120,14 +129,13 @@ def listed(response):
 # --- the list ---
 
 
-def test_the_list_shows_every_deal_latest_close_first_with_amount_currency_and_source(client_for, tenant, deals):
+def test_the_list_shows_every_deal_newest_first_with_amount_currency_and_source(client_for, tenant, deals):
     response = client_for(member(tenant, Role.MANAGER)).get(url(tenant, "deal_list"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert listed(response) == ["HS-17", "SF-001", "SF-002", "MAN-1"]  # undated last
+    assert listed(response) == ["HS-17", "SF-001", "SF-002", "MAN-1"]
     assert "4 deals" in page
-    assert "120,000.00 <abbr" in page
-    assert "EUR</abbr>" in page
+    assert "120,000 EUR" in page
     assert "salesforce" in page
     assert "hubspot" in page
     assert "In review" in page
@@ -149,6 +157,7 @@ def test_the_list_shows_every_deal_latest_close_first_with_amount_currency_and_s
         ({"sort": "amount"}, ["MAN-1", "SF-002", "HS-17", "SF-001"]),
         ({"sort": "partner"}, ["SF-001", "SF-002", "HS-17", "MAN-1"]),
         ({"sort": "close_date"}, ["SF-002", "SF-001", "HS-17", "MAN-1"]),
+        ({"sort": "-close_date"}, ["HS-17", "SF-001", "SF-002", "MAN-1"]),  # undated last, either way
     ],
 )
 def test_each_filter_and_sort_narrows_or_orders_the_list(client_for, tenant, deals, params, expected):
