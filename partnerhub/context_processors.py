@@ -1,4 +1,4 @@
-"""Navigation by role, and the tenant switcher, for the base layout."""
+"""Navigation by role, and the tenant switcher, for the base layout; the partner page's sections by role."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from partnerhub.registry import nav_items
+from partnerhub.registry import nav_items, partner_sections
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +35,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for item in items:
             item["current"] = item is current
         context["nav_items"] = items
+        # Lazy: only the partner page reads them (and renders each with the core's {% partner_section %} tag).
+        context["partner_sections"] = SimpleLazyObject(
+            lambda: [section for section in partner_sections() if can(membership, section.perm)]
+        )
         if can(membership, "notifications.view"):
             # Lazy: counted (one query) only when the top bar shows the badge.
             context["unread_notifications"] = SimpleLazyObject(

@@ -1,7 +1,10 @@
-"""What each app brings to the site, collected in one place: its tenant pages, API routes and navigation items.
+"""What each app brings to the site, collected in one place: its tenant pages, API routes, navigation items and
+partner-page sections.
 
-An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``); the wiring reads
-them here, so the core never names a feature app and a new app plugs in by declaring its own.
+An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``,
+``partner_sections``); the wiring reads them here, so the core never names a feature app and a new app plugs in by
+declaring its own. The partner page (a core page) receives its sections through the wiring's context processor and
+renders each with the core's ``{% partner_section %}`` tag.
 Beat entries are declared the same way (``beat_schedule``); the settings collect them from every installed app of
 this project with ``beat_schedule_of`` (the app registry does not exist yet when settings load).
 """
@@ -16,7 +19,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 
-from partnerhub.core.navigation import NavItem
+from partnerhub.core.navigation import NavItem, PartnerSection
 
 
 def _declared(attribute: str) -> list[Any]:
@@ -38,6 +41,15 @@ def nav_items() -> list[NavItem]:
     """Every app's navigation items, in their declared order."""
     items = [item for declared in _declared("nav_items") for item in declared]
     return sorted(items, key=lambda item: item.order)
+
+
+def partner_sections() -> list[PartnerSection]:
+    """Every app's partner-page sections, in their declared order; two sections with one key are an error."""
+    sections = [section for declared in _declared("partner_sections") for section in declared]
+    keys = [section.key for section in sections]
+    if len(keys) != len(set(keys)):
+        raise ImproperlyConfigured(f"two partner-page sections share a key: {sorted(keys)}")
+    return sorted(sections, key=lambda section: section.order)
 
 
 def beat_schedule_of(installed_apps: Iterable[str], base_dir: Path) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from typing import Any
 from celery.schedules import crontab
 from django.apps import AppConfig
 
-from partnerhub.core.navigation import NavItem
+from partnerhub.core.navigation import NavItem, PartnerSection
 
 
 class ScorecardsConfig(AppConfig):
@@ -15,6 +15,7 @@ class ScorecardsConfig(AppConfig):
     tenant_api_urls = "scorecards.api.urls"
     nav_items = (
         NavItem("Scorecards", "portfolio", "partners.view", order=10),
+        NavItem("Deals", "deal_list", "deals.view", order=45),
         NavItem("Our scorecard", "portal_scorecard", "portal.view", order=60),
         NavItem("Deal reviews", "deal_review_list", "deals.view_reviews", order=80),
         NavItem("Imports", "import_list", "imports.view", order=90),
@@ -22,11 +23,38 @@ class ScorecardsConfig(AppConfig):
         NavItem("Templates", "template_list", "templates.view", order=110),
         NavItem("Glossary", "metric_list", "metrics.view", order=130),
     )
+    partner_sections = (
+        PartnerSection(
+            "partner-deals",
+            "scorecards/partials/_partner_deals.html",
+            "scorecards.views.partner_sections.deals_section",
+            "deals.view",
+            order=10,
+        ),
+        PartnerSection(
+            "partner-activities",
+            "scorecards/partials/_partner_activities.html",
+            "scorecards.views.partner_sections.activities_section",
+            "deals.view",
+            order=20,
+        ),
+        PartnerSection(
+            "partner-surveys",
+            "scorecards/partials/_partner_surveys.html",
+            "scorecards.views.partner_sections.surveys_section",
+            "deals.view",
+            order=30,
+        ),
+    )
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "data-quality-nightly": {
             "task": "scorecards.tasks.data_quality.data_quality_nightly_task",
             "schedule": crontab(hour=2, minute=30),
+        },
+        "deal-reviews-nightly": {
+            "task": "scorecards.tasks.deal_reviews.deal_reviews_refresh_nightly_task",
+            "schedule": crontab(hour=2, minute=45),  # before the snapshot refresh, which reads the deal-quality scores
         },
         "snapshot-refresh-nightly": {
             "task": "scorecards.tasks.snapshots.snapshot_refresh_nightly_task",

@@ -13,5 +13,8 @@ permissions.add_rule("quality.view", is_internal)
 permissions.add_rule("quality.change", is_admin | is_manager)
 permissions.add_rule("templates.view", is_internal)
 permissions.add_rule("templates.change", is_admin)
+# Deals, joint activities and survey responses as imported: the program's people. Partner users see the scorecard
+# computed from them, never the CRM rows themselves (the portal shows only what is shared; docs/deals.md).
+permissions.add_rule("deals.view", is_internal)
 permissions.add_rule("deals.view_reviews", is_internal)
 permissions.add_rule("deals.review", is_admin | is_manager)

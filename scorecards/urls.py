@@ -3,7 +3,8 @@
 from django.urls import path
 
 from scorecards.views import data_quality as views_quality
-from scorecards.views import deal_reviews as views_deals
+from scorecards.views import deal_reviews as views_deal_reviews
+from scorecards.views import deals as views_deals
 from scorecards.views import glossary as views_glossary
 from scorecards.views import imports as views_imports
 from scorecards.views import scorecards as views_scorecards
@@ -21,8 +22,19 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
     path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
     path("quality/", views_quality.quality_list_view, name="quality_list"),
-    path("deals/reviews/", views_deals.deal_review_list_view, name="deal_review_list"),
-    path("deals/reviews/<int:deal_review_id>/", views_deals.deal_review_action_view, name="deal_review_action"),
+    path("deals/", views_deals.deal_list_view, name="deal_list"),
+    path("deals/export.csv", views_deals.deal_export_view, {"fmt": "csv"}, name="deal_export_csv"),
+    path("deals/export.xlsx", views_deals.deal_export_view, {"fmt": "xlsx"}, name="deal_export_xlsx"),
+    path("deals/<int:deal_id>/", views_deals.deal_detail_view, name="deal_detail"),
+    path("partners/<int:partner_id>/deals/", views_deals.partner_deal_list_view, name="partner_deal_list"),
+    path("activities/", views_deals.activity_list_view, name="activity_list"),
+    path("surveys/", views_deals.survey_list_view, name="survey_list"),
+    path("deals/reviews/", views_deal_reviews.deal_review_list_view, name="deal_review_list"),
+    path(
+        "deals/reviews/<int:deal_review_id>/",
+        views_deal_reviews.deal_review_action_view,
+        name="deal_review_action",
+    ),
     path("scorecards/", views_scorecards.portfolio_view, name="portfolio"),
     path("scorecards/export.csv", views_scorecards.portfolio_export_view, {"fmt": "csv"}, name="portfolio_csv"),
     path("scorecards/export.xlsx", views_scorecards.portfolio_export_view, {"fmt": "xlsx"}, name="portfolio_xlsx"),

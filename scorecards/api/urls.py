@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, path
 
-from scorecards.api import glossary, imports
+from scorecards.api import deals, glossary, imports
 
 urlpatterns: list[URLPattern] = [
+    path("deals/", deals.DealListApi.as_view(), name="api_deal_list"),
+    path("deals/<int:deal_id>/", deals.DealDetailApi.as_view(), name="api_deal_detail"),
     path("metrics/", glossary.MetricListApi.as_view(), name="api_metric_list"),
     path("imports/<str:kind>/", imports.ImportRowsApi.as_view(), name="api_import_rows"),
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
@@ -13,6 +14,7 @@ from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
+from partnerhub.core.tenancy.sql import LOCK_DEAL_REVIEWS, tenant_xact_lock
 from scorecards.domain.deal_rubric import CRITERIA, score_deals
 from scorecards.models import Deal, DealReview, ScorecardSettings
 
@@ -35,22 +37,31 @@ def scorecard_settings(*, tenant: Tenant) -> ScorecardSettings:
 class DealReviewRefresh:
     queued: int
     rescored: int
+    dropped: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @transaction.atomic
 def deal_reviews_refresh(*, tenant: Tenant) -> DealReviewRefresh:
     """Score every deal at or above the threshold and queue the new ones; reviewed deals keep their scores.
 
-    Two reads (all deal amounts for the partners' medians; the large deals with their review, if any) and two bulk
-    writes, whatever the number of deals. Idempotent.
+    A review still queued (nobody started it) whose deal is now below the threshold (an import corrected its amount,
+    or the threshold rose) leaves the queue. Runs after every committed import and nightly; one refresh per program
+    at a time (an advisory lock: a second one waits, then finds nothing to do). Three reads (the threshold; all deal
+    amounts for the partners' medians; the large deals with their review, if any) and three bulk writes, whatever
+    the number of deals. Idempotent.
     """
+    tenant_xact_lock(LOCK_DEAL_REVIEWS, tenant)
     threshold = scorecard_settings(tenant=tenant).deal_review_threshold
+    dropped, _ = DealReview.objects.for_tenant(tenant).filter(status=Status.QUEUED, deal__amount__lt=threshold).delete()
     deals = Deal.objects.for_tenant(tenant)
     amounts = pd.DataFrame.from_records(
         list(deals.values_list("partner_id", "amount")), columns=["partner_id", "amount"]
     )
     if amounts.empty:
-        return DealReviewRefresh(0, 0)
+        return DealReviewRefresh(0, 0, dropped)
     medians = amounts.assign(amount=amounts["amount"].astype(float)).groupby("partner_id")["amount"].median()
     fields = [
         "id",
@@ -65,7 +76,7 @@ def deal_reviews_refresh(*, tenant: Tenant) -> DealReviewRefresh:
     ]
     large = pd.DataFrame.from_records(list(deals.filter(amount__gte=threshold).values_list(*fields)), columns=fields)
     if large.empty:
-        return DealReviewRefresh(0, 0)
+        return DealReviewRefresh(0, 0, dropped)
     large["median_amount"] = large["partner_id"].map(medians)
     scores = score_deals(large)
     existing = {r.deal_id: r for r in DealReview.objects.for_tenant(tenant).filter(deal_id__in=list(large["id"]))}
@@ -81,7 +92,7 @@ def deal_reviews_refresh(*, tenant: Tenant) -> DealReviewRefresh:
             changed.append(review)
     DealReview.objects.bulk_create(new, batch_size=2000)
     DealReview.objects.for_tenant(tenant).bulk_update(changed, [*CRITERIA, "quality"], batch_size=2000)
-    return DealReviewRefresh(queued=len(new), rescored=len(changed))
+    return DealReviewRefresh(queued=len(new), rescored=len(changed), dropped=dropped)
 
 
 @transaction.atomic

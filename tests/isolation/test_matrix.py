@@ -144,7 +144,15 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
     },
 }
 # URL parameters naming an object that belongs to one partner company (not program-wide like a metric).
-PARTNER_OWNED_PARAMS = {"partner_id", "review_id", "action_id", "deal_review_id", "finding_id", "membership_id"}
+PARTNER_OWNED_PARAMS = {
+    "partner_id",
+    "review_id",
+    "action_id",
+    "deal_review_id",
+    "deal_id",
+    "finding_id",
+    "membership_id",
+}
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
 

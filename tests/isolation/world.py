@@ -53,6 +53,9 @@ class World:
     foreign_version_id: int = 0
     sibling_deal_review_id: int = 0
     foreign_deal_review_id: int = 0
+    own_deal_id: int = 0  # a deal of the partner user's own company
+    sibling_deal_id: int = 0
+    foreign_deal_id: int = 0
     own_cadence_id: int = 0
     foreign_cadence_id: int = 0
     own_cycle_id: int = 0
@@ -169,13 +172,43 @@ def build_world() -> World:
     world.foreign_attendee_id = foreign_reviews[("attendee", foreign.pk)]
     world.feed_tokens = feed_tokens
     world.foreign_notification_id = _notification(b, foreign_manager, "FOREIGN-NOTIFICATION-MARKER")
+    world.own_deal_id = _engagement(a, own, "Alpha own")
+    world.sibling_deal_id = sibling_review.deal_id
+    world.foreign_deal_id = foreign_review.deal_id
+    _engagement(b, foreign, "FOREIGN")
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
         "FOREIGN-ATTENDEE-MARKER",
         "FOREIGN-NOTIFICATION-MARKER",
+        "FOREIGN-ACTIVITY-MARKER",
+        "FOREIGN-SURVEY-MARKER",
     ]
     return world
+
+
+def _engagement(tenant: Tenant, partner: Partner, prefix: str) -> int:
+    """A deal, a joint activity and a survey response of ``partner`` (named with ``prefix``); the deal's id."""
+    from scorecards.models import Activity, SurveyResponse
+
+    with tenant_context(tenant):
+        deal = Deal.objects.create(
+            tenant=tenant, partner=partner, external_id=f"{prefix}-DEAL-2", amount=1200, created_on=date(2026, 9, 2)
+        )
+        Activity.objects.create(
+            tenant=tenant, partner=partner, kind="webinar", title=f"{prefix}-ACTIVITY-MARKER", date=date(2026, 9, 3)
+        )
+        SurveyResponse.objects.create(
+            tenant=tenant,
+            partner=partner,
+            survey="csat",
+            respondent_type="customer",
+            respondent="probe@example.test",
+            comment=f"{prefix}-SURVEY-MARKER",
+            date=date(2026, 9, 4),
+            score=4,
+        )
+    return deal.pk
 
 
 def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
@@ -346,6 +379,7 @@ def own_object_id(world: World, param: str) -> Any:
         "template_id": world.own_template_id,
         "version_id": world.own_version_id,
         "deal_review_id": world.sibling_deal_review_id,
+        "deal_id": world.own_deal_id,
         "kind": "deals",
         "cadence_id": world.own_cadence_id,
         "cycle_id": world.own_cycle_id,
@@ -372,6 +406,8 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_metric_id if foreign else world.own_metric_id
     if param == "deal_review_id":
         return world.foreign_deal_review_id if foreign else world.sibling_deal_review_id
+    if param == "deal_id":
+        return world.foreign_deal_id if foreign else world.sibling_deal_id
     if param == "template_id":  # templates are program-wide: the sibling case is this tenant's own
         return world.foreign_template_id if foreign else world.own_template_id
     if param == "version_id":

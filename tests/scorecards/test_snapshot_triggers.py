@@ -13,6 +13,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from scorecards.models import DataQualityFinding, ImportBatch, ScorecardSnapshot
 from scorecards.services.templates import template_version_draft, template_version_publish
 from scorecards.tasks import data_quality as quality_tasks
+from scorecards.tasks import deal_reviews as deal_review_tasks
 from scorecards.tasks import snapshots as snapshot_tasks
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import TemplateFactory, build, build_version, observe
@@ -34,7 +35,11 @@ def in_process():
 def queued(monkeypatch):
     # What reaches the broker: (task, its kwargs); a chain sends its first task, carrying the rest with it.
     calls = []
-    for name, task in (("quality", quality_tasks.data_quality_task), ("refresh", snapshot_tasks.snapshot_refresh_task)):
+    for name, task in (
+        ("deal reviews", deal_review_tasks.deal_reviews_refresh_task),
+        ("quality", quality_tasks.data_quality_task),
+        ("refresh", snapshot_tasks.snapshot_refresh_task),
+    ):
 
         def send(args=None, kwargs=None, *rest, _name=name, **options):
             calls.append((_name, kwargs, [link.task for link in options.get("chain") or []]))
@@ -74,14 +79,16 @@ def test_after_an_import_the_data_quality_run_comes_first_and_its_findings_flag_
     assert finding.detail in snapshot.dq_reasons
 
 
-def test_an_import_queues_the_quality_run_and_then_the_refresh_of_its_partners(
+def test_an_import_queues_the_deal_reviews_then_the_quality_run_then_the_refresh_of_its_partners(
     tenant, queued, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=[5, 3, 5])
 
     assert len(callbacks) == 1
-    assert queued == [("quality", {"tenant_id": tenant.pk}, ["scorecards.tasks.snapshots.snapshot_refresh_task"])]
+    # Celery carries a chain's remaining tasks last first.
+    rest = ["scorecards.tasks.snapshots.snapshot_refresh_task", "scorecards.tasks.data_quality.data_quality_task"]
+    assert queued == [("deal reviews", {"tenant_id": tenant.pk}, rest)]
 
 
 def test_an_import_that_changed_no_partner_queues_nothing(tenant, queued, django_capture_on_commit_callbacks):

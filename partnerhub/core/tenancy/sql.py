@@ -203,6 +203,7 @@ def pg_days_to_months(days: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
 # Namespaces of the per-tenant transaction locks (``tenant_xact_lock``), side by side so that none is reused.
 LOCK_DATA_QUALITY = 4_180_301  # one data-quality run (or manual resolution) per tenant at a time
 LOCK_SNAPSHOT_REFRESH = 4_180_302  # one snapshot refresh per tenant at a time
+LOCK_DEAL_REVIEWS = 4_180_303  # one refresh of a program's deal-review queue at a time
 LOCK_REVIEW_CYCLES = 4_180_310  # one generation of a program's review cycles at a time
 
 

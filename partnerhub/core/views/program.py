@@ -29,6 +29,7 @@ from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Role
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.selectors import program as selectors
+from partnerhub.core.selectors.audit import audit_entries_readable
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.membership_index import memberships_of_user
 
@@ -154,7 +155,9 @@ def partner_detail_view(request: TenantRequest, partner_id: int) -> HttpResponse
         "partner": partner,
         "owner_history": selectors.partner_owner_history(tenant=tenant, partner=partner)[:20],
         "can_change": can(request.membership, "partners.change", partner),
-        "audit": selectors.audit_entries_for_object(tenant=tenant, obj=partner)[:10]
+        "audit": audit_entries_readable(
+            tenant=tenant, entries=selectors.audit_entries_for_object(tenant=tenant, obj=partner)[:10]
+        )
         if can(request.membership, "audit.view")
         else None,
     }
@@ -295,7 +298,8 @@ def audit_list_view(request: TenantRequest) -> HttpResponse:
     tenant = request.tenant
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.audit_entry_list(tenant=tenant, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "partnerhub/audit_list.html", {"page": page, "q": q})
+    entries = audit_entries_readable(tenant=tenant, entries=page.object_list)
+    return render(request, "partnerhub/audit_list.html", {"page": page, "entries": entries, "q": q})
 
 
 @tenant_view("tenant.settings", methods=("GET", "POST"))
