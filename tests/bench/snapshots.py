@@ -88,7 +88,9 @@ def seed_tenant(*, partners: int, metrics: int, months: int) -> Tenant:
             return tenant
         _clear(tenant)
         _generate(tenant, partners=partners, metrics=metrics, months=months)
-    with connection.cursor() as cursor:
+    # As the owner: ANALYZE by the app role skips tables it does not own (with a mere warning), and the server may run
+    # without autovacuum, which would leave the planner without statistics for the generated rows.
+    with as_owner(), connection.cursor() as cursor:
         for table in ("partnerhub_partner", "scorecards_observation", "scorecards_scorecardsnapshot"):
             cursor.execute(f"ANALYZE {table}")
     return tenant
@@ -97,6 +99,7 @@ def seed_tenant(*, partners: int, metrics: int, months: int) -> Tenant:
 def _clear(tenant: Tenant) -> None:
     # Raw SQL, scoped twice: the WHERE names the tenant and row-level security allows no other.
     for table in (
+        "scorecards_snapshotsource",
         "scorecards_scorecardsnapshot",
         "scorecards_dataqualityfinding",
         "scorecards_observation",
@@ -278,8 +281,10 @@ def _compute_floor(tenant: Tenant) -> float:
 
 
 def _clear_snapshots(tenant: Tenant) -> None:
-    """Start from no snapshots, as a new program would: delete the tenant's, then vacuum (as the owner role)."""
+    """Start from no snapshots, as a new program would: delete the tenant's (and the digests of their inputs), then
+    vacuum (as the owner role)."""
     with tenant_context(tenant):
+        _execute("DELETE FROM scorecards_snapshotsource WHERE tenant_id = %s", [tenant.pk])
         _execute("DELETE FROM scorecards_scorecardsnapshot WHERE tenant_id = %s", [tenant.pk])
     with as_owner():
         _execute("VACUUM ANALYZE scorecards_scorecardsnapshot")
