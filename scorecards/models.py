@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from partnerhub.core.domain.periods import to_date_label, to_date_phrase
 from partnerhub.core.models import Membership, Partner, TenantOwnedModel
 
 
@@ -470,7 +471,13 @@ class ScorecardSnapshot(TenantOwnedModel):
         if self.period != self.Period.QUARTER:
             return f"{self.period_start:%B %Y}"
         label = f"Quarter starting {self.period_start:%B %Y}"
-        return f"{label}, to date ({self.months_covered} of 3 months)" if self.is_to_date else label
+        return to_date_label(label, self.months_covered) if self.is_to_date else label
+
+    @property
+    def to_date_phrase(self) -> str:
+        """'to date (2 of 3 months)' for a quarter to date (the wording every page, export and pre-read shares), else
+        ''."""
+        return to_date_phrase(self.months_covered) if self.is_to_date else ""
 
 
 class SnapshotSource(TenantOwnedModel):
