@@ -200,7 +200,11 @@ def snapshot_refresh(
         written=outcome["written"],
         percentile_updates=outcome["percentile_updates"],
         deleted=outcome["deleted"],
-        unchanged=len(result) + plan.kept - outcome["written"] - outcome["own_percentile_updates"],
+        # Of a whole-tenant refresh, the peers are partners in scope too: their percentile updates are its own.
+        unchanged=len(result)
+        + plan.kept
+        - outcome["written"]
+        - outcome["percentile_updates" if ids is None else "own_percentile_updates"],
         reference_month=month_start(reference) if reference is not None else None,
         requested_at=requested,
         started_at=started,

@@ -277,6 +277,7 @@ def test_a_change_to_one_partners_input_recomputes_and_rewrites_that_partner_alo
     # Of anyone else, at most the percentile moved (a move to another segment may change nothing but the percentile).
     assert {key[0] for key in rewritten} == ({partner.pk} if change != "segment changed" else set())
     assert result.written + result.deleted == len(rewritten)
+    assert result.unchanged + result.written + result.percentile_updates == result.snapshots == len(after)
     assert _content(tenant) == _from_nothing(tenant)
 
 
