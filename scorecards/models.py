@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from partnerhub.core.domain.periods import to_date_label, to_date_phrase
 from partnerhub.core.models import Membership, Partner, TenantOwnedModel
 
 
@@ -470,7 +471,35 @@ class ScorecardSnapshot(TenantOwnedModel):
         if self.period != self.Period.QUARTER:
             return f"{self.period_start:%B %Y}"
         label = f"Quarter starting {self.period_start:%B %Y}"
-        return f"{label}, to date ({self.months_covered} of 3 months)" if self.is_to_date else label
+        return to_date_label(label, self.months_covered) if self.is_to_date else label
+
+    @property
+    def to_date_phrase(self) -> str:
+        """'to date (2 of 3 months)' for a quarter to date (the wording every page, export and pre-read shares), else
+        ''."""
+        return to_date_phrase(self.months_covered) if self.is_to_date else ""
+
+
+class SnapshotSource(TenantOwnedModel):
+    """What a partner's stored snapshots were computed from: a digest of their inputs, so that a refresh skips the
+    partners whose inputs have not changed (``scorecards.domain.input_digest``).
+
+    One row per partner, written by the refresh alongside the snapshots (in bulk, like them, so not audited: both
+    are derived from audited rows and rebuilt from them). ``program`` is the part every partner shares (templates,
+    targets, metrics, the reference month, the engine's version); ``snapshots`` is how many snapshots were stored,
+    so that snapshots removed by other means are noticed and rebuilt.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    digest = models.BigIntegerField()
+    program = models.BigIntegerField()
+    snapshots = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "partner"], name="snapshot_source_one_per_partner")]
+
+    def __str__(self) -> str:
+        return f"Inputs of {self.partner_id}'s snapshots"
 
 
 class ScorecardSettings(TenantOwnedModel):

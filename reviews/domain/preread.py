@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from partnerhub.core.domain.periods import period_label, shift_period
+from partnerhub.core.domain.periods import period_label, shift_period, to_date_label
 
 PAYLOAD_VERSION: Final = 1
 MAX_LISTED: Final = 5  # red metrics and data-quality reasons beyond this are counted, not listed one by one
@@ -55,10 +55,11 @@ class SnapshotFacts:
 
 
 def facts_label(facts: SnapshotFacts) -> str:
-    """'Q4 2026', or for a quarter to date 'Q4 2026 to date (2 of 3 months)' (SCORING.md: it is shown labelled)."""
+    """'Q4 2026', or for a quarter to date 'Q4 2026, to date (2 of 3 months)' (SCORING.md: it is shown labelled, in the
+    words the scorecard pages use: ``to_date_label``)."""
     label = period_label(facts.period, facts.period_start)
     if facts.period == "quarter" and facts.months_covered < 3:
-        return f"{label} to date ({facts.months_covered} of 3 months)"
+        return to_date_label(label, facts.months_covered)
     return label
 
 
@@ -183,8 +184,9 @@ def _summary(inp: PrereadInput, risk_count_line: str) -> list[str]:
             )
     quarter = inp.quarter
     if quarter is not None and quarter.score is not None:
+        label = facts_label(quarter) + ("," if quarter.months_covered < 3 else "")  # "For Q4 2026, to date (…), the"
         lines.append(
-            f"For {facts_label(quarter)} the score was {quarter.score:.1f} "
+            f"For {label} the score was {quarter.score:.1f} "
             f"({RAG_WORDS.get(quarter.rag, quarter.rag)})"
             + (
                 f", {'up' if quarter.change_previous >= 0 else 'down'} {abs(quarter.change_previous):.1f} points "

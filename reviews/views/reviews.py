@@ -353,8 +353,7 @@ def review_action_add_view(request: TenantRequest, review_id: int) -> HttpRespon
 @tenant_view("reviews.update_action", methods=("POST",))
 def action_update_view(request: TenantRequest, action_id: int) -> HttpResponse:
     tenant = request.tenant
-    action = action_get(tenant=tenant, action_id=action_id)
-    review = review_get(tenant=tenant, review_id=action.review_id)
+    action = action_get(tenant=tenant, action_id=action_id)  # its review comes with it: enough to redirect to
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -365,11 +364,12 @@ def action_update_view(request: TenantRequest, action_id: int) -> HttpResponse:
             raise
         except DomainError as exc:
             messages.error(request, exc.message)
-            return _render_detail(request, review, status=400)
+            return _render_detail(request, review_get(tenant=tenant, review_id=action.review_id), status=400)
         messages.success(request, "Action item updated.")
-        return redirect(_detail_url(request, review, "actions"))
+        return redirect(_detail_url(request, action.review, "actions"))
     messages.error(request, "Choose a status for the action item.")
-    return _render_detail(request, review, status=400)
+    # Only a page shown again needs the review with everything its page joins.
+    return _render_detail(request, review_get(tenant=tenant, review_id=action.review_id), status=400)
 
 
 # --- the pre-read ---

@@ -333,10 +333,10 @@ def score_snapshots(data: ScoringInput, *, complete: bool = True) -> ScoringResu
     metrics = data.metrics.set_index("id")
     ref = data.reference_month
     if ref is None or not len(versions.ids) or not len(partner_ids):
-        return _empty_result(versions, combos, data.peers)
+        return _empty_result(versions, combos, partners, data.peers)
     monthly = _known_rows(data.monthly, partner_ids, layer_ids, ref)
     if not len(monthly[0]):
-        return _empty_result(versions, combos, data.peers)
+        return _empty_result(versions, combos, partners, data.peers)
     p_of, layer_of, month_of, value_of = monthly
 
     first_month = np.full(len(partner_ids), np.iinfo(np.int64).max, dtype=np.int64)
@@ -893,10 +893,14 @@ def _dq_reasons(result: ScoringResult, rows: IntArray) -> list[list[str]]:
     return reasons
 
 
-def _empty_result(versions: VersionTable, combos: list[tuple[str, str]], peers: pd.DataFrame | None) -> ScoringResult:
+def _empty_result(
+    versions: VersionTable, combos: list[tuple[str, str]], partners: pd.DataFrame, peers: pd.DataFrame | None
+) -> ScoringResult:
+    """No snapshot of these partners; the peers are still ranked among themselves (a refresh that recomputes no
+    partner checks the stored percentiles with them)."""
     empty = np.zeros(0, dtype=np.int64)
     slots = versions.slots
-    return ScoringResult(
+    result = ScoringResult(
         partner_id=empty,
         is_quarter=np.zeros(0, dtype=bool),
         period_start=empty,
@@ -925,6 +929,9 @@ def _empty_result(versions: VersionTable, combos: list[tuple[str, str]], peers: 
         column=empty,
         present_weight=empty,
     )
+    if peers is not None and len(peers):
+        _, result.peer_percentile = _percentiles(result, partners, peers)
+    return result
 
 
 # --- the stored form: fingerprints and the items JSON ---
@@ -933,7 +940,7 @@ _MIX_1: Final = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2: Final = np.uint64(0x94D049BB133111EB)
 
 
-def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+def mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """splitmix64's finaliser: every input bit moves every output bit (numpy uint64 arithmetic wraps)."""
     x = (x ^ (x >> np.uint64(30))) * _MIX_1
     x = (x ^ (x >> np.uint64(27))) * _MIX_2
@@ -1003,8 +1010,8 @@ def fingerprints(result: ScoringResult, rows: IntArray | None = None) -> IntArra
             result.change_baseline[rows],
         ]
         for salt, column in enumerate(columns, start=1):
-            h = _mix(h ^ _mix(_bits(column) + np.uint64(salt)))
-        h = _mix(h ^ constant[inverse])
+            h = mix64(h ^ mix64(_bits(column) + np.uint64(salt)))
+        h = mix64(h ^ constant[inverse])
         reasons = [json.dumps(result.dq_reasons[i]) if result.dq_reasons[i] else "" for i in rows.tolist()]
         texts: list[Sequence[str] | npt.NDArray[np.object_]] = [
             result.trend[rows],
@@ -1012,7 +1019,7 @@ def fingerprints(result: ScoringResult, rows: IntArray | None = None) -> IntArra
             reasons,
         ]
         for salt, text in enumerate(texts, start=20):
-            h = _mix(h ^ _mix(_text_hash(text) + np.uint64(salt)))
+            h = mix64(h ^ mix64(_text_hash(text) + np.uint64(salt)))
         slots = result.actual.shape[1]
         salts = (np.arange(slots, dtype=np.uint64) * np.uint64(64))[None, :]
         cells = np.zeros((len(rows), slots), dtype=np.uint64)
@@ -1025,8 +1032,8 @@ def fingerprints(result: ScoringResult, rows: IntArray | None = None) -> IntArra
             result.missing,
         ]
         for salt, matrix in enumerate(matrices, start=40):
-            cells = _mix(cells ^ _mix(_bits(matrix[rows]) + salts + np.uint64(salt)))
-        h = _mix(h ^ _mix(cells.sum(axis=1, dtype=np.uint64)))
+            cells = mix64(cells ^ mix64(_bits(matrix[rows]) + salts + np.uint64(salt)))
+        h = mix64(h ^ mix64(cells.sum(axis=1, dtype=np.uint64)))
     return h.view(np.int64)
 
 

@@ -25,14 +25,17 @@ from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
 from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEAL_METRIC_KEYS, DEFAULT_DISCOUNT_THRESHOLD, deal_metrics
 from scorecards.domain.deal_rubric import DEAL_QUALITY
+from scorecards.domain.input_digest import SOURCES
 from scorecards.domain.scoring import MONTH, NULL, QUARTER, ScoringInput
 from scorecards.models import (
     DataQualityFinding,
     Deal,
+    DealReview,
     MetricDefinition,
     Observation,
     ScorecardSnapshot,
     ScorecardTemplate,
+    SnapshotSource,
     TargetRule,
     TemplateItem,
     TemplateVersion,
@@ -49,11 +52,43 @@ class RefreshScope:
     peers: pd.DataFrame | None  # stored rows of the segment peers: id, ..., percentile
 
 
-def snapshot_inputs_for_refresh(
-    sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int, since: int | None = None
-) -> tuple[ScoringInput, RefreshScope]:
-    """Everything the engine needs, read once; ``since`` (a month number) drops the actuals of earlier months (a
-    what-if scores one month and needs nothing older)."""
+@dataclass
+class Program:
+    """What every refresh reads first, in a few small statements: the partners in scope, the templates, versions,
+    items, target rules and metrics, and the reference month (``cutoff``: the month under way, a month number)."""
+
+    partners: pd.DataFrame
+    templates: pd.DataFrame
+    versions: pd.DataFrame
+    items: pd.DataFrame
+    targets: pd.DataFrame
+    metrics: pd.DataFrame
+    derived_ids: dict[int, str]  # scored metrics derived from deals: id -> key
+    observed_ids: list[int]  # scored metrics read from the observations
+    reference: int | None
+    cutoff: int
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables every partner's snapshots depend on (for the program's digest)."""
+        return {
+            "templates": self.templates,
+            "versions": self.versions,
+            "items": self.items,
+            "targets": self.targets,
+            "metrics": self.metrics,
+        }
+
+    @property
+    def deals_scored(self) -> bool:
+        return any(key in DEAL_METRIC_KEYS for key in self.derived_ids.values())
+
+    @property
+    def reviews_scored(self) -> bool:
+        return DEAL_QUALITY in self.derived_ids.values()
+
+
+def snapshot_program(sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int) -> Program:
+    """The partners (all, or these), the scorecard tables and the reference month."""
     partners_qs = Partner.objects.for_tenant(tenant)
     if partner_ids is not None:
         partners_qs = partners_qs.filter(pk__in=partner_ids)
@@ -105,26 +140,166 @@ def snapshot_inputs_for_refresh(
     }
     observed_ids = sorted(used - set(derived_ids))
     reference = _reference_month(sql, tenant, observed_ids, bool(derived_ids), cutoff)
-    monthly, quarterly = _actuals(sql, tenant, partner_ids, observed_ids, derived_ids, reference, cutoff, since)
-    findings: dict[tuple[int, int], list[tuple[int | None, str]]] = {}
-    if reference is not None and len(monthly["month"]) and len(partners):
-        first = int(monthly["month"].min())
-        findings = _open_findings(tenant, partners["id"].astype(int).tolist(), quarter_of(first), reference)
-    peers = _peers(sql, tenant, partners) if partner_ids is not None and len(partners) else None
-    data = ScoringInput(
+    return Program(
         partners=partners,
         templates=templates,
         versions=versions,
         items=items,
         targets=targets,
         metrics=metrics,
+        derived_ids=derived_ids,
+        observed_ids=observed_ids,
+        reference=reference,
+        cutoff=cutoff,
+    )
+
+
+Digests = dict[str, tuple[np.ndarray, np.ndarray]]  # source -> (partner ids, digests)
+
+
+def scoring_inputs(
+    sql: TenantSql,
+    tenant: Tenant,
+    program: Program,
+    partner_ids: list[int] | None,
+    peers: pd.DataFrame | None = None,
+    *,
+    since: int | None = None,
+    digest: bool = False,
+) -> tuple[ScoringInput, RefreshScope, Digests]:
+    """The inputs of these partners of the program (None: all of them), read once; ``peers`` (stored rows of other
+    partners: ``id``, ``partner_id``, ``partner_type``, ``stage``, ``period``, ``month``, ``score``, ``percentile``)
+    are ranked with them. ``since`` (a month number) drops the actuals of earlier months (a what-if scores one month
+    and needs nothing older). ``digest`` also returns the observations' digest per partner, computed by the same
+    statement that reads them (``OBSERVATION_DIGEST``)."""
+    partners = program.partners
+    if partner_ids is not None:
+        partners = partners[partners["id"].isin(partner_ids)].reset_index(drop=True)
+    reference, cutoff = program.reference, program.cutoff
+    monthly, quarterly, digests = _actuals(
+        sql,
+        tenant,
+        partner_ids,
+        program.observed_ids,
+        program.derived_ids,
+        None if partner_ids == [] else reference,  # no partner: nothing to read
+        cutoff,
+        since,
+        digest,
+    )
+    findings: dict[tuple[int, int], list[tuple[int | None, str]]] = {}
+    if reference is not None and len(monthly["month"]) and len(partners):
+        first = int(monthly["month"].min())
+        findings = _open_findings(tenant, partners["id"].astype(int).tolist(), quarter_of(first), reference)
+    data = ScoringInput(
+        partners=partners,
+        templates=program.templates,
+        versions=program.versions,
+        items=program.items,
+        targets=program.targets,
+        metrics=program.metrics,
         monthly=monthly,  # columns as arrays: ScoringInput takes them as well as DataFrames
         quarterly=quarterly,
         findings=findings,
         reference_month=reference,
         peers=None if peers is None else peers[["partner_id", "partner_type", "stage", "period", "month", "score"]],
     )
-    return data, RefreshScope(partner_ids=partner_ids, peers=peers)
+    return data, RefreshScope(partner_ids=partner_ids, peers=peers), digests
+
+
+def snapshot_inputs_for_refresh(
+    sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None, cutoff: int, since: int | None = None
+) -> tuple[ScoringInput, RefreshScope]:
+    """Everything the engine needs to score these partners (None: all), read once, with the stored scores of the
+    other partners of their segments when only some are scored; ``since`` as in ``scoring_inputs``."""
+    program = snapshot_program(sql, tenant, partner_ids, cutoff)
+    peers = segment_peers(sql, tenant, program.partners) if partner_ids is not None and len(program.partners) else None
+    data, scope, _ = scoring_inputs(sql, tenant, program, partner_ids, peers, since=since)
+    return data, scope
+
+
+# The observations' digest per partner (scorecards.domain.input_digest): the XOR of a hash of each row read, keyed by
+# its metric and month (unique per partner), over the columns of ``_observation_select``. The same expression serves
+# the read (``copy_out`` totals) and ``input_digests``, so both give the same digest for the same rows.
+OBSERVATION_DIGEST: Final = "bit_xor(hashint8extended(value, metric_id * 1048576 + (month - DATE '2000-01-01')))"
+
+
+def _observation_select(
+    tenant: Tenant, partner_ids: list[int] | None, observed_ids: list[int], end: date, since: int | None = None
+) -> tuple[str, list[Any]]:
+    """The observations the engine reads (scored metrics, months before ``end``), value as fixed-point bigint."""
+    where, params = "tenant_id = %s AND metric_id = ANY(%s::bigint[]) AND month < %s", [tenant.pk, observed_ids, end]
+    if since is not None:
+        where += " AND month >= %s"
+        params.append(month_start(since))
+    if partner_ids is not None:
+        where += " AND partner_id = ANY(%s::bigint[])"
+        params.append(partner_ids)
+    select = (
+        f"SELECT partner_id, metric_id, month, (value * 10000)::int8 AS value FROM {OBSERVATION_TABLE} WHERE {where}"
+    )
+    return select, params
+
+
+def input_digests(
+    sql: TenantSql, tenant: Tenant, program: Program, partner_ids: list[int] | None, *, observations: bool = True
+) -> Digests:
+    """Per source of ``scorecards.domain.input_digest.SOURCES`` and partner (all of the program, or these): the XOR of
+    a 64-bit hash of each row the engine would read, in one statement; a partner without rows in a source is absent
+    from it. Deals and their reviews only when a template scores them; ``observations=False`` leaves those out (the
+    read computes them)."""
+    out: Digests = {}
+    if program.reference is None:
+        return out
+    cut = month_start(program.cutoff)
+    parts: list[str] = []
+    params: list[Any] = []
+    only = " AND partner_id = ANY(%s::bigint[])" if partner_ids is not None else ""
+    scope = [partner_ids] if partner_ids is not None else []
+    if observations and program.observed_ids:
+        select, select_params = _observation_select(
+            tenant, partner_ids, program.observed_ids, month_start(program.reference + 1)
+        )
+        parts.append(
+            f"SELECT 0, partner_id, {OBSERVATION_DIGEST} FROM ({select}) AS rows (partner_id, metric_id, month, value) "
+            "GROUP BY partner_id"
+        )
+        params += select_params
+    if program.deals_scored:  # as the read sees them: created before the cut, a close on or after it not yet happened
+        parts.append(
+            "SELECT 1, partner_id, bit_xor(hashtextextended((id, amount, created_on, "
+            "CASE WHEN close_date < %s THEN close_date END, status, discount_pct, is_renewal)::text, 0)) "
+            f"FROM {Deal._meta.db_table} WHERE tenant_id = %s AND created_on < %s{only} GROUP BY partner_id"
+        )
+        params += [cut, tenant.pk, cut, *scope]
+    if program.reviews_scored:
+        parts.append(
+            "SELECT 2, r.partner_id, bit_xor(hashtextextended((r.id, d.created_on, r.quality)::text, 0)) "
+            f"FROM {DealReview._meta.db_table} r JOIN {Deal._meta.db_table} d "
+            "ON d.id = r.deal_id AND d.tenant_id = r.tenant_id "
+            f"WHERE r.tenant_id = %s AND d.created_on < %s{only.replace('partner_id', 'r.partner_id')} "
+            "GROUP BY r.partner_id"
+        )
+        params += [tenant.pk, cut, *scope]
+    parts.append(
+        "SELECT 3, partner_id, bit_xor(hashtextextended((id, month, metric_id, kind, detail)::text, 0)) "
+        f"FROM {DataQualityFinding._meta.db_table} WHERE tenant_id = %s AND status = %s AND month <= %s{only} "
+        "GROUP BY partner_id"
+    )
+    params += [tenant.pk, DataQualityFinding.Status.OPEN, month_start(program.reference), *scope]
+    # One row per partner and source: hashing the groups always fits in memory, whereas a sort of the rows (what the
+    # planner picks when the statistics lag behind a large import) spills millions of them to disk.
+    previous = sql.execute("SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)")
+    rows = sql.execute(" UNION ALL ".join(f"({part})" for part in parts), params)
+    sql.execute("SELECT set_config('enable_sort', %s, true)", [previous[0][0]])
+    by_source: dict[int, tuple[list[int], list[int]]] = {}
+    for source, partner_id, value in rows:
+        ids, values = by_source.setdefault(int(source), ([], []))
+        ids.append(int(partner_id))
+        values.append(int(value))
+    for source, (ids, values) in by_source.items():
+        out[SOURCES[source]] = (np.array(ids, dtype=np.int64), np.array(values, dtype=np.int64))
+    return out
 
 
 def _open_findings(
@@ -190,7 +365,8 @@ def _actuals(
     reference: int | None,
     cutoff: int,
     since: int | None = None,
-) -> tuple[Columns, Columns]:
+    digest: bool = False,
+) -> tuple[Columns, Columns, Digests]:
     """Monthly actuals (observations and deal-derived values) and the quarter values of the deal-derived metrics.
 
     Deal-derived metrics are the rules of ``deal_metrics`` over the deals, and ``deal_quality``, the mean rubric
@@ -199,24 +375,21 @@ def _actuals(
     on or after the month ``cutoff`` is read (complete months only).
     """
     empty: Columns = {c: np.zeros(0, dtype=np.int64 if c != "value" else np.float64) for c in ACTUAL_COLUMNS}
+    digests: Digests = {}
     if reference is None:
-        return empty, empty
-    end = month_start(reference + 1)
-    where, params = "tenant_id = %s AND metric_id = ANY(%s::bigint[]) AND month < %s", [tenant.pk, observed_ids, end]
-    if since is not None:
-        where += " AND month >= %s"
-        params.append(month_start(since))
-    if partner_ids is not None:
-        where += " AND partner_id = ANY(%s::bigint[])"
-        params.append(partner_ids)
+        return empty, empty, digests
     observed = empty
     if observed_ids:
+        select, params = _observation_select(tenant, partner_ids, observed_ids, month_start(reference + 1), since)
         raw = sql.copy_out(
-            f"SELECT partner_id, metric_id, month, (value * 10000)::int8 AS value "
-            f"FROM {OBSERVATION_TABLE} WHERE {where}",
+            select,
             params,
             [("partner_id", "int8"), ("metric_id", "int8"), ("month", "date"), ("value", "int8")],
+            totals=[("digest", OBSERVATION_DIGEST)] if digest else (),
         )
+        if digest:
+            ids, first = np.unique(raw["partner_id"], return_index=True)
+            digests["observations"] = (ids, raw.pop("digest")[first])
         raw["month"] = pg_days_to_months(raw["month"])
         raw["value"] = raw["value"] / 1e4
         observed = raw
@@ -242,7 +415,7 @@ def _actuals(
     if since is not None:
         monthly = {c: values[monthly["month"] >= since] for c, values in monthly.items()}
         quarterly = {c: values[quarterly["month"] >= quarter_of(since)] for c, values in quarterly.items()}
-    return monthly, quarterly
+    return monthly, quarterly, digests
 
 
 def _long_columns(values: pd.DataFrame, key_to_id: dict[str, int]) -> Columns:
@@ -292,32 +465,7 @@ def snapshot_stored_keys(sql: TenantSql, tenant: Tenant, partner_ids: list[int] 
     )
 
 
-def _peers(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFrame:
-    """Stored scored snapshots of the other partners of the refreshed partners' segments (type x stage)."""
-    segments = sorted(set(zip(partners["partner_type"].astype(str), partners["stage"].astype(str), strict=True)))
-    labels = [f"{kind}|{stage}" for kind, stage in segments]
-    raw = sql.copy_out(
-        f"""
-        SELECT s.partner_id, s.id, s.period = %s, s.period_start, (s.score * 10000)::int8,
-            COALESCE((s.percentile * 10000)::int8, %s), array_position(%s::text[], p.partner_type || '|' || p.stage)
-        FROM {SNAPSHOT_TABLE} s JOIN {Partner._meta.db_table} p ON p.id = s.partner_id AND p.tenant_id = s.tenant_id
-        WHERE s.tenant_id = %s AND s.score IS NOT NULL AND p.partner_type || '|' || p.stage = ANY(%s::text[])
-            AND NOT (s.partner_id = ANY(%s::bigint[]))
-        """,
-        [QUARTER, int(NULL), labels, tenant.pk, labels, partners["id"].astype(int).tolist()],
-        [
-            ("partner_id", "int8"),
-            ("id", "int8"),
-            ("is_quarter", "bool"),
-            ("period_start", "date"),
-            ("score", "int8"),
-            ("percentile", "int8"),
-            ("segment", "int4"),
-        ],
-    )
-    segment = raw["segment"].astype(np.int64) - 1
-    kinds = np.array([s[0] for s in segments] or [""], dtype=object)
-    stages = np.array([s[1] for s in segments] or [""], dtype=object)
+def _peer_frame(raw: dict[str, np.ndarray], kinds: np.ndarray, stages: np.ndarray, segment: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": raw["id"],
@@ -330,6 +478,78 @@ def _peers(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFra
             "percentile": raw["percentile"],
         }
     )
+
+
+STORED_SCORE_COLUMNS: Final = [
+    ("partner_id", "int8"),
+    ("id", "int8"),
+    ("is_quarter", "bool"),
+    ("period_start", "date"),
+    ("score", "int8"),
+    ("percentile", "int8"),
+]
+
+
+def segment_peers(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFrame:
+    """Stored scored snapshots of the other partners of these partners' segments (type x stage)."""
+    segments = sorted(set(zip(partners["partner_type"].astype(str), partners["stage"].astype(str), strict=True)))
+    labels = [f"{kind}|{stage}" for kind, stage in segments]
+    raw = sql.copy_out(
+        f"""
+        SELECT s.partner_id, s.id, s.period = %s, s.period_start, (s.score * 10000)::int8,
+            COALESCE((s.percentile * 10000)::int8, %s), array_position(%s::text[], p.partner_type || '|' || p.stage)
+        FROM {SNAPSHOT_TABLE} s JOIN {Partner._meta.db_table} p ON p.id = s.partner_id AND p.tenant_id = s.tenant_id
+        WHERE s.tenant_id = %s AND s.score IS NOT NULL AND p.partner_type || '|' || p.stage = ANY(%s::text[])
+            AND NOT (s.partner_id = ANY(%s::bigint[]))
+        """,
+        [QUARTER, int(NULL), labels, tenant.pk, labels, partners["id"].astype(int).tolist()],
+        [*STORED_SCORE_COLUMNS, ("segment", "int4")],
+    )
+    segment = raw["segment"].astype(np.int64) - 1
+    kinds = np.array([s[0] for s in segments] or [""], dtype=object)
+    stages = np.array([s[1] for s in segments] or [""], dtype=object)
+    return _peer_frame(raw, kinds, stages, segment)
+
+
+def stored_scores(sql: TenantSql, tenant: Tenant, partners: pd.DataFrame) -> pd.DataFrame:
+    """Every stored snapshot of the tenant, with its partner's current segment (from ``partners``: the tenant's):
+    ``id``, ``partner_id``, ``partner_type``, ``stage``, ``period``, ``month``, ``score`` and ``percentile`` as
+    fixed-point integers (``NULL`` when empty). What a refresh of the whole tenant ranks the partners it does not
+    recompute by, and counts their snapshots with."""
+    raw = sql.copy_out(
+        f"SELECT partner_id, id, period = %s, period_start, COALESCE((score * 10000)::int8, %s), "
+        f"COALESCE((percentile * 10000)::int8, %s) FROM {SNAPSHOT_TABLE} WHERE tenant_id = %s",
+        [QUARTER, int(NULL), int(NULL), tenant.pk],
+        STORED_SCORE_COLUMNS,
+    )
+    ids = partners["id"].to_numpy(dtype=np.int64)
+    position = np.minimum(np.searchsorted(ids, raw["partner_id"]), max(len(ids) - 1, 0))
+    known = ids[position] == raw["partner_id"] if len(ids) else np.zeros(len(raw["partner_id"]), dtype=bool)
+    raw = {name: values[known] for name, values in raw.items()}  # (a partner added since: none of its rows yet)
+    kinds = partners["partner_type"].astype(str).to_numpy(dtype=object)
+    stages = partners["stage"].astype(str).to_numpy(dtype=object)
+    return _peer_frame(raw, kinds, stages, position[known])
+
+
+def snapshot_counts(sql: TenantSql, tenant: Tenant, partner_ids: list[int]) -> dict[int, int]:
+    """How many snapshots are stored per partner (of these; a partner without any is absent)."""
+    rows = sql.execute(
+        f"SELECT partner_id, count(*) FROM {SNAPSHOT_TABLE} WHERE tenant_id = %s AND partner_id = ANY(%s::bigint[]) "
+        "GROUP BY partner_id",
+        [tenant.pk, partner_ids],
+    )
+    return {int(partner_id): int(count) for partner_id, count in rows}
+
+
+def snapshot_sources(tenant: Tenant, partner_ids: list[int] | None) -> dict[int, tuple[int, int, int]]:
+    """The stored input digests: partner id -> (digest, program digest, snapshots stored)."""
+    rows = SnapshotSource.objects.for_tenant(tenant)
+    if partner_ids is not None:
+        rows = rows.filter(partner_id__in=partner_ids)
+    return {
+        int(partner_id): (int(digest), int(program), int(snapshots))
+        for partner_id, digest, program, snapshots in rows.values_list("partner_id", "digest", "program", "snapshots")
+    }
 
 
 def snapshot_inputs_read(*, tenant: Tenant, month: int) -> ScoringInput:

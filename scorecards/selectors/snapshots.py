@@ -109,8 +109,9 @@ def snapshot_latest_at(
     """Id -> the partner's latest snapshot of ``period`` at the period holding the day, for ``wanted``'s (partner, day).
 
     Each day's period start is capped at the latest period with snapshots; a partner with no snapshot at that exact
-    period (a gap) gets its latest earlier one. Partner, its owner and the template version are joined. One query for
-    the latest period, then one per distinct period start (keys of one run mostly share one).
+    period (a gap) gets its latest earlier one. The snapshot rows alone, nothing joined (the caller, the review
+    pre-read, has its partners already and needs no template). One query for the latest period, then one per
+    distinct period start (keys of one run mostly share one).
     """
     latest = latest_period(tenant=tenant, period=period)
     if latest is None:
@@ -124,7 +125,7 @@ def snapshot_latest_at(
             s.partner_id: s
             for s in latest_snapshots(
                 tenant=tenant, period=period, partner_ids={p for _, p in entries}, on_or_before=start
-            ).select_related("partner", "partner__owner__user", "template_version__template")
+            )
         }
         for key, partner_id in entries:
             if partner_id in rows:
@@ -140,6 +141,21 @@ def latest_period(*, tenant: Tenant, period: str) -> date | None:
         .aggregate(latest=Max("period_start"))["latest"]
     )
     return latest
+
+
+def period_months_covered(*, tenant: Tenant, period: str, period_start: date) -> int:
+    """How many of the period's months count so far, for the period itself (whatever partners a page shows or a
+    filter keeps): the most months covered by any snapshot of the period. 3 for a complete quarter, fewer for the
+    quarter under way or for a program's first quarter when it started part-way through; 1 for a month. One indexed
+    query for a quarter, none for a month."""
+    if period != ScorecardSnapshot.Period.QUARTER:
+        return 1
+    covered: int | None = (
+        ScorecardSnapshot.objects.for_tenant(tenant)
+        .filter(period=period, period_start=period_start)
+        .aggregate(covered=Max("months_covered"))["covered"]
+    )
+    return 3 if covered is None else covered
 
 
 def recent_periods(latest: date | None, period: str, count: int = 24) -> list[date]:

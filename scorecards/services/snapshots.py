@@ -3,24 +3,32 @@
 ``snapshot_refresh`` holds the tenant's advisory lock for its whole transaction (two refreshes of one tenant never
 overlap: the second waits for the first to commit), then:
 
-1. **reads** everything once (``scorecards.selectors.snapshot_inputs``), in a number of statements that does not
-   depend on the number of partners: the
-   partners; the templates, versions, items, target rules and metrics; the reference month (the last month with
-   data, never the month under way: one probe of the observations' (tenant, metric, month) index per metric); the
-   observations; the deals, only when a template uses a metric derived from deals; the open data-quality findings;
-   the stored snapshots' keys, fingerprints and percentiles; and, for a refresh of some partners, the stored scores
-   of the other partners of their segments, so that percentiles stay right. The large reads are ``COPY ... TO STDOUT
-   (FORMAT binary)`` with one row per partner holding an array per column, which numpy reads in place (``TenantSql``);
-2. **computes** every snapshot with ``scorecards.domain.scoring.score_snapshots``;
-3. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
+1. **reads the program** (``scorecards.selectors.snapshot_inputs.snapshot_program``): the partners; the templates,
+   versions, items, target rules and metrics; the reference month (the last month with data, never the month under
+   way: one probe of the observations' (tenant, metric, month) index per metric);
+2. **finds the partners whose inputs changed** (``_plan``): each partner's snapshots were stored with a digest of
+   their inputs (``scorecards.domain.input_digest``, kept in ``SnapshotSource``); the database computes today's
+   digests in one statement (a hash of every row the engine would read, XORed per partner and source), and only the
+   partners whose digest differs, or whose stored snapshots are not the ones recorded, are recomputed. When no
+   stored digest belongs to today's program (a first refresh, a template change, a new reference month, a change to
+   the engine's code) every partner is, and their observations' digests come with their read. A refresh of the
+   whole tenant also reads every stored score, to rank the recomputed partners against the others and to check
+   every stored percentile (a partner deleted or moved to another segment re-ranks its old one);
+3. **reads the inputs of those partners** once, in a number of statements that does not depend on the number of
+   partners: the observations; the deals, only when a template uses a metric derived from deals; the open
+   data-quality findings; the stored scores of their segments' other partners (for a refresh of some partners). The
+   large reads are ``COPY ... TO STDOUT (FORMAT binary)`` with one row per partner holding an array per column,
+   which numpy reads in place (``TenantSql``);
+4. **computes** their snapshots with ``scorecards.domain.scoring.score_snapshots``;
+5. **writes only what changed**, block by block (``RENDER_CHUNK`` snapshots): each block's trend verdicts and
    data-quality reasons are completed and fingerprinted; new snapshots and those whose fingerprint changed are
    rendered as COPY text and handed to a second thread, which COPYs them into a TEMP staging table (COPY straight
    into the snapshot table is refused under row-level security) and moves them into the snapshot table with ``INSERT
    ... SELECT`` (new rows: no row is stored under their key, and the lock keeps it so) or ``INSERT ... SELECT ... ON
    CONFLICT DO UPDATE`` (rows whose fingerprint changed), while this thread prepares the next block. Rows whose only
-   change is their percentile (also other partners' rows, after a refresh of some partners) get ``UPDATE ... FROM
-   unnest(...)``; stored snapshots the engine no longer produces (their data was removed) are deleted. Running it
-   twice writes nothing the second time.
+   change is their percentile (also other partners' rows) get ``UPDATE ... FROM unnest(...)``; stored snapshots the
+   engine no longer produces (their data was removed) are deleted; the recomputed partners' digests are recorded.
+   Running it twice writes nothing the second time, and reads no partner's observations.
 
 Raw SQL runs inside ``tenant_context`` (row-level security applies) and names the tenant in its WHERE as well.
 ``docs/scoring-engine.md`` has the design and the benchmark figures.
@@ -34,10 +42,12 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
@@ -45,6 +55,8 @@ from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_SNAPSHOT_REFRESH, TenantSql, pg_days_to_months, tenant_xact_lock
+from scorecards.domain import deal_metrics, deal_rubric, scoring, trend
+from scorecards.domain.input_digest import changed_partners, code_digest, partner_digests, program_digest
 from scorecards.domain.scoring import (
     MONTH,
     NULL,
@@ -57,13 +69,26 @@ from scorecards.domain.scoring import (
     render_items,
     score_snapshots,
 )
+from scorecards.models import SnapshotSource
+from scorecards.selectors import deal_reviews
+from scorecards.selectors import snapshot_inputs as inputs_module
 from scorecards.selectors.snapshot_inputs import (
     SNAPSHOT_TABLE,
+    Digests,
+    Program,
     RefreshScope,
-    snapshot_inputs_for_refresh,
+    input_digests,
+    scoring_inputs,
+    segment_peers,
+    snapshot_counts,
+    snapshot_program,
+    snapshot_sources,
     snapshot_stored_keys,
+    stored_scores,
 )
 
+SOURCE_TABLE: Final = SnapshotSource._meta.db_table
+STORED_KEYS: Final = ("partner_id", "id", "is_quarter", "period_start", "fingerprint", "percentile")
 RENDER_CHUNK: Final = 5_000  # snapshots compared, rendered and staged at a time (about 15 MB of COPY text)
 UPDATE_CHUNK: Final = 50_000
 COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -75,8 +100,9 @@ class RefreshResult:
     released when the transaction commits, right after)."""
 
     tenant_id: int
-    partners: int = 0
-    snapshots: int = 0
+    partners: int = 0  # partners in scope (all of the tenant's, or those asked for)
+    recomputed: int = 0  # of these, the partners whose inputs had changed: read, scored and compared
+    snapshots: int = 0  # snapshots of the partners in scope after the refresh
     written: int = 0  # snapshots inserted or rewritten in full
     percentile_updates: int = 0  # rows (of these partners or their segment peers) whose percentile alone changed
     deleted: int = 0
@@ -114,6 +140,12 @@ class _Clock:
         self.last = now
 
 
+# The modules whose code decides a stored snapshot from its inputs: a change to any of them recomputes every partner
+# once (only the rows that then differ are written).
+ENGINE_MODULES: Final = (scoring, trend, deal_metrics, deal_rubric, inputs_module, deal_reviews)
+ENGINE_CODE: Final = code_digest(Path(str(module.__file__)).read_bytes() for module in ENGINE_MODULES)
+
+
 # --- the refresh ---
 
 
@@ -122,6 +154,9 @@ def snapshot_refresh(
 ) -> RefreshResult:
     """Recompute ``tenant``'s scorecard snapshots (every partner, or ``partner_ids``) and write what changed.
 
+    Only the partners whose inputs changed since their snapshots were stored are read and scored (their digests,
+    ``scorecards.domain.input_digest``, differ from the stored ones, or their stored snapshots are not the ones
+    recorded); a refresh of the whole tenant then checks every stored percentile against the stored scores.
     ``today`` (default: today in UTC) bounds the periods: a month still under way is never scored. Idempotent; the
     number of statements does not grow with the number of partners; serialised per tenant by an advisory lock held
     until the transaction commits (the caller's, when it runs inside one).
@@ -136,28 +171,138 @@ def snapshot_refresh(
         sql = TenantSql(tenant)
         with connection.execute_wrapper(sql.count):
             ids = None if partner_ids is None else sorted({int(i) for i in partner_ids})
-            data, scope = snapshot_inputs_for_refresh(sql, tenant, ids, month_number(today))
+            program = snapshot_program(sql, tenant, ids, month_number(today))
+            plan = _plan(sql, tenant, program, ids)
+            clock.lap("check" if plan.checked else "read_program")
+            data, scope, observed = scoring_inputs(
+                sql, tenant, program, plan.partner_ids, plan.peers, digest=not plan.checked
+            )
+            # Unchecked: the observations' digests come from their read, the other sources' were computed before it.
+            digests = (
+                plan.digests
+                if plan.checked
+                else partner_digests(plan.program, program.partners, {**plan.sources, **observed})
+            )
             clock.lap("read")
             result = score_snapshots(data, complete=False)  # trends and reasons: block by block, in _write
-            partners, reference = len(data.partners), data.reference_month
             del data  # the observations are in the result now: free them before writing
             clock.lap("compute")
             outcome = _write(sql, tenant, result, scope, clock)
+            _store_sources(sql, tenant, plan, program, digests, result)
+            clock.lap("sources")
         finished = time.time()
+    reference = program.reference
     return RefreshResult(
         tenant_id=tenant.pk,
-        partners=partners,
-        snapshots=len(result),
+        partners=len(program.partners),
+        recomputed=len(plan.recompute),
+        snapshots=len(result) + plan.kept,
         written=outcome["written"],
         percentile_updates=outcome["percentile_updates"],
         deleted=outcome["deleted"],
-        unchanged=len(result) - outcome["written"] - outcome["own_percentile_updates"],
+        # Of a whole-tenant refresh, the peers are partners in scope too: their percentile updates are its own.
+        unchanged=len(result)
+        + plan.kept
+        - outcome["written"]
+        - outcome["percentile_updates" if ids is None else "own_percentile_updates"],
         reference_month=month_start(reference) if reference is not None else None,
         requested_at=requested,
         started_at=started,
         finished_at=finished,
         statements=sql.statements,
         phases=clock.phases,
+    )
+
+
+@dataclass
+class _Plan:
+    """Which partners a refresh recomputes, and what it ranks them against."""
+
+    program: int  # the program's digest
+    recompute: npt.NDArray[np.int64]  # partner ids whose inputs changed (or that have no stored digest)
+    partner_ids: list[int] | None  # what to read: None = every partner of the tenant
+    peers: pd.DataFrame | None  # stored rows of the partners not recomputed (all of them, or their segments')
+    checked: bool  # digests computed before reading (False: every partner is recomputed; the read computes them)
+    digests: npt.NDArray[np.int64]  # when checked: per partner of the program, in its order
+    sources: Digests  # when not checked: the digests of every source but the observations
+    kept: int = 0  # snapshots of the partners in scope that are not recomputed
+
+
+def _plan(sql: TenantSql, tenant: Tenant, program: Program, ids: list[int] | None) -> _Plan:
+    """Compare the partners' input digests with the stored ones; choose the partners to recompute.
+
+    When no stored digest belongs to the current program (a first refresh, a new template version or reference
+    month, a new engine) every partner in scope is recomputed without computing digests first: the read of their
+    observations computes theirs in the same pass. Every digest is computed before the data it covers is read, or
+    by the same statement: data that changes meanwhile can make a stored digest older than the snapshots (the next
+    refresh recomputes them), never newer (which would hide the change from the refresh that the change queues).
+    """
+    everyone = program.partners["id"].to_numpy(dtype=np.int64)
+    whole = ids is None
+    digest_of_program = program_digest(ENGINE_CODE, program.reference, program.tables())
+    stored = snapshot_sources(tenant, ids)
+    if not any(known[1] == digest_of_program for known in stored.values()):
+        return _Plan(
+            program=digest_of_program,
+            recompute=everyone,
+            partner_ids=ids,
+            peers=segment_peers(sql, tenant, program.partners) if not whole and len(everyone) else None,
+            checked=False,
+            digests=np.zeros(0, dtype=np.int64),
+            sources=input_digests(sql, tenant, program, ids, observations=False),
+        )
+    digests = partner_digests(digest_of_program, program.partners, input_digests(sql, tenant, program, ids))
+    rows = stored_scores(sql, tenant, program.partners) if whole else None
+    if rows is not None:
+        counted = rows["partner_id"].value_counts()
+        counts = {int(k): int(v) for k, v in counted.items()}
+    else:
+        counts = snapshot_counts(sql, tenant, ids or [])
+    recorded = {partner_id: (digest, snapshots) for partner_id, (digest, _, snapshots) in stored.items()}
+    recompute = changed_partners(everyone, digests, recorded, counts)
+    kept = sum(counts.get(p, 0) for p in everyone.tolist()) - sum(counts.get(p, 0) for p in recompute.tolist())
+    if rows is not None:  # the whole tenant
+        others = rows[~rows["partner_id"].isin(recompute) & (rows["score"] != NULL)].reset_index(drop=True)
+        partner_ids = None if len(recompute) == len(everyone) else recompute.tolist()
+        peers = others if partner_ids is not None else None
+    else:
+        partner_ids = recompute.tolist()
+        chosen = program.partners[program.partners["id"].isin(recompute)]
+        peers = segment_peers(sql, tenant, chosen) if len(chosen) else None
+    return _Plan(
+        program=digest_of_program,
+        recompute=recompute,
+        partner_ids=partner_ids,
+        peers=peers,
+        checked=True,
+        digests=digests,
+        sources={},
+        kept=kept,
+    )
+
+
+def _store_sources(
+    sql: TenantSql, tenant: Tenant, plan: _Plan, program: Program, digests: npt.NDArray[np.int64], result: ScoringResult
+) -> None:
+    """Record the digests of the recomputed partners and how many snapshots each now has (the rows that differ)."""
+    if not len(plan.recompute):
+        return
+    everyone = program.partners["id"].to_numpy(dtype=np.int64)  # sorted; ``digests`` follow it
+    chosen = np.isin(everyone, plan.recompute)
+    ids = everyone[chosen]
+    counts = np.zeros(len(ids), dtype=np.int64)
+    np.add.at(counts, np.searchsorted(ids, result.partner_id), 1)
+    sql.execute(
+        f"""
+        INSERT INTO {SOURCE_TABLE} AS s (tenant_id, created_at, updated_at, partner_id, digest, program, snapshots)
+        SELECT %s, now(), now(), u.partner_id, u.digest, %s, u.snapshots
+        FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS u(partner_id, digest, snapshots)
+        ON CONFLICT (tenant_id, partner_id) DO UPDATE SET digest = EXCLUDED.digest, program = EXCLUDED.program,
+            snapshots = EXCLUDED.snapshots, updated_at = EXCLUDED.updated_at
+        WHERE (s.digest, s.program, s.snapshots)
+            IS DISTINCT FROM (EXCLUDED.digest, EXCLUDED.program, EXCLUDED.snapshots)
+        """,
+        [tenant.pk, plan.program, ids.tolist(), digests[chosen].tolist(), counts.tolist()],
     )
 
 
@@ -170,7 +315,10 @@ def _write(sql: TenantSql, tenant: Tenant, result: ScoringResult, scope: Refresh
     Completing (trends, reasons), fingerprinting and rendering a block (Python) overlap the server's parsing and
     writing of the previous one.
     """
-    stored = snapshot_stored_keys(sql, tenant, scope.partner_ids)
+    if scope.partner_ids == []:  # no partner recomputed: only the peers' percentiles may change
+        stored: dict[str, np.ndarray] = {name: np.zeros(0, dtype=np.int64) for name in STORED_KEYS}
+    else:
+        stored = snapshot_stored_keys(sql, tenant, scope.partner_ids)
     clock.lap("read_stored")
     keys = _keys(result.partner_id, result.is_quarter, result.period_start)
     stored_keys = _keys(stored["partner_id"], stored["is_quarter"], pg_days_to_months(stored["period_start"]))

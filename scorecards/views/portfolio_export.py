@@ -40,7 +40,7 @@ def portfolio_export_rows(snapshots: Iterable[ScorecardSnapshot]) -> list[list[A
                 p.get_region_display(),
                 str(p.owner.user) if p.owner else "",
                 s.period_start.isoformat(),
-                f"to date ({s.months_covered} of 3 months)" if s.is_to_date else "",
+                s.to_date_phrase,
                 None if s.score is None else float(s.score),
                 s.get_rag_display(),
                 s.get_trend_display(),

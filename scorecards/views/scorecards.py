@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from partnerhub.core.domain.periods import to_date_phrase
 from partnerhub.core.forms.program import PartnerFilterForm
 from partnerhub.core.http import TenantRequest, table_download
 from partnerhub.core.views.program import tenant_view
@@ -19,6 +20,7 @@ from scorecards.selectors.snapshots import (
     PORTFOLIO_SORTS,
     latest_period,
     partner_scorecard,
+    period_months_covered,
     portfolio_snapshots,
     recent_periods,
 )
@@ -72,9 +74,11 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     context = _portfolio_rows(request)
     snapshots = context["snapshots"]
     context["page"] = Paginator(snapshots if snapshots is not None else [], 50).get_page(request.GET.get("page"))
-    # The page's own rows (no extra query): a quarter to date says so in the header as well as on each row.
-    covered = {s.months_covered for s in context["page"].object_list if s.is_to_date}
-    context["to_date_months"] = max(covered) if covered else None
+    # A quarter to date says so in the header (from the period itself, not from the rows this page happens to show)
+    # as well as on each row.
+    start = context["period_start"]
+    covered = period_months_covered(tenant=request.tenant, period=context["period"], period_start=start) if start else 3
+    context["to_date_phrase"] = to_date_phrase(covered) if context["period"] == "quarter" and covered < 3 else ""
     query = request.GET.copy()
     query.pop("page", None)
     context["query"] = query.urlencode()

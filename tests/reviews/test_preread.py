@@ -298,8 +298,8 @@ def test_a_qbr_pre_read_labels_a_quarter_to_date_and_states_no_change(tenant):
     preread = _build(p)
 
     q = (quarter.month - 1) // 3 + 1
-    assert preread["quarter"]["label"] == f"Q{q} {quarter.year} to date (2 of 3 months)"
-    assert f"For Q{q} {quarter.year} to date (2 of 3 months) the score was 66.0 (amber)." in " ".join(
+    assert preread["quarter"]["label"] == f"Q{q} {quarter.year}, to date (2 of 3 months)"
+    assert f"For Q{q} {quarter.year}, to date (2 of 3 months), the score was 66.0 (amber)." in " ".join(
         preread["summary"]
     )
 

@@ -231,12 +231,24 @@ def test_an_action_owned_by_a_user_of_another_partner_answers_400(client, p):
 
 def test_an_action_status_is_updated_from_the_review_page(client, p):
     action = ActionItemFactory(review=p.review, owner=p.moderator)
-    response = _as(client, p.moderator).post(
-        tenant_url("action_update", p.tenant, action_id=action.pk), {"status": "done"}
-    )
+    client = _as(client, p.moderator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(tenant_url("action_update", p.tenant, action_id=action.pk), {"status": "done"})
     assert response.status_code == 302
+    assert response["Location"].endswith(f"/reviews/{p.review.pk}/#actions")
     with tenant_context(p.tenant):
         assert ActionItem.objects.get(pk=action.pk).status == "done"
+    # The review is read once, with the action item (then locked by the update): not fetched a second time.
+    plain_reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and 'FROM "reviews_review"' in q["sql"]]
+    assert [sql for sql in plain_reads if "FOR UPDATE" not in sql] == []
+
+
+def test_an_action_status_refused_shows_the_review_page_again(client, p):
+    action = ActionItemFactory(review=p.review, owner=p.moderator)
+    response = _as(client, p.moderator).post(tenant_url("action_update", p.tenant, action_id=action.pk), {})
+    assert response.status_code == 400
+    assert "Choose a status for the action item." in response.content.decode()
+    assert "Northwind Traders" in response.content.decode()
 
 
 def test_attendees_are_added_and_removed(client, p):

@@ -208,10 +208,30 @@ def test_a_quarter_to_date_is_labelled_on_every_page_and_is_never_the_previous_o
     assert label in card.content.decode()
     assert card.context["card"].previous is None
     assert "Moved the score" not in card.content.decode()
-    assert "to date, 2 of 3 months" in portfolio
-    assert "quarter to date (2 of 3 months)" in portfolio
+    badge = '<span class="badge to-date" title="Quarter starting October 2026, to date (2 of 3 months)">'
+    assert f"{badge}to date (2 of 3 months)</span>" in portfolio
+    assert (
+        "quarter starting October 2026 · to date (2 of 3 months): summed targets count those months only" in portfolio
+    )
     assert "to date (2 of 3 months)" in export.splitlines()[1]
     assert label in portal
+
+
+def test_the_portfolio_header_takes_the_quarter_to_date_from_the_period_not_from_the_rows_shown(
+    client, tenant, version, metrics
+):
+    early = PartnerFactory(tenant=tenant, name="Early")
+    late = PartnerFactory(tenant=tenant, name="Joined in November")
+    _snapshot(tenant, early, version, metrics, OCT, 80, period="quarter", months_covered=2)
+    _snapshot(tenant, late, version, metrics, OCT, 60, period="quarter", months_covered=1)
+    client.force_login(member(tenant, Role.MANAGER).user)
+    url = reverse("portfolio", kwargs={"tenant_slug": tenant.slug})
+
+    only_late = client.get(url, {"period": "quarter", "q": "Joined"}).content.decode()
+
+    assert "Early" not in only_late
+    assert "quarter starting October 2026 · to date (2 of 3 months): summed targets" in only_late
+    assert ">to date (1 of 3 months)</span>" in only_late
 
 
 def test_a_complete_quarter_after_a_complete_one_shows_what_moved_the_score(client, tenant, version, metrics):

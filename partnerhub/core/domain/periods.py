@@ -109,6 +109,17 @@ def period_label(period: str, start: date) -> str:
     return f"{start:%B %Y}"
 
 
+def to_date_phrase(months_covered: int, months: int = 3) -> str:
+    """How every page, export and pre-read says that a period is not complete: 'to date (2 of 3 months)'
+    (SCORING.md, "Quarter to date")."""
+    return f"to date ({months_covered} of {months} month{'s' if months != 1 else ''})"
+
+
+def to_date_label(label: str, months_covered: int, months: int = 3) -> str:
+    """A period's name with ``to_date_phrase``: 'Q4 2026, to date (2 of 3 months)'."""
+    return f"{label}, {to_date_phrase(months_covered, months)}"
+
+
 def period_starts_between(period: str, low: date, high: date) -> list[date]:
     """Every period start from the period containing ``low`` to the one containing ``high`` (empty if low > high)."""
     if low > high:

@@ -12,7 +12,7 @@ bypasses the manager) and names the tenant in its own WHERE clauses; row-level s
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -110,18 +110,26 @@ class TenantSql:
             cursor.execute(sql, params if isinstance(params, dict) else list(params))
             return cursor.fetchall() if cursor.description else []
 
-    def copy_out(self, select: str, params: Iterable[Any], columns: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+    def copy_out(
+        self,
+        select: str,
+        params: Iterable[Any],
+        columns: list[tuple[str, str]],
+        totals: Sequence[tuple[str, str]] = (),
+    ) -> dict[str, np.ndarray]:
         """The rows of ``select`` as numpy arrays, one per column (non-null, fixed-width types), read by COPY.
 
         ``columns`` names each column and its type: ``int8``, ``int4``, ``float8``, ``bool`` or ``date`` (returned as
         days since 2000-01-01); the first one (an id, such as a partner id) groups the rows. PostgreSQL sends one row
         per group with an array per column (``COPY ... TO STDOUT (FORMAT binary)``), which numpy reads in place: a
         Python call per group rather than per row is what makes millions of rows as fast to read as the COPY itself.
-        The rows come out ordered by that first column.
+        The rows come out ordered by that first column. ``totals`` adds, per (name, aggregate over the named columns
+        returning bigint), one value per group, repeated on each of the group's rows like the key (NULL reads as 0):
+        a digest of the group's rows, say, computed in the same pass.
         """
         key, rest = columns[0], columns[1:]
         names = ", ".join(name for name, _ in columns)
-        arrays = ", ".join(f"array_agg({name})" for name, _ in rest)
+        arrays = ", ".join([f"array_agg({name})" for name, _ in rest] + [aggregate for _, aggregate in totals])
         grouped = f"SELECT {key[0]}, {arrays} FROM ({select}) AS rows ({names}) GROUP BY {key[0]} ORDER BY {key[0]}"
         codes = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "date": ">i4"}
         native = {"int8": np.int64, "int4": np.int32, "float8": np.float64, "bool": np.bool_, "date": np.int32}
@@ -129,6 +137,7 @@ class TenantSql:
         keys: list[int] = []
         sizes: list[int] = []
         parts: list[list[np.ndarray]] = [[] for _ in rest]
+        sums: list[list[int]] = [[] for _ in totals]
 
         def parse(data: bytes, position: int) -> int:
             # Every complete row from ``position``: (int16 fields, then per field int32 length + bytes); a 1-D array
@@ -150,9 +159,13 @@ class TenantSql:
                 keys.append(struct.unpack_from(">q", data, offsets[0])[0])
                 (size,) = struct.unpack_from(">i", data, offsets[1] + 12)
                 sizes.append(size)
-                for part, start, element, (_, kind) in zip(parts, offsets[1:], elements, rest, strict=True):
+                arrays_at = offsets[1 : len(columns)]
+                for part, start, element, (_, kind) in zip(parts, arrays_at, elements, rest, strict=True):
                     values = np.frombuffer(data, dtype=element, count=size, offset=start + 20)["value"]
                     part.append(values.astype(native[kind]))
+                for total, start in zip(sums, offsets[len(columns) :], strict=True):
+                    null = struct.unpack_from(">i", data, start - 4)[0] < 0
+                    total.append(0 if null else struct.unpack_from(">q", data, start)[0])
                 position = cursor
             return position
 
@@ -177,6 +190,8 @@ class TenantSql:
         out = {key[0]: np.repeat(np.array(keys, dtype=np.int64), counts)}
         for (name, kind), part in zip(rest, parts, strict=True):
             out[name] = np.concatenate(part) if part else np.zeros(0, dtype=native[kind])
+        for (name, _), total in zip(totals, sums, strict=True):
+            out[name] = np.repeat(np.array(total, dtype=np.int64), counts)
         return out
 
 
