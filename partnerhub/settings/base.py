@@ -48,7 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "partnerhub.core.accounts.TrustedProxyMiddleware",  # first: every later reader sees the real client address
     "django.middleware.security.SecurityMiddleware",
+    "partnerhub.core.middleware.PrivateCacheMiddleware",  # outermost but security: it sees every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerhub.core.middleware.InputTextMiddleware",  # before axes and the tenant: a NUL never reaches a query
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -143,20 +146,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_FORMS = {"login": "partnerhub.core.forms.accounts.LoginForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PartnerHub"
 
-# Failed logins: django-axes locks a user+IP pair out after a few failures on every login path
-# (allauth, Django admin, the API token endpoint); allauth's own rate limits stay on as well.
+# Failed logins (partnerhub/core/accounts.py): django-axes locks a login name from an address after a few failures
+# on every login path (allauth, Django admin, the API token endpoint), answered 429 with Retry-After; an address with
+# many failures gets 429 for its further failures only, never for a correct password.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "partnerhub.core.accounts.axes_username"
+AXES_CLIENT_IP_CALLABLE = "partnerhub.core.accounts.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partnerhub.core.accounts.axes_lockout_response"
-# allauth's own limit sits above axes's, so axes locks first and a success resets the count on every path.
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/15m/key"}
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+LOGIN_IP_FAILURE_WINDOW = 15 * 60  # seconds
+# allauth's own login limit is per login name only (its per-address one refused correct passwords too), above axes's
+# so that axes locks first and a success resets the count on every path.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/15m/key"}
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "10.0.0.0/8"); none by default, so a
+# client can never choose the address the limits count.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Security headers and cookies (tightened further outside DEBUG in production.py) ---
 SESSION_COOKIE_HTTPONLY = True
@@ -216,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "partnerhub.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR, resolved by TrustedProxyMiddleware; never X-Forwarded-For
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PartnerHub API",
