@@ -4,7 +4,7 @@
   JSON body is a 400 with a clear message before any view or the lockout machinery runs (PostgreSQL cannot store
   it, and it is never meaningful in our text). Uploaded files are the import reader's business.
 - ``PrivateCacheMiddleware``: every response that is not a static asset is ``Cache-Control: private, no-store``
-  unless the view chose otherwise, so that no shared cache or browser history keeps a program's data.
+  (added to what the view set), so that no shared cache or browser back-button keeps a program's data.
 
 (A database outage is answered by the 500 handler, ``partnerhub.core.views.errors``: a middleware cannot see the
 exceptions of the middleware inside it, which Django has already turned into responses.)
@@ -82,7 +82,8 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path_info.startswith(settings.STATIC_URL) or response.has_header("Cache-Control"):
+        if request.path_info.startswith(settings.STATIC_URL):
             return response
+        # Merged into what a view set (``private`` for an HTMX partial, a max-age): no-store wins over any max-age.
         patch_cache_control(response, private=True, no_store=True)
         return response
