@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partnerhub.core.api.schema.PartnerHubAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "partnerhub.core.api.errors.exception_handler",
@@ -238,6 +238,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation's error statuses and the one error body (partnerhub/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnerhub.core.api.schema.add_error_component",
+    ],
+    # Partner type, tier and stage are one choice set each, whichever serializer names them.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerTypeEnum": "partnerhub.core.models.Partner.Type",
+        "PartnerTierEnum": "partnerhub.core.models.Partner.Tier",
+        "PartnerStageEnum": "partnerhub.core.models.Partner.Stage",
+    },
 }
 
 # --- Audit ---

@@ -80,6 +80,7 @@ class CalendarReviewSerializer(serializers.Serializer[Any]):
 class CalendarApi(TenantApi):
     """Reviews held from ``start`` to ``end`` (at most 100 days), by time; filters by moderator, kind, partner."""
 
+    pagination_class = None  # the reviews of one date range, whole: a plain list
     perms = {"GET": "calendar.view"}
 
     @extend_schema(parameters=[CalendarQuerySerializer], responses=CalendarReviewSerializer(many=True))

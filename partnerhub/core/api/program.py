@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -25,6 +26,7 @@ from partnerhub.core.selectors import program as selectors
 from partnerhub.core.services import program as services
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class MemberRefField(serializers.PrimaryKeyRelatedField[Membership]):
     """A membership id, resolved only among the active tenant's members: any other id is a 400."""
 
@@ -151,6 +153,7 @@ class TokenObtainApi(ObtainAuthToken):
     (partnerhub/core/accounts.py): a locked account or a throttled address is a 429 with Retry-After."""
 
     serializer_class = TokenRequestSerializer
+    error_statuses = (429,)  # a locked account, a throttled address (the schema declares it)
     throttle_classes: list[Any] = []  # the limits are on failures only: a correct password is never refused
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
