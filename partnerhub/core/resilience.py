@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, signature
 from django.core.cache.backends.redis import RedisCache
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -34,6 +34,15 @@ QUEUE_DOWN: tuple[type[BaseException], ...] = (BrokerError, *REDIS_DOWN)
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
+def _queue_down(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it: the result backend wraps Redis's error in a RuntimeError) is Redis down."""
+    while exc is not None:
+        if isinstance(exc, QUEUE_DOWN):
+            return True
+        exc = exc.__cause__
+    return False
+
+
 class ResilientTask(Task[Any, Any]):
     def apply_async(self, args: Any = None, kwargs: Any = None, *rest: Any, **options: Any) -> Any:
         if self.app.conf.task_always_eager:
@@ -41,9 +50,22 @@ class ResilientTask(Task[Any, Any]):
         options.setdefault("retry_policy", PUBLISH_RETRY_POLICY)
         try:
             return super().apply_async(args, kwargs, *rest, **options)
-        except QUEUE_DOWN as exc:
+        except Exception as exc:
+            if not _queue_down(exc):
+                raise
             logger.warning("queue unreachable (%s): running %s in-process", exc, self.name)
-            return self.apply(args, kwargs, task_id=options.get("task_id"))
+            result = self.apply(
+                args,
+                kwargs,
+                task_id=options.get("task_id"),
+                link=options.get("link"),
+                link_error=options.get("link_error"),
+            )
+            chained = list(options.get("chain") or [])  # a chain's next tasks, last first, as a worker would run them
+            if chained and result.successful():
+                following = signature(chained.pop(), app=self.app)
+                following.apply_async((result.result,), chain=chained)
+            return result
 
 
 class ResilientRedisCache(RedisCache):
