@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo run migrate seed worker beat test test-fast test-browser lint layers unscoped-check fmt type migrations-check check bench clean-demo
+.PHONY: install demo run migrate seed worker beat test test-fast test-browser lint layers unscoped-check fmt type migrations-check check bench clean-demo backup restore audit
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -75,6 +75,19 @@ check: lint migrations-check test
 bench: install
 	$(PY) -m partnerhub.core.db.bootstrap "$(TEST_DATABASE_ADMIN_URL)"
 	DJANGO_SETTINGS_MODULE=partnerhub.settings.test $(PY) -m tests.bench.run
+
+## Backup and restore (README, "Backup and restore"): pg_dump/pg_restore of the whole database, embedded PostgreSQL
+## unless DATABASE_URL is set (then BACKUP_DATABASE_URL names a superuser or BYPASSRLS connection).
+backup: install
+	$(PY) -m partnerhub.core.db.backup dump $(BACKUP)
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/partnerhub-....dump [CLEAN=1]" && false)
+	$(PY) -m partnerhub.core.db.backup restore "$(BACKUP)" $(if $(CLEAN),--clean,)
+
+## Known vulnerabilities in the pinned dependencies; needs network (the vulnerability database is online).
+audit: install
+	$(VENV)/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict --progress-spinner off
 
 clean-demo:
 	rm -rf .pgdata .run

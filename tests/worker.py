@@ -17,16 +17,22 @@ from partnerhub.celery import app
 
 
 @contextmanager
-def running_worker(*, pool: str = "solo", concurrency: int = 1) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a worker on this test database and Redis database; stop it on exit."""
+def running_worker(
+    *, pool: str = "solo", concurrency: int = 1, env: dict[str, str] | None = None, purge: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a worker on this test database and Redis database (``env`` overrides); stop it on exit.
+
+    ``purge=False`` keeps what is queued (a fault test's redelivered task)."""
     db = connections["default"].settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "partnerhub.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
+        **(env or {}),
     }
-    app.control.purge()
+    if purge:
+        app.control.purge()
     command = [
         sys.executable,
         "-m",

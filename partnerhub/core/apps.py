@@ -23,10 +23,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_login_failed
 
         from partnerhub.core import models, signals
+        from partnerhub.core.accounts import note_login_failure
 
         post_migrate.connect(signals.secure_tenant_tables, dispatch_uid="partnerhub_rls")
+        user_login_failed.connect(note_login_failure, dispatch_uid="partnerhub_ip_failures")
         auditlog.register(models.Partner, exclude_fields=["updated_at"])
         auditlog.register(models.Membership, exclude_fields=["updated_at"])
         auditlog.register(models.Invitation, exclude_fields=["updated_at", "token_hash"])

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "partnerhub.core.accounts.TrustedProxyMiddleware",  # first: every later reader sees the real client address
     "django.middleware.security.SecurityMiddleware",
+    "partnerhub.core.middleware.PrivateCacheMiddleware",  # outermost but security: it sees every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerhub.core.middleware.InputTextMiddleware",  # before axes and the tenant: a NUL never reaches a query
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -104,7 +107,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and tasks: Redis when REDIS_URL is set, in-process otherwise. ---
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades to a miss while Redis is down (partnerhub/core/resilience.py); a short timeout so a page never hangs.
+    CACHES = {
+        "default": {
+            "BACKEND": "partnerhub.core.resilience.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -113,8 +123,21 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, so a worker killed mid-task leaves it unacknowledged; Redis hands it
+# to another worker after the visibility timeout, which must exceed the longest task (tasks are idempotent and take
+# their tenant's advisory lock, so a second delivery of a task still running waits, then finds its work done).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# Redis down: give up on it within a second or two (then the task runs in-process, partnerhub/core/resilience.py).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+}
+CELERY_RESULT_EXTENDED = True  # a result names its task and how many times it was retried
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -142,20 +165,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_FORMS = {"login": "partnerhub.core.forms.accounts.LoginForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PartnerHub"
 
-# Failed logins: django-axes locks a user+IP pair out after a few failures on every login path
-# (allauth, Django admin, the API token endpoint); allauth's own rate limits stay on as well.
+# Failed logins (partnerhub/core/accounts.py): django-axes locks a login name from an address after a few failures
+# on every login path (allauth, Django admin, the API token endpoint), answered 429 with Retry-After; an address with
+# many failures gets 429 for its further failures only, never for a correct password.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "partnerhub.core.accounts.axes_username"
+AXES_CLIENT_IP_CALLABLE = "partnerhub.core.accounts.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partnerhub.core.accounts.axes_lockout_response"
-# allauth's own limit sits above axes's, so axes locks first and a success resets the count on every path.
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/15m/key"}
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+LOGIN_IP_FAILURE_WINDOW = 15 * 60  # seconds
+# allauth's own login limit is per login name only (its per-address one refused correct passwords too), above axes's
+# so that axes locks first and a success resets the count on every path.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/15m/key"}
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "10.0.0.0/8"); none by default, so a
+# client can never choose the address the limits count.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Security headers and cookies (tightened further outside DEBUG in production.py) ---
 SESSION_COOKIE_HTTPONLY = True
@@ -210,11 +242,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partnerhub.core.api.schema.PartnerHubAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "partnerhub.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    "NUM_PROXIES": 0,  # the client address is REMOTE_ADDR, resolved by TrustedProxyMiddleware; never X-Forwarded-For
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PartnerHub API",
@@ -224,6 +256,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation's error statuses and the one error body (partnerhub/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnerhub.core.api.schema.add_error_component",
+    ],
+    # Partner type, tier and stage are one choice set each, whichever serializer names them.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerTypeEnum": "partnerhub.core.models.Partner.Type",
+        "PartnerTierEnum": "partnerhub.core.models.Partner.Tier",
+        "PartnerStageEnum": "partnerhub.core.models.Partner.Stage",
+    },
 }
 
 # --- Audit ---

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.api.fields import IdField
 from partnerhub.core.models import Partner
 from reviews.models import Cadence, Review
 from reviews.selectors.calendar import (
@@ -32,7 +33,7 @@ class CalendarQuerySerializer(serializers.Serializer[None]):
         required=False,
         help_text=f"Last day, included; at most {MAX_RANGE_DAYS} days after start; default {DEFAULT_RANGE_DAYS} days.",
     )
-    owner = serializers.IntegerField(required=False, help_text="The moderator's membership id.")
+    owner = IdField(required=False, help_text="The moderator's membership id.")
     kind = serializers.ChoiceField(choices=Cadence.Kind.choices, required=False)
     partner = serializers.CharField(required=False, allow_blank=True, help_text="Part of the partner's name.")
 
@@ -79,6 +80,7 @@ class CalendarReviewSerializer(serializers.Serializer[Any]):
 class CalendarApi(TenantApi):
     """Reviews held from ``start`` to ``end`` (at most 100 days), by time; filters by moderator, kind, partner."""
 
+    pagination_class = None  # the reviews of one date range, whole: a plain list
     perms = {"GET": "calendar.view"}
 
     @extend_schema(parameters=[CalendarQuerySerializer], responses=CalendarReviewSerializer(many=True))

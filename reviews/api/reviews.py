@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -50,6 +50,7 @@ def _person(membership: Membership | None) -> str | None:
     return str(membership.user) if membership is not None else None
 
 
+@extend_schema_field({"type": "string", "nullable": True, "description": "The person's name."})
 class PersonField(serializers.Field[Membership | None, Any, str | None, Any]):  # read-only, on any parent object
     def to_representation(self, value: Membership | None) -> str | None:
         return _person(value)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from partnerhub.core.forms.fields import IdForm
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Membership
 from partnerhub.core.rules import can
@@ -425,7 +426,8 @@ def review_schedule_view(request: TenantRequest) -> HttpResponse:
     """Schedule one review by hand; a partner may be prefilled with ``?partner=<id>`` (from its page)."""
     tenant, actor = request.tenant, request.membership
     if request.method != "POST":
-        initial = {"partner": request.GET["partner"]} if request.GET.get("partner", "").isdigit() else {}
+        partner_id = IdForm.parse(request.GET, "partner")
+        initial = {"partner": partner_id} if partner_id else {}
         form = ScheduleForm(tenant=tenant, actor=actor, initial=initial)
         return render(request, "reviews/review_schedule.html", {"form": form})
     form = ScheduleForm(request.POST, tenant=tenant, actor=actor)

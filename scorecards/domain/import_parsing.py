@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from partnerhub.core.domain.text import NUL_MESSAGE, nul_position
+
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -90,6 +92,9 @@ def decode_text(content: bytes) -> str:
             continue
     if CONTROL_CHARS.search(text[:65536]):
         raise FileProblem(_ENCODING_HELP)
+    position = nul_position(text)  # past the sniffed start: a cell PostgreSQL could not store
+    if position is not None:
+        raise FileProblem(f"Line {text.count(chr(10), 0, position) + 1}: {NUL_MESSAGE}")
     return text
 
 
@@ -148,6 +153,8 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
             produced = False
             for number, values in enumerate(rows, start=1):
                 record = [_cell_text(v) for v in values]
+                if any(nul_position(cell) is not None for cell in record):
+                    raise FileProblem(f"Row {number}: {NUL_MESSAGE}")
                 if any(record):
                     produced = True
                 yield number, record

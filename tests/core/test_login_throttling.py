@@ -70,7 +70,7 @@ def test_the_fifth_failure_is_answered_with_the_lockout_page(staff_user, path):
     client = Client()
     statuses = fail(client, path, 4)
     response = attempt(client, path, WRONG)
-    assert statuses == [200, 200, 200, 200]
+    assert statuses == [400, 400, 400, 400]  # a refused form is bad input
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
 
@@ -92,13 +92,23 @@ def test_after_five_failures_the_right_password_gets_the_429_lockout(staff_user,
     assert "Too many failed logins" in response.content.decode()
 
 
-def test_after_five_failures_the_api_refuses_the_right_password_with_a_4xx_and_no_token(staff_user):
+def test_after_five_failures_the_api_refuses_the_right_password_with_429_retry_after_and_no_token(staff_user):
     client = Client()
-    fail(client, "api", 5)
+    statuses = fail(client, "api", 5)
     response = attempt(client, "api", PASSWORD)
-    assert 400 <= response.status_code < 500
+    assert statuses == [400, 400, 400, 400, 429]  # the failure that locks the account says so
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == 15 * 60
     assert "token" not in response.json()
     assert set(response.json()) == {"detail", "code", "extra"}
+    assert response.json()["code"] == "locked_out"
+
+
+@pytest.mark.parametrize("path", ["allauth", "admin"])
+def test_the_html_lockout_also_sends_retry_after(staff_user, path):
+    client = Client()
+    fail(client, path, 5)
+    assert int(attempt(client, path, PASSWORD)["Retry-After"]) == 15 * 60
 
 
 def test_with_allauths_own_limit_off_axes_alone_locks_the_allauth_login(staff_user, settings):

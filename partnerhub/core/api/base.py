@@ -8,7 +8,10 @@ from typing import Any, ClassVar
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnerhub.core.accounts import user_has_totp
@@ -26,6 +29,8 @@ class TenantApi(APIView):
     """
 
     perms: ClassVar[dict[str, str]] = {}
+    # A list this view answers is paginated by this class (the schema declares the page envelope); None: a plain list.
+    pagination_class: ClassVar[type[BasePagination] | None] = PageNumberPagination
     tenant: Tenant
     actor: Membership
 
@@ -42,6 +47,8 @@ class TenantApi(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication first: the tenant comes from the member
+        if not hasattr(self, (request.method or "").lower()):
+            raise MethodNotAllowed(request.method or "")  # a method the view lacks: 405 with Allow, whoever asks
         tenant = Tenant.objects.filter(slug=kwargs.get("tenant_slug", "")).first()
         if tenant is None:
             raise Http404
@@ -65,6 +72,12 @@ class TenantApi(APIView):
         if getattr(self, "tenant", None) is not None and response.status_code >= 400:
             transaction.set_rollback(True)
         return response
+
+    def paginated(self, request: Request, items: Any, serializer_class: type[Any], **kwargs: Any) -> Response:
+        """One page of ``items`` in the envelope the schema declares (``pagination_class``)."""
+        paginator = (self.pagination_class or PageNumberPagination)()
+        page: Any = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True, **kwargs).data)
 
     @staticmethod
     def validated(serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any) -> dict[str, Any]:

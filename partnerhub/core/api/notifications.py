@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.api.fields import IdField
 from partnerhub.core.selectors.notifications import notification_list_for_member
 from partnerhub.core.services.notifications import notifications_mark_read
 
@@ -46,7 +47,7 @@ class NotificationListApi(TenantApi):
 
 class NotificationReadInputSerializer(serializers.Serializer[None]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         allow_null=True,
         max_length=1000,

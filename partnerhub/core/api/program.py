@@ -6,21 +6,27 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
+from partnerhub.core.accounts import address_is_throttled, is_locked_out, refusal
 from partnerhub.core.api.base import TenantApi
+from partnerhub.core.api.fields import IdField
+from partnerhub.core.forms.accounts import LOGIN_MAX_LENGTH, TOO_LONG
 from partnerhub.core.models import Membership, Partner
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.services import program as services
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class MemberRefField(serializers.PrimaryKeyRelatedField[Membership]):
     """A membership id, resolved only among the active tenant's members: any other id is a 400."""
 
@@ -71,9 +77,9 @@ class PartnerFilterSerializer(serializers.Serializer[None]):
     region = serializers.ChoiceField(choices=Partner.Region.choices, required=False)
     market = serializers.CharField(required=False)
     product_line = serializers.CharField(required=False)
-    owner = serializers.IntegerField(required=False)
-    executive_sponsor = serializers.IntegerField(required=False)
-    data_steward = serializers.IntegerField(required=False)
+    owner = IdField(required=False)
+    executive_sponsor = IdField(required=False)
+    data_steward = IdField(required=False)
 
 
 class PartnerListApi(TenantApi):
@@ -130,17 +136,41 @@ class MemberListApi(TenantApi):
         return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Email and password; the email is bounded (254 characters) before authentication and django-axes see it."""
+
+    username = serializers.CharField(
+        label="Email", max_length=LOGIN_MAX_LENGTH, write_only=True, error_messages={"max_length": TOO_LONG}
+    )
+
+
+class TokenSerializer(serializers.Serializer[dict[str, str]]):
+    token = serializers.CharField()
+
+
 class TokenObtainApi(ObtainAuthToken):
-    """Exchange email and password for an API token; throttled, and locked out by django-axes like any login."""
+    """Exchange email and password for an API token, under the login limits of every login path
+    (partnerhub/core/accounts.py): a locked account or a throttled address is a 429 with Retry-After."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    serializer_class = TokenRequestSerializer
+    error_statuses = (429,)  # a locked account, a throttled address (the schema declares it)
+    throttle_classes: list[Any] = []  # the limits are on failures only: a correct password is never refused
 
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        django_request = request._request
+        login = str(request.data.get("username", "") if hasattr(request.data, "get") else "")
+        if login and is_locked_out(django_request, login[:LOGIN_MAX_LENGTH]):
+            return refusal(django_request, locked=True)  # type: ignore[return-value]
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if login and is_locked_out(django_request, login[:LOGIN_MAX_LENGTH]):
+                return refusal(django_request, locked=True)  # type: ignore[return-value]
+            if address_is_throttled(django_request):
+                return refusal(django_request, locked=False)  # type: ignore[return-value]
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         # A successful login resets django-axes's failure count, as it does on the web login.
-        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        user_logged_in.send(sender=type(user), request=django_request, user=user)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

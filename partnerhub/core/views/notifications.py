@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from partnerhub.core.errors import NotificationNotYoursError
+from partnerhub.core.forms.fields import IdForm
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import notification_get_for_member, notification_list_for_member
@@ -36,13 +37,12 @@ def notification_read_view(request: TenantRequest) -> HttpResponse:
     """With ``id``: mark that notification read and open its link. Without: mark them all read."""
     tenant, actor = request.tenant, request.membership
     list_url = reverse("notification_list", kwargs={"tenant_slug": tenant.slug})
-    raw_id = request.POST.get("id", "").strip()
+    notification_id = IdForm.parse(request.POST)  # not an id: 0, nobody's, refused below like a foreign id
     try:
-        if not raw_id:
+        if notification_id is None:
             changed = notifications_mark_read(tenant=tenant, actor=actor)
             messages.success(request, f"{changed} notification{'' if changed == 1 else 's'} marked read.")
             return redirect(list_url)
-        notification_id = int(raw_id) if raw_id.isdigit() else 0  # 0 is nobody's: refused below like a foreign id
         notification = notification_get_for_member(tenant=tenant, member=actor, notification_id=notification_id)
         notifications_mark_read(tenant=tenant, actor=actor, ids=[notification.pk])
     except NotificationNotYoursError as exc:
