@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from scorecards.domain.import_fields import KindSpec
 
@@ -10,8 +11,11 @@ EXACT, TYPO, CONTAINED, FALLBACK = 1.0, 0.8, 0.7, 0.6
 
 
 def header_key(text: str) -> str:
-    """How headers are compared: letters and digits only, lower case ("Close Date" and "close_date" are equal)."""
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    """How headers are compared: letters and digits only, lower case, accents dropped ("Close Date" and
+    "close_date" are equal; so are "Währung" and "wahrung", "Date de clôture" and "datedecloture")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ẞ", "SS"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", plain.lower())
 
 
 def typo_distance(a: str, b: str) -> int:

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from scorecards.domain.import_options import FRACTION, PERCENT_UNIT, UNIT_LABELS, allowed_labels
+from scorecards.domain.import_values import ISO_CURRENCIES
 from scorecards.models import ImportBatch
 from scorecards.selectors.imports import import_fields
 
@@ -33,18 +35,100 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportMappingForm(forms.Form):
-    """One select per field of the import kind, offering the file's own headers."""
+    """One select per field of the import kind (offering the file's own headers), then the options the preview
+    found a use for: the unit of each percent column, the currency of amounts that name none, and a select per
+    distinct value of each enumerated column (their value -> ours)."""
 
-    def __init__(self, *args: Any, kind: str, headers: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        headers: list[str],
+        summary: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+        program_currency: str = "USD",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        summary, options = summary or {}, options or {}
+        self.kind = kind
+        self.specs = {spec.name: spec for spec in import_fields(kind)}
+        self.summary, self.saved_options, self.program_currency = summary, options, program_currency
         choices = [("", "— not in this file —"), *[(h, h) for h in headers]]
-        for spec in import_fields(kind):
+        for spec in self.specs.values():
             self.fields[spec.name] = forms.ChoiceField(
-                choices=choices,
-                required=spec.required,
-                label=spec.label + (" *" if spec.required else ""),
-                help_text=spec.help,
+                choices=choices, required=spec.required, label=spec.label, help_text=spec.help
             )
+        self.column_names = list(self.specs)
+        self.unit_rows: list[tuple[forms.BoundField, dict[str, Any]]] = []
+        for name, unit in (summary.get("units") or {}).items():
+            field_name = f"unit__{name}"
+            self.fields[field_name] = forms.ChoiceField(
+                choices=[
+                    ("", f"As read from the values: {UNIT_LABELS[unit['detected']]}"),
+                    (FRACTION, f"Fractions: {UNIT_LABELS[FRACTION]}"),
+                    (PERCENT_UNIT, f"Percent: {UNIT_LABELS[PERCENT_UNIT]}"),
+                ],
+                required=False,
+                initial=(options.get("units") or {}).get(name, ""),
+                label=f"Unit of {self.specs[name].label.removesuffix(' %')}",
+            )
+            self.unit_rows.append((self[field_name], {**unit, "label": self.specs[name].label}))
+        self.currency_field: forms.BoundField | None = None
+        if "amount" in self.specs:
+            self.fields["file_currency"] = forms.ChoiceField(
+                choices=[(code, code) for code in sorted(ISO_CURRENCIES)],
+                required=False,
+                initial=options.get("currency") or program_currency,
+                label="Currency of amounts that name none",
+                help_text=f"The program's currency is {program_currency}. A currency column, a symbol or code in "
+                "the cell, or a currency in the amount column's header (“Amount (EUR)”) comes first.",
+            )
+            self.currency_field = self["file_currency"]
+        self.value_groups: list[dict[str, Any]] = []
+        for name, group in (summary.get("values") or {}).items():
+            spec = self.specs[name]
+            rows = []
+            for index, reading in enumerate(group["values"]):
+                field_name = f"value__{name}__{index}"
+                self.fields[field_name] = forms.ChoiceField(
+                    choices=[("", "— not mapped —"), *allowed_labels(spec)],
+                    required=False,
+                    initial=reading["ours"] or "",
+                    label=f"{spec.label} for “{reading['value']}”",
+                )
+                rows.append((self[field_name], reading))
+            self.value_groups.append({"name": name, "label": spec.label, **group, "rows": rows})
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.column_names]
 
     def mapping(self) -> dict[str, str]:
-        return {field: header for field, header in self.cleaned_data.items() if header}
+        return {name: self.cleaned_data[name] for name in self.column_names if self.cleaned_data.get(name)}
+
+    def options(self) -> dict[str, Any]:
+        """The options as posted, plus the batch's own decisions this form does not show."""
+        data = self.cleaned_data
+        options: dict[str, Any] = {
+            key: value for key, value in self.saved_options.items() if key not in ("units", "currency", "values")
+        }
+        units = {name: data[f"unit__{name}"] for name in (self.summary.get("units") or {}) if data.get(f"unit__{name}")}
+        if units:
+            options["units"] = units
+        if data.get("file_currency") and data["file_currency"] != self.program_currency:
+            options["currency"] = data["file_currency"]
+        values: dict[str, dict[str, str]] = {
+            name: dict(pairs) for name, pairs in (self.saved_options.get("values") or {}).items()
+        }
+        for group in self.value_groups:
+            chosen = values.setdefault(group["name"], {})
+            for index, reading in enumerate(group["values"]):
+                ours = data.get(f"value__{group['name']}__{index}") or ""
+                if ours and (reading["how"] != "known" or ours != reading["ours"]):
+                    chosen[reading["value"]] = ours
+                elif not ours:
+                    chosen.pop(reading["value"], None)
+        values = {name: pairs for name, pairs in values.items() if pairs}
+        if values:
+            options["values"] = values
+        return options

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +40,20 @@ from scorecards.domain.import_fields import (
     FieldSpec,
     KindSpec,
 )
-from scorecards.domain.import_parsing import Table
+from scorecards.domain.import_options import (
+    FALSE,
+    MAX_DISTINCT_VALUES,
+    TRUE,
+    ImportOptions,
+    UnitDecision,
+    ValueReading,
+    allowed_labels,
+    applied_values,
+    currency_in_header,
+    parse_percent,
+    read_values,
+)
+from scorecards.domain.import_parsing import ABOVE, FOOTER, TOTAL, Table
 from scorecards.models import Deal, ImportBatch, MetricDefinition, SurveyResponse
 
 CHUNK = 5000
@@ -85,6 +99,11 @@ class Validation:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     row_numbers: list[int] = field(default_factory=list)
     date_order: norm.DateOrder | None = None
+    # How percent columns were read, per field; the readings of enumerated columns, per field (with the header
+    # they were read from: the stage's column for a status derived from it); the currency of amounts.
+    units: dict[str, UnitDecision] = field(default_factory=dict)
+    readings: dict[str, tuple[str, list[ValueReading]]] = field(default_factory=dict)
+    currency: dict[str, Any] = field(default_factory=dict)
     partner_names: dict[int, str] = field(default_factory=dict)
     metric_names: dict[int, str] = field(default_factory=dict)
     deal_ids: dict[int, str] = field(default_factory=dict)
@@ -149,8 +168,20 @@ class _Collector:
         return [{"row": r, "column": c, "value": v, "reason": why} for r, _, c, v, why in self.found[:limit]]
 
 
-def validate(*, tenant: Tenant, spec: KindSpec, table: Table, mapping: dict[str, str], today: date) -> Validation:
-    """Parse and check every mapped column, resolve partners/metrics/deals, refuse duplicate natural keys."""
+def validate(
+    *,
+    tenant: Tenant,
+    spec: KindSpec,
+    table: Table,
+    mapping: dict[str, str],
+    today: date,
+    options: ImportOptions | None = None,
+) -> Validation:
+    """Parse and check every mapped column, resolve partners/metrics/deals, refuse duplicate natural keys.
+
+    ``options`` carries the page's choices: units of percent columns, the file's currency, value mapping.
+    """
+    options = options or ImportOptions()
     result = Validation(spec=spec, headers=table.headers, mapping=mapping, total_rows=len(table))
     n = len(table)
     errors = _Collector(table)
@@ -170,7 +201,17 @@ def validate(*, tenant: Tenant, spec: KindSpec, table: Table, mapping: dict[str,
         header = mapping.get(fspec.name)
         if header is None:
             continue
-        parsed = _parse_column(fspec, frame[header], result.date_order, today, spec.kind)
+        if fspec.type == PERCENT:
+            parsed, result.units[fspec.name] = parse_percent(
+                frame[header], fspec, chosen=options.units.get(fspec.name, "")
+            )
+        elif fspec.type in (CHOICE, BOOLEAN):
+            readings = _readings(fspec, frame[header], options)
+            if readings is not None:
+                result.readings[fspec.name] = (header, readings)
+            parsed = _parse_enumerated(fspec, frame[header], readings or [])
+        else:
+            parsed = _parse_column(fspec, frame[header], result.date_order, today, spec.kind)
         if fspec.type == PARTNER:
             parsed, result.partner_names = _resolve_partners(tenant, parsed)
         elif fspec.type == METRIC:
@@ -191,7 +232,12 @@ def validate(*, tenant: Tenant, spec: KindSpec, table: Table, mapping: dict[str,
         errors.add(order_of[fspec.name], header, parsed.errors)
         values[fspec.name] = parsed.values
 
-    _derive(spec, mapping, values, currencies, deal_owners, errors, n, order_of)
+    if spec.kind == ImportBatch.Kind.DEALS and "status" not in mapping and "stage" in mapping:
+        # No won/lost column: the status is read from the stage, whose own values may need mapping too.
+        stage_readings = _readings(spec.spec("status"), frame[mapping["stage"]], options, otherwise=Deal.Status.OPEN)
+        if stage_readings is not None:
+            result.readings["status"] = (mapping["stage"], stage_readings)
+    _derive(spec, mapping, values, currencies, deal_owners, errors, n, order_of, result, options, tenant)
     _check_duplicates(spec, mapping, values, errors, n)
 
     result.errors = errors.rows()
@@ -221,13 +267,6 @@ def _parse_column(
     if fspec.type in (TEXT, PARTNER, METRIC, DEAL):
         lower = kind == ImportBatch.Kind.SURVEYS and fspec.name == "respondent"
         return norm.parse_text(column, max_length=fspec.max_length, lower_emails=lower)
-    if fspec.type == CHOICE:
-        words: dict[str, str] = {}
-        for value, synonyms in fspec.choices:
-            for word in (value, *synonyms):
-                words[norm.word_key(word)] = value
-        allowed = ", ".join(synonyms[0] for _, synonyms in fspec.choices)
-        return norm.parse_choice(column, words=words, allowed=allowed)
     if fspec.type == DECIMAL:
         return norm.parse_number(
             column,
@@ -236,15 +275,6 @@ def _parse_column(
             min_value=fspec.min_value,
             max_value=fspec.max_value,
             allow_percent=fspec.name != "amount",
-        )
-    if fspec.type == PERCENT:
-        return norm.parse_number(
-            column,
-            decimal_places=fspec.decimal_places,
-            max_digits=fspec.max_digits or 12,
-            min_value=fspec.min_value,
-            max_value=fspec.max_value,
-            allow_currency=False,
         )
     if fspec.type == INTEGER:
         return norm.parse_number(
@@ -257,13 +287,46 @@ def _parse_column(
             allow_currency=False,
             whole=True,
         )
-    if fspec.type == BOOLEAN:
-        return norm.parse_boolean(column)
     if fspec.type in (DATE, MONTH):
         return norm.parse_dates(column, order=order or norm.DateOrder(), today=today, month=fspec.type == MONTH)
     if fspec.type == CURRENCY:
         return norm.parse_currency(column)
     raise ValueError(f"unknown field type {fspec.type}")  # pragma: no cover - the field table is ours
+
+
+def _known_words(fspec: FieldSpec) -> dict[str, str]:
+    """Our own words for an enumerated field's values (word_key -> stored value)."""
+    if fspec.type == BOOLEAN:
+        return {**dict.fromkeys(norm.TRUE_WORDS, TRUE), **dict.fromkeys(norm.FALSE_WORDS, FALSE)}
+    words: dict[str, str] = {}
+    for value, synonyms in fspec.choices:
+        for word in (value, *synonyms, dict(fspec.labels).get(value, "")):
+            if word:
+                words[norm.word_key(word)] = value
+    return words
+
+
+def _readings(
+    fspec: FieldSpec, column: pd.Series, options: ImportOptions, *, otherwise: str | None = None
+) -> list[ValueReading] | None:
+    """How each distinct value of an enumerated column reads; None when it has too many to be a list of values."""
+    text = norm.clean(column)
+    text = text[~norm.blank(text)]
+    counts = text.value_counts(sort=False)
+    if len(counts) > MAX_DISTINCT_VALUES:
+        return None
+    pairs = sorted(((str(value), int(rows)) for value, rows in counts.items()), key=lambda p: (-p[1], p[0]))
+    known = {} if otherwise is not None else _known_words(fspec)
+    return read_values(fspec, pairs, chosen=options.values.get(fspec.name, {}), known=known, otherwise=otherwise)
+
+
+def _parse_enumerated(fspec: FieldSpec, column: pd.Series, readings: list[ValueReading]) -> norm.Parsed:
+    """A choice or yes/no column read with our words plus the value mapping of its own values."""
+    extra = applied_values(readings)
+    if fspec.type == BOOLEAN:
+        return norm.parse_boolean(column, extra=extra)
+    allowed = ", ".join(label for _, label in allowed_labels(fspec))
+    return norm.parse_choice(column, words={**_known_words(fspec), **extra}, allowed=allowed)
 
 
 def _key(text: str) -> str:
@@ -362,29 +425,26 @@ def _derive(
     errors: _Collector,
     n: int,
     order_of: dict[str, int],
+    result: Validation,
+    options: ImportOptions,
+    tenant: Tenant,
 ) -> None:
     """Fill fields the file implies (status from the stage, currency from the amount, respondent from the survey)."""
     if spec.kind == ImportBatch.Kind.DEALS:
         if "status" in values or "stage" in values:
             stages = values.get("stage", [None] * n)
             statuses = values.get("status", [None] * n)
+            from_stage: dict[str, str] = {}
+            if "status" not in mapping and "status" in result.readings:
+                from_stage = applied_values(result.readings["status"][1])
             values["status"] = [
-                status if status is not None else _status_from_stage(stage)
+                status if status is not None else _status_from_stage(stage, from_stage)
                 for status, stage in zip(statuses, stages, strict=True)
             ]
-        if currencies is not None and any(currencies):
-            if "currency" in values:
-                conflicts = {
-                    i: f"The amount is in {from_amount} but the currency column says {given}."
-                    for i, (given, from_amount) in enumerate(zip(values["currency"], currencies, strict=True))
-                    if given and from_amount and given != from_amount
-                }
-                errors.add(order_of["currency"], mapping["currency"], conflicts)
-                values["currency"] = [
-                    given or from_amount for given, from_amount in zip(values["currency"], currencies, strict=True)
-                ]
-            else:
-                values["currency"] = [code or KEEP for code in currencies]
+        if "amount" in mapping:
+            result.currency = _derive_currency(
+                mapping, values, currencies or [None] * n, errors, order_of, options, tenant
+            )
     elif spec.kind == ImportBatch.Kind.SURVEYS:
         surveys = values.get("survey", [None] * n)
         given = values.get("respondent_type", [None] * n)
@@ -409,7 +469,84 @@ def _derive(
             errors.add(order_of["deal"], mapping["deal"], wrong_partner)
 
 
-def _status_from_stage(stage: str | None) -> str:
+def _derive_currency(
+    mapping: dict[str, str],
+    values: dict[str, list[Any]],
+    cells: list[str | None],
+    errors: _Collector,
+    order_of: dict[str, int],
+    options: ImportOptions,
+    tenant: Tenant,
+) -> dict[str, Any]:
+    """Each row's currency: its currency column, else the amount's own symbol or code, else the currency the amount
+    column's header names ("Betrag (EUR)"), else the one currency the column's amounts name, else the file's
+    currency (chosen on the page; the program's by default). An amount naming no currency in a column whose
+    amounts name several is an error, and so is a cell, column or header contradicting another."""
+    amount_header = mapping["amount"]
+    header_code = currency_in_header(amount_header)
+    named = Counter(code for code in cells if code)
+    if header_code:
+        default, source = header_code, "header"
+        errors.add(
+            order_of["amount"],
+            amount_header,
+            {
+                i: f"The amount is in {code} but its column header says {header_code}."
+                for i, code in enumerate(cells)
+                if code and code != header_code
+            },
+        )
+    elif len(named) == 1:
+        default, source = next(iter(named)), "cells"
+    elif named:
+        default, source = None, "cells"
+    else:
+        default, source = options.currency or tenant.currency, "file" if options.currency else "program"
+    given = values.get("currency")
+    if given is not None:
+        conflicts = {
+            i: f"The amount is in {cell} but the currency column says {code}."
+            for i, (code, cell) in enumerate(zip(given, cells, strict=True))
+            if code and cell and code != cell
+        }
+        if header_code:
+            conflicts.update(
+                {
+                    i: f"The currency column says {code} but the amount's header says {header_code}."
+                    for i, code in enumerate(given)
+                    if code and code != header_code and i not in conflicts
+                }
+            )
+        errors.add(order_of["currency"], mapping["currency"], conflicts)
+        final = [code or cell or default for code, cell in zip(given, cells, strict=True)]
+    else:
+        final = [cell or default for cell in cells]
+    if default is None:
+        several = " and ".join(sorted(named))
+        errors.add(
+            order_of["amount"],
+            amount_header,
+            {
+                i: f"This amount names no currency, but the column mixes {several}: add its currency "
+                "(a symbol, a code, or a currency column)."
+                for i, code in enumerate(final)
+                if code is None
+            },
+        )
+    values["currency"] = final
+    counts = Counter(code for code in final if code)
+    return {
+        "code": default or "",
+        "from": source if not (given is not None and any(given)) else "column",
+        "header": amount_header,
+        "counts": dict(counts.most_common()),
+        "file": options.currency or tenant.currency,
+    }
+
+
+def _status_from_stage(stage: str | None, mapped: dict[str, str] | None = None) -> str:
+    if stage is not None and mapped and (status := mapped.get(norm.word_key(stage))) is not None:
+        return status
     text = (stage or "").casefold()
     if "won" in text.split() or text.endswith("won"):
         return Deal.Status.WON
@@ -536,6 +673,48 @@ def kind_spec_of(batch: ImportBatch) -> KindSpec:
 
 
 # --- display ---
+
+SKIPPED_SHOWN = 12  # lines quoted per skipped block (the count is always whole)
+
+
+def preview_summary(*, table: Table, validation: Validation | None, mapping_from: str) -> dict[str, Any]:
+    """What the preview read and decided besides the rows, as JSON for the batch: skipped lines above the header,
+    footer and total lines, where the mapping came from, the unit of each percent column, the readings of each
+    enumerated column, the currency of amounts."""
+    skipped = {}
+    for place in (ABOVE, FOOTER, TOTAL):
+        lines = table.skipped_in(place)
+        if lines:
+            skipped[place] = {
+                "count": len(lines),
+                "first_row": lines[0].row,
+                "lines": [{"row": line.row, "text": line.text} for line in lines if line.text][:SKIPPED_SHOWN],
+            }
+    summary: dict[str, Any] = {"header_row": table.header_row, "skipped": skipped, "mapping_from": mapping_from}
+    if validation is None:
+        return summary
+    mapping = validation.mapping
+    summary["units"] = {
+        name: {
+            "header": mapping[name],
+            "unit": decision.unit,
+            "detected": decision.detected,
+            "chosen": decision.chosen,
+            "reason": decision.reason,
+        }
+        for name, decision in validation.units.items()
+    }
+    summary["values"] = {
+        name: {
+            "header": header,
+            "from_stage": name == "status" and name not in mapping,
+            "values": [reading.as_json() for reading in readings],
+        }
+        for name, (header, readings) in validation.readings.items()
+    }
+    if validation.currency:
+        summary["currency"] = validation.currency
+    return summary
 
 
 PREVIEW_CACHE_SECONDS = 6 * 3600  # how long a batch's preview rows stay cached

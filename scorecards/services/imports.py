@@ -24,8 +24,15 @@ from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
 from scorecards.domain.import_fields import KINDS, KindSpec
 from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
-from scorecards.domain.import_parsing import FileProblem, parse_table, render_csv
-from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
+from scorecards.domain.import_options import ImportOptions, OptionsProblem, options_from_json, remembered_values
+from scorecards.domain.import_parsing import FileProblem, Table, parse_table, render_csv
+from scorecards.errors import (
+    ImportInvalidError,
+    ImportKindUnknownError,
+    ImportOptionsError,
+    ImportRollbackRefusedError,
+    ImportStateError,
+)
 from scorecards.models import ImportBatch, ImportChange, ImportMapping
 from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
@@ -35,6 +42,7 @@ from scorecards.selectors.import_rows import (
     file_error,
     plan_changes,
     preview_cache_key,
+    preview_summary,
     validate,
 )
 from scorecards.services.import_rows import restore, write_plan
@@ -76,6 +84,8 @@ class Evaluation:
     errors: list[dict[str, Any]] = field(default_factory=list)
     validation: Validation | None = None
     plan: Plan | None = None
+    options: ImportOptions = field(default_factory=ImportOptions)
+    summary: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -97,6 +107,7 @@ def _evaluate(
     file_name: str,
     source: str,
     mapping: dict[str, str] | None,
+    options: ImportOptions | None = None,
     problems: list[str] | None = None,
 ) -> Evaluation:
     limit = max_import_bytes()
@@ -108,20 +119,30 @@ def _evaluate(
     except FileProblem as problem:
         return Evaluation(readable=False, errors=[file_error(problem.reason)])
     result = Evaluation(readable=True, headers=table.headers, total_rows=len(table))
+    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=spec.kind, source=source).first()
+    mapping_from = "chosen"
     if mapping is None:
-        mapping = _default_mapping(tenant=tenant, spec=spec, source=source, headers=table.headers)
+        mapping, mapping_from = _default_mapping(tenant=tenant, spec=spec, table=table, saved=saved)
+    result.options = options if options is not None else _saved_options(spec, saved)
     result.mapping, mapping_problems = check_mapping(spec, table.headers, mapping)
     file_problems = [*(problems or []), *mapping_problems]
     if not len(table):
         file_problems.append("The file has a header row but no data rows.")
     if file_problems:
         result.errors = [file_error(reason) for reason in file_problems]
+        result.summary = preview_summary(table=table, validation=None, mapping_from=mapping_from)
         return result
     result.validation = validate(
-        tenant=tenant, spec=spec, table=table, mapping=result.mapping, today=timezone.localdate()
+        tenant=tenant,
+        spec=spec,
+        table=table,
+        mapping=result.mapping,
+        today=timezone.localdate(),
+        options=result.options,
     )
     result.errors = result.validation.errors
     result.plan = plan_changes(tenant=tenant, validation=result.validation)
+    result.summary = preview_summary(table=table, validation=result.validation, mapping_from=mapping_from)
     return result
 
 
@@ -131,11 +152,23 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
 
-def _default_mapping(*, tenant: Tenant, spec: KindSpec, source: str, headers: list[str]) -> dict[str, str]:
-    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=spec.kind, source=source).first()
-    if saved is not None and saved_mapping_fits(saved.columns, spec, headers):
-        return dict(saved.columns)
-    return suggest_mapping(spec, headers)
+def _default_mapping(
+    *, tenant: Tenant, spec: KindSpec, table: Table, saved: ImportMapping | None
+) -> tuple[dict[str, str], str]:
+    """The saved mapping of the source when its headers are in the file ("saved"), else a suggestion."""
+    if saved is not None and saved_mapping_fits(saved.columns, spec, table.headers):
+        return dict(saved.columns), "saved"
+    return suggest_mapping(spec, table.headers), "suggested"
+
+
+def _saved_options(spec: KindSpec, saved: ImportMapping | None) -> ImportOptions:
+    """The units, currency and value mapping remembered from the source's last import (none when there is none)."""
+    if saved is None:
+        return ImportOptions()
+    try:
+        return options_from_json(spec, {**(saved.options or {}), "values": saved.values or {}})
+    except OptionsProblem:
+        return ImportOptions()  # saved by an older version with other rules: start afresh rather than fail
 
 
 def _clean_source(source: str) -> str:
@@ -164,6 +197,7 @@ def _store_preview(
     content: bytes,
     source: str,
     mapping: dict[str, str] | None,
+    options: ImportOptions | None = None,
     problems: list[str] | None = None,
 ) -> ImportBatch:
     evaluation = _evaluate(
@@ -173,6 +207,7 @@ def _store_preview(
         file_name=file_name,
         source=source,
         mapping=mapping,
+        options=options,
         problems=problems,
     )
     batch = ImportBatch(
@@ -182,6 +217,8 @@ def _store_preview(
         file_name=file_name,
         content=content if evaluation.readable else b"",
         mapping=evaluation.mapping,
+        options=evaluation.options.as_json(),
+        summary=evaluation.summary,
         uploaded_by=actor,
         status=ImportBatch.Status.PREVIEWED,
         total_rows=evaluation.total_rows,
@@ -206,13 +243,16 @@ def import_preview(
     content: bytes,
     source: str = "upload",
     mapping: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Check a CSV/XLSX file and store it as a previewed batch with counts and per-row errors; write no data rows.
 
     ``mapping`` is {our field: their header}; without it the saved mapping for (kind, source) is reused when its
-    headers are in the file, else one is suggested from the headers. A file that cannot be read (wrong type or
-    encoding, empty, too large) or lacks a required column is reported as errors on row 0, never raised.
-    Raises ImportKindUnknownError for an unknown kind and PermissionDeniedError without ``imports.run``.
+    headers are in the file, else one is suggested from the headers. ``options`` (units, currency, value
+    mapping, duplicates, new partners: see ``scorecards.domain.import_options``) default to those saved for the
+    source. A file that cannot be read (wrong type or encoding, empty, too large) or lacks a required column is
+    reported as errors on row 0, never raised. Raises ImportKindUnknownError for an unknown kind,
+    ImportOptionsError for options that do not fit the kind, and PermissionDeniedError without ``imports.run``.
     """
     ensure_same_tenant(tenant, actor)
     ensure_can(actor, "imports.run")
@@ -225,12 +265,30 @@ def import_preview(
         content=bytes(content),
         source=_clean_source(source),
         mapping=mapping,
+        options=_options(spec, options),
     )
 
 
+def _options(spec: KindSpec, data: dict[str, Any] | None) -> ImportOptions | None:
+    if data is None:
+        return None
+    try:
+        return options_from_json(spec, data)
+    except OptionsProblem as problem:
+        raise ImportOptionsError(str(problem)) from problem
+
+
 @transaction.atomic
-def import_remap(*, tenant: Tenant, actor: Membership, batch: ImportBatch, mapping: dict[str, str]) -> ImportBatch:
-    """Check a previewed (or failed) batch again with another column mapping; raises ImportStateError otherwise."""
+def import_remap(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    batch: ImportBatch,
+    mapping: dict[str, str],
+    options: dict[str, Any] | None = None,
+) -> ImportBatch:
+    """Check a previewed (or failed) batch again with another column mapping and options (the batch's own when
+    None); raises ImportStateError for a batch in any other state, ImportOptionsError for unusable options."""
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
     if batch.status not in REMAPPABLE:
@@ -240,20 +298,26 @@ def import_remap(*, tenant: Tenant, actor: Membership, batch: ImportBatch, mappi
     content = bytes(batch.content or b"")
     if not content:
         return batch  # the file could not be read at all: no mapping can fix that
+    spec = import_spec(batch.kind)
     evaluation = _evaluate(
         tenant=tenant,
-        spec=import_spec(batch.kind),
+        spec=spec,
         content=content,
         file_name=batch.file_name,
         source=batch.source,
         mapping=mapping,
+        options=_options(spec, options if options is not None else batch.options),
     )
     batch.mapping = evaluation.mapping
+    batch.options = evaluation.options.as_json()
+    batch.summary = evaluation.summary
     batch.total_rows = evaluation.total_rows
     batch.counts = evaluation.counts
     batch.errors = evaluation.errors
     batch.status = ImportBatch.Status.PREVIEWED
-    batch.save(update_fields=["mapping", "total_rows", "counts", "errors", "status", "updated_at"])
+    batch.save(
+        update_fields=["mapping", "options", "summary", "total_rows", "counts", "errors", "status", "updated_at"]
+    )
     _remember_preview(batch, evaluation)
     return batch
 
@@ -283,13 +347,15 @@ def import_commit(
             raise ImportStateError(f"This import is {locked.get_status_display().lower()}: it cannot be committed.")
         content = bytes(locked.content or b"")
         if content:
+            spec = import_spec(locked.kind)
             evaluation = _evaluate(
                 tenant=tenant,
-                spec=import_spec(locked.kind),
+                spec=spec,
                 content=content,
                 file_name=locked.file_name,
                 source=locked.source,
                 mapping=dict(locked.mapping),
+                options=_options(spec, locked.options),
             )
         else:
             evaluation = Evaluation(readable=False, errors=locked.errors or [file_error("The file is empty.")])
@@ -354,6 +420,7 @@ def _write(
     batch.total_rows = total
     batch.processed_rows = total
     batch.mapping = evaluation.mapping
+    batch.summary = evaluation.summary
     batch.save(
         update_fields=[
             "status",
@@ -363,25 +430,48 @@ def _write(
             "total_rows",
             "processed_rows",
             "mapping",
+            "summary",
             "updated_at",
         ]
     )
-    _save_mapping(tenant=tenant, batch=batch, headers=evaluation.headers)
+    _save_mapping(tenant=tenant, batch=batch, evaluation=evaluation)
     partner_ids = sorted(plan.partner_ids)
     if partner_ids:
         partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=partner_ids)
     return batch
 
 
-def _save_mapping(*, tenant: Tenant, batch: ImportBatch, headers: list[str]) -> None:
+def _save_mapping(*, tenant: Tenant, batch: ImportBatch, evaluation: Evaluation) -> None:
+    """Remember the columns, units, currency and value mapping for the next file of this kind and source."""
+    values: dict[str, dict[str, str]] = {}
+    if evaluation.validation is not None:
+        for name, (_header, readings) in evaluation.validation.readings.items():
+            values[name] = remembered_values(readings)
     saved = ImportMapping.objects.for_tenant(tenant).filter(kind=batch.kind, source=batch.source).first()
+    options = evaluation.options.saved_part()
     if saved is None:
         ImportMapping.objects.create(
-            tenant=tenant, kind=batch.kind, source=batch.source, columns=batch.mapping, headers=headers
+            tenant=tenant,
+            kind=batch.kind,
+            source=batch.source,
+            columns=batch.mapping,
+            headers=evaluation.headers,
+            values={name: pairs for name, pairs in values.items() if pairs},
+            options=options,
         )
-    elif saved.columns != batch.mapping or saved.headers != headers:
-        saved.columns, saved.headers = batch.mapping, headers
-        saved.save(update_fields=["columns", "headers", "updated_at"])
+        return
+    merged = {name: dict(pairs) for name, pairs in (saved.values or {}).items()}
+    for name, pairs in values.items():
+        merged.setdefault(name, {}).update(pairs)
+    merged = {name: pairs for name, pairs in merged.items() if pairs}
+    if (saved.columns, saved.headers, saved.values, saved.options) != (
+        batch.mapping,
+        evaluation.headers,
+        merged,
+        options,
+    ):
+        saved.columns, saved.headers, saved.values, saved.options = batch.mapping, evaluation.headers, merged, options
+        saved.save(update_fields=["columns", "headers", "values", "options", "updated_at"])
 
 
 def _lock_imports(tenant: Tenant, kind: str) -> None:
