@@ -350,6 +350,24 @@ def _resolve(parsed: norm.Parsed, lookup: Callable[[str], tuple[int | None, str 
     return norm.Parsed(values, errors)
 
 
+def partner_keys(*, tenant: Tenant) -> set[str]:
+    """Every partner's name and external id as compared with a file's cells (for matching columns on content)."""
+    keys: set[str] = set()
+    for name, external_id in partner_list(tenant=tenant).values_list("name", "external_id"):
+        keys.add(_key(name))
+        if external_id.strip():
+            keys.add(_key(external_id))
+    return keys
+
+
+def metric_keys(*, tenant: Tenant) -> set[str]:
+    """Every metric's key and name as compared with a file's cells (for matching columns on content)."""
+    keys: set[str] = set()
+    for key, name in MetricDefinition.objects.for_tenant(tenant).values_list("key", "name"):
+        keys.update((_key(key), _key(name)))
+    return keys
+
+
 def _resolve_partners(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str]]:
     by_external: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}

@@ -22,8 +22,8 @@ from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
-from scorecards.domain.import_fields import KINDS, KindSpec
-from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
+from scorecards.domain.import_fields import KINDS, METRIC, PARTNER, KindSpec
+from scorecards.domain.import_mapping import check_mapping, profile_columns, saved_mapping_fits, suggest_mapping
 from scorecards.domain.import_options import ImportOptions, OptionsProblem, options_from_json, remembered_values
 from scorecards.domain.import_parsing import FileProblem, Table, parse_table, render_csv
 from scorecards.errors import (
@@ -40,6 +40,8 @@ from scorecards.selectors.import_rows import (
     Validation,
     display_rows,
     file_error,
+    metric_keys,
+    partner_keys,
     plan_changes,
     preview_cache_key,
     preview_summary,
@@ -158,7 +160,13 @@ def _default_mapping(
     """The saved mapping of the source when its headers are in the file ("saved"), else a suggestion."""
     if saved is not None and saved_mapping_fits(saved.columns, spec, table.headers):
         return dict(saved.columns), "saved"
-    return suggest_mapping(spec, table.headers), "suggested"
+    profiles = profile_columns(
+        table.frame,
+        today=timezone.localdate(),
+        partner_keys=partner_keys(tenant=tenant) if any(f.type == PARTNER for f in spec.fields) else set(),
+        metric_keys=metric_keys(tenant=tenant) if any(f.type == METRIC for f in spec.fields) else set(),
+    )
+    return suggest_mapping(spec, table.headers, profiles), "suggested"
 
 
 def _saved_options(spec: KindSpec, saved: ImportMapping | None) -> ImportOptions:
