@@ -7,7 +7,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from scorecards.domain.import_options import FRACTION, PERCENT_UNIT, UNIT_LABELS, allowed_labels
+from scorecards.domain.import_options import (
+    FRACTION,
+    KEEP_BOTH,
+    LINK,
+    PERCENT_UNIT,
+    SKIP,
+    UNIT_LABELS,
+    allowed_labels,
+)
 from scorecards.domain.import_values import ISO_CURRENCIES
 from scorecards.models import ImportBatch
 from scorecards.selectors.imports import import_fields
@@ -85,6 +93,19 @@ class ImportMappingForm(forms.Form):
                 "the cell, or a currency in the amount column's header (“Amount (EUR)”) comes first.",
             )
             self.currency_field = self["file_currency"]
+        self.duplicates = summary.get("duplicates") or None
+        if self.duplicates:
+            self.fields["duplicates"] = forms.ChoiceField(
+                choices=[
+                    (LINK, "Link them: each row updates the deal it repeats, which keeps both ids"),
+                    (SKIP, "Skip them: leave these rows out of this import"),
+                    (KEEP_BOTH, "Import them as separate deals"),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                initial=options.get("duplicates") or "",
+                label="What to do with them",
+            )
         self.value_groups: list[dict[str, Any]] = []
         for name, group in (summary.get("values") or {}).items():
             spec = self.specs[name]
@@ -100,6 +121,10 @@ class ImportMappingForm(forms.Form):
                 rows.append((self[field_name], reading))
             self.value_groups.append({"name": name, "label": spec.label, **group, "rows": rows})
 
+    @property
+    def duplicates_field(self) -> forms.BoundField | None:
+        return self["duplicates"] if "duplicates" in self.fields else None
+
     def column_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.column_names]
 
@@ -110,8 +135,12 @@ class ImportMappingForm(forms.Form):
         """The options as posted, plus the batch's own decisions this form does not show."""
         data = self.cleaned_data
         options: dict[str, Any] = {
-            key: value for key, value in self.saved_options.items() if key not in ("units", "currency", "values")
+            key: value
+            for key, value in self.saved_options.items()
+            if key not in ("units", "currency", "values", "duplicates")
         }
+        if data.get("duplicates"):
+            options["duplicates"] = data["duplicates"]
         units = {name: data[f"unit__{name}"] for name in (self.summary.get("units") or {}) if data.get(f"unit__{name}")}
         if units:
             options["units"] = units

@@ -12,7 +12,8 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,6 +24,7 @@ from partnerhub.core.models import Tenant
 from partnerhub.core.selectors.program import partner_list
 from partnerhub.core.tenancy.sql import column_param, ensure_active_tenant
 from scorecards.domain import import_values as norm
+from scorecards.domain.deal_duplicates import WINDOW_DAYS, DealFacts, likely_duplicates
 from scorecards.domain.import_fields import (
     BOOLEAN,
     CHOICE,
@@ -42,7 +44,9 @@ from scorecards.domain.import_fields import (
 )
 from scorecards.domain.import_options import (
     FALSE,
+    LINK,
     MAX_DISTINCT_VALUES,
+    SKIP,
     TRUE,
     ImportOptions,
     UnitDecision,
@@ -82,6 +86,39 @@ def chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield items[start : start + size]
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A new row of a deals file that likely repeats a stored deal from another source."""
+
+    position: int  # among the valid rows
+    row_number: int
+    external_id: str
+    deal_id: int
+    deal_external_id: str
+    deal_source: str
+    partner_id: int
+    account: str
+    amount: Decimal
+    currency: str
+    close_date: date | None
+    deal_close_date: date | None
+
+    def as_json(self, partner_names: dict[int, str]) -> dict[str, Any]:
+        return {
+            "row": self.row_number,
+            "external_id": self.external_id,
+            "deal": self.deal_id,
+            "deal_external_id": self.deal_external_id,
+            "deal_source": self.deal_source,
+            "partner": partner_names.get(self.partner_id, ""),
+            "account": self.account,
+            "amount": f"{self.amount:,.2f}",
+            "currency": self.currency,
+            "close_date": self.close_date.isoformat() if self.close_date else "",
+            "deal_close_date": self.deal_close_date.isoformat() if self.deal_close_date else "",
+        }
+
+
 @dataclass
 class Validation:
     """Every row of a file checked: the errors, and the valid rows as model values, column by column.
@@ -105,6 +142,12 @@ class Validation:
     readings: dict[str, tuple[str, list[ValueReading]]] = field(default_factory=dict)
     currency: dict[str, Any] = field(default_factory=dict)
     partner_names: dict[int, str] = field(default_factory=dict)
+    # Deals: rows carrying another CRM's id of a linked deal (they update that deal), likely duplicates of deals
+    # from another source, the links (new alias, deal) a commit creates, and the duplicate rows left out.
+    aliased_rows: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)
+    skipped_rows: int = 0
     metric_names: dict[int, str] = field(default_factory=dict)
     deal_ids: dict[int, str] = field(default_factory=dict)
 
@@ -132,6 +175,7 @@ class Plan:
     updates: list[int] = field(default_factory=list)
     unchanged: int = 0
     actions: list[str] = field(default_factory=list)  # per valid row: new / updated / unchanged
+    links: list[tuple[str, int]] = field(default_factory=list)  # deal aliases a commit creates: (external id, deal)
 
     @property
     def partner_ids(self) -> set[int]:
@@ -238,6 +282,8 @@ def validate(
         if stage_readings is not None:
             result.readings["status"] = (mapping["stage"], stage_readings)
     _derive(spec, mapping, values, currencies, deal_owners, errors, n, order_of, result, options, tenant)
+    if spec.kind == ImportBatch.Kind.DEALS and "external_id" in values:
+        values["external_id"], result.aliased_rows = _canonical_deal_ids(tenant, values["external_id"])
     _check_duplicates(spec, mapping, values, errors, n)
 
     result.errors = errors.rows()
@@ -562,6 +608,111 @@ def _derive_currency(
     }
 
 
+def _canonical_deal_ids(tenant: Tenant, ids: list[Any]) -> tuple[list[Any], int]:
+    """Replace the ids that are another CRM's id of a linked deal (a DealAlias) by that deal's own id, in one query."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return ids, 0
+    ensure_active_tenant(tenant)
+    fragment, param = column_param(wanted)
+    with connection.cursor() as cursor:
+        # Raw SQL, scoped twice: the WHERE names the tenant, and row-level security shows no other tenant's rows.
+        cursor.execute(
+            "SELECT a.external_id, d.external_id FROM scorecards_dealalias a "
+            "JOIN scorecards_deal d ON d.id = a.deal_id AND d.tenant_id = a.tenant_id "
+            f"WHERE a.tenant_id = %s AND a.external_id = ANY({fragment}::text[])",
+            [tenant.pk, param],
+        )
+        canonical = dict(cursor.fetchall())
+    if not canonical:
+        return ids, 0
+    return [canonical.get(i, i) for i in ids], sum(1 for i in ids if i in canonical)
+
+
+def find_duplicates(*, tenant: Tenant, validation: Validation, plan: Plan, source: str) -> list[Duplicate]:
+    """The new rows of a deals file that likely repeat a stored deal from another source (one query), see
+    ``scorecards.domain.deal_duplicates``."""
+    if validation.spec.kind != ImportBatch.Kind.DEALS or not plan.creates:
+        return []
+    values = plan.values
+    new = [
+        DealFacts(
+            ref=i,
+            external_id=values["external_id"][i],
+            partner_id=values["partner_id"][i],
+            account=values["account_name"][i] or "",
+            amount=values["amount"][i],
+            currency=values["currency"][i],
+            close_date=values["close_date"][i],
+            created_on=values["created_on"][i],
+            source=source,
+        )
+        for i in plan.creates
+        if values["account_name"][i]
+    ]
+    if not new:
+        return []
+    in_file = set(values["external_id"])
+    stored = [deal for deal in _duplicate_candidates(tenant, new) if deal.external_id not in in_file]
+    return [
+        Duplicate(
+            position=mine.ref,
+            row_number=validation.row_numbers[mine.ref],
+            external_id=mine.external_id,
+            deal_id=theirs.ref,
+            deal_external_id=theirs.external_id,
+            deal_source=theirs.source,
+            partner_id=mine.partner_id,
+            account=mine.account,
+            amount=mine.amount,
+            currency=mine.currency,
+            close_date=mine.close_date,
+            deal_close_date=theirs.close_date,
+        )
+        for mine, theirs in likely_duplicates(new, stored)
+    ]
+
+
+def _duplicate_candidates(tenant: Tenant, new: list[DealFacts]) -> list[DealFacts]:
+    """Stored deals of the new rows' partners with one of their amounts, dated near them."""
+    ensure_active_tenant(tenant)
+    days = [d for deal in new for d in (deal.close_date, deal.created_on) if d is not None]
+    if not days:
+        return []
+    window = timedelta(days=WINDOW_DAYS)
+    partners, partner_param = column_param(sorted({deal.partner_id for deal in new}))
+    amounts, amount_param = column_param(sorted({deal.amount for deal in new}))
+    sql = (
+        "SELECT d.id, d.external_id, d.partner_id, d.account_name, d.amount, d.currency, d.close_date, d.created_on, "
+        "COALESCE(b.source, '') FROM scorecards_deal d "
+        "LEFT JOIN scorecards_importbatch b ON b.id = d.batch_id AND b.tenant_id = d.tenant_id "
+        f"WHERE d.tenant_id = %s AND d.partner_id = ANY({partners}::bigint[]) "
+        f"AND d.amount = ANY({amounts}::numeric[]) "
+        "AND (d.close_date BETWEEN %s AND %s OR d.created_on BETWEEN %s AND %s)"
+    )
+    low, high = min(days) - window, max(days) + window
+    with connection.cursor() as cursor:
+        # Raw SQL, scoped twice: the WHERE names the tenant, and row-level security shows no other tenant's rows.
+        cursor.execute(sql, [tenant.pk, partner_param, amount_param, low, high, low, high])
+        return [DealFacts(*row) for row in cursor.fetchall()]
+
+
+def apply_duplicate_choice(validation: Validation, choice: str) -> None:
+    """Link each likely duplicate to the deal it repeats (the row updates that deal; its id becomes an alias), or
+    leave those rows out; ``keep`` (or no choice yet) imports them as new deals."""
+    if choice == LINK:
+        external_ids = validation.columns["external_id"]
+        for duplicate in validation.duplicates:
+            external_ids[duplicate.position] = duplicate.deal_external_id
+            validation.links.append((duplicate.external_id, duplicate.deal_id))
+    elif choice == SKIP:
+        dropped = {duplicate.position for duplicate in validation.duplicates}
+        keep = [i for i in range(validation.valid_rows) if i not in dropped]
+        validation.columns = {name: [column[i] for i in keep] for name, column in validation.columns.items()}
+        validation.row_numbers = [validation.row_numbers[i] for i in keep]
+        validation.skipped_rows = len(dropped)
+
+
 def _status_from_stage(stage: str | None, mapped: dict[str, str] | None = None) -> str:
     if stage is not None and mapped and (status := mapped.get(norm.word_key(stage))) is not None:
         return status
@@ -651,6 +802,7 @@ def plan_changes(*, tenant: Tenant, validation: Validation) -> Plan:
     plan.updates = np.flatnonzero(update_mask).tolist()
     plan.unchanged = n - len(plan.creates) - len(plan.updates)
     plan.actions = np.where(new_mask, "new", np.where(update_mask, "updated", "unchanged")).tolist()
+    plan.links = list(validation.links)
     return plan
 
 
@@ -693,6 +845,7 @@ def kind_spec_of(batch: ImportBatch) -> KindSpec:
 # --- display ---
 
 SKIPPED_SHOWN = 12  # lines quoted per skipped block (the count is always whole)
+DUPLICATES_SHOWN = 50  # likely duplicates listed on the page (the count is always whole)
 
 
 def preview_summary(*, table: Table, validation: Validation | None, mapping_from: str) -> dict[str, Any]:
@@ -732,6 +885,14 @@ def preview_summary(*, table: Table, validation: Validation | None, mapping_from
     }
     if validation.currency:
         summary["currency"] = validation.currency
+    if validation.aliased_rows:
+        summary["aliased_rows"] = validation.aliased_rows
+    if validation.duplicates:
+        summary["duplicates"] = {
+            "count": len(validation.duplicates),
+            "window_days": WINDOW_DAYS,
+            "rows": [d.as_json(validation.partner_names) for d in validation.duplicates[:DUPLICATES_SHOWN]],
+        }
     return summary
 
 

@@ -220,6 +220,27 @@ def import_summary_lines(*, batch: ImportBatch) -> list[SummaryLine]:
         )
     if currency := summary.get("currency"):
         lines.append(SummaryLine(_currency_sentence(currency), []))
+    if aliased := summary.get("aliased_rows"):
+        carry = "1 row carries" if aliased == 1 else f"{aliased:,} rows carry"
+        lines.append(SummaryLine(f"{carry} another CRM's id of a deal linked earlier: they update that deal.", []))
+    if duplicates := summary.get("duplicates"):
+        n = duplicates["count"]
+        look = "1 row looks like a deal" if n == 1 else f"{n:,} rows look like deals"
+        sources = sorted({d["deal_source"] or "another source" for d in duplicates["rows"]})
+        choice = (batch.options or {}).get("duplicates", "")
+        outcome = {
+            "link": "they are linked to those deals (one deal, two ids).",
+            "skip": "they are left out of this import.",
+            "keep": "they are imported as separate deals.",
+        }.get(choice, "choose below what to do with them.")
+        lines.append(
+            SummaryLine(
+                f"{look} already imported from {', '.join(sources)} (same partner, account, amount and close date "
+                f"within {duplicates['window_days']} days): {outcome}",
+                [],
+                "" if choice else "warn",
+            )
+        )
     for name, group in (summary.get("values") or {}).items():
         values = group["values"]
         unread = [v for v in values if v["ours"] is None]

@@ -22,9 +22,17 @@ from partnerhub.core.models import Membership, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
+from scorecards.domain.deal_duplicates import WINDOW_DAYS
 from scorecards.domain.import_fields import KINDS, METRIC, PARTNER, KindSpec
 from scorecards.domain.import_mapping import check_mapping, profile_columns, saved_mapping_fits, suggest_mapping
-from scorecards.domain.import_options import ImportOptions, OptionsProblem, options_from_json, remembered_values
+from scorecards.domain.import_options import (
+    LINK,
+    SKIP,
+    ImportOptions,
+    OptionsProblem,
+    options_from_json,
+    remembered_values,
+)
 from scorecards.domain.import_parsing import FileProblem, Table, parse_table, render_csv
 from scorecards.errors import (
     ImportInvalidError,
@@ -33,13 +41,15 @@ from scorecards.errors import (
     ImportRollbackRefusedError,
     ImportStateError,
 )
-from scorecards.models import ImportBatch, ImportChange, ImportMapping
+from scorecards.models import DealAlias, ImportBatch, ImportChange, ImportMapping
 from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
     Plan,
     Validation,
+    apply_duplicate_choice,
     display_rows,
     file_error,
+    find_duplicates,
     metric_keys,
     partner_keys,
     plan_changes,
@@ -93,12 +103,17 @@ class Evaluation:
     def counts(self) -> dict[str, int]:
         if self.plan is None or self.validation is None:
             return {"new": 0, "updated": 0, "unchanged": 0, "invalid": self.total_rows}
-        return {
+        counts = {
             "new": len(self.plan.creates),
             "updated": len(self.plan.updates),
             "unchanged": self.plan.unchanged,
             "invalid": self.validation.invalid_rows,
         }
+        if self.validation.skipped_rows:
+            counts["skipped"] = self.validation.skipped_rows
+        if self.plan.links:
+            counts["linked"] = len(self.plan.links)
+        return counts
 
 
 def _evaluate(
@@ -144,8 +159,34 @@ def _evaluate(
     )
     result.errors = result.validation.errors
     result.plan = plan_changes(tenant=tenant, validation=result.validation)
+    if result.plan.creates and spec.kind == ImportBatch.Kind.DEALS:
+        _judge_duplicates(tenant=tenant, result=result, validation=result.validation, source=source)
     result.summary = preview_summary(table=table, validation=result.validation, mapping_from=mapping_from)
     return result
+
+
+def _judge_duplicates(*, tenant: Tenant, result: Evaluation, validation: Validation, source: str) -> None:
+    """Find new rows that repeat a deal from another source and apply the choice made for them; with no choice
+    yet, a file-level error holds the commit back until one is made."""
+    assert result.plan is not None  # noqa: S101 (the caller planned first)
+    validation.duplicates = find_duplicates(tenant=tenant, validation=validation, plan=result.plan, source=source)
+    if not validation.duplicates:
+        return
+    choice = result.options.duplicates
+    if choice in (LINK, SKIP):
+        apply_duplicate_choice(validation, choice)
+        result.plan = plan_changes(tenant=tenant, validation=validation)
+    elif not choice:
+        n = len(validation.duplicates)
+        rows = "1 row looks like a deal" if n == 1 else f"{n} rows look like deals"
+        result.errors = [
+            file_error(
+                f"{rows} already imported from another source (same partner, account, amount and currency, close "
+                f"date within {WINDOW_DAYS} days). Choose whether to link them to those deals (one deal with both "
+                "ids), skip them, or import them as separate deals."
+            ),
+            *result.errors,
+        ]
 
 
 def _size(n: int) -> str:
@@ -349,7 +390,7 @@ def import_commit(
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
     with transaction.atomic():
-        _lock_imports(tenant, batch.kind)
+        import_lock(tenant, batch.kind)
         locked = _lock_batch(tenant, batch)
         if locked.status not in COMMITTABLE:
             raise ImportStateError(f"This import is {locked.get_status_display().lower()}: it cannot be committed.")
@@ -419,6 +460,13 @@ def _write(
 ) -> ImportBatch:
     total = evaluation.total_rows
     write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
+    if plan.links:
+        DealAlias.objects.bulk_create(
+            [
+                DealAlias(tenant=tenant, deal_id=deal_id, external_id=external_id, source=batch.source, batch=batch)
+                for external_id, deal_id in plan.links
+            ]
+        )
     if progress is not None:
         progress(total, total)
     batch.status = ImportBatch.Status.COMMITTED
@@ -482,7 +530,7 @@ def _save_mapping(*, tenant: Tenant, batch: ImportBatch, evaluation: Evaluation)
         saved.save(update_fields=["columns", "headers", "values", "options", "updated_at"])
 
 
-def _lock_imports(tenant: Tenant, kind: str) -> None:
+def import_lock(tenant: Tenant, kind: str) -> None:
     """Serialise commits and rollbacks of one kind in one tenant (a transaction-scoped advisory lock)."""
     digest = hashlib.blake2b(f"partnerhub:imports:{tenant.pk}:{kind}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
@@ -503,7 +551,7 @@ def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) ->
     """
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
-    _lock_imports(tenant, batch.kind)
+    import_lock(tenant, batch.kind)
     locked = _lock_batch(tenant, batch)
     if locked.status != ImportBatch.Status.COMMITTED:
         raise ImportStateError(
@@ -527,6 +575,7 @@ def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) ->
             extra={"later_batches": [row[0] for row in later]},
         )
     rows = list(changes.filter(batch=locked).values_list("object_id", "action", "before").order_by("id"))
+    DealAlias.objects.for_tenant(tenant).filter(batch=locked).delete()  # the links this import made
     partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
     locked.status = ImportBatch.Status.ROLLED_BACK
     locked.rolled_back_at = timezone.now()
