@@ -142,7 +142,8 @@ def _evaluate(
         mapping, mapping_from = _default_mapping(tenant=tenant, spec=spec, table=table, saved=saved)
     result.options = options if options is not None else _saved_options(spec, saved)
     result.mapping, mapping_problems = check_mapping(spec, table.headers, mapping)
-    file_problems = [*(problems or []), *mapping_problems]
+    # Problems the caller found (the API's unknown keys) come first and alone: a missing column follows from them.
+    file_problems = list(problems) if problems else mapping_problems
     if not len(table):
         file_problems.append("The file has a header row but no data rows.")
     if file_problems:
@@ -594,19 +595,37 @@ def import_rows(
     rows: list[dict[str, Any]],
     commit: bool,
     source: str = "api",
+    mapping: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportBatch:
-    """Import rows keyed by our field names (the API path): the same checks as a file, kept as a CSV rendering.
+    """Import rows (the API path): the same checks as a file, kept as a CSV rendering of the rows.
 
-    Error row numbers are those of that rendering: the first row is row 2. With ``commit`` the rows are written
-    at once (see import_commit); invalid rows then raise ImportInvalidError and nothing, not even the batch, is kept.
+    Rows are keyed by our field names, or by any names with ``mapping`` ({our field: their key}, as on the import
+    page); keys that are neither are reported with the fields expected and the keys given. ``options`` are those
+    of a file (units, currency, value mapping, duplicates, new partners). Error row numbers are those of the
+    rendering: the first row is row 2. With ``commit`` the rows are written at once (see import_commit); invalid
+    rows then raise ImportInvalidError and nothing, not even the batch, is kept.
     """
     ensure_same_tenant(tenant, actor)
     ensure_can(actor, "imports.run")
     spec = import_spec(kind)
-    known = set(spec.names)
-    unknown = sorted({key for row in rows for key in row} - known)
-    problems = [f'Unknown field "{key}": use one of {", ".join(spec.names)}.' for key in unknown]
-    headers = [name for name in spec.names if any(name in row for row in rows)]
+    parsed_options = _options(spec, options)
+    keys = list(dict.fromkeys(str(key) for row in rows for key in row))
+    problems: list[str] = []
+    if mapping is None:
+        unknown = [key for key in keys if key not in spec.names]
+        if unknown and len(unknown) == len(keys):
+            problems.append(
+                f"The rows' keys are not fields of this import. Expected: {_expected(spec)}. Got: "
+                f"{', '.join(keys[:30])}{'…' if len(keys) > 30 else ''}. Rename the keys, or send "
+                '"mapping": {our field: your key}, as on the import page.'
+            )
+        else:
+            problems += [f'Unknown field "{key}": expected {_expected(spec)}.' for key in unknown]
+        headers = [name for name in spec.names if name in keys] or keys
+        mapping = {name: name for name in headers if name in spec.names}
+    else:
+        headers = keys
     content = render_csv(headers, ([_cell(row.get(name)) for name in headers] for row in rows)) if rows else b""
     if not rows:
         problems.append("No rows were given.")
@@ -618,7 +637,8 @@ def import_rows(
         file_name=f"api-{spec.kind}.csv",
         content=content,
         source=_clean_source(source),
-        mapping={name: name for name in headers},
+        mapping=mapping,
+        options=parsed_options,
         problems=problems,
     )
     if problems:
@@ -627,6 +647,11 @@ def import_rows(
     if commit:
         return import_commit(tenant=tenant, actor=actor, batch=batch)
     return batch
+
+
+def _expected(spec: KindSpec) -> str:
+    """The fields of a kind, required ones marked: "external_id*, partner*, amount*, …"."""
+    return ", ".join(f"{f.name}{'*' if f.required else ''}" for f in spec.fields) + " (* required)"
 
 
 def _cell(value: Any) -> str:
