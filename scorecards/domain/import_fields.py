@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from partnerhub.core.models import Partner
 from scorecards.models import Activity, Deal, ImportBatch, Observation, SurveyResponse
 
 # Field types understood by ``scorecards.domain.import_values``.
@@ -23,6 +24,8 @@ BOOLEAN = "boolean"
 DATE = "date"
 MONTH = "month"
 CURRENCY = "currency"
+MEMBER = "member"  # a member of the program, given by email (a partner's owner, sponsor, data steward)
+LIST = "list"  # several values in one cell ("Cloud; Security")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class FieldSpec:
     def attname(self) -> str:
         if self.model_field:
             return self.model_field
-        return f"{self.name}_id" if self.type in (PARTNER, METRIC, DEAL) else self.name
+        return f"{self.name}_id" if self.type in (PARTNER, METRIC, DEAL, MEMBER) else self.name
 
 
 @dataclass(frozen=True)
@@ -462,6 +465,164 @@ SURVEYS = KindSpec(
     ),
     natural_key=("partner_id", "survey", "respondent", "date"),
 )
+# Partners: the natural key is the name (unique in a program, compared without case); type and region are required
+# for a new partner, from the file or from a value chosen for the whole file on the import page.
+PARTNERS = KindSpec(
+    kind=ImportBatch.Kind.PARTNERS,
+    model=Partner,
+    fields=(
+        FieldSpec(
+            "name",
+            "Name",
+            True,
+            "The partner company's name: importing it again updates the same partner (case is ignored).",
+            synonyms=(
+                "Partner",
+                "Partner Name",
+                "Name",
+                "Account Name",
+                "Company",
+                "Company Name",
+                "Partner Account",
+                "Partner Account Name",
+                "Account",
+            ),
+            max_length=200,
+        ),
+        FieldSpec(
+            "external_id",
+            "External id",
+            False,
+            "The partner's id in your CRM (deals and metrics may name the partner by it).",
+            synonyms=("Partner ID", "Account ID", "External ID", "Partner External ID", "CRM ID", "Record ID", "ID"),
+            max_length=100,
+        ),
+        FieldSpec(
+            "partner_type",
+            "Type",
+            False,
+            "reseller, systems integrator, technology, referral or managed service provider; required for a new "
+            "partner (or choose one for the whole file).",
+            type=CHOICE,
+            synonyms=("Type", "Partner Type", "Account Type", "Partnership Type", "Program Type", "Category"),
+            choices=(
+                (Partner.Type.RESELLER, ("reseller", "var", "value added reseller", "solution provider", "dealer")),
+                (Partner.Type.SI, ("si", "systems integrator", "system integrator", "integrator", "gsi", "consulting")),
+                (Partner.Type.TECHNOLOGY, ("technology", "tech", "isv", "technology partner", "alliance")),
+                (Partner.Type.REFERRAL, ("referral", "agent", "affiliate", "referral partner", "influencer")),
+                (Partner.Type.MSP, ("msp", "managed service provider", "managed services", "mssp", "csp")),
+            ),
+        ),
+        FieldSpec(
+            "tier",
+            "Tier",
+            False,
+            "platinum, gold, silver or registered (a new partner without one is registered).",
+            type=CHOICE,
+            synonyms=("Tier", "Partner Tier", "Level", "Partner Level", "Program Level", "Status Level"),
+            choices=(
+                (Partner.Tier.PLATINUM, ("platinum", "premier", "diamond", "elite")),
+                (Partner.Tier.GOLD, ("gold", "advanced")),
+                (Partner.Tier.SILVER, ("silver", "select")),
+                (Partner.Tier.REGISTERED, ("registered", "member", "bronze", "authorized", "authorised")),
+            ),
+        ),
+        FieldSpec(
+            "stage",
+            "Lifecycle stage",
+            False,
+            "onboarding, growth, mature or at risk (a new partner without one is onboarding).",
+            type=CHOICE,
+            synonyms=("Lifecycle Stage", "Stage", "Partner Stage", "Lifecycle", "Relationship Stage"),
+            choices=(
+                (Partner.Stage.ONBOARDING, ("onboarding", "new", "recruiting", "enablement")),
+                (Partner.Stage.GROWTH, ("growth", "growing", "developing", "active")),
+                (Partner.Stage.MATURE, ("mature", "established", "strategic")),
+                (Partner.Stage.AT_RISK, ("at risk", "at-risk", "risk", "declining", "churn risk")),
+            ),
+        ),
+        FieldSpec(
+            "region",
+            "Region",
+            False,
+            "North America, Latin America, EMEA or APAC; required for a new partner (or choose one for the file).",
+            type=CHOICE,
+            synonyms=("Region", "Sales Region", "Territory", "Geo", "Geography", "Theatre", "Theater"),
+            choices=(
+                (
+                    Partner.Region.NORTH_AMERICA,
+                    ("na", "north america", "nam", "amer", "americas", "us", "usa", "canada"),
+                ),
+                (Partner.Region.LATAM, ("latam", "latin america", "south america", "lac", "mexico", "brazil")),
+                (Partner.Region.EMEA, ("emea", "europe", "eu", "uk", "dach", "middle east", "africa", "nordics")),
+                (Partner.Region.APAC, ("apac", "asia", "asia pacific", "apj", "anz", "japan", "australia", "india")),
+            ),
+        ),
+        FieldSpec(
+            "market",
+            "Market",
+            False,
+            "Country or market segment.",
+            synonyms=("Market", "Country", "Billing Country", "Segment", "Market Segment", "HQ Country"),
+            max_length=80,
+        ),
+        FieldSpec(
+            "product_lines",
+            "Product lines",
+            False,
+            'Several in one cell, separated by ";" "," or "|" ("Cloud; Security").',
+            type=LIST,
+            synonyms=("Product Lines", "Product Line", "Products", "Solutions", "Specializations", "Competencies"),
+            max_length=60,
+        ),
+        FieldSpec(
+            "owner",
+            "Owner (email)",
+            False,
+            "The partner manager's email: an active partner manager or admin of this program.",
+            type=MEMBER,
+            synonyms=(
+                "Owner",
+                "Owner Email",
+                "Partner Manager",
+                "Partner Account Manager",
+                "Channel Manager",
+                "Account Owner",
+                "PAM",
+                "Manager",
+            ),
+        ),
+        FieldSpec(
+            "executive_sponsor",
+            "Executive sponsor (email)",
+            False,
+            "The sponsor's email: an executive or admin of this program.",
+            type=MEMBER,
+            synonyms=("Executive Sponsor", "Sponsor", "Exec Sponsor", "Executive Sponsor Email", "Sponsor Email"),
+        ),
+        FieldSpec(
+            "data_steward",
+            "Data steward (email)",
+            False,
+            "Who answers for the partner's data: a member of this program (not a partner user).",
+            type=MEMBER,
+            synonyms=("Data Steward", "Steward", "Data Owner", "Data Steward Email", "Data Contact"),
+        ),
+        FieldSpec(
+            "size_factor",
+            "Size factor",
+            False,
+            "Size or territory factor for normalised scorecard items, above 0 (default 1).",
+            type=DECIMAL,
+            synonyms=("Size Factor", "Size", "Territory Factor", "Weight", "Normalisation Factor", "Scale Factor"),
+            min_value=Decimal("0.0001"),
+            max_digits=10,
+            decimal_places=4,
+        ),
+    ),
+    natural_key=("name",),
+)
+
 
 # Headers in the languages our users' CRMs and spreadsheets export in (German, French, Spanish, Italian, Dutch,
 # Portuguese), per import kind and field. Compared like every header: case, accents, spaces and punctuation ignored.
@@ -987,6 +1148,89 @@ TRANSLATED_SYNONYMS: dict[tuple[str, str], tuple[str, ...]] = {
         "Maximale score",
         "Pontuação máxima",
     ),
+    ("partners", "name"): (
+        "Partnername",
+        "Firmenname",
+        "Firma",
+        "Nom du partenaire",
+        "Nom",
+        "Société",
+        "Nombre del socio",
+        "Nombre",
+        "Empresa",
+        "Nome partner",
+        "Nome",
+        "Azienda",
+        "Partnernaam",
+        "Naam",
+        "Bedrijf",
+        "Nome do parceiro",
+    ),
+    ("partners", "partner_type"): (
+        "Partnertyp",
+        "Typ",
+        "Art",
+        "Type de partenaire",
+        "Tipo de socio",
+        "Tipo",
+        "Tipo di partner",
+        "Partnertype",
+        "Soort",
+        "Tipo de parceiro",
+    ),
+    ("partners", "tier"): ("Stufe", "Partnerstufe", "Niveau", "Nivel", "Livello", "Nível"),
+    ("partners", "stage"): (
+        "Lebenszyklus",
+        "Phase",
+        "Cycle de vie",
+        "Étape",
+        "Ciclo de vida",
+        "Etapa",
+        "Ciclo di vita",
+        "Fase",
+        "Levenscyclus",
+    ),
+    ("partners", "region"): ("Region", "Gebiet", "Région", "Territoire", "Región", "Regione", "Regio", "Região"),
+    ("partners", "market"): ("Land", "Markt", "Pays", "Marché", "País", "Mercado", "Paese", "Mercato", "Markt"),
+    ("partners", "product_lines"): (
+        "Produktlinien",
+        "Produkte",
+        "Lösungen",
+        "Gammes de produits",
+        "Produits",
+        "Líneas de producto",
+        "Productos",
+        "Linee di prodotto",
+        "Prodotti",
+        "Productlijnen",
+        "Producten",
+        "Linhas de produto",
+        "Produtos",
+    ),
+    ("partners", "owner"): (
+        "Partnermanager",
+        "Verantwortlich",
+        "Responsable",
+        "Responsable du partenaire",
+        "Gestor",
+        "Responsabile",
+        "Eigenaar",
+        "Proprietário",
+    ),
+    ("partners", "executive_sponsor"): (
+        "Sponsor exécutif",
+        "Patrocinador",
+        "Patrocinador ejecutivo",
+        "Sponsor esecutivo",
+    ),
+    ("partners", "data_steward"): ("Datenverantwortlicher", "Responsable des données", "Responsable de datos"),
+    ("partners", "size_factor"): (
+        "Größenfaktor",
+        "Facteur de taille",
+        "Factor de tamaño",
+        "Fattore dimensione",
+        "Groottefactor",
+    ),
     ("surveys", "comment"): (
         "Kommentar",
         "Anmerkungen",
@@ -1060,7 +1304,9 @@ def _translated(spec: KindSpec) -> KindSpec:
     return replace(spec, fields=fields)
 
 
-KINDS: dict[str, KindSpec] = {spec.kind: _translated(spec) for spec in (OBSERVATIONS, DEALS, ACTIVITIES, SURVEYS)}
+KINDS: dict[str, KindSpec] = {
+    spec.kind: _translated(spec) for spec in (OBSERVATIONS, DEALS, ACTIVITIES, SURVEYS, PARTNERS)
+}
 
 
 def kind_spec(kind: str) -> KindSpec | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from scorecards.domain.import_fields import BOOLEAN, CHOICE, PERCENT, FieldSpec, KindSpec
+from scorecards.domain.import_fields import BOOLEAN, CHOICE, KINDS, PERCENT, FieldSpec, KindSpec
 from scorecards.domain.import_values import (
     ISO_CURRENCIES,
     Parsed,
@@ -105,6 +105,8 @@ def options_from_json(spec: KindSpec, data: Any) -> ImportOptions:
         raise OptionsProblem(f'"duplicates" must be one of {", ".join(DUPLICATE_CHOICES)}.')
     options.duplicates = duplicates
     options.new_partners = _choices_from_json(data.get("new_partners") or {}, "new_partners", PARTNER_DEFAULTS)
+    if options.new_partners and set(options.new_partners) != set(PARTNER_DEFAULTS):
+        raise OptionsProblem("To create the partners a file names, choose both a type and a region for them.")
     defaults_for = {f.name: f for f in spec.fields if f.name in DEFAULTABLE.get(spec.kind, ())}
     options.defaults = _choices_from_json(data.get("defaults") or {}, "defaults", defaults_for)
     return options
@@ -419,5 +421,7 @@ def remembered_values(readings: list[ValueReading]) -> dict[str, str]:
 
 # --- defaults for required enumerated fields (partners) and for partners created from a deals file ---
 
-PARTNER_DEFAULTS: dict[str, FieldSpec] = {}
-DEFAULTABLE: dict[str, tuple[str, ...]] = {}
+# A partner needs a type and a region: a deals file naming unknown partners creates them with one of each chosen
+# on the page, and a partners file may give one of each for every new partner without its own.
+PARTNER_DEFAULTS: dict[str, FieldSpec] = {name: KINDS["partners"].spec(name) for name in ("partner_type", "region")}
+DEFAULTABLE: dict[str, tuple[str, ...]] = {"partners": ("partner_type", "region")}

@@ -241,6 +241,24 @@ def parse_text(column: pd.Series, *, max_length: int | None = None, lower_emails
     return Parsed(values, errors)
 
 
+_LIST_SEPARATORS = re.compile(r"\s*[;,|\n]\s*")
+
+
+@per_distinct
+def parse_list(column: pd.Series, *, max_length: int | None = None) -> Parsed:
+    """Several values in one cell, separated by ";" "," "|" or a line break: a list without blanks or repeats."""
+    values: list[Any] = []
+    errors: dict[int, str] = {}
+    for index, text in enumerate(clean(column).tolist()):
+        items = list(dict.fromkeys(item for item in _LIST_SEPARATORS.split(text) if item)) if text else []
+        too_long = [item for item in items if max_length is not None and len(item) > max_length]
+        if too_long:
+            errors[index] = f"“{too_long[0]}” is longer than {max_length} characters."
+            items = []
+        values.append(items or None)
+    return Parsed(values, errors)
+
+
 def word_key(text: str) -> str:
     """How choice words are compared: lower case, runs of spaces, underscores, hyphens and slashes as one space."""
     return re.sub(r"[\s_\-/]+", " ", text.strip().lower()).strip()

@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 
 from scorecards.domain.import_options import (
+    DEFAULTABLE,
     FRACTION,
     KEEP_BOTH,
     LINK,
+    PARTNER_DEFAULTS,
     PERCENT_UNIT,
     SKIP,
     UNIT_LABELS,
@@ -106,6 +108,34 @@ class ImportMappingForm(forms.Form):
                 initial=options.get("duplicates") or "",
                 label="What to do with them",
             )
+        self.unknown_partners = summary.get("unknown_partners") or None
+        self.new_partner_fields: list[forms.BoundField] = []
+        if self.unknown_partners:
+            chosen = options.get("new_partners") or {}
+            self.fields["create_partners"] = forms.BooleanField(
+                required=False,
+                initial=bool(chosen),
+                label=f"Create {'this partner' if self.unknown_partners['count'] == 1 else 'these partners'} "
+                "when the file is committed",
+            )
+            for name, spec in PARTNER_DEFAULTS.items():
+                self.fields[f"new_partner__{name}"] = forms.ChoiceField(
+                    choices=[("", "— choose —"), *allowed_labels(spec)],
+                    required=False,
+                    initial=chosen.get(name, ""),
+                    label=f"{spec.label} of the new partners",
+                )
+                self.new_partner_fields.append(self[f"new_partner__{name}"])
+        self.default_fields: list[forms.BoundField] = []
+        for name in DEFAULTABLE.get(kind, ()):
+            spec = self.specs[name]
+            self.fields[f"default__{name}"] = forms.ChoiceField(
+                choices=[("", "— none: the file must give it —"), *allowed_labels(spec)],
+                required=False,
+                initial=(options.get("defaults") or {}).get(name, ""),
+                label=f"{spec.label} of new partners the file gives none for",
+            )
+            self.default_fields.append(self[f"default__{name}"])
         self.value_groups: list[dict[str, Any]] = []
         for name, group in (summary.get("values") or {}).items():
             spec = self.specs[name]
@@ -128,6 +158,14 @@ class ImportMappingForm(forms.Form):
     def column_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.column_names]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("create_partners"):
+            for name, spec in PARTNER_DEFAULTS.items():
+                if not data.get(f"new_partner__{name}"):
+                    self.add_error(f"new_partner__{name}", f"Choose the {spec.label.lower()} of the new partners.")
+        return data
+
     def mapping(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.column_names if self.cleaned_data.get(name)}
 
@@ -137,10 +175,19 @@ class ImportMappingForm(forms.Form):
         options: dict[str, Any] = {
             key: value
             for key, value in self.saved_options.items()
-            if key not in ("units", "currency", "values", "duplicates")
+            if key not in ("units", "currency", "values", "duplicates", "new_partners", "defaults")
         }
         if data.get("duplicates"):
             options["duplicates"] = data["duplicates"]
+        options.pop("new_partners", None)
+        if data.get("create_partners"):
+            options["new_partners"] = {name: data.get(f"new_partner__{name}") or "" for name in PARTNER_DEFAULTS}
+        defaults = {
+            name: data[f"default__{name}"] for name in DEFAULTABLE.get(self.kind, ()) if data.get(f"default__{name}")
+        }
+        options.pop("defaults", None)
+        if defaults:
+            options["defaults"] = defaults
         units = {name: data[f"unit__{name}"] for name in (self.summary.get("units") or {}) if data.get(f"unit__{name}")}
         if units:
             options["units"] = units

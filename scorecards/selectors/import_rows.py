@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from django.db import connection, models
 
-from partnerhub.core.models import Tenant
-from partnerhub.core.selectors.program import partner_list
+from partnerhub.core.models import Role, Tenant
+from partnerhub.core.selectors.program import membership_list, partner_list
 from partnerhub.core.tenancy.sql import column_param, ensure_active_tenant
 from scorecards.domain import import_values as norm
 from scorecards.domain.deal_duplicates import WINDOW_DAYS, DealFacts, likely_duplicates
@@ -34,6 +34,8 @@ from scorecards.domain.import_fields import (
     DECIMAL,
     INTEGER,
     KINDS,
+    LIST,
+    MEMBER,
     METRIC,
     MONTH,
     PARTNER,
@@ -149,6 +151,12 @@ class Validation:
     links: list[tuple[str, int]] = field(default_factory=list)
     skipped_rows: int = 0
     metric_names: dict[int, str] = field(default_factory=dict)
+    member_emails: dict[int, str] = field(default_factory=dict)
+    new_partner_rows: int = 0
+    # Texts of the partner column that name no partner (key -> [spelling, rows]); with the choice to create them,
+    # the placeholders the rows point at until the commit creates them: (placeholder id, name).
+    unknown_partners: dict[str, list[Any]] = field(default_factory=dict)
+    new_partners: list[tuple[int, str]] = field(default_factory=list)
     deal_ids: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -176,11 +184,14 @@ class Plan:
     unchanged: int = 0
     actions: list[str] = field(default_factory=list)  # per valid row: new / updated / unchanged
     links: list[tuple[str, int]] = field(default_factory=list)  # deal aliases a commit creates: (external id, deal)
+    new_partners: list[tuple[int, str]] = field(default_factory=list)  # partners a commit creates first
 
     @property
     def partner_ids(self) -> set[int]:
         """Partners whose data a commit changes (for an update, the previous partner too)."""
-        new, old = self.values.get("partner_id", []), self.stored.get("partner_id", [])
+        if "partner_id" not in self.values:
+            return set()  # an import of partners: the partner service tells the apps itself
+        new, old = self.values["partner_id"], self.stored.get("partner_id", [])
         ids = {new[i] for i in self.creates} | {new[i] for i in self.updates}
         return ids | {old[i] for i in self.updates if old and old[i] is not None}
 
@@ -241,6 +252,7 @@ def validate(
     values: dict[str, list[Any]] = {}
     currencies: list[str | None] | None = None
     deal_owners: dict[int, int] = {}
+    members: dict[str, tuple[int, str, bool]] | None = None
     for fspec in spec.fields:
         header = mapping.get(fspec.name)
         if header is None:
@@ -257,7 +269,17 @@ def validate(
         else:
             parsed = _parse_column(fspec, frame[header], result.date_order, today, spec.kind)
         if fspec.type == PARTNER:
-            parsed, result.partner_names = _resolve_partners(tenant, parsed)
+            parsed, result.partner_names = _resolve_partners(
+                tenant, parsed, create=bool(options.new_partners), unknown=result.unknown_partners
+            )
+            result.new_partners = sorted(
+                (pk, name) for pk, name in result.partner_names.items() if pk < 0
+            )  # placeholders of partners the commit creates
+        elif fspec.type == MEMBER:
+            if members is None:
+                members = _members(tenant)
+            parsed = _resolve_members(parsed, fspec, members)
+            result.member_emails.update({pk: email for email, (pk, _role, _active) in members.items()})
         elif fspec.type == METRIC:
             parsed, result.metric_names = _resolve_metrics(tenant, parsed)
         elif fspec.type == DEAL:
@@ -313,6 +335,10 @@ def _parse_column(
     if fspec.type in (TEXT, PARTNER, METRIC, DEAL):
         lower = kind == ImportBatch.Kind.SURVEYS and fspec.name == "respondent"
         return norm.parse_text(column, max_length=fspec.max_length, lower_emails=lower)
+    if fspec.type == MEMBER:
+        return norm.parse_text(column, max_length=254, lower_emails=True)
+    if fspec.type == LIST:
+        return norm.parse_list(column, max_length=fspec.max_length)
     if fspec.type == DECIMAL:
         return norm.parse_number(
             column,
@@ -414,7 +440,12 @@ def metric_keys(*, tenant: Tenant) -> set[str]:
     return keys
 
 
-def _resolve_partners(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str]]:
+def _resolve_partners(
+    tenant: Tenant, parsed: norm.Parsed, *, create: bool = False, unknown: dict[str, list[Any]] | None = None
+) -> tuple[norm.Parsed, dict[int, str]]:
+    """Partners by external id or name. A text naming no partner is an error, or with ``create`` a partner the
+    commit creates (a negative placeholder id, one per distinct name); ``unknown`` collects those texts (casefolded
+    key -> [the first spelling, rows])."""
     by_external: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
     names: dict[int, str] = {}
@@ -431,10 +462,23 @@ def _resolve_partners(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed,
         if len(matches) == 1:
             return matches[0], None
         if not matches:
+            if create:
+                placeholder = placeholders.setdefault(key, -(len(placeholders) + 1))
+                names.setdefault(placeholder, " ".join(text.split()))
+                return placeholder, None
             return None, "Unknown partner: no partner has this external id or name."
         return None, f"Ambiguous: matches {len(matches)} partners, use the partner's external id."
 
-    return _resolve(parsed, lookup), names
+    placeholders: dict[str, int] = {}
+    resolved = _resolve(parsed, lookup)
+    if unknown is not None:
+        for text, value, index in zip(parsed.values, resolved.values, range(len(parsed.values)), strict=True):
+            if text is not None and index not in parsed.errors and (value is None or value < 0):
+                if value is None and index in resolved.errors and resolved.errors[index].startswith("Ambiguous"):
+                    continue
+                entry = unknown.setdefault(_key(text), [" ".join(text.split()), 0])
+                entry[1] += 1
+    return resolved, names
 
 
 def _resolve_metrics(tenant: Tenant, parsed: norm.Parsed) -> tuple[norm.Parsed, dict[int, str]]:
@@ -509,6 +553,8 @@ def _derive(
             result.currency = _derive_currency(
                 mapping, values, currencies or [None] * n, errors, order_of, options, tenant
             )
+    elif spec.kind == ImportBatch.Kind.PARTNERS:
+        _derive_partners(tenant, mapping, values, errors, order_of, options, result, n)
     elif spec.kind == ImportBatch.Kind.SURVEYS:
         surveys = values.get("survey", [None] * n)
         given = values.get("respondent_type", [None] * n)
@@ -606,6 +652,97 @@ def _derive_currency(
         "counts": dict(counts.most_common()),
         "file": options.currency or tenant.currency,
     }
+
+
+def _members(tenant: Tenant) -> dict[str, tuple[int, str, bool]]:
+    """The program's members by email (lower case): id, role, active."""
+    return {
+        email.lower(): (pk, role, active)
+        for pk, email, role, active in membership_list(tenant=tenant).values_list(
+            "id", "user__email", "role", "is_active"
+        )
+    }
+
+
+def _resolve_members(parsed: norm.Parsed, fspec: FieldSpec, members: dict[str, tuple[int, str, bool]]) -> norm.Parsed:
+    """Emails to members, with the rules of a partner's people: the owner an active manager or admin, the
+    sponsor and the steward internal members."""
+
+    def lookup(text: str) -> tuple[int | None, str | None]:
+        found = members.get(text.strip().lower())
+        if found is None:
+            return None, "No member of this program has this email: invite them first, or leave the cell empty."
+        pk, role, active = found
+        if fspec.name == "owner" and (role not in (Role.MANAGER, Role.ADMIN) or not active):
+            return None, "The owner must be an active partner manager or admin."
+        if role == Role.PARTNER:
+            return None, "Choose an internal member, not a partner user."
+        return pk, None
+
+    return _resolve(parsed, lookup)
+
+
+def _derive_partners(
+    tenant: Tenant,
+    mapping: dict[str, str],
+    values: dict[str, list[Any]],
+    errors: _Collector,
+    order_of: dict[str, int],
+    options: ImportOptions,
+    result: Validation,
+    n: int,
+) -> None:
+    """A partners file: names matched to stored partners without case (an update keeps the stored spelling), an
+    external id that is another partner's refused, and a type and region for each new partner (from the file or
+    chosen for all); an empty cell keeps what an existing partner has."""
+    by_name: dict[str, tuple[int, str]] = {}
+    by_external: dict[str, str] = {}
+    for pk, name, external_id in partner_list(tenant=tenant).values_list("id", "name", "external_id"):
+        by_name[_key(name)] = (pk, name)
+        if external_id.strip():
+            by_external[_key(external_id)] = name
+    names: list[Any] = []
+    new: list[bool] = []
+    first_spelling: dict[str, str] = {}  # two spellings of one new name are one partner (a duplicate row)
+    for name in values.get("name", [None] * n):
+        hit = by_name.get(_key(name)) if name is not None else None
+        if hit is not None:
+            names.append(hit[1])
+        elif name is not None:
+            names.append(first_spelling.setdefault(_key(name), " ".join(name.split())))
+        else:
+            names.append(None)
+        new.append(name is not None and hit is None)
+    values["name"] = names
+    result.new_partner_rows = sum(new)
+    if "external_id" in values:
+        errors.add(
+            order_of["external_id"],
+            mapping["external_id"],
+            {
+                i: f"This external id belongs to partner “{owner}”."
+                for i, external_id in enumerate(values["external_id"])
+                if external_id and (owner := by_external.get(_key(external_id))) and names[i] and owner != names[i]
+            },
+        )
+    for name in ("partner_type", "region"):
+        given = values.get(name, [None] * n)
+        default = options.defaults.get(name)
+        label = KINDS["partners"].spec(name).label
+        missing = {
+            i: f"{label} is required for a new partner: give it in the file, or choose one for every new partner "
+            "on the import page."
+            for i, (value, is_new) in enumerate(zip(given, new, strict=True))
+            if value is None and is_new and not default
+        }
+        errors.add(order_of["name"], mapping["name"], missing)
+        values[name] = [
+            value if value is not None else (default if is_new else KEEP)
+            for value, is_new in zip(given, new, strict=True)
+        ]
+    for name, column in values.items():
+        if name not in ("name", "partner_type", "region"):
+            values[name] = [KEEP if value is None else value for value in column]
 
 
 def _canonical_deal_ids(tenant: Tenant, ids: list[Any]) -> tuple[list[Any], int]:
@@ -773,7 +910,8 @@ def plan_changes(*, tenant: Tenant, validation: Validation) -> Plan:
     keys = list(zip(*(columns[a] for a in spec.natural_key), strict=True))
     # The source of an observation is not compared (the same value from elsewhere is no change) but is remembered.
     unseen = ["source"] if spec.kind == ImportBatch.Kind.OBSERVATIONS else []
-    stored_fields = ["id", "batch_id", *spec.compared, *unseen]
+    batch_field = ["batch_id"] if has_batch(spec) else []
+    stored_fields = ["id", *batch_field, *spec.compared, *unseen]
     found = _stored_rows(tenant, spec, keys, stored_fields)
     olds = [found.get(key) for key in keys]
     is_new = [old is None for old in olds]
@@ -803,6 +941,7 @@ def plan_changes(*, tenant: Tenant, validation: Validation) -> Plan:
     plan.unchanged = n - len(plan.creates) - len(plan.updates)
     plan.actions = np.where(new_mask, "new", np.where(update_mask, "updated", "unchanged")).tolist()
     plan.links = list(validation.links)
+    plan.new_partners = list(validation.new_partners)
     return plan
 
 
@@ -814,9 +953,9 @@ def _stored_rows(
     model: Any = spec.model
     columns = {f.attname: f.column for f in model._meta.concrete_fields}
     quote = connection.ops.quote_name
-    if spec.natural_key == ("external_id",):
+    if len(spec.natural_key) == 1:  # a deal's external id, a partner's name
         fragment, values = column_param(sorted({key[0] for key in keys}))
-        where, params = f"{quote('external_id')} = ANY({fragment}::text[])", [values]
+        where, params = f"{quote(columns[spec.natural_key[0]])} = ANY({fragment}::text[])", [values]
     else:
         # Composite keys: narrow by partner and by the date range, then match the exact keys in memory.
         date_field = "month" if "month" in spec.natural_key else "date"
@@ -835,6 +974,11 @@ def _stored_rows(
 
 
 # --- writing ---
+
+
+def has_batch(spec: KindSpec) -> bool:
+    """Whether the kind's rows point at the import that last wrote them (partners do not)."""
+    return any(f.attname == "batch_id" for f in spec.model._meta.concrete_fields)
 
 
 def kind_spec_of(batch: ImportBatch) -> KindSpec:
@@ -887,6 +1031,13 @@ def preview_summary(*, table: Table, validation: Validation | None, mapping_from
         summary["currency"] = validation.currency
     if validation.aliased_rows:
         summary["aliased_rows"] = validation.aliased_rows
+    if validation.unknown_partners:
+        unknown = sorted(validation.unknown_partners.values(), key=lambda entry: (-entry[1], entry[0]))
+        summary["unknown_partners"] = {
+            "count": len(unknown),
+            "rows": sum(rows for _, rows in unknown),
+            "names": [{"name": name, "rows": rows} for name, rows in unknown[:DUPLICATES_SHOWN]],
+        }
     if validation.duplicates:
         summary["duplicates"] = {
             "count": len(validation.duplicates),
@@ -920,6 +1071,10 @@ def display_rows(validation: Validation, plan: Plan, limit: int) -> list[dict[st
                 value = validation.metric_names.get(value, value)
             elif fspec.type == DEAL and value is not None:
                 value = validation.deal_ids.get(value, value)
+            elif fspec.type == MEMBER and value is not None:
+                value = validation.member_emails.get(value, value)
+            elif fspec.type == LIST and isinstance(value, list):
+                value = "; ".join(value)
             row[fspec.name] = value
         out.append(row)
     return out

@@ -220,6 +220,17 @@ def import_summary_lines(*, batch: ImportBatch) -> list[SummaryLine]:
         )
     if currency := summary.get("currency"):
         lines.append(SummaryLine(_currency_sentence(currency), []))
+    if unknown := summary.get("unknown_partners"):
+        chosen = (batch.options or {}).get("new_partners") or {}
+        names = ", ".join(p["name"] for p in unknown["names"][:5]) + ("…" if unknown["count"] > 5 else "")
+        count = _count(unknown["count"], "partner", "partners")
+        if chosen:
+            spec = KINDS["partners"]
+            chosen_labels = [dict(spec.spec(name).labels).get(value, value) for name, value in chosen.items()]
+            text = f"{count} the file names will be created: {names} ({', '.join(chosen_labels)})."
+        else:
+            text = f"{count} the file names {'is' if unknown['count'] == 1 else 'are'} not in the program: {names}."
+        lines.append(SummaryLine(text, [], "" if chosen else "warn"))
     if aliased := summary.get("aliased_rows"):
         carry = "1 row carries" if aliased == 1 else f"{aliased:,} rows carry"
         lines.append(SummaryLine(f"{carry} another CRM's id of a deal linked earlier: they update that deal.", []))

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
@@ -57,7 +57,13 @@ from scorecards.selectors.import_rows import (
     preview_summary,
     validate,
 )
-from scorecards.services.import_rows import restore, write_plan
+from scorecards.services.import_rows import (
+    create_named_partners,
+    restore,
+    restore_partners,
+    write_partner_plan,
+    write_plan,
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
@@ -410,7 +416,14 @@ def import_commit(
         else:
             evaluation = Evaluation(readable=False, errors=locked.errors or [file_error("The file is empty.")])
         if not evaluation.errors and evaluation.plan is not None:
-            return _write(tenant=tenant, batch=locked, evaluation=evaluation, plan=evaluation.plan, progress=progress)
+            return _write(
+                tenant=tenant,
+                actor=actor,
+                batch=locked,
+                evaluation=evaluation,
+                plan=evaluation.plan,
+                progress=progress,
+            )
     with transaction.atomic():
         locked.status = ImportBatch.Status.FAILED
         locked.errors = evaluation.errors
@@ -454,13 +467,21 @@ def _failure_message(evaluation: Evaluation) -> str:
 def _write(
     *,
     tenant: Tenant,
+    actor: Membership,
     batch: ImportBatch,
     evaluation: Evaluation,
     plan: Plan,
     progress: Callable[[int, int], None] | None,
 ) -> ImportBatch:
     total = evaluation.total_rows
-    write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
+    if plan.new_partners:
+        create_named_partners(
+            tenant=tenant, actor=actor, batch=batch, plan=plan, choice=evaluation.options.new_partners
+        )
+    if batch.kind == ImportBatch.Kind.PARTNERS:
+        write_partner_plan(tenant=tenant, actor=actor, batch=batch, plan=plan)
+    else:
+        write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
     if plan.links:
         DealAlias.objects.bulk_create(
             [
@@ -575,9 +596,19 @@ def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) ->
             "some of the same rows later. Roll that import back first.",
             extra={"later_batches": [row[0] for row in later]},
         )
-    rows = list(changes.filter(batch=locked).values_list("object_id", "action", "before").order_by("id"))
+    partner_label = Partner._meta.label
+    changed = list(changes.filter(batch=locked).values_list("model", "object_id", "action", "before").order_by("id"))
+    rows = [(object_id, action, before) for model, object_id, action, before in changed if model != partner_label]
+    partner_rows = [
+        (object_id, action, before) for model, object_id, action, before in changed if model == partner_label
+    ]
     DealAlias.objects.for_tenant(tenant).filter(batch=locked).delete()  # the links this import made
-    partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
+    partner_ids: set[int] = set()
+    if locked.kind != ImportBatch.Kind.PARTNERS:
+        partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
+    if partner_rows:  # a partners import, or the partners a deals file created: after their rows are gone
+        restore_partners(tenant=tenant, actor=actor, batch=locked, changes=partner_rows)
+        partner_ids -= {object_id for object_id, action, _ in partner_rows if action == ImportChange.Action.CREATED}
     locked.status = ImportBatch.Status.ROLLED_BACK
     locked.rolled_back_at = timezone.now()
     locked.save(update_fields=["status", "rolled_back_at", "updated_at"])
