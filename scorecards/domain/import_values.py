@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from partnerhub.core.domain.currencies import CURRENCY_CODES
+
 EMPTY_MARKERS = ("", "n/a", "na", "#n/a", "null", "none", "nil", "-", "--", "\u2014", "\u2013", "nan")
 FUTURE_LIMIT = timedelta(days=365)
 EARLIEST_YEAR = 1900
@@ -52,56 +54,7 @@ CURRENCY_NAMES = {
     "pound sterling": "GBP",
     "yen": "JPY",
 }
-ISO_CURRENCIES = frozenset(
-    {
-        "AED",
-        "ARS",
-        "AUD",
-        "BGN",
-        "BRL",
-        "CAD",
-        "CHF",
-        "CLP",
-        "CNY",
-        "COP",
-        "CZK",
-        "DKK",
-        "EGP",
-        "EUR",
-        "GBP",
-        "HKD",
-        "HUF",
-        "IDR",
-        "ILS",
-        "INR",
-        "ISK",
-        "JPY",
-        "KRW",
-        "MAD",
-        "MXN",
-        "MYR",
-        "NGN",
-        "NOK",
-        "NZD",
-        "PEN",
-        "PHP",
-        "PKR",
-        "PLN",
-        "QAR",
-        "RON",
-        "RUB",
-        "SAR",
-        "SEK",
-        "SGD",
-        "THB",
-        "TRY",
-        "TWD",
-        "UAH",
-        "USD",
-        "VND",
-        "ZAR",
-    }
-)
+ISO_CURRENCIES = frozenset(CURRENCY_CODES)
 MINUS_SIGNS = ["-", "\u2212"]
 
 _AMOUNT = re.compile(

@@ -18,6 +18,7 @@ from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerhub.core.domain.currencies import CURRENCY_CODES
 from partnerhub.core.domain.tokens import token_hash
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, NotFoundError
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant, User
@@ -80,6 +81,40 @@ def tenant_update_security(*, tenant: Tenant, actor: Membership, require_mfa: bo
     tenant.require_mfa = require_mfa
     tenant.save(update_fields=["require_mfa"])
     _audit(tenant=tenant, actor=actor, obj=actor, message=f"Tenant MFA requirement set to {require_mfa}")
+    return tenant
+
+
+@transaction.atomic
+def tenant_update_program(*, tenant: Tenant, actor: Membership, currency: str, fiscal_year_start: int) -> Tenant:
+    """Set the program's reporting currency (ISO 4217) and fiscal-year start month (1-12); audited.
+
+    Raises InvalidStateError for a currency or month we do not know, PermissionDeniedError for a non-admin.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "tenant.settings")
+    code = (currency or "").strip().upper()
+    if code not in CURRENCY_CODES:
+        raise InvalidStateError(
+            f"{currency!r} is not a currency code we know (use ISO codes such as USD, EUR).",
+            extra={"fields": {"currency": ["unknown"]}},
+        )
+    if not 1 <= fiscal_year_start <= 12:
+        raise InvalidStateError(
+            "The fiscal year starts in a month from 1 (January) to 12.",
+            extra={"fields": {"fiscal_year_start": ["range"]}},
+        )
+    before = (tenant.currency, tenant.fiscal_year_start)
+    if before == (code, fiscal_year_start):
+        return tenant
+    tenant.currency, tenant.fiscal_year_start = code, fiscal_year_start
+    tenant.full_clean(validate_unique=False)
+    tenant.save(update_fields=["currency", "fiscal_year_start"])
+    _audit(
+        tenant=tenant,
+        actor=actor,
+        obj=actor,
+        message=f"Program currency {before[0]} → {code}, fiscal year start month {before[1]} → {fiscal_year_start}",
+    )
     return tenant
 
 
