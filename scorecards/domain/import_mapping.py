@@ -182,7 +182,7 @@ def _content_score(fspec: FieldSpec, header: str, profile: ColumnProfile) -> flo
         return CONTENT if profile.partners >= FITS else 0.0
     if fspec.type == METRIC:
         return CONTENT if profile.metrics >= FITS else 0.0
-    if fspec.type in (CHOICE, BOOLEAN) and profile.values:
+    if fspec.type in (CHOICE, BOOLEAN) and profile.values and _is_list_of_values(profile):
         return CONTENT if _choice_share(fspec, profile.values) >= FITS else 0.0
     if fspec.type in (DATE, MONTH) and profile.dates >= FITS:
         key = fold_key(header)
@@ -190,6 +190,11 @@ def _content_score(fspec: FieldSpec, header: str, profile: ColumnProfile) -> flo
     if fspec.type == DECIMAL and fspec.name == "amount" and profile.amounts >= FITS:
         return CONTENT
     return 0.0
+
+
+def _is_list_of_values(profile: ColumnProfile) -> bool:
+    """A column of a few values that repeat (a type, a status), not of names that happen to contain a word."""
+    return profile.distinct <= 12 and profile.distinct * 2 <= profile.filled
 
 
 def _choice_share(fspec: FieldSpec, values: tuple[str, ...]) -> float:
@@ -201,7 +206,8 @@ def _choice_share(fspec: FieldSpec, values: tuple[str, ...]) -> float:
         hits = [suggest_value(fspec, v, column=list(values)) is not None for v in values]
         # Yes/no words alone say little (a column of "1"/"0" could be anything): a yes/no field needs a word of its own
         # among the values ("Renewal").
-        return sum(hits) / len(values) if any(suggest_value(fspec, v) == "true" for v in values) else 0.0
+        named = any(suggest_value(fspec, v) == "true" and len(v.split()) <= 3 for v in values)
+        return sum(hits) / len(values) if named else 0.0
     hits = [word_key(v) in words or suggest_value(fspec, v) is not None for v in values]
     return sum(hits) / len(values)
 

@@ -113,9 +113,14 @@ def import_preview_table(*, batch: ImportBatch, rows: list[dict[str, Any]]) -> P
     spec = KINDS.get(batch.kind)
     if spec is None or not rows:
         return PreviewTable([], [])
-    shown = [
-        f for f in spec.fields if any(row.get(f.name) not in (None, "") for row in rows) or f.name in batch.mapping
-    ]
+    derived = {  # fields the file gives without a column of their own
+        "status": "stage" in batch.mapping,
+        "currency": "amount" in batch.mapping,
+        "respondent_type": "survey" in batch.mapping,
+        "partner_type": batch.kind == ImportBatch.Kind.PARTNERS,
+        "region": batch.kind == ImportBatch.Kind.PARTNERS,
+    }
+    shown = [f for f in spec.fields if f.name in batch.mapping or derived.get(f.name)]
     headers = ["Row", "What happens", *(f.label for f in shown)]
     table = [
         [
