@@ -60,7 +60,7 @@ from scorecards.domain.import_options import (
     read_values,
 )
 from scorecards.domain.import_parsing import ABOVE, FOOTER, TOTAL, Table
-from scorecards.models import Deal, ImportBatch, MetricDefinition, SurveyResponse
+from scorecards.models import Deal, DealAlias, ImportBatch, MetricDefinition, SurveyResponse
 
 CHUNK = 5000
 MAX_ERRORS = 1000
@@ -382,12 +382,17 @@ def _readings(
     fspec: FieldSpec, column: pd.Series, options: ImportOptions, *, otherwise: str | None = None
 ) -> list[ValueReading] | None:
     """How each distinct value of an enumerated column reads; None when it has too many to be a list of values."""
-    text = norm.clean(column)
-    text = text[~norm.blank(text)]
-    counts = text.value_counts(sort=False)
-    if len(counts) > MAX_DISTINCT_VALUES:
+    codes, uniques = pd.factorize(column.fillna("").to_numpy(dtype=object))
+    if len(uniques) > 4 * MAX_DISTINCT_VALUES:
+        return None  # far too many to be a list of values, even allowing for spacing variants
+    rows_of = np.bincount(codes[codes >= 0], minlength=len(uniques)) if len(codes) else np.zeros(0, dtype=np.int64)
+    counted: dict[str, int] = {}
+    for text, rows in zip((str(u).strip() for u in uniques), rows_of.tolist(), strict=True):
+        if text and text.lower() not in norm.EMPTY_MARKERS:
+            counted[text] = counted.get(text, 0) + rows
+    if len(counted) > MAX_DISTINCT_VALUES:
         return None
-    pairs = sorted(((str(value), int(rows)) for value, rows in counts.items()), key=lambda p: (-p[1], p[0]))
+    pairs = sorted(counted.items(), key=lambda p: (-p[1], p[0]))
     known = {} if otherwise is not None else _known_words(fspec)
     return read_values(fspec, pairs, chosen=options.values.get(fspec.name, {}), known=known, otherwise=otherwise)
 
@@ -545,8 +550,13 @@ def _derive(
             from_stage: dict[str, str] = {}
             if "status" not in mapping and "status" in result.readings:
                 from_stage = applied_values(result.readings["status"][1])
+            derived: dict[Any, str] = {}  # a stage repeats on many rows: read each distinct one once
             values["status"] = [
-                status if status is not None else _status_from_stage(stage, from_stage)
+                status
+                if status is not None
+                else derived[stage]
+                if stage in derived
+                else derived.setdefault(stage, _status_from_stage(stage, from_stage))
                 for status, stage in zip(statuses, stages, strict=True)
             ]
         if "amount" in mapping:
@@ -748,7 +758,7 @@ def _derive_partners(
 def _canonical_deal_ids(tenant: Tenant, ids: list[Any]) -> tuple[list[Any], int]:
     """Replace the ids that are another CRM's id of a linked deal (a DealAlias) by that deal's own id, in one query."""
     wanted = sorted({i for i in ids if i})
-    if not wanted:
+    if not wanted or not DealAlias.objects.for_tenant(tenant).exists():
         return ids, 0
     ensure_active_tenant(tenant)
     fragment, param = column_param(wanted)
@@ -768,29 +778,41 @@ def _canonical_deal_ids(tenant: Tenant, ids: list[Any]) -> tuple[list[Any], int]
 
 def find_duplicates(*, tenant: Tenant, validation: Validation, plan: Plan, source: str) -> list[Duplicate]:
     """The new rows of a deals file that likely repeat a stored deal from another source (one query), see
-    ``scorecards.domain.deal_duplicates``."""
+    ``scorecards.domain.deal_duplicates``. The stored candidates are read first (the new rows' partners, dated
+    near them, from another source), so a file that repeats nothing costs one small query."""
     if validation.spec.kind != ImportBatch.Kind.DEALS or not plan.creates:
         return []
     values = plan.values
+    partner_ids, close_dates, created = values["partner_id"], values["close_date"], values["created_on"]
+    days = [d for i in plan.creates for d in (close_dates[i], created[i]) if d is not None]
+    if not days:
+        return []
+    partners = sorted({partner_ids[i] for i in plan.creates})
+    in_file = set(values["external_id"])
+    stored = [
+        deal
+        for deal in _duplicate_candidates(tenant, partners, min(days), max(days), source)
+        if deal.external_id not in in_file
+    ]
+    if not stored:
+        return []
+    keys = {(deal.partner_id, deal.amount, deal.currency) for deal in stored}
+    amounts, currencies, accounts = values["amount"], values["currency"], values["account_name"]
     new = [
         DealFacts(
             ref=i,
             external_id=values["external_id"][i],
-            partner_id=values["partner_id"][i],
-            account=values["account_name"][i] or "",
-            amount=values["amount"][i],
-            currency=values["currency"][i],
-            close_date=values["close_date"][i],
-            created_on=values["created_on"][i],
+            partner_id=partner_ids[i],
+            account=accounts[i],
+            amount=amounts[i],
+            currency=currencies[i],
+            close_date=close_dates[i],
+            created_on=created[i],
             source=source,
         )
         for i in plan.creates
-        if values["account_name"][i]
+        if accounts[i] and (partner_ids[i], amounts[i], currencies[i]) in keys
     ]
-    if not new:
-        return []
-    in_file = set(values["external_id"])
-    stored = [deal for deal in _duplicate_candidates(tenant, new) if deal.external_id not in in_file]
     return [
         Duplicate(
             position=mine.ref,
@@ -810,27 +832,22 @@ def find_duplicates(*, tenant: Tenant, validation: Validation, plan: Plan, sourc
     ]
 
 
-def _duplicate_candidates(tenant: Tenant, new: list[DealFacts]) -> list[DealFacts]:
-    """Stored deals of the new rows' partners with one of their amounts, dated near them."""
+def _duplicate_candidates(tenant: Tenant, partners: list[int], first: date, last: date, source: str) -> list[DealFacts]:
+    """Stored deals of these partners from another source than ``source``, dated within the window of the days."""
     ensure_active_tenant(tenant)
-    days = [d for deal in new for d in (deal.close_date, deal.created_on) if d is not None]
-    if not days:
-        return []
     window = timedelta(days=WINDOW_DAYS)
-    partners, partner_param = column_param(sorted({deal.partner_id for deal in new}))
-    amounts, amount_param = column_param(sorted({deal.amount for deal in new}))
+    fragment, partner_param = column_param(partners)
     sql = (
         "SELECT d.id, d.external_id, d.partner_id, d.account_name, d.amount, d.currency, d.close_date, d.created_on, "
         "COALESCE(b.source, '') FROM scorecards_deal d "
         "LEFT JOIN scorecards_importbatch b ON b.id = d.batch_id AND b.tenant_id = d.tenant_id "
-        f"WHERE d.tenant_id = %s AND d.partner_id = ANY({partners}::bigint[]) "
-        f"AND d.amount = ANY({amounts}::numeric[]) "
-        "AND (d.close_date BETWEEN %s AND %s OR d.created_on BETWEEN %s AND %s)"
+        f"WHERE d.tenant_id = %s AND d.partner_id = ANY({fragment}::bigint[]) AND btrim(d.account_name) <> '' "
+        "AND (d.close_date BETWEEN %s AND %s OR d.created_on BETWEEN %s AND %s) AND COALESCE(b.source, '') <> %s"
     )
-    low, high = min(days) - window, max(days) + window
+    low, high = first - window, last + window
     with connection.cursor() as cursor:
         # Raw SQL, scoped twice: the WHERE names the tenant, and row-level security shows no other tenant's rows.
-        cursor.execute(sql, [tenant.pk, partner_param, amount_param, low, high, low, high])
+        cursor.execute(sql, [tenant.pk, partner_param, low, high, low, high, source])
         return [DealFacts(*row) for row in cursor.fetchall()]
 
 
