@@ -27,3 +27,9 @@ class ImportRollbackRefusedError(InvalidStateError):
     """A later committed batch changed the same rows: roll that one back first."""
 
     default_code = "import_rollback_refused"
+
+
+class ImportOptionsError(DomainError):
+    """Import options (units, currency, value mapping, duplicates, new partners) that do not fit the import kind."""
+
+    default_code = "import_options"

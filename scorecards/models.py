@@ -73,6 +73,7 @@ class ImportBatch(TenantOwnedModel):
         DEALS = "deals", "Deals / opportunities"
         ACTIVITIES = "activities", "Joint engagement activities"
         SURVEYS = "surveys", "Survey responses"
+        PARTNERS = "partners", "Partners"
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
@@ -87,6 +88,12 @@ class ImportBatch(TenantOwnedModel):
     file_name = models.CharField(max_length=255)
     content = models.BinaryField(editable=False)
     mapping = models.JSONField(default=dict)
+    # Choices made on the page beside the column mapping: units, the file's currency, value mapping, what to do
+    # with likely duplicates and unknown partners (``scorecards.domain.import_options``).
+    options = models.JSONField(default=dict, blank=True)
+    # What the preview read and decided, for the page: skipped title/footer/total lines, units, currencies, the
+    # distinct values of enumerated columns, likely duplicates, unknown partners, where the mapping came from.
+    summary = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
     total_rows = models.PositiveIntegerField(default=0)
@@ -111,6 +118,10 @@ class ImportMapping(TenantOwnedModel):
     source = models.CharField(max_length=60)
     columns = models.JSONField(default=dict)
     headers = models.JSONField(default=list)
+    # Per field, the file's value -> ours ("closedwon" -> "won", "Renewal" -> true), reused with the columns.
+    values = models.JSONField(default=dict, blank=True)
+    # Units chosen per column and the file's currency, reused with the columns.
+    options = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "kind", "source"], name="import_mapping_unique")]
@@ -207,6 +218,24 @@ class Deal(TenantOwnedModel):
         return f"{self.external_id} · {self.account_name}"
 
 
+class DealAlias(TenantOwnedModel):
+    """Another CRM's id for a deal: one deal with two external ids (linked when a second source exported it).
+
+    An import row carrying the alias updates the deal it names; no deal has an alias as its own external id.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="aliases")
+    external_id = models.CharField(max_length=100)
+    source = models.CharField(max_length=60, blank=True, default="")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="deal_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} → deal {self.deal_id}"
+
+
 class Activity(TenantOwnedModel):
     """A joint engagement: webinar, co-sell campaign, integration milestone, training or certification."""
 
@@ -280,6 +309,7 @@ class DataQualityFinding(TenantOwnedModel):
         MISSING = "missing", "Missing metric"
         OUTLIER = "outlier", "Outlier against own history"
         RECONCILIATION = "reconciliation", "Reported vs deal-derived mismatch"
+        DUPLICATE = "duplicate", "Likely duplicate deals"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -51,4 +51,5 @@ urlpatterns = [
     path(
         "quality/<int:finding_id>/resolve/", views_quality.quality_finding_resolve_view, name="quality_finding_resolve"
     ),
+    path("quality/<int:finding_id>/link/", views_quality.quality_finding_link_view, name="quality_finding_link"),
 ]

@@ -24,7 +24,20 @@ class ImportErrorSerializer(serializers.Serializer[dict[str, Any]]):  # one entr
 # Serializer[None] for an input serializer: it validates request data and never wraps an instance.
 class ImportRowsInputSerializer(serializers.Serializer[None]):
     rows = serializers.ListField(
-        child=serializers.DictField(), allow_empty=True, help_text="Objects keyed by the kind's field names."
+        child=serializers.DictField(),
+        allow_empty=True,
+        help_text="Objects keyed by the kind's field names, or by your own keys with a mapping.",
+    )
+    mapping = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="{our field: your key}, as the import page maps a file's columns; without it keys are our fields.",
+    )
+    options = serializers.DictField(
+        required=False,
+        help_text='As on the import page: {"units": {"probability": "fraction"|"percent"}, "currency": "EUR", '
+        '"values": {field: {your value: ours}}, "duplicates": "link"|"skip"|"keep", '
+        '"new_partners": {"partner_type", "region"}, "defaults": {field: value}}.',
     )
     commit = serializers.BooleanField(default=False, help_text="Write the rows (all or nothing); else preview.")
     # A declared field named like a Field attribute is fine at run time (DRF pops declared fields off the class).
@@ -45,7 +58,8 @@ class ImportRowsApi(TenantApi):
     """Preview or commit rows of partner data (observations, deals, activities, surveys).
 
     A preview answers 200 with the counts and any errors. A commit with an invalid row answers 400 with the errors in
-    ``extra.errors`` and writes nothing. An unknown kind is a 404.
+    ``extra.errors`` and writes nothing. Rows keyed by other names than ours need ``mapping``; keys that fit
+    neither are reported with the fields expected and the keys given. An unknown kind is a 404.
     """
 
     perms = {"POST": "imports.run"}
@@ -61,5 +75,7 @@ class ImportRowsApi(TenantApi):
             rows=data["rows"],
             commit=data["commit"],
             source=data["source"],
+            mapping=data.get("mapping"),
+            options=data.get("options"),
         )
         return Response(ImportRowsOutputSerializer(batch).data)

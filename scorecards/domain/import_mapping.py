@@ -3,15 +3,110 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
-from scorecards.domain.import_fields import KindSpec
+import pandas as pd
 
-EXACT, TYPO, CONTAINED, FALLBACK = 1.0, 0.8, 0.7, 0.6
+from scorecards.domain import import_values as norm
+from scorecards.domain.import_fields import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    METRIC,
+    MONTH,
+    PARTNER,
+    PERCENT,
+    FieldSpec,
+    KindSpec,
+)
+from scorecards.domain.import_values import word_key
+
+EXACT, TYPO, CONTAINED, FALLBACK, CONTENT = 1.0, 0.8, 0.7, 0.6, 0.5
+SAMPLE_ROWS = 200  # values per column looked at when matching on content
+FITS = 0.8  # share of a column's values that must fit a field for its content alone to choose it
+# Header stems (accents folded) that tell which date a column of dates is, in the languages of the synonyms.
+DATE_STEMS: dict[str, tuple[str, ...]] = {
+    "created_on": ("creat", "erstell", "angelegt", "anlage", "cree", "crea", "aangemaakt", "gemaakt", "criad", "open"),
+    "close_date": ("clos", "schlie", "schluss", "abschl", "clotur", "cierr", "chius", "slui", "afsl", "fech", "encerr"),
+    "registered_on": ("regist", "enregistr"),
+    "registration_expires_on": ("expir", "ablauf", "gultig", "venc", "scad", "verv", "verloop"),
+}
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What a column's first values look like: shares of dates, numbers, amounts naming a currency, known partner
+    and metric names, and how many distinct values it has."""
+
+    filled: int
+    dates: float = 0.0
+    months: float = 0.0
+    numbers: float = 0.0
+    amounts: float = 0.0
+    partners: float = 0.0
+    metrics: float = 0.0
+    distinct: int = 0
+    values: tuple[str, ...] = ()  # the distinct values when there are few (for enumerated fields)
+    within_0_100: bool = False
+
+
+def profile_columns(
+    frame: pd.DataFrame, *, today: date, partner_keys: set[str], metric_keys: set[str]
+) -> dict[str, ColumnProfile]:
+    """Profile each column of ``frame`` from its first non-empty values (see ColumnProfile); keys are casefolded."""
+    profiles: dict[str, ColumnProfile] = {}
+    for header in frame.columns:
+        column = norm.clean(frame[header].head(SAMPLE_ROWS))
+        column = column[(column != "") & ~norm.blank(column)]
+        n = len(column)
+        if not n:
+            profiles[str(header)] = ColumnProfile(filled=0)
+            continue
+        order = norm.detect_date_order([column])
+        dates = norm.parse_dates(column, order=order, today=today)
+        months = norm.parse_dates(column, order=order, today=today, month=True)
+        numbers = norm.parse_number(column, decimal_places=4, max_digits=30)
+        parsed = [v for v in numbers.values if v is not None]
+        keys = [" ".join(text.split()).casefold() for text in column.tolist()]
+        distinct = sorted(set(column.tolist()))
+        profiles[str(header)] = ColumnProfile(
+            filled=n,
+            dates=sum(1 for v in dates.values if v is not None) / n,
+            months=sum(1 for v in months.values if v is not None) / n,
+            numbers=len(parsed) / n,
+            amounts=sum(1 for c in (numbers.currencies or []) if c) / n,
+            partners=sum(1 for k in keys if k in partner_keys) / n,
+            metrics=sum(1 for k in keys if k in metric_keys) / n,
+            distinct=len(distinct),
+            values=tuple(distinct) if len(distinct) <= 40 else (),
+            within_0_100=bool(parsed) and all(0 <= v <= 100 for v in parsed),
+        )
+    return profiles
+
+
+def _fits(fspec: FieldSpec, profile: ColumnProfile | None) -> bool:
+    """Whether a column's content can hold the field: a date field needs dates, a number field numbers."""
+    if profile is None or not profile.filled:
+        return True
+    if fspec.type == DATE:
+        return profile.dates >= 0.5
+    if fspec.type == MONTH:
+        return profile.months >= 0.5
+    if fspec.type in (DECIMAL, INTEGER, PERCENT):
+        return profile.numbers >= 0.5
+    return True
 
 
 def header_key(text: str) -> str:
-    """How headers are compared: letters and digits only, lower case ("Close Date" and "close_date" are equal)."""
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    """How headers are compared: letters and digits only, lower case, accents dropped ("Close Date" and
+    "close_date" are equal; so are "Währung" and "wahrung", "Date de clôture" and "datedecloture")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ẞ", "SS"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", plain.lower())
 
 
 def typo_distance(a: str, b: str) -> int:
@@ -47,9 +142,15 @@ def _score(key: str, names: set[str], fallbacks: set[str]) -> float:
     return best
 
 
-def suggest_mapping(spec: KindSpec, headers: list[str]) -> dict[str, str]:
-    """Map each field to the header that names it best: exact names and CRM synonyms, then typos, then headers
-    that contain a known name; each header is used once, best matches first."""
+def suggest_mapping(
+    spec: KindSpec, headers: list[str], profiles: dict[str, ColumnProfile] | None = None
+) -> dict[str, str]:
+    """Map each field to the header that names it best: exact names and CRM synonyms (in several languages), then
+    typos, then headers that contain a known name; each header is used once, best matches first. With
+    ``profiles``, a header whose values cannot hold the field is passed over (a date field needs dates), and
+    fields still unmapped are matched on content: a column of known partner names, of metric names, of a choice
+    field's words, of dates under a header like "created", of amounts naming a currency."""
+    profiles = profiles or {}
     candidates: list[tuple[float, int, int, str, str]] = []
     for order, fspec in enumerate(spec.fields):
         names = {header_key(n) for n in (fspec.name, fspec.label, *fspec.synonyms)} - {""}
@@ -57,7 +158,12 @@ def suggest_mapping(spec: KindSpec, headers: list[str]) -> dict[str, str]:
         for position, header in enumerate(headers):
             key = header_key(header)
             score = _score(key, names, fallbacks) if key else 0.0
-            if score:
+            if score and _fits(fspec, profiles.get(header)):
+                candidates.append((score, -order, -position, fspec.name, header))
+    for order, fspec in enumerate(spec.fields):
+        for position, header in enumerate(headers):
+            profile = profiles.get(header)
+            if profile is not None and (score := _content_score(fspec, header, profile)):
                 candidates.append((score, -order, -position, fspec.name, header))
     mapping: dict[str, str] = {}
     used: set[str] = set()
@@ -66,6 +172,49 @@ def suggest_mapping(spec: KindSpec, headers: list[str]) -> dict[str, str]:
             mapping[name] = header
             used.add(header)
     return {f.name: mapping[f.name] for f in spec.fields if f.name in mapping}
+
+
+def _content_score(fspec: FieldSpec, header: str, profile: ColumnProfile) -> float:
+    """How well a column's values alone say it holds ``fspec`` (0: not at all); always below a header match."""
+    if not profile.filled:
+        return 0.0
+    if fspec.type == PARTNER:
+        return CONTENT if profile.partners >= FITS else 0.0
+    if fspec.type == METRIC:
+        return CONTENT if profile.metrics >= FITS else 0.0
+    if fspec.type in (CHOICE, BOOLEAN) and profile.values and _is_list_of_values(profile):
+        return CONTENT if _choice_share(fspec, profile.values) >= FITS else 0.0
+    if fspec.type in (DATE, MONTH) and profile.dates >= FITS:
+        key = fold_key(header)
+        return CONTENT if any(stem in key for stem in DATE_STEMS.get(fspec.name, ())) else 0.0
+    if fspec.type == DECIMAL and fspec.name == "amount" and profile.amounts >= FITS:
+        return CONTENT
+    return 0.0
+
+
+def _is_list_of_values(profile: ColumnProfile) -> bool:
+    """A column of a few values that repeat (a type, a status), not of names that happen to contain a word."""
+    return profile.distinct <= 12 and profile.distinct * 2 <= profile.filled
+
+
+def _choice_share(fspec: FieldSpec, values: tuple[str, ...]) -> float:
+    """The share of a column's distinct values that read as one of the field's values (our words or obvious)."""
+    from scorecards.domain.import_options import suggest_value  # the options module builds on this one
+
+    words = {word_key(w) for value, synonyms in fspec.choices for w in (value, *synonyms)}
+    if fspec.type == BOOLEAN:
+        hits = [suggest_value(fspec, v, column=list(values)) is not None for v in values]
+        # Yes/no words alone say little (a column of "1"/"0" could be anything): a yes/no field needs a word of its own
+        # among the values ("Renewal").
+        named = any(suggest_value(fspec, v) == "true" and len(v.split()) <= 3 for v in values)
+        return sum(hits) / len(values) if named else 0.0
+    hits = [word_key(v) in words or suggest_value(fspec, v) is not None for v in values]
+    return sum(hits) / len(values)
+
+
+def fold_key(text: str) -> str:
+    """Lower case, accents folded, letters only: where stems are looked for."""
+    return header_key(text)
 
 
 def saved_mapping_fits(columns: dict[str, str], spec: KindSpec, headers: list[str]) -> bool:

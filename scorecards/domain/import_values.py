@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from partnerhub.core.domain.currencies import CURRENCY_CODES
+
 EMPTY_MARKERS = ("", "n/a", "na", "#n/a", "null", "none", "nil", "-", "--", "\u2014", "\u2013", "nan")
 FUTURE_LIMIT = timedelta(days=365)
 EARLIEST_YEAR = 1900
@@ -52,56 +54,7 @@ CURRENCY_NAMES = {
     "pound sterling": "GBP",
     "yen": "JPY",
 }
-ISO_CURRENCIES = frozenset(
-    {
-        "AED",
-        "ARS",
-        "AUD",
-        "BGN",
-        "BRL",
-        "CAD",
-        "CHF",
-        "CLP",
-        "CNY",
-        "COP",
-        "CZK",
-        "DKK",
-        "EGP",
-        "EUR",
-        "GBP",
-        "HKD",
-        "HUF",
-        "IDR",
-        "ILS",
-        "INR",
-        "ISK",
-        "JPY",
-        "KRW",
-        "MAD",
-        "MXN",
-        "MYR",
-        "NGN",
-        "NOK",
-        "NZD",
-        "PEN",
-        "PHP",
-        "PKR",
-        "PLN",
-        "QAR",
-        "RON",
-        "RUB",
-        "SAR",
-        "SEK",
-        "SGD",
-        "THB",
-        "TRY",
-        "TWD",
-        "UAH",
-        "USD",
-        "VND",
-        "ZAR",
-    }
-)
+ISO_CURRENCIES = frozenset(CURRENCY_CODES)
 MINUS_SIGNS = ["-", "\u2212"]
 
 _AMOUNT = re.compile(
@@ -201,6 +154,12 @@ def _is_blank(text: str) -> bool:
     return text.lower() in EMPTY_MARKERS
 
 
+def decimal_comma_column(split: list[_NumberParts | None]) -> bool:
+    """Whether a column's numbers prove a decimal comma (and none a decimal point): see ``parse_number``."""
+    hints = {_decimal_hint(part[0]) for part in split if part is not None}
+    return "," in hints and "." not in hints
+
+
 def blank(column: pd.Series) -> pd.Series:
     """True where a typed cell holds nothing ("", "n/a", "null", "-"…)."""
     return column.str.lower().isin(EMPTY_MARKERS)
@@ -235,6 +194,24 @@ def parse_text(column: pd.Series, *, max_length: int | None = None, lower_emails
     return Parsed(values, errors)
 
 
+_LIST_SEPARATORS = re.compile(r"\s*[;,|\n]\s*")
+
+
+@per_distinct
+def parse_list(column: pd.Series, *, max_length: int | None = None) -> Parsed:
+    """Several values in one cell, separated by ";" "," "|" or a line break: a list without blanks or repeats."""
+    values: list[Any] = []
+    errors: dict[int, str] = {}
+    for index, text in enumerate(clean(column).tolist()):
+        items = list(dict.fromkeys(item for item in _LIST_SEPARATORS.split(text) if item)) if text else []
+        too_long = [item for item in items if max_length is not None and len(item) > max_length]
+        if too_long:
+            errors[index] = f"“{too_long[0]}” is longer than {max_length} characters."
+            items = []
+        values.append(items or None)
+    return Parsed(values, errors)
+
+
 def word_key(text: str) -> str:
     """How choice words are compared: lower case, runs of spaces, underscores, hyphens and slashes as one space."""
     return re.sub(r"[\s_\-/]+", " ", text.strip().lower()).strip()
@@ -247,7 +224,7 @@ def parse_choice(column: pd.Series, *, words: dict[str, str], allowed: str) -> P
     empty = blank(text)
     values: list[Any] = [None if e else words.get(k) for k, e in zip(keys.tolist(), empty.tolist(), strict=True)]
     errors = {
-        i: f"Not one of: {allowed}."
+        i: f"Not one of: {allowed} (or map the value on the import page)."
         for i, (v, e) in enumerate(zip(values, empty.tolist(), strict=True))
         if v is None and not e
     }
@@ -259,13 +236,22 @@ FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "off", "nein", "non"})
 
 
 @per_distinct
-def parse_boolean(column: pd.Series) -> Parsed:
+def parse_boolean(column: pd.Series, *, extra: dict[str, str] | None = None) -> Parsed:
+    """Yes/no in the usual words; ``extra`` maps more of a file's own values (word_key) to "true" or "false"."""
     text = clean(column).str.lower()
     is_true, is_false = text.isin(TRUE_WORDS), text.isin(FALSE_WORDS)
+    if extra:
+        keys = text.str.replace(r"[\s_\-/]+", " ", regex=True).str.strip()
+        mapped = keys.map(extra)
+        is_true |= mapped == "true"
+        is_false |= mapped == "false"
     empty = blank(text) & ~is_false  # "0" and "-" are not the same thing: "0" means no
     values: list[Any] = [True if t else False if f else None for t, f in zip(is_true, is_false, strict=True)]
     invalid = ~(is_true | is_false | empty)
-    return Parsed(values, _errors(invalid, "Not a yes/no value (use yes/no, true/false, 1/0 or x)."))
+    return Parsed(
+        values,
+        _errors(invalid, "Not a yes/no value (use yes/no, true/false, 1/0 or x, or map the value on the import page)."),
+    )
 
 
 @per_distinct
@@ -309,8 +295,7 @@ def parse_number(
     """
     codes, texts = _distinct(column)
     split = [_split_number(text) for text in texts]
-    hints = {_decimal_hint(part[0]) for part in split if part is not None}
-    comma_column = "," in hints and "." not in hints
+    comma_column = decimal_comma_column(split)
     quantum = Decimal(1).scaleb(-decimal_places)
     limit = Decimal(10) ** (max_digits - decimal_places)
     values: list[Any] = []
@@ -536,3 +521,11 @@ def parse_dates(column: pd.Series, *, order: DateOrder, today: date, month: bool
     for i in errors:
         values[i] = None
     return Parsed(values, errors)
+
+
+# Public names for the other parsers of the import (``scorecards.domain.import_options``).
+distinct_texts = _distinct
+expand = _expand
+is_blank = _is_blank
+split_number = _split_number
+plain_number = _plain_number

@@ -37,8 +37,10 @@ from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_DATA_QUALITY, tenant_xact_lock
 from scorecards.domain.data_quality import Kind, run_checks
+from scorecards.domain.deal_duplicates import DealFacts, finding_detail, pair_month
 from scorecards.models import DataQualityFinding
 from scorecards.selectors.data_quality import metric_frame, observation_frame, partner_data_stewards
+from scorecards.selectors.deal_duplicates import deal_duplicate_pairs
 from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 
 Finding = DataQualityFinding
@@ -95,7 +97,9 @@ def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRun
         observations = observation_frame(tenant=tenant)
         outcome = run_checks(observations, metrics, deal_metrics_for_tenant(tenant=tenant), today=today)
         found = outcome.findings
-        stewards = partner_data_stewards(tenant=tenant, partner_ids=set(found["partner_id"].tolist()))
+        duplicates = _duplicate_findings(tenant)
+        partner_ids = set(found["partner_id"].tolist()) | {key[0] for key in duplicates}
+        stewards = partner_data_stewards(tenant=tenant, partner_ids=partner_ids)
         data_owners = {
             int(metric_id): None if pd.isna(owner_id) else int(owner_id)
             for metric_id, owner_id in zip(metrics["metric_id"], metrics["data_owner_id"], strict=True)
@@ -104,10 +108,20 @@ def data_quality_run(*, tenant: Tenant, today: date | None = None) -> QualityRun
         for partner_id, metric_id, kind, month, detail in found.itertuples(index=False, name=None):
             owner = stewards.get(int(partner_id)) or data_owners.get(int(metric_id))
             wanted[(int(partner_id), int(metric_id), str(kind), month_start(int(month)))] = (str(detail), owner)
+        for key, detail in duplicates.items():
+            wanted[key] = (detail, stewards.get(key[0]))
         outlier_from = month_start(min(outcome.outlier_months)) if outcome.outlier_months else None
         result = _apply(tenant=tenant, wanted=wanted, outlier_from=outlier_from, now=timezone.now())
     reference = month_start(outcome.reference_month) if outcome.reference_month is not None else None
     return replace(result, reference_month=reference)
+
+
+def _duplicate_findings(tenant: Tenant) -> dict[Key, str]:
+    """Likely duplicate deals from two sources: one finding per partner and month, naming each pair."""
+    by_key: dict[Key, list[tuple[DealFacts, DealFacts]]] = {}
+    for pair in deal_duplicate_pairs(tenant=tenant):
+        by_key.setdefault((pair[0].partner_id, None, Kind.DUPLICATE, pair_month(pair)), []).append(pair)
+    return {key: finding_detail(pairs) for key, pairs in by_key.items()}
 
 
 def _existing(tenant: Tenant, wanted: dict[Key, tuple[str, int | None]]) -> dict[Key, _Existing]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from partnerhub.core.models import Tenant
+from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.services.program import partner_import_undo, partner_import_write
 from partnerhub.core.tenancy.sql import UnnestInsert, ensure_active_tenant
 from scorecards.models import ImportBatch, ImportChange
 from scorecards.selectors.import_rows import Plan, chunks, kind_spec_of
@@ -81,6 +82,111 @@ def write_plan(
         done += size
         if progress is not None:
             progress(min(done, total), total)
+
+
+def write_partner_plan(*, tenant: Tenant, actor: Membership, batch: ImportBatch, plan: Plan) -> None:
+    """Write a partners import through the core's partner service (one bulk write), then record its history."""
+    spec = kind_spec_of(batch)
+    columns = [*spec.natural_key, *spec.compared]
+    creates = [{attname: plan.values[attname][i] for attname in columns} for i in plan.creates]
+    updates = {
+        plan.stored["id"][i]: {
+            attname: plan.values[attname][i]
+            for attname in spec.compared
+            if plan.values[attname][i] != plan.stored[attname][i]
+        }
+        for i in plan.updates
+    }
+    created = partner_import_write(
+        tenant=tenant, actor=actor, creates=creates, updates=updates, reason=f"Import #{batch.pk} ({batch.file_name})"
+    )
+    now = timezone.now()
+    ImportChange.objects.bulk_create(
+        [
+            *(
+                ImportChange(
+                    tenant=tenant,
+                    batch=batch,
+                    model=spec.model._meta.label,
+                    object_id=pk,
+                    action=ImportChange.Action.CREATED,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for pk in created
+            ),
+            *(
+                ImportChange(
+                    tenant=tenant,
+                    batch=batch,
+                    model=spec.model._meta.label,
+                    object_id=pk,
+                    action=ImportChange.Action.UPDATED,
+                    before={attname: _jsonable(plan.stored[attname][i]) for i in [position] for attname in updates[pk]},
+                    created_at=now,
+                    updated_at=now,
+                )
+                for position in plan.updates
+                if (pk := plan.stored["id"][position]) is not None
+            ),
+        ],
+        batch_size=5000,
+    )
+
+
+def create_named_partners(
+    *, tenant: Tenant, actor: Membership, batch: ImportBatch, plan: Plan, choice: dict[str, str]
+) -> None:
+    """Create the partners a file names but the program lacks (as chosen on the page: one type and region for all),
+    point the plan's rows at them, and record them in the batch's history (an undo removes them)."""
+    created = partner_import_write(
+        tenant=tenant,
+        actor=actor,
+        creates=[
+            {"name": name, "partner_type": choice["partner_type"], "region": choice["region"]}
+            for _placeholder, name in plan.new_partners
+        ],
+        updates={},
+        reason=f"Named in import #{batch.pk} ({batch.file_name})",
+    )
+    real = {placeholder: pk for (placeholder, _name), pk in zip(plan.new_partners, created, strict=True)}
+    plan.values["partner_id"] = [real.get(value, value) for value in plan.values["partner_id"]]
+    now = timezone.now()
+    ImportChange.objects.bulk_create(
+        [
+            ImportChange(
+                tenant=tenant,
+                batch=batch,
+                model=Partner._meta.label,
+                object_id=pk,
+                action=ImportChange.Action.CREATED,
+                created_at=now,
+                updated_at=now,
+            )
+            for pk in created
+        ]
+    )
+
+
+def restore_partners(
+    *, tenant: Tenant, actor: Membership, batch: ImportBatch, changes: list[tuple[int, str, dict[str, Any] | None]]
+) -> None:
+    """Undo a partners import through the core's partner service (refused when a created partner has data now)."""
+    fields = {f.attname: f for f in Partner._meta.concrete_fields}
+    partner_import_undo(
+        tenant=tenant,
+        actor=actor,
+        delete_ids=[object_id for object_id, action, _ in changes if action == ImportChange.Action.CREATED],
+        restore={
+            object_id: {
+                attname: None if raw is None else fields[attname].to_python(raw)
+                for attname, raw in (before or {}).items()
+            }
+            for object_id, action, before in changes
+            if action == ImportChange.Action.UPDATED
+        },
+        reason=f"Import #{batch.pk} ({batch.file_name}) rolled back",
+    )
 
 
 def restore(*, tenant: Tenant, batch: ImportBatch, changes: list[tuple[int, str, dict[str, Any] | None]]) -> set[int]:

@@ -18,26 +18,52 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from partnerhub.core.models import Membership, Tenant
+from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed
-from scorecards.domain.import_fields import KINDS, KindSpec
-from scorecards.domain.import_mapping import check_mapping, saved_mapping_fits, suggest_mapping
-from scorecards.domain.import_parsing import FileProblem, parse_table, render_csv
-from scorecards.errors import ImportInvalidError, ImportKindUnknownError, ImportRollbackRefusedError, ImportStateError
-from scorecards.models import ImportBatch, ImportChange, ImportMapping
+from scorecards.domain.deal_duplicates import WINDOW_DAYS
+from scorecards.domain.import_fields import KINDS, METRIC, PARTNER, KindSpec
+from scorecards.domain.import_mapping import check_mapping, profile_columns, saved_mapping_fits, suggest_mapping
+from scorecards.domain.import_options import (
+    LINK,
+    SKIP,
+    ImportOptions,
+    OptionsProblem,
+    options_from_json,
+    remembered_values,
+)
+from scorecards.domain.import_parsing import FileProblem, Table, parse_table, render_csv
+from scorecards.errors import (
+    ImportInvalidError,
+    ImportKindUnknownError,
+    ImportOptionsError,
+    ImportRollbackRefusedError,
+    ImportStateError,
+)
+from scorecards.models import DealAlias, ImportBatch, ImportChange, ImportMapping
 from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
     Plan,
     Validation,
+    apply_duplicate_choice,
     display_rows,
     file_error,
+    find_duplicates,
+    metric_keys,
+    partner_keys,
     plan_changes,
     preview_cache_key,
+    preview_summary,
     validate,
 )
-from scorecards.services.import_rows import restore, write_plan
+from scorecards.services.import_rows import (
+    create_named_partners,
+    restore,
+    restore_partners,
+    write_partner_plan,
+    write_plan,
+)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 20
@@ -76,17 +102,24 @@ class Evaluation:
     errors: list[dict[str, Any]] = field(default_factory=list)
     validation: Validation | None = None
     plan: Plan | None = None
+    options: ImportOptions = field(default_factory=ImportOptions)
+    summary: dict[str, Any] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
         if self.plan is None or self.validation is None:
             return {"new": 0, "updated": 0, "unchanged": 0, "invalid": self.total_rows}
-        return {
+        counts = {
             "new": len(self.plan.creates),
             "updated": len(self.plan.updates),
             "unchanged": self.plan.unchanged,
             "invalid": self.validation.invalid_rows,
         }
+        if self.validation.skipped_rows:
+            counts["skipped"] = self.validation.skipped_rows
+        if self.plan.links:
+            counts["linked"] = len(self.plan.links)
+        return counts
 
 
 def _evaluate(
@@ -97,6 +130,7 @@ def _evaluate(
     file_name: str,
     source: str,
     mapping: dict[str, str] | None,
+    options: ImportOptions | None = None,
     problems: list[str] | None = None,
 ) -> Evaluation:
     limit = max_import_bytes()
@@ -108,21 +142,58 @@ def _evaluate(
     except FileProblem as problem:
         return Evaluation(readable=False, errors=[file_error(problem.reason)])
     result = Evaluation(readable=True, headers=table.headers, total_rows=len(table))
+    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=spec.kind, source=source).first()
+    mapping_from = "chosen"
     if mapping is None:
-        mapping = _default_mapping(tenant=tenant, spec=spec, source=source, headers=table.headers)
+        mapping, mapping_from = _default_mapping(tenant=tenant, spec=spec, table=table, saved=saved)
+    result.options = options if options is not None else _saved_options(spec, saved)
     result.mapping, mapping_problems = check_mapping(spec, table.headers, mapping)
-    file_problems = [*(problems or []), *mapping_problems]
+    # Problems the caller found (the API's unknown keys) come first and alone: a missing column follows from them.
+    file_problems = list(problems) if problems else mapping_problems
     if not len(table):
         file_problems.append("The file has a header row but no data rows.")
     if file_problems:
         result.errors = [file_error(reason) for reason in file_problems]
+        result.summary = preview_summary(table=table, validation=None, mapping_from=mapping_from)
         return result
     result.validation = validate(
-        tenant=tenant, spec=spec, table=table, mapping=result.mapping, today=timezone.localdate()
+        tenant=tenant,
+        spec=spec,
+        table=table,
+        mapping=result.mapping,
+        today=timezone.localdate(),
+        options=result.options,
     )
     result.errors = result.validation.errors
     result.plan = plan_changes(tenant=tenant, validation=result.validation)
+    if result.plan.creates and spec.kind == ImportBatch.Kind.DEALS:
+        _judge_duplicates(tenant=tenant, result=result, validation=result.validation, source=source)
+    result.summary = preview_summary(table=table, validation=result.validation, mapping_from=mapping_from)
     return result
+
+
+def _judge_duplicates(*, tenant: Tenant, result: Evaluation, validation: Validation, source: str) -> None:
+    """Find new rows that repeat a deal from another source and apply the choice made for them; with no choice
+    yet, a file-level error holds the commit back until one is made."""
+    assert result.plan is not None  # noqa: S101 (the caller planned first)
+    validation.duplicates = find_duplicates(tenant=tenant, validation=validation, plan=result.plan, source=source)
+    if not validation.duplicates:
+        return
+    choice = result.options.duplicates
+    if choice in (LINK, SKIP):
+        apply_duplicate_choice(validation, choice)
+        result.plan = plan_changes(tenant=tenant, validation=validation)
+    elif not choice:
+        n = len(validation.duplicates)
+        rows = "1 row looks like a deal" if n == 1 else f"{n} rows look like deals"
+        result.errors = [
+            file_error(
+                f"{rows} already imported from another source (same partner, account, amount and currency, close "
+                f"date within {WINDOW_DAYS} days). Choose whether to link them to those deals (one deal with both "
+                "ids), skip them, or import them as separate deals."
+            ),
+            *result.errors,
+        ]
 
 
 def _size(n: int) -> str:
@@ -131,11 +202,29 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
 
-def _default_mapping(*, tenant: Tenant, spec: KindSpec, source: str, headers: list[str]) -> dict[str, str]:
-    saved = ImportMapping.objects.for_tenant(tenant).filter(kind=spec.kind, source=source).first()
-    if saved is not None and saved_mapping_fits(saved.columns, spec, headers):
-        return dict(saved.columns)
-    return suggest_mapping(spec, headers)
+def _default_mapping(
+    *, tenant: Tenant, spec: KindSpec, table: Table, saved: ImportMapping | None
+) -> tuple[dict[str, str], str]:
+    """The saved mapping of the source when its headers are in the file ("saved"), else a suggestion."""
+    if saved is not None and saved_mapping_fits(saved.columns, spec, table.headers):
+        return dict(saved.columns), "saved"
+    profiles = profile_columns(
+        table.frame,
+        today=timezone.localdate(),
+        partner_keys=partner_keys(tenant=tenant) if any(f.type == PARTNER for f in spec.fields) else set(),
+        metric_keys=metric_keys(tenant=tenant) if any(f.type == METRIC for f in spec.fields) else set(),
+    )
+    return suggest_mapping(spec, table.headers, profiles), "suggested"
+
+
+def _saved_options(spec: KindSpec, saved: ImportMapping | None) -> ImportOptions:
+    """The units, currency and value mapping remembered from the source's last import (none when there is none)."""
+    if saved is None:
+        return ImportOptions()
+    try:
+        return options_from_json(spec, {**(saved.options or {}), "values": saved.values or {}})
+    except OptionsProblem:
+        return ImportOptions()  # saved by an older version with other rules: start afresh rather than fail
 
 
 def _clean_source(source: str) -> str:
@@ -164,6 +253,7 @@ def _store_preview(
     content: bytes,
     source: str,
     mapping: dict[str, str] | None,
+    options: ImportOptions | None = None,
     problems: list[str] | None = None,
 ) -> ImportBatch:
     evaluation = _evaluate(
@@ -173,6 +263,7 @@ def _store_preview(
         file_name=file_name,
         source=source,
         mapping=mapping,
+        options=options,
         problems=problems,
     )
     batch = ImportBatch(
@@ -182,6 +273,8 @@ def _store_preview(
         file_name=file_name,
         content=content if evaluation.readable else b"",
         mapping=evaluation.mapping,
+        options=evaluation.options.as_json(),
+        summary=evaluation.summary,
         uploaded_by=actor,
         status=ImportBatch.Status.PREVIEWED,
         total_rows=evaluation.total_rows,
@@ -206,13 +299,16 @@ def import_preview(
     content: bytes,
     source: str = "upload",
     mapping: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Check a CSV/XLSX file and store it as a previewed batch with counts and per-row errors; write no data rows.
 
     ``mapping`` is {our field: their header}; without it the saved mapping for (kind, source) is reused when its
-    headers are in the file, else one is suggested from the headers. A file that cannot be read (wrong type or
-    encoding, empty, too large) or lacks a required column is reported as errors on row 0, never raised.
-    Raises ImportKindUnknownError for an unknown kind and PermissionDeniedError without ``imports.run``.
+    headers are in the file, else one is suggested from the headers. ``options`` (units, currency, value
+    mapping, duplicates, new partners: see ``scorecards.domain.import_options``) default to those saved for the
+    source. A file that cannot be read (wrong type or encoding, empty, too large) or lacks a required column is
+    reported as errors on row 0, never raised. Raises ImportKindUnknownError for an unknown kind,
+    ImportOptionsError for options that do not fit the kind, and PermissionDeniedError without ``imports.run``.
     """
     ensure_same_tenant(tenant, actor)
     ensure_can(actor, "imports.run")
@@ -225,12 +321,30 @@ def import_preview(
         content=bytes(content),
         source=_clean_source(source),
         mapping=mapping,
+        options=_options(spec, options),
     )
 
 
+def _options(spec: KindSpec, data: dict[str, Any] | None) -> ImportOptions | None:
+    if data is None:
+        return None
+    try:
+        return options_from_json(spec, data)
+    except OptionsProblem as problem:
+        raise ImportOptionsError(str(problem)) from problem
+
+
 @transaction.atomic
-def import_remap(*, tenant: Tenant, actor: Membership, batch: ImportBatch, mapping: dict[str, str]) -> ImportBatch:
-    """Check a previewed (or failed) batch again with another column mapping; raises ImportStateError otherwise."""
+def import_remap(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    batch: ImportBatch,
+    mapping: dict[str, str],
+    options: dict[str, Any] | None = None,
+) -> ImportBatch:
+    """Check a previewed (or failed) batch again with another column mapping and options (the batch's own when
+    None); raises ImportStateError for a batch in any other state, ImportOptionsError for unusable options."""
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
     if batch.status not in REMAPPABLE:
@@ -240,20 +354,26 @@ def import_remap(*, tenant: Tenant, actor: Membership, batch: ImportBatch, mappi
     content = bytes(batch.content or b"")
     if not content:
         return batch  # the file could not be read at all: no mapping can fix that
+    spec = import_spec(batch.kind)
     evaluation = _evaluate(
         tenant=tenant,
-        spec=import_spec(batch.kind),
+        spec=spec,
         content=content,
         file_name=batch.file_name,
         source=batch.source,
         mapping=mapping,
+        options=_options(spec, options if options is not None else batch.options),
     )
     batch.mapping = evaluation.mapping
+    batch.options = evaluation.options.as_json()
+    batch.summary = evaluation.summary
     batch.total_rows = evaluation.total_rows
     batch.counts = evaluation.counts
     batch.errors = evaluation.errors
     batch.status = ImportBatch.Status.PREVIEWED
-    batch.save(update_fields=["mapping", "total_rows", "counts", "errors", "status", "updated_at"])
+    batch.save(
+        update_fields=["mapping", "options", "summary", "total_rows", "counts", "errors", "status", "updated_at"]
+    )
     _remember_preview(batch, evaluation)
     return batch
 
@@ -277,24 +397,33 @@ def import_commit(
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
     with transaction.atomic():
-        _lock_imports(tenant, batch.kind)
+        import_lock(tenant, batch.kind)
         locked = _lock_batch(tenant, batch)
         if locked.status not in COMMITTABLE:
             raise ImportStateError(f"This import is {locked.get_status_display().lower()}: it cannot be committed.")
         content = bytes(locked.content or b"")
         if content:
+            spec = import_spec(locked.kind)
             evaluation = _evaluate(
                 tenant=tenant,
-                spec=import_spec(locked.kind),
+                spec=spec,
                 content=content,
                 file_name=locked.file_name,
                 source=locked.source,
                 mapping=dict(locked.mapping),
+                options=_options(spec, locked.options),
             )
         else:
             evaluation = Evaluation(readable=False, errors=locked.errors or [file_error("The file is empty.")])
         if not evaluation.errors and evaluation.plan is not None:
-            return _write(tenant=tenant, batch=locked, evaluation=evaluation, plan=evaluation.plan, progress=progress)
+            return _write(
+                tenant=tenant,
+                actor=actor,
+                batch=locked,
+                evaluation=evaluation,
+                plan=evaluation.plan,
+                progress=progress,
+            )
     with transaction.atomic():
         locked.status = ImportBatch.Status.FAILED
         locked.errors = evaluation.errors
@@ -338,13 +467,28 @@ def _failure_message(evaluation: Evaluation) -> str:
 def _write(
     *,
     tenant: Tenant,
+    actor: Membership,
     batch: ImportBatch,
     evaluation: Evaluation,
     plan: Plan,
     progress: Callable[[int, int], None] | None,
 ) -> ImportBatch:
     total = evaluation.total_rows
-    write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
+    if plan.new_partners:
+        create_named_partners(
+            tenant=tenant, actor=actor, batch=batch, plan=plan, choice=evaluation.options.new_partners
+        )
+    if batch.kind == ImportBatch.Kind.PARTNERS:
+        write_partner_plan(tenant=tenant, actor=actor, batch=batch, plan=plan)
+    else:
+        write_plan(tenant=tenant, batch=batch, plan=plan, progress=progress, done_before=plan.unchanged, total=total)
+    if plan.links:
+        DealAlias.objects.bulk_create(
+            [
+                DealAlias(tenant=tenant, deal_id=deal_id, external_id=external_id, source=batch.source, batch=batch)
+                for external_id, deal_id in plan.links
+            ]
+        )
     if progress is not None:
         progress(total, total)
     batch.status = ImportBatch.Status.COMMITTED
@@ -354,6 +498,7 @@ def _write(
     batch.total_rows = total
     batch.processed_rows = total
     batch.mapping = evaluation.mapping
+    batch.summary = evaluation.summary
     batch.save(
         update_fields=[
             "status",
@@ -363,28 +508,51 @@ def _write(
             "total_rows",
             "processed_rows",
             "mapping",
+            "summary",
             "updated_at",
         ]
     )
-    _save_mapping(tenant=tenant, batch=batch, headers=evaluation.headers)
+    _save_mapping(tenant=tenant, batch=batch, evaluation=evaluation)
     partner_ids = sorted(plan.partner_ids)
     if partner_ids:
         partner_data_changed.send(sender=ImportBatch, tenant=tenant, partner_ids=partner_ids)
     return batch
 
 
-def _save_mapping(*, tenant: Tenant, batch: ImportBatch, headers: list[str]) -> None:
+def _save_mapping(*, tenant: Tenant, batch: ImportBatch, evaluation: Evaluation) -> None:
+    """Remember the columns, units, currency and value mapping for the next file of this kind and source."""
+    values: dict[str, dict[str, str]] = {}
+    if evaluation.validation is not None:
+        for name, (_header, readings) in evaluation.validation.readings.items():
+            values[name] = remembered_values(readings)
     saved = ImportMapping.objects.for_tenant(tenant).filter(kind=batch.kind, source=batch.source).first()
+    options = evaluation.options.saved_part()
     if saved is None:
         ImportMapping.objects.create(
-            tenant=tenant, kind=batch.kind, source=batch.source, columns=batch.mapping, headers=headers
+            tenant=tenant,
+            kind=batch.kind,
+            source=batch.source,
+            columns=batch.mapping,
+            headers=evaluation.headers,
+            values={name: pairs for name, pairs in values.items() if pairs},
+            options=options,
         )
-    elif saved.columns != batch.mapping or saved.headers != headers:
-        saved.columns, saved.headers = batch.mapping, headers
-        saved.save(update_fields=["columns", "headers", "updated_at"])
+        return
+    merged = {name: dict(pairs) for name, pairs in (saved.values or {}).items()}
+    for name, pairs in values.items():
+        merged.setdefault(name, {}).update(pairs)
+    merged = {name: pairs for name, pairs in merged.items() if pairs}
+    if (saved.columns, saved.headers, saved.values, saved.options) != (
+        batch.mapping,
+        evaluation.headers,
+        merged,
+        options,
+    ):
+        saved.columns, saved.headers, saved.values, saved.options = batch.mapping, evaluation.headers, merged, options
+        saved.save(update_fields=["columns", "headers", "values", "options", "updated_at"])
 
 
-def _lock_imports(tenant: Tenant, kind: str) -> None:
+def import_lock(tenant: Tenant, kind: str) -> None:
     """Serialise commits and rollbacks of one kind in one tenant (a transaction-scoped advisory lock)."""
     digest = hashlib.blake2b(f"partnerhub:imports:{tenant.pk}:{kind}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
@@ -405,7 +573,7 @@ def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) ->
     """
     ensure_same_tenant(tenant, actor, batch)
     ensure_can(actor, "imports.run")
-    _lock_imports(tenant, batch.kind)
+    import_lock(tenant, batch.kind)
     locked = _lock_batch(tenant, batch)
     if locked.status != ImportBatch.Status.COMMITTED:
         raise ImportStateError(
@@ -428,8 +596,19 @@ def import_rollback(*, tenant: Tenant, actor: Membership, batch: ImportBatch) ->
             "some of the same rows later. Roll that import back first.",
             extra={"later_batches": [row[0] for row in later]},
         )
-    rows = list(changes.filter(batch=locked).values_list("object_id", "action", "before").order_by("id"))
-    partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
+    partner_label = Partner._meta.label
+    changed = list(changes.filter(batch=locked).values_list("model", "object_id", "action", "before").order_by("id"))
+    rows = [(object_id, action, before) for model, object_id, action, before in changed if model != partner_label]
+    partner_rows = [
+        (object_id, action, before) for model, object_id, action, before in changed if model == partner_label
+    ]
+    DealAlias.objects.for_tenant(tenant).filter(batch=locked).delete()  # the links this import made
+    partner_ids: set[int] = set()
+    if locked.kind != ImportBatch.Kind.PARTNERS:
+        partner_ids = restore(tenant=tenant, batch=locked, changes=rows)
+    if partner_rows:  # a partners import, or the partners a deals file created: after their rows are gone
+        restore_partners(tenant=tenant, actor=actor, batch=locked, changes=partner_rows)
+        partner_ids -= {object_id for object_id, action, _ in partner_rows if action == ImportChange.Action.CREATED}
     locked.status = ImportBatch.Status.ROLLED_BACK
     locked.rolled_back_at = timezone.now()
     locked.save(update_fields=["status", "rolled_back_at", "updated_at"])
@@ -447,19 +626,37 @@ def import_rows(
     rows: list[dict[str, Any]],
     commit: bool,
     source: str = "api",
+    mapping: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportBatch:
-    """Import rows keyed by our field names (the API path): the same checks as a file, kept as a CSV rendering.
+    """Import rows (the API path): the same checks as a file, kept as a CSV rendering of the rows.
 
-    Error row numbers are those of that rendering: the first row is row 2. With ``commit`` the rows are written
-    at once (see import_commit); invalid rows then raise ImportInvalidError and nothing, not even the batch, is kept.
+    Rows are keyed by our field names, or by any names with ``mapping`` ({our field: their key}, as on the import
+    page); keys that are neither are reported with the fields expected and the keys given. ``options`` are those
+    of a file (units, currency, value mapping, duplicates, new partners). Error row numbers are those of the
+    rendering: the first row is row 2. With ``commit`` the rows are written at once (see import_commit); invalid
+    rows then raise ImportInvalidError and nothing, not even the batch, is kept.
     """
     ensure_same_tenant(tenant, actor)
     ensure_can(actor, "imports.run")
     spec = import_spec(kind)
-    known = set(spec.names)
-    unknown = sorted({key for row in rows for key in row} - known)
-    problems = [f'Unknown field "{key}": use one of {", ".join(spec.names)}.' for key in unknown]
-    headers = [name for name in spec.names if any(name in row for row in rows)]
+    parsed_options = _options(spec, options)
+    keys = list(dict.fromkeys(str(key) for row in rows for key in row))
+    problems: list[str] = []
+    if mapping is None:
+        unknown = [key for key in keys if key not in spec.names]
+        if unknown and len(unknown) == len(keys):
+            problems.append(
+                f"The rows' keys are not fields of this import. Expected: {_expected(spec)}. Got: "
+                f"{', '.join(keys[:30])}{'…' if len(keys) > 30 else ''}. Rename the keys, or send "
+                '"mapping": {our field: your key}, as on the import page.'
+            )
+        else:
+            problems += [f'Unknown field "{key}": expected {_expected(spec)}.' for key in unknown]
+        headers = [name for name in spec.names if name in keys] or keys
+        mapping = {name: name for name in headers if name in spec.names}
+    else:
+        headers = keys
     content = render_csv(headers, ([_cell(row.get(name)) for name in headers] for row in rows)) if rows else b""
     if not rows:
         problems.append("No rows were given.")
@@ -471,7 +668,8 @@ def import_rows(
         file_name=f"api-{spec.kind}.csv",
         content=content,
         source=_clean_source(source),
-        mapping={name: name for name in headers},
+        mapping=mapping,
+        options=parsed_options,
         problems=problems,
     )
     if problems:
@@ -480,6 +678,11 @@ def import_rows(
     if commit:
         return import_commit(tenant=tenant, actor=actor, batch=batch)
     return batch
+
+
+def _expected(spec: KindSpec) -> str:
+    """The fields of a kind, required ones marked: "external_id*, partner*, amount*, …"."""
+    return ", ".join(f"{f.name}{'*' if f.required else ''}" for f in spec.fields) + " (* required)"
 
 
 def _cell(value: Any) -> str:

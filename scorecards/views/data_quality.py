@@ -19,6 +19,7 @@ from partnerhub.core.views.program import PAGE_SIZE, tenant_view
 from scorecards.models import DataQualityFinding
 from scorecards.selectors.data_quality import finding_counts_by_kind, finding_get, finding_list
 from scorecards.services.data_quality import finding_resolve
+from scorecards.services.deal_duplicates import deal_duplicates_link
 
 FILTER_KEYS = ("kind", "partner", "page")
 
@@ -51,6 +52,7 @@ def quality_list_view(request: TenantRequest) -> HttpResponse:
         "kind_counts": [(kind, label, counts[kind]) for kind, label in DataQualityFinding.Kind.choices],
         "open_total": sum(counts.values()),
         "can_resolve": can(request.membership, "quality.change"),
+        "can_link": can(request.membership, "imports.run"),
     }
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
     template = "scorecards/partials/_quality_table.html" if fragment else "scorecards/quality_list.html"
@@ -73,6 +75,23 @@ def quality_finding_resolve_view(request: TenantRequest, finding_id: int) -> Htt
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Resolved: {finding.partner.name}, {finding.get_kind_display().lower()}.")
+    query = _filter_query(QueryDict(request.POST.get("return_query", "")))
+    url = reverse("quality_list", kwargs={"tenant_slug": tenant.slug})
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@tenant_view("imports.run", methods=("POST",))
+def quality_finding_link_view(request: TenantRequest, finding_id: int) -> HttpResponse:
+    """Link the deals a likely-duplicate finding names (one deal, two ids), then back to the list as filtered."""
+    tenant = request.tenant
+    finding = finding_get(tenant=tenant, finding_id=finding_id)
+    try:
+        linked = deal_duplicates_link(tenant=tenant, actor=request.membership, finding=finding)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        pairs = "1 pair of deals" if linked == 1 else f"{linked} pairs of deals"
+        messages.success(request, f"Linked {pairs} of {finding.partner.name}: each is now one deal with two ids.")
     query = _filter_query(QueryDict(request.POST.get("return_query", "")))
     url = reverse("quality_list", kwargs={"tenant_slug": tenant.slug})
     return redirect(f"{url}?{query}" if query else url)

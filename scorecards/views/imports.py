@@ -21,7 +21,9 @@ from scorecards.selectors.imports import (
     import_fields,
     import_file_headers,
     import_preview_rows,
+    import_preview_table,
     import_progress_get,
+    import_summary_lines,
 )
 from scorecards.services.imports import (
     import_commit,
@@ -71,13 +73,26 @@ def import_detail_view(request: TenantRequest, batch_id: int) -> HttpResponse:
     editable = batch.status in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED) and can(actor, "imports.run")
     headers = import_file_headers(batch=batch)
     data = request.POST if request.method == "POST" else None
-    form = ImportMappingForm(data, kind=batch.kind, headers=headers, initial=batch.mapping)
+    form = ImportMappingForm(
+        data,
+        kind=batch.kind,
+        headers=headers,
+        initial=batch.mapping,
+        summary=batch.summary,
+        options=batch.options,
+        program_currency=tenant.currency,
+    )
     status = 200
     if request.method == "POST":
         if not editable:
             return redirect(_detail_url(request, batch))
         if form.is_valid():
-            batch = import_remap(tenant=tenant, actor=actor, batch=batch, mapping=form.mapping())
+            try:
+                batch = import_remap(
+                    tenant=tenant, actor=actor, batch=batch, mapping=form.mapping(), options=form.options()
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
             return redirect(_detail_url(request, batch))
         status = 400
     progress = import_progress_get(tenant=tenant, batch=batch)
@@ -89,10 +104,14 @@ def import_detail_view(request: TenantRequest, batch_id: int) -> HttpResponse:
         "fields": import_fields(batch.kind),
         "errors": batch.errors[:ERRORS_SHOWN],
         "more_errors": max(0, len(batch.errors) - ERRORS_SHOWN),
-        "rows": import_preview_rows(tenant=tenant, batch=batch)
-        if batch.status != ImportBatch.Status.ROLLED_BACK
-        else [],
+        "preview": import_preview_table(
+            batch=batch,
+            rows=import_preview_rows(tenant=tenant, batch=batch)
+            if batch.status != ImportBatch.Status.ROLLED_BACK
+            else [],
+        ),
         "progress": progress,
+        "summary_lines": import_summary_lines(batch=batch),
         "can_run": can(actor, "imports.run"),
     }
     return render(request, "scorecards/import_detail.html", context, status=status)

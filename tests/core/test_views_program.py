@@ -397,3 +397,40 @@ def test_the_members_page_shows_last_login_and_two_factor(tenant, admin, manager
     assert (
         body.count('<span class="muted">Never</span>') == len(rows) - 2
     )  # the manager has logged in; so has the admin
+
+
+# --- currency and fiscal year ---
+
+
+def test_an_admin_sets_the_programs_currency_and_fiscal_year_and_it_is_audited(tenant, admin, client_for):
+    response = client_for(admin).post(
+        tenant_url("tenant_settings", tenant), {"section": "program", "currency": "EUR", "fiscal_year_start": "4"}
+    )
+
+    tenant.refresh_from_db()
+    assert response.status_code == 302
+    assert (tenant.currency, tenant.fiscal_year_start) == ("EUR", 4)
+    with tenant_context(tenant):
+        entry = AuditEntry.objects.for_tenant(tenant).order_by("-id").first()
+    assert entry.changes_text == "Program currency USD → EUR, fiscal year start month 1 → 4"
+
+
+@pytest.mark.parametrize(
+    "data", [{"currency": "EURO", "fiscal_year_start": "4"}, {"currency": "EUR", "fiscal_year_start": "13"}]
+)
+def test_an_unknown_currency_or_month_is_refused_and_nothing_changes(tenant, admin, client_for, data):
+    response = client_for(admin).post(tenant_url("tenant_settings", tenant), {"section": "program", **data})
+
+    tenant.refresh_from_db()
+    assert response.status_code == 400
+    assert (tenant.currency, tenant.fiscal_year_start) == ("USD", 1)
+
+
+def test_the_program_settings_are_for_admins_only(tenant, manager, client_for):
+    response = client_for(manager).post(
+        tenant_url("tenant_settings", tenant), {"section": "program", "currency": "EUR", "fiscal_year_start": "4"}
+    )
+
+    tenant.refresh_from_db()
+    assert response.status_code == 403
+    assert tenant.currency == "USD"

@@ -267,3 +267,62 @@ def test_the_metric_list_reads_in_a_fixed_number_of_queries(tenant, manager, dja
         response = client.get(metrics_url(tenant))
 
     assert response.json()["count"] == 3
+
+
+# --- the rules of a file, and the page's column mapping ---
+
+
+def test_a_probability_of_3_5_is_refused_like_a_term_of_3_5_months(post_rows, tenant, manager, acme):
+    response = post_rows(manager, tenant, "deals", [{**DEAL, "probability": 3.5, "term_months": 3.5}], commit=True)
+
+    assert response.status_code == 400
+    assert sorted(e["reason"] for e in response.json()["extra"]["errors"]) == [
+        "Not a whole number.",
+        "Not a whole percentage (3.5 %): Probability is kept in whole percent and nothing is rounded.",
+    ]
+    assert stored(tenant, Deal) == []
+
+
+def test_fractional_probabilities_in_rows_are_fractions(post_rows, tenant, manager, acme):
+    rows = [{**DEAL, "external_id": "API-1", "probability": 0.6}, {**DEAL, "external_id": "API-2", "probability": 0.25}]
+
+    response = post_rows(manager, tenant, "deals", rows, commit=True)
+
+    assert response.status_code == 200
+    assert sorted(d.probability for d in stored(tenant, Deal)) == [25, 60]
+
+
+def test_rows_keyed_by_an_exports_own_headers_are_answered_with_the_fields_expected_and_keys_given(
+    post_rows, tenant, manager, acme
+):
+    rows = [{"Opportunity ID": "OPP-1", "Partner Account": "P-ACME", "Amount": "10", "Created Date": "2025-01-10"}]
+
+    response = post_rows(manager, tenant, "deals", rows)
+
+    reason = response.json()["errors"][0]["reason"]
+    assert reason.startswith("The rows' keys are not fields of this import. Expected: external_id*, partner*, ")
+    assert "Got: Opportunity ID, Partner Account, Amount, Created Date." in reason
+    assert '"mapping"' in reason
+
+
+def test_rows_keyed_by_an_exports_own_headers_import_with_the_pages_mapping(post_rows, tenant, manager, acme):
+    rows = [{"Opportunity ID": "OPP-1", "Partner Account": "P-ACME", "Amount": "€ 10", "Created Date": "2025-01-10"}]
+    mapping = {
+        "external_id": "Opportunity ID",
+        "partner": "Partner Account",
+        "amount": "Amount",
+        "created_on": "Created Date",
+    }
+
+    response = post_rows(manager, tenant, "deals", rows, mapping=mapping, commit=True)
+
+    assert response.status_code == 200, response.json()
+    (deal,) = stored(tenant, Deal)
+    assert (deal.external_id, deal.amount, deal.currency) == ("OPP-1", Decimal("10.00"), "EUR")
+
+
+def test_options_that_do_not_fit_the_kind_are_a_400(post_rows, tenant, manager, acme):
+    response = post_rows(manager, tenant, "deals", [DEAL], options={"units": {"amount": "fraction"}})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "import_options"

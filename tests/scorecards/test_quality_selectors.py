@@ -83,7 +83,7 @@ def test_the_list_joins_partner_metric_and_owner_in_one_query(tenant, book, djan
 def test_counts_by_kind_cover_every_kind(tenant, book):
     with tenant_context(tenant):
         counts = finding_counts_by_kind(tenant=tenant)
-    assert counts == {"stale": 1, "missing": 1, "outlier": 1, "reconciliation": 0}
+    assert counts == {"stale": 1, "missing": 1, "outlier": 1, "reconciliation": 0, "duplicate": 0}
 
 
 def test_a_foreign_finding_is_not_found(tenant, book):

@@ -75,7 +75,7 @@ def test_a_run_records_one_open_finding_per_problem(world):
         ("Cedar", "pipeline_created", "reconciliation", SEP),
     }
     assert (result.created, result.open, result.reference_month) == (5, 5, SEP)
-    assert result.open_by_kind == {"stale": 1, "missing": 2, "outlier": 1, "reconciliation": 1}
+    assert result.open_by_kind == {"stale": 1, "missing": 2, "outlier": 1, "reconciliation": 1, "duplicate": 0}
 
 
 def test_the_sentence_of_a_finding_gives_the_numbers(world):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
+from partnerhub.core.domain.currencies import CURRENCY_CODES, MONTH_NAMES
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.services.program import PARTNER_FIELDS
@@ -170,6 +171,22 @@ class MembershipForm(forms.Form):
 class TenantSignupForm(forms.Form):
     name = forms.CharField(max_length=120, label="Program name")
     slug = forms.SlugField(max_length=60, label="Address", help_text="Letters, digits and dashes: /t/<address>/")
+
+
+class TenantProgramForm(forms.Form):
+    """The program's reporting currency and the first month of its fiscal year."""
+
+    currency = forms.ChoiceField(
+        choices=[(code, code) for code in CURRENCY_CODES],
+        label="Reporting currency",
+        help_text="Amounts are reported in it; an import reads amounts that name no currency in it.",
+    )
+    fiscal_year_start = forms.TypedChoiceField(
+        choices=[(str(n), name) for n, name in enumerate(MONTH_NAMES, start=1)],
+        coerce=int,
+        label="Fiscal year starts in",
+        help_text="Quarters and years of the program's reports count from this month.",
+    )
 
 
 class TenantSecurityForm(forms.Form):

@@ -14,9 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerhub.core.domain.currencies import CURRENCY_CODES
 from partnerhub.core.domain.tokens import token_hash
 from partnerhub.core.errors import CrossTenantReferenceError, InvalidStateError, NotFoundError
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant, User
@@ -79,6 +81,40 @@ def tenant_update_security(*, tenant: Tenant, actor: Membership, require_mfa: bo
     tenant.require_mfa = require_mfa
     tenant.save(update_fields=["require_mfa"])
     _audit(tenant=tenant, actor=actor, obj=actor, message=f"Tenant MFA requirement set to {require_mfa}")
+    return tenant
+
+
+@transaction.atomic
+def tenant_update_program(*, tenant: Tenant, actor: Membership, currency: str, fiscal_year_start: int) -> Tenant:
+    """Set the program's reporting currency (ISO 4217) and fiscal-year start month (1-12); audited.
+
+    Raises InvalidStateError for a currency or month we do not know, PermissionDeniedError for a non-admin.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "tenant.settings")
+    code = (currency or "").strip().upper()
+    if code not in CURRENCY_CODES:
+        raise InvalidStateError(
+            f"{currency!r} is not a currency code we know (use ISO codes such as USD, EUR).",
+            extra={"fields": {"currency": ["unknown"]}},
+        )
+    if not 1 <= fiscal_year_start <= 12:
+        raise InvalidStateError(
+            "The fiscal year starts in a month from 1 (January) to 12.",
+            extra={"fields": {"fiscal_year_start": ["range"]}},
+        )
+    before = (tenant.currency, tenant.fiscal_year_start)
+    if before == (code, fiscal_year_start):
+        return tenant
+    tenant.currency, tenant.fiscal_year_start = code, fiscal_year_start
+    tenant.full_clean(validate_unique=False)
+    tenant.save(update_fields=["currency", "fiscal_year_start"])
+    _audit(
+        tenant=tenant,
+        actor=actor,
+        obj=actor,
+        message=f"Program currency {before[0]} → {code}, fiscal year start month {before[1]} → {fiscal_year_start}",
+    )
     return tenant
 
 
@@ -375,3 +411,201 @@ def _audit(*, tenant: Tenant, actor: Membership, obj: Any, message: str) -> None
         changes_text=message,
         changes={"note": message},
     )
+
+
+# --- partners from an import (scorecards' import engine checks the rows; these write them in bulk) ---
+
+SCORED_PARTNER_FIELDS = ("partner_type", "stage", "tier", "size_factor", "baseline_month")
+
+
+def _partner_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str | None]]:
+    return {
+        key: [None if before.get(key) is None else str(before.get(key)), None if value is None else str(value)]
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+@transaction.atomic
+def partner_import_write(
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    creates: list[dict[str, Any]],
+    updates: dict[int, dict[str, Any]],
+    reason: str,
+) -> list[int]:
+    """Create and update partners for an import whose rows were checked already, in bulk: one insert, one update,
+    and one insert each of owner history and audit entries. ``creates`` and ``updates`` hold model attnames
+    (``owner_id``…); owners, sponsors and stewards must be members of ``tenant``. Returns the new partners' ids,
+    in order. Sends ``partner_data_changed`` for updated partners whose scoring inputs changed.
+
+    Raises PermissionDeniedError without ``partners.create``, CrossTenantReferenceError for a foreign member.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "partners.create")
+    people = {value for data in (*creates, *updates.values()) for key, value in data.items() if key in PEOPLE and value}
+    if people and Membership.objects.for_tenant(tenant).filter(pk__in=people).count() != len(people):
+        raise CrossTenantReferenceError("A partner's owner, sponsor or steward is not a member of this program.")
+    now = timezone.now()
+    new = [Partner(tenant=tenant, created_at=now, updated_at=now, **data) for data in creates]
+    Partner.objects.bulk_create(new, batch_size=2000)
+    existing = list(
+        Partner.objects.for_tenant(tenant).filter(pk__in=list(updates)).select_for_update(of=("self",))
+    )  # scoped: for_tenant() filters, RLS confines the lock to this tenant
+    before = {p.pk: {key: getattr(p, key) for key in updates[p.pk]} for p in existing}
+    fields: set[str] = set()
+    for partner in existing:
+        for key, value in updates[partner.pk].items():
+            setattr(partner, key, value)
+            fields.add(key)
+        partner.updated_at = now
+    if existing:
+        names = sorted({_PARTNER_FIELD_NAMES[key] for key in fields} | {"updated_at"})
+        Partner.objects.for_tenant(tenant).bulk_update(existing, names, batch_size=2000)
+    owner_changes = [
+        PartnerOwnerChange(
+            tenant=tenant,
+            partner_id=p.pk,
+            previous_owner=None,
+            new_owner_id=p.owner_id,
+            changed_by=actor,
+            reason=reason,
+            created_at=now,
+        )
+        for p in new
+        if p.owner_id is not None
+    ] + [
+        PartnerOwnerChange(
+            tenant=tenant,
+            partner_id=p.pk,
+            previous_owner_id=before[p.pk]["owner_id"],
+            new_owner_id=p.owner_id,
+            changed_by=actor,
+            reason=reason,
+            created_at=now,
+        )
+        for p in existing
+        if "owner_id" in before[p.pk] and before[p.pk]["owner_id"] != p.owner_id
+    ]
+    PartnerOwnerChange.objects.bulk_create(owner_changes, batch_size=2000)
+    content_type = ContentType.objects.get_for_model(Partner)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                tenant=tenant,
+                content_type=content_type,
+                object_pk=str(p.pk),
+                object_id=p.pk,
+                object_repr=p.name[:200],
+                action=action,
+                actor=actor.user,
+                actor_email=actor.user.email,
+                timestamp=now,
+                changes=changes,
+                additional_data={"reason": reason},
+            )
+            for p, action, changes in [
+                *(
+                    (p, LogEntry.Action.CREATE, _partner_changes({}, data))
+                    for p, data in zip(new, creates, strict=True)
+                ),
+                *((p, LogEntry.Action.UPDATE, _partner_changes(before[p.pk], updates[p.pk])) for p in existing),
+            ]
+        ],
+        batch_size=2000,
+    )
+    scored = [
+        p.pk
+        for p in existing
+        if any(key in SCORED_PARTNER_FIELDS for key in _partner_changes(before[p.pk], updates[p.pk]))
+    ]
+    if scored:
+        partner_data_changed.send(sender=Partner, tenant=tenant, partner_ids=scored)
+    return [p.pk for p in new]
+
+
+PEOPLE = ("owner_id", "executive_sponsor_id", "data_steward_id")
+_PARTNER_FIELD_NAMES = {f.attname: f.name for f in Partner._meta.concrete_fields}
+
+
+@transaction.atomic
+def partner_import_undo(
+    *, tenant: Tenant, actor: Membership, delete_ids: list[int], restore: dict[int, dict[str, Any]], reason: str
+) -> None:
+    """Undo an import of partners: delete the partners it created and put back the values of those it updated.
+
+    Refused (InvalidStateError) when a partner it created has anything of its own now (deals, observations,
+    reviews, members…): deleting it would delete that too. Audited in bulk.
+    """
+    ensure_same_tenant(tenant, actor)
+    ensure_can(actor, "partners.create")
+    created = list(Partner.objects.for_tenant(tenant).filter(pk__in=delete_ids))
+    if created:
+        collector = Collector(using=Partner.objects.db)
+        collector.collect(created)
+        kept = {Partner, PartnerOwnerChange}
+        used = sorted(
+            {
+                str(model._meta.verbose_name_plural)
+                for model, objects in collector.data.items()
+                if model not in kept and objects
+            }
+            | {
+                str(qs.model._meta.verbose_name_plural)
+                for qs in collector.fast_deletes
+                if qs.model not in kept and qs.exists()
+            }
+        )
+        if used:
+            raise InvalidStateError(
+                f"Partners this import created have data of their own now ({', '.join(used)}): undoing it would "
+                "delete that too. Remove those partners by hand if you mean to."
+            )
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(Partner)
+    entries = [
+        AuditEntry(
+            tenant=tenant,
+            content_type=content_type,
+            object_pk=str(p.pk),
+            object_id=p.pk,
+            object_repr=p.name[:200],
+            action=LogEntry.Action.DELETE,
+            actor=actor.user,
+            actor_email=actor.user.email,
+            timestamp=now,
+            changes={},
+            additional_data={"reason": reason},
+        )
+        for p in created
+    ]
+    Partner.objects.for_tenant(tenant).filter(pk__in=[p.pk for p in created]).delete()
+    existing = list(Partner.objects.for_tenant(tenant).filter(pk__in=list(restore)).select_for_update(of=("self",)))
+    fields: set[str] = set()
+    for partner in existing:
+        values = restore[partner.pk]
+        entries.append(
+            AuditEntry(
+                tenant=tenant,
+                content_type=content_type,
+                object_pk=str(partner.pk),
+                object_id=partner.pk,
+                object_repr=partner.name[:200],
+                action=LogEntry.Action.UPDATE,
+                actor=actor.user,
+                actor_email=actor.user.email,
+                timestamp=now,
+                changes=_partner_changes({k: getattr(partner, k) for k in values}, values),
+                additional_data={"reason": reason},
+            )
+        )
+        for key, value in values.items():
+            setattr(partner, key, value)
+            fields.add(key)
+        partner.updated_at = now
+    if existing:
+        names = sorted({_PARTNER_FIELD_NAMES[key] for key in fields} | {"updated_at"})
+        Partner.objects.for_tenant(tenant).bulk_update(existing, names, batch_size=2000)
+        partner_data_changed.send(sender=Partner, tenant=tenant, partner_ids=[p.pk for p in existing])
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)

@@ -22,6 +22,7 @@ from partnerhub.core.forms.program import (
     PartnerFilterForm,
     PartnerForm,
     ReassignForm,
+    TenantProgramForm,
     TenantSecurityForm,
     TenantSignupForm,
 )
@@ -304,13 +305,36 @@ def audit_list_view(request: TenantRequest) -> HttpResponse:
 
 @tenant_view("tenant.settings", methods=("GET", "POST"))
 def tenant_settings_view(request: TenantRequest) -> HttpResponse:
+    """The program's settings: its currency and fiscal year, and security; each form saves on its own."""
     tenant, actor = request.tenant, request.membership
-    form = TenantSecurityForm(request.POST or None, initial={"require_mfa": tenant.require_mfa})
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    section = posted.get("section", "security") if posted is not None else ""
+    form = TenantSecurityForm(posted if section == "security" else None, initial={"require_mfa": tenant.require_mfa})
+    program_form = TenantProgramForm(
+        posted if section == "program" else None,
+        initial={"currency": tenant.currency, "fiscal_year_start": str(tenant.fiscal_year_start)},
+    )
+    if section == "security" and form.is_valid():
         services.tenant_update_security(tenant=tenant, actor=actor, require_mfa=form.cleaned_data["require_mfa"])
         messages.success(request, "Security settings saved.")
         return redirect(_tenant_url(request, "tenant_settings"))
-    return render(request, "partnerhub/tenant_settings.html", {"form": form})
+    if section == "program" and program_form.is_valid():
+        try:
+            services.tenant_update_program(
+                tenant=tenant,
+                actor=actor,
+                currency=program_form.cleaned_data["currency"],
+                fiscal_year_start=program_form.cleaned_data["fiscal_year_start"],
+            )
+        except DomainError as exc:
+            program_form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Program settings saved.")
+            return redirect(_tenant_url(request, "tenant_settings"))
+    status = 400 if posted is not None else 200
+    return render(
+        request, "partnerhub/tenant_settings.html", {"form": form, "program_form": program_form}, status=status
+    )
 
 
 @tenant_view("portal.view")
