@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnerhub', '0005_program_currency_and_fiscal_year'),
-        ('scorecards', '0005_snapshot_months_covered'),
+        ('scorecards', '0006_snapshot_source'),
     ]
 
     operations = [
