@@ -1,0 +1,23 @@
+"""The escalation ladder, climbed daily for every tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from partnerhub.core.models import Tenant
+from partnerhub.core.tenancy.tasks import for_each_tenant, tenant_task
+from remediation.services.escalation import escalations_climb
+
+
+@tenant_task()
+def escalations_climb_task(tenant: Tenant) -> dict[str, Any]:
+    """Climb one rung, where due, for each missed checkpoint and overdue action of ``tenant``; each rung once."""
+    return escalations_climb(tenant=tenant).as_dict()
+
+
+@shared_task(name="remediation.tasks.escalation.escalations_climb_daily_task")
+def escalations_climb_daily_task() -> int:
+    """Fan out one ``escalations_climb_task`` per tenant."""
+    return for_each_tenant(escalations_climb_task)
