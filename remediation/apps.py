@@ -14,10 +14,18 @@ class RemediationConfig(AppConfig):
     name = "remediation"
     tenant_urls = "remediation.urls"
     tenant_api_urls = "remediation.api.urls"
-    nav_items: tuple[NavItem, ...] = ()  # the pages arrive in the next commit
+    nav_items = (
+        NavItem("Plans", "plan_list", "remediation.view", order=40),
+        NavItem("Findings", "finding_list", "remediation.view", order=45),
+        NavItem("Our plan", "portal_plan", "portal.plan", order=75),
+    )
     # Sections other apps' pages render for the partner they show (the wiring collects them; see registry.py): the
     # partner's open plan and its checkpoints on the review page, the pre-read and the partner's scorecard.
-    page_panels: dict[str, str] = {}
+    page_panels = {
+        "review_detail": "remediation.views.panels.open_plan_panel",
+        "review_preread": "remediation.views.panels.open_plan_panel",
+        "partner_scorecard": "remediation.views.panels.open_plan_panel",
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "remediation-evaluate-nightly": {

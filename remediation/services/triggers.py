@@ -29,6 +29,7 @@ from django.utils import timezone
 from partnerhub.core.domain.periods import add_months, period_bounds, period_start
 from partnerhub.core.models import AuditEntry, Membership, Partner, Role, Tenant
 from partnerhub.core.services.notifications import NotificationItem, notify_many
+from partnerhub.core.tenancy.context import tenant_context
 from remediation.domain.triggers import TIER_GRACE, Fired, PeriodSignal, fired_trigger, propose_checkpoints
 from remediation.models import Checkpoint, Finding, Plan, Severity
 from remediation.selectors.settings import remediation_settings_get
@@ -44,6 +45,11 @@ def plans_draft_from_triggers(
     *, tenant: Tenant, partner_ids: Iterable[int] | None = None, today: date | None = None
 ) -> list[Plan]:
     """Draft plans for the partners (of ``partner_ids``, or all) whose recent snapshots fire a trigger that is on."""
+    with tenant_context(tenant):
+        return _draft_from_signals(tenant, partner_ids, today or timezone.localdate())
+
+
+def _draft_from_signals(tenant: Tenant, partner_ids: Iterable[int] | None, today: date) -> list[Plan]:
     settings = remediation_settings_get(tenant=tenant)
     if not (settings.trigger_red or settings.trigger_declining):
         return []
@@ -57,23 +63,23 @@ def plans_draft_from_triggers(
         )
         if hit is not None:
             fired[partner_id] = hit
-    return _draft(tenant, fired, today or timezone.localdate())
+    return _draft(tenant, fired, today)
 
 
-@transaction.atomic
 def plans_draft_for_tier_grace(
     *, tenant: Tenant, partner_ids: list[int], period_start: date, tier: str = "", today: date | None = None
 ) -> list[Plan]:
     """Draft plans for partners that entered a tier's grace period (the tier framework's signal), when that trigger
     is on."""
-    if not remediation_settings_get(tenant=tenant).trigger_tier_grace:
-        return []
-    what = f"the {tier} tier's" if tier else "a tier's"
-    fired = {
-        int(p): Fired(TIER_GRACE, SNAPSHOT_PERIOD_MONTH, period_start, f"Entered {what} grace period.")
-        for p in partner_ids
-    }
-    return _draft(tenant, fired, today or timezone.localdate())
+    with tenant_context(tenant):
+        if not remediation_settings_get(tenant=tenant).trigger_tier_grace:
+            return []
+        what = f"the {tier} tier's" if tier else "a tier's"
+        fired = {
+            int(p): Fired(TIER_GRACE, SNAPSHOT_PERIOD_MONTH, period_start, f"Entered {what} grace period.")
+            for p in partner_ids
+        }
+        return _draft(tenant, fired, today or timezone.localdate())
 
 
 def _draft(tenant: Tenant, fired: dict[int, Fired], today: date) -> list[Plan]:
