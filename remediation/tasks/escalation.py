@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from celery import shared_task
@@ -12,9 +13,11 @@ from remediation.services.escalation import escalations_climb
 
 
 @tenant_task()
-def escalations_climb_task(tenant: Tenant) -> dict[str, Any]:
-    """Climb one rung, where due, for each missed checkpoint and overdue action of ``tenant``; each rung once."""
-    return escalations_climb(tenant=tenant).as_dict()
+def escalations_climb_task(tenant: Tenant, today: str | None = None) -> dict[str, Any]:
+    """Climb one rung, where due, for each missed checkpoint and overdue action of ``tenant`` as of ``today`` (ISO
+    date; default: today in UTC); each rung once, however many workers run it."""
+    day = date.fromisoformat(today) if today else None
+    return escalations_climb(tenant=tenant, today=day).as_dict()
 
 
 @shared_task(name="remediation.tasks.escalation.escalations_climb_daily_task")

@@ -3,6 +3,7 @@ nightly for every tenant (a checkpoint comes due when a month ends, even if no d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from celery import shared_task
@@ -13,12 +14,16 @@ from remediation.services.evaluation import remediation_evaluate
 
 
 @tenant_task()
-def remediation_evaluate_task(tenant: Tenant, partner_ids: list[int] | None = None) -> dict[str, Any]:
-    """Check the due checkpoints and run the triggers of ``tenant`` (``partner_ids``, or every partner).
+def remediation_evaluate_task(
+    tenant: Tenant, partner_ids: list[int] | None = None, today: str | None = None
+) -> dict[str, Any]:
+    """Check the due checkpoints and run the triggers of ``tenant`` (``partner_ids``, or every partner) as of
+    ``today`` (ISO date; default: today in UTC).
 
     Idempotent and serialised per tenant (``remediation_evaluate`` takes the tenant's remediation lock).
     """
-    return remediation_evaluate(tenant=tenant, partner_ids=partner_ids)
+    day = date.fromisoformat(today) if today else None
+    return remediation_evaluate(tenant=tenant, partner_ids=partner_ids, today=day)
 
 
 @shared_task(name="remediation.tasks.evaluation.remediation_evaluate_nightly_task")
