@@ -42,14 +42,15 @@ SEVERITY = {"red_two_periods": Severity.HIGH, "declining": Severity.MEDIUM, TIER
 
 
 def plans_draft_from_triggers(
-    *, tenant: Tenant, partner_ids: Iterable[int] | None = None, today: date | None = None
+    *, tenant: Tenant, partner_ids: Iterable[int] | None = None, today: date | None = None, email: bool = True
 ) -> list[Plan]:
-    """Draft plans for the partners (of ``partner_ids``, or all) whose recent snapshots fire a trigger that is on."""
+    """Draft plans for the partners (of ``partner_ids``, or all) whose recent snapshots fire a trigger that is on;
+    ``email`` False notifies in-app only (the demo)."""
     with tenant_context(tenant):
-        return _draft_from_signals(tenant, partner_ids, today or timezone.localdate())
+        return _draft_from_signals(tenant, partner_ids, today or timezone.localdate(), email)
 
 
-def _draft_from_signals(tenant: Tenant, partner_ids: Iterable[int] | None, today: date) -> list[Plan]:
+def _draft_from_signals(tenant: Tenant, partner_ids: Iterable[int] | None, today: date, email: bool) -> list[Plan]:
     settings = remediation_settings_get(tenant=tenant)
     if not (settings.trigger_red or settings.trigger_declining):
         return []
@@ -63,7 +64,7 @@ def _draft_from_signals(tenant: Tenant, partner_ids: Iterable[int] | None, today
         )
         if hit is not None:
             fired[partner_id] = hit
-    return _draft(tenant, fired, today)
+    return _draft(tenant, fired, today, email=email)
 
 
 def plans_draft_for_tier_grace(
@@ -82,7 +83,7 @@ def plans_draft_for_tier_grace(
         return _draft(tenant, fired, today or timezone.localdate())
 
 
-def _draft(tenant: Tenant, fired: dict[int, Fired], today: date) -> list[Plan]:
+def _draft(tenant: Tenant, fired: dict[int, Fired], today: date, *, email: bool = True) -> list[Plan]:
     if not fired:
         return []
     ids = sorted(fired)
@@ -167,7 +168,7 @@ def _draft(tenant: Tenant, fired: dict[int, Fired], today: date) -> list[Plan]:
     Finding.objects.for_tenant(tenant).bulk_create(findings)
     Checkpoint.objects.for_tenant(tenant).bulk_create(checkpoints)
     _audit(tenant, [*plans, *findings, *checkpoints], now)
-    _notify(tenant, plans, fired, partners)
+    _notify(tenant, plans, fired, partners, email=email)
     return plans
 
 
@@ -224,7 +225,9 @@ def _audit(tenant: Tenant, rows: list[Model], now: Any) -> None:
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
-def _notify(tenant: Tenant, plans: list[Plan], fired: dict[int, Fired], partners: dict[int, Partner]) -> None:
+def _notify(
+    tenant: Tenant, plans: list[Plan], fired: dict[int, Fired], partners: dict[int, Partner], *, email: bool = True
+) -> None:
     """Tell each draft's owner (the program's admins when the partner has no owner manager)."""
     admins: list[int] | None = None
     items = []
@@ -253,4 +256,4 @@ def _notify(tenant: Tenant, plans: list[Plan], fired: dict[int, Fired], partners
             for recipient in recipients
         ]
     if items:
-        notify_many(tenant, items)
+        notify_many(tenant, items, email=email)
