@@ -28,7 +28,7 @@ from django.utils import timezone
 from partnerhub.core.domain.periods import add_months, month_number, month_start
 from partnerhub.core.models import Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from remediation.domain.triggers import PeriodSignal, fired_trigger
+from remediation.domain.triggers import fired_trigger
 from remediation.models import Checkpoint, Finding, Plan
 from remediation.services.actions import ActionInput, plan_action_add, progress_update_add
 from remediation.services.checkpoints import CheckpointInput, checkpoint_add
@@ -118,11 +118,7 @@ def _trigger_draft(tenant: Tenant, candidates: list[Partner], today: date) -> se
     partners drafted for."""
     signals = snapshot_recent_signals(tenant=tenant, partner_ids=[p.pk for p in candidates])
     for partner in candidates:
-        rows = [
-            PeriodSignal(s.period, s.period_start, s.rag, s.trend, s.months_covered, s.score)
-            for s in signals.get(partner.pk, [])
-        ]
-        if fired_trigger(rows) is not None:
+        if fired_trigger(signals.get(partner.pk, [])) is not None:
             drafts = plans_draft_from_triggers(tenant=tenant, partner_ids=[partner.pk], today=today, email=False)
             return {p.partner_id for p in drafts}
     return set()

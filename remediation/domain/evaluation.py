@@ -16,6 +16,7 @@ Pure: the caller reads the snapshot figures (``SnapshotFigures``, in bulk) and w
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -70,9 +71,15 @@ class Evaluation:
     reason: str = ""  # why not evaluable
 
 
+@functools.lru_cache(maxsize=4096)
 def is_due(period: str, due_period_start: date, today: date) -> bool:
     """Whether the period is complete on ``today`` (its last day is before the month under way)."""
     return period_bounds(period, due_period_start)[1] < month_start(month_number(today))
+
+
+@functools.lru_cache(maxsize=4096)
+def _when(period: str, start: date) -> str:
+    return period_label(period, start)
 
 
 def label(spec: CheckpointSpec) -> str:
@@ -100,7 +107,7 @@ def figure(value: Decimal | float | None, spec: CheckpointSpec) -> str:
 
 def evaluate(spec: CheckpointSpec, figures: SnapshotFigures | None, today: date) -> Evaluation:
     """The checkpoint's status against the snapshot of its period (``figures``; None when there is none)."""
-    when = period_label(spec.period, spec.due_period_start)
+    when = _when(spec.period, spec.due_period_start)
     if not is_due(spec.period, spec.due_period_start, today):
         return Evaluation(PENDING, f"Checked once {when} is complete and its snapshot is computed.")
     if figures is None:

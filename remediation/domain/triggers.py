@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from partnerhub.core.domain.periods import month_number, period_label
 
@@ -33,16 +33,21 @@ MAX_METRIC_PROPOSALS: Final = 2
 STEP: Final = {"month": 1, "quarter": 3}
 
 
-@dataclass(frozen=True)
-class PeriodSignal:
-    """One stored snapshot, as the triggers read it."""
+class PeriodSignal(Protocol):
+    """One stored snapshot, as the triggers read it (``scorecards.selectors.snapshots.SnapshotSignal`` is one)."""
 
-    period: str
-    start: date
-    rag: str
-    trend: str
-    months_covered: int
-    score: Decimal | None
+    @property
+    def period(self) -> str: ...
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def rag(self) -> str: ...
+    @property
+    def trend(self) -> str: ...
+    @property
+    def months_covered(self) -> int: ...
+    @property
+    def score(self) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,40 +59,39 @@ class Fired:
 
 
 def fired_trigger(signals: Sequence[PeriodSignal], *, red: bool = True, declining: bool = True) -> Fired | None:
-    """The trigger a partner's recent snapshots fire (newest first, any granularities mixed), or None."""
-    for period in ("month", "quarter"):
-        complete = sorted(
-            (s for s in signals if s.period == period and (period == "month" or s.months_covered == 3)),
-            key=lambda s: s.start,
-            reverse=True,
-        )
-        if red and len(complete) >= 2:
-            last, before = complete[0], complete[1]
-            consecutive = month_number(last.start) - month_number(before.start) == STEP[period]
+    """The trigger a partner's recent snapshots fire (newest first within each granularity), or None.
+
+    One pass, no sorting: the callers hand the snapshots newest first (a quarter to date never counts)."""
+    complete: dict[str, list[PeriodSignal]] = {"month": [], "quarter": []}
+    for s in signals:
+        if s.period == "month" or (s.period == "quarter" and s.months_covered == 3):
+            complete[s.period].append(s)
+    if red:
+        for period in ("month", "quarter"):
+            rows = complete[period]
+            if len(rows) < 2:
+                continue
+            last, before = rows[0], rows[1]
+            consecutive = month_number(last.period_start) - month_number(before.period_start) == STEP[period]
             if consecutive and last.rag == "red" and before.rag == "red":
                 return Fired(
                     RED_TWO_PERIODS,
                     period,
-                    last.start,
-                    f"Red in {period_label(period, before.start)} and {period_label(period, last.start)}"
-                    f" (score {_score(before.score)}, then {_score(last.score)}).",
+                    last.period_start,
+                    f"Red in {period_label(period, before.period_start)} and "
+                    f"{period_label(period, last.period_start)} (score {_score(before.score)}, then "
+                    f"{_score(last.score)}).",
                 )
-    for period in ("month", "quarter"):
-        latest = next(
-            (
-                s
-                for s in sorted(signals, key=lambda s: s.start, reverse=True)
-                if s.period == period and (period == "month" or s.months_covered == 3)
-            ),
-            None,
-        )
-        if declining and latest is not None and latest.trend == DECLINING:
-            return Fired(
-                DECLINING,
-                period,
-                latest.start,
-                f"The trend verdict for {period_label(period, latest.start)} is declining.",
-            )
+    if declining:
+        for period in ("month", "quarter"):
+            rows = complete[period]
+            if rows and rows[0].trend == DECLINING:
+                return Fired(
+                    DECLINING,
+                    period,
+                    rows[0].period_start,
+                    f"The trend verdict for {period_label(period, rows[0].period_start)} is declining.",
+                )
     return None
 
 

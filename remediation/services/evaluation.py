@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -72,42 +73,84 @@ def spec_of(checkpoint: Checkpoint, currency: str) -> CheckpointSpec:
     )
 
 
+@dataclass
+class DueCheckpoint:
+    """A due checkpoint as the evaluation reads it (plain values: no model instance per row), and its last outcome."""
+
+    id: int
+    partner_id: int
+    spec: CheckpointSpec
+    status: str
+    actual: Decimal | None
+    actual_trend: str
+    explanation: str
+    unevaluable_reason: str
+    missed_on: date | None
+
+    @property
+    def key(self) -> tuple[int, str, date, int | None]:
+        return (self.partner_id, self.spec.period, self.spec.due_period_start, self.spec.metric_id)
+
+    @property
+    def period(self) -> str:
+        return self.spec.period
+
+    @property
+    def due_period_start(self) -> date:
+        return self.spec.due_period_start
+
+
+DUE_COLUMNS = (
+    "id",
+    "partner_id",
+    "measure",
+    "comparator",
+    "target",
+    "period",
+    "due_period_start",
+    "metric_id",
+    "metric__name",
+    "metric__unit",
+    *EVALUATED_FIELDS,
+)
+
+
 def due_checkpoints(
     *,
     tenant: Tenant,
     today: date,
     partner_ids: Iterable[int] | None = None,
     checkpoint_ids: Iterable[int] | None = None,
-) -> list[Checkpoint]:
-    """The active plans' checkpoints (not waived) whose period is complete on ``today``, with their metric."""
+) -> list[DueCheckpoint]:
+    """The active plans' checkpoints (not waived) whose period is complete on ``today``: one query."""
     first_open = month_start(month_number(today))
     qs = (
         Checkpoint.objects.for_tenant(tenant)
         .filter(plan__status=Plan.Status.ACTIVE, due_period_start__lt=first_open)
         .exclude(status=Checkpoint.Status.WAIVED)
-        .select_related("metric")
-        .only(
-            "id",
-            "tenant_id",
-            "plan_id",
-            "partner_id",
-            "measure",
-            "comparator",
-            "target",
-            "period",
-            "due_period_start",
-            "metric_id",
-            "metric__name",
-            "metric__unit",
-            *EVALUATED_FIELDS,
-        )
-        .order_by("id")
     )
     if partner_ids is not None:
         qs = qs.filter(partner_id__in=list(partner_ids))
     if checkpoint_ids is not None:
         qs = qs.filter(pk__in=list(checkpoint_ids))
-    return [c for c in qs if is_due(c.period, c.due_period_start, today)]
+    due = []
+    for row in qs.order_by("id").values_list(*DUE_COLUMNS):
+        (pk, partner_id, measure, comparator, target, period, start, metric_id, name, unit, *last) = row
+        if not is_due(period, start, today):
+            continue
+        spec = CheckpointSpec(
+            measure=measure,
+            comparator=comparator,
+            target=target,
+            period=period,
+            due_period_start=start,
+            metric_id=metric_id,
+            metric_name=name or "",
+            unit=unit or "",
+            currency=tenant.currency,
+        )
+        due.append(DueCheckpoint(pk, partner_id, spec, *last))
+    return due
 
 
 def checkpoints_evaluate(
@@ -126,15 +169,14 @@ def checkpoints_evaluate(
         )
         if not checkpoints:
             return EvaluationRun()
-        keys = [(c.partner_id, c.period, c.due_period_start, c.metric_id) for c in checkpoints]
-        figures = snapshot_checks(tenant=tenant, keys=keys)
+        figures = snapshot_checks(tenant=tenant, keys=[c.key for c in checkpoints])
         now = timezone.now()
         changed: list[tuple[Checkpoint, dict[str, list[Any]]]] = []
         by_status: dict[str, int] = {}
-        for checkpoint, key in zip(checkpoints, keys, strict=True):
-            found = figures.get(key)
+        for checkpoint in checkpoints:
+            found = figures.get(checkpoint.key)
             outcome = evaluate(
-                spec_of(checkpoint, tenant.currency),
+                checkpoint.spec,
                 SnapshotFigures(
                     months_covered=found.months_covered,
                     score=found.score,
@@ -150,8 +192,10 @@ def checkpoints_evaluate(
             by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
             diff = _apply(checkpoint, outcome, today)
             if diff:
-                checkpoint.evaluated_at, checkpoint.updated_at = now, now
-                changed.append((checkpoint, diff))
+                row = Checkpoint(pk=checkpoint.id, tenant=tenant, evaluated_at=now, updated_at=now)
+                for name in EVALUATED_FIELDS:
+                    setattr(row, name, getattr(checkpoint, name))
+                changed.append((row, diff))
         if changed:
             Checkpoint.objects.for_tenant(tenant).bulk_update(
                 [c for c, _ in changed], [*EVALUATED_FIELDS, "evaluated_at", "updated_at"], batch_size=1000
@@ -160,7 +204,7 @@ def checkpoints_evaluate(
     return EvaluationRun(checked=len(checkpoints), changed=len(changed), by_status=by_status)
 
 
-def _apply(checkpoint: Checkpoint, outcome: Evaluation, today: date) -> dict[str, list[Any]]:
+def _apply(checkpoint: DueCheckpoint, outcome: Evaluation, today: date) -> dict[str, list[Any]]:
     """Set the outcome on ``checkpoint``; return what changed ({field: [before, after]}, empty when nothing did)."""
     missed_on = checkpoint.missed_on
     if outcome.status == MISSED:
@@ -194,7 +238,7 @@ def _audit(tenant: Tenant, changed: list[tuple[Checkpoint, dict[str, list[Any]]]
                 content_type=content_type,
                 object_pk=str(c.pk),
                 object_id=c.pk,
-                object_repr=str(c),
+                object_repr=f"Checkpoint {c.pk}",
                 action=LogEntry.Action.UPDATE,
                 changes=diff,
                 changes_text=SYSTEM_REASON,

@@ -30,7 +30,7 @@ from partnerhub.core.domain.periods import add_months, period_bounds, period_sta
 from partnerhub.core.models import AuditEntry, Membership, Partner, Role, Tenant
 from partnerhub.core.services.notifications import NotificationItem, notify_many
 from partnerhub.core.tenancy.context import tenant_context
-from remediation.domain.triggers import TIER_GRACE, Fired, PeriodSignal, fired_trigger, propose_checkpoints
+from remediation.domain.triggers import TIER_GRACE, Fired, fired_trigger, propose_checkpoints
 from remediation.models import Checkpoint, Finding, Plan, Severity
 from remediation.selectors.settings import remediation_settings_get
 from scorecards.selectors.glossary import metric_list
@@ -57,11 +57,7 @@ def _draft_from_signals(tenant: Tenant, partner_ids: Iterable[int] | None, today
     signals = snapshot_recent_signals(tenant=tenant, partner_ids=partner_ids)
     fired: dict[int, Fired] = {}
     for partner_id, rows in signals.items():
-        hit = fired_trigger(
-            [PeriodSignal(s.period, s.period_start, s.rag, s.trend, s.months_covered, s.score) for s in rows],
-            red=settings.trigger_red,
-            declining=settings.trigger_declining,
-        )
+        hit = fired_trigger(rows, red=settings.trigger_red, declining=settings.trigger_declining)
         if hit is not None:
             fired[partner_id] = hit
     return _draft(tenant, fired, today, email=email)

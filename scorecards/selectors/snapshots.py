@@ -265,42 +265,54 @@ def snapshot_checks(
     *, tenant: Tenant, keys: list[tuple[int, str, date, int | None]]
 ) -> dict[tuple[int, str, date, int | None], SnapshotCheck]:
     """For each (partner id, period, period start, metric id or None), the stored snapshot's ``SnapshotCheck``;
-    keys with no snapshot are absent. One statement, whatever the number of keys: the keys travel as arrays and the
-    metric's item is picked out of ``items`` by the server (the rest of the JSON never leaves it)."""
+    keys with no snapshot are absent. One statement, whatever the number of keys: the snapshots travel as arrays
+    (each once, with the metrics asked of it) and the server picks those metrics' entries out of ``items``, so the
+    rest of the JSON never leaves it and each snapshot's items are decompressed once."""
     if not keys:
         return {}
     ensure_active_tenant(tenant, "snapshots")  # raw SQL bypasses the scoped manager's check
+    wanted: dict[tuple[int, str, date], set[int]] = defaultdict(set)
+    for partner_id, period, start, metric_id in keys:
+        metrics = wanted[(partner_id, period, start)]
+        if metric_id is not None:
+            metrics.add(metric_id)
+    rows = list(wanted.items())
     statement = f"""
         SELECT k.i, s.months_covered, s.score, s.trend, s.dq_flag, s.dq_reasons,
-            CASE WHEN k.metric_id IS NULL THEN NULL ELSE jsonb_path_query_first(
-                s.items, '$[*] ? (@.metric_id == $m)', jsonb_build_object('m', k.metric_id)) END
-        FROM unnest(%s::int[], %s::bigint[], %s::text[], %s::date[], %s::bigint[])
-            AS k(i, partner_id, period, period_start, metric_id)
+            CASE WHEN k.metrics = '' THEN NULL ELSE (
+                SELECT jsonb_agg(e) FROM jsonb_array_elements(s.items) AS e
+                WHERE (e ->> 'metric_id')::bigint = ANY(string_to_array(k.metrics, ',')::bigint[])) END
+        FROM unnest(%s::int[], %s::bigint[], %s::text[], %s::date[], %s::text[])
+            AS k(i, partner_id, period, period_start, metrics)
         JOIN {ScorecardSnapshot._meta.db_table} s ON s.tenant_id = %s AND s.partner_id = k.partner_id
             AND s.period = k.period AND s.period_start = k.period_start
     """
     params: list[Any] = [
-        list(range(len(keys))),
-        [k[0] for k in keys],
-        [k[1] for k in keys],
-        [k[2] for k in keys],
-        [k[3] for k in keys],
+        list(range(len(rows))),
+        [key[0] for key, _ in rows],
+        [key[1] for key, _ in rows],
+        [key[2] for key, _ in rows],
+        [",".join(str(m) for m in sorted(metrics)) for _, metrics in rows],
         tenant.pk,
     ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    found = {}
-    for i, months, score, trend, flag, reasons, item in rows:
-        found[keys[i]] = SnapshotCheck(
-            months_covered=months,
-            score=score,
-            trend=trend,
-            dq_flag=flag,
-            dq_reasons=_json(reasons) or [],
-            item=_json(item),
-        )
-    return found
+        found_rows = cursor.fetchall()
+    found: dict[tuple[int, str, date, int | None], SnapshotCheck] = {}
+    for i, months, score, trend, flag, reasons, items in found_rows:
+        (partner_id, period, start), metrics = rows[i]
+        by_metric = {int(item["metric_id"]): item for item in _json(items) or []}
+        common = {
+            "months_covered": months,
+            "score": score,
+            "trend": trend,
+            "dq_flag": flag,
+            "dq_reasons": _json(reasons) or [],
+        }
+        found[(partner_id, period, start, None)] = SnapshotCheck(**common, item=None)
+        for metric_id in metrics:
+            found[(partner_id, period, start, metric_id)] = SnapshotCheck(**common, item=by_metric.get(metric_id))
+    return {key: found[key] for key in keys if key in found}
 
 
 def _json(value: Any) -> Any:
@@ -308,7 +320,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SnapshotSignal:
     """One recent snapshot as a trigger reads it."""
 
@@ -324,8 +336,8 @@ def snapshot_recent_signals(
     *, tenant: Tenant, partner_ids: Iterable[int] | None = None
 ) -> dict[int, list[SnapshotSignal]]:
     """Partner id -> its snapshots of the program's two latest months and three latest quarters (enough for two
-    complete ones when the latest is a quarter to date), newest first. Three indexed queries, whatever the number of
-    partners (``partner_ids`` None: every partner)."""
+    complete ones when the latest is a quarter to date), newest first within each granularity. Three indexed
+    queries, whatever the number of partners (``partner_ids`` None: every partner)."""
     months = recent_periods(latest_period(tenant=tenant, period=SNAPSHOT_PERIOD_MONTH), SNAPSHOT_PERIOD_MONTH, 2)
     quarters = recent_periods(latest_period(tenant=tenant, period=SNAPSHOT_PERIOD_QUARTER), SNAPSHOT_PERIOD_QUARTER, 3)
     if not months and not quarters:
