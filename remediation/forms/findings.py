@@ -103,6 +103,7 @@ class FindingForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.for_tenant(tenant).order_by("name")  # type: ignore[attr-defined]
         self.fields["owner"].queryset = plan_owner_choices(tenant=tenant)  # type: ignore[attr-defined]
         self.fields["category"].choices = [("", "Choose…"), *category_choices(tenant=tenant)]  # type: ignore[attr-defined]
+        self.fields["impact_amount"].label = f"Impact ({tenant.currency})"
         for key, label in FISHBONE_BRANCHES.items():
             self.fields[f"branch_{key}"] = forms.CharField(
                 label=f"Fishbone: {label}", required=False, widget=forms.Textarea(attrs={"rows": 2})

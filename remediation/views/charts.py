@@ -11,8 +11,11 @@ from remediation.models import Checkpoint
 COLOURS = {"met": "#1f7a44", "missed": "#b3261e", "not_evaluable": "#8f5300", "pending": "#5b6577", "waived": "#5b6577"}
 
 
-def checkpoint_figure(checkpoint: Checkpoint, series: list[tuple[date, float | None]]) -> dict[str, Any]:
-    """The measure's line, the target as a dashed line, and the checkpoint's period marked in its status colour."""
+def checkpoint_figure(
+    checkpoint: Checkpoint, series: list[tuple[date, float | None]], currency: str = ""
+) -> dict[str, Any]:
+    """The measure's line, the target as a dashed line, and the checkpoint's period marked in its status colour; the
+    value axis is titled with the unit (points, %, the program's currency, days...)."""
     points = [(start.isoformat(), value) for start, value in series if value is not None]
     target = float(checkpoint.target) if checkpoint.target is not None else None
     due = checkpoint.due_period_start.isoformat()
@@ -56,9 +59,9 @@ def checkpoint_figure(checkpoint: Checkpoint, series: list[tuple[date, float | N
         "data": data,
         "layout": {
             "height": 220,
-            "margin": {"l": 48, "r": 10, "t": 10, "b": 36},
+            "margin": {"l": 56, "r": 10, "t": 10, "b": 36},
             "xaxis": {"type": "date", "fixedrange": True},
-            "yaxis": {"fixedrange": True, "rangemode": "tozero"},
+            "yaxis": {"fixedrange": True, "rangemode": "tozero", "title": {"text": _unit(checkpoint, currency)}},
             "shapes": [
                 {
                     "type": "line",
@@ -77,3 +80,10 @@ def checkpoint_figure(checkpoint: Checkpoint, series: list[tuple[date, float | N
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
     }
+
+
+def _unit(checkpoint: Checkpoint, currency: str) -> str:
+    if checkpoint.measure == Checkpoint.Measure.SCORE or checkpoint.metric is None:
+        return "points"
+    unit = checkpoint.metric.unit
+    return {"currency": currency, "percent": "%", "score": "points"}.get(unit, unit)

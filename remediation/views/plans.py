@@ -226,7 +226,7 @@ def _checkpoint_rows(request: TenantRequest, page: Any, bound: dict[str, forms.F
             {
                 "checkpoint": checkpoint,
                 "label": label(spec),
-                "figure": json.dumps(checkpoint_figure(checkpoint, series)) if series else "",
+                "figure": json.dumps(checkpoint_figure(checkpoint, series, currency)) if series else "",
                 "waive_form": bound.get(f"waive-{checkpoint.pk}") or WaiveForm(auto_id=f"waive-{checkpoint.pk}-%s"),
                 "comment_form": bound.get(f"comment-{checkpoint.pk}")
                 or CommentForm(auto_id=f"comment-{checkpoint.pk}-%s"),
