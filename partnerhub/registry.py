@@ -1,5 +1,5 @@
 """What each app brings to the site, collected in one place: its tenant pages, API routes, navigation items and
-partner-page sections.
+partner-page sections and page panels.
 
 An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``,
 ``partner_sections``); the wiring reads them here, so the core never names a feature app and a new app plugs in by
@@ -11,13 +11,15 @@ this project with ``beat_schedule_of`` (the app registry does not exist yet when
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from partnerhub.core.navigation import NavItem, PartnerSection
 
@@ -50,6 +52,22 @@ def partner_sections() -> list[PartnerSection]:
     if len(keys) != len(set(keys)):
         raise ImproperlyConfigured(f"two partner-page sections share a key: {sorted(keys)}")
     return sorted(sections, key=lambda section: section.order)
+
+
+def page_panels() -> dict[str, list[Callable[..., Any]]]:
+    """Every app's page panels by slot (``page_panels`` on an AppConfig: ``{slot: "dotted.path.to.callable"}``), in
+    INSTALLED_APPS order. A page of a lower app renders the panels of its slot (``{% page_panels "<slot>" ... %}``)
+    without knowing which app declared them: that is how a higher app adds a section to a lower app's page."""
+    return _page_panels()
+
+
+@functools.cache
+def _page_panels() -> dict[str, list[Callable[..., Any]]]:
+    slots: dict[str, list[Callable[..., Any]]] = {}
+    for declared in _declared("page_panels"):
+        for slot, path in declared.items():
+            slots.setdefault(slot, []).append(import_string(path))
+    return slots
 
 
 def beat_schedule_of(installed_apps: Iterable[str], base_dir: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.db import transaction
 from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.demo.remediation import seed_remediation
 from partnerhub.demo.review_cadences import seed_cadences
 from partnerhub.demo.review_calendar import seed_calendar
 from partnerhub.demo.review_history import seed_review_history
@@ -221,6 +222,8 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             seed_review_history(tenant)
             seed_portal(tenant)
             seed_calendar(tenant)
+        # Remediation: plans in every state on the weakest partners, findings from their reviews, lessons.
+        seed_remediation(tenant)
     return logins
 
 

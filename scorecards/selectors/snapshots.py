@@ -3,6 +3,7 @@ scorecard, the latest period. Every read here is a fixed number of queries, what
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
 
@@ -18,6 +20,7 @@ from partnerhub.core.domain.periods import month_number, month_start, period_bou
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
+from partnerhub.core.tenancy.sql import ensure_active_tenant
 from scorecards.models import MetricDefinition, ScorecardSnapshot
 
 # The stored values of the snapshot periods and of the declining trend, for apps that read snapshots through these
@@ -256,3 +259,114 @@ def partner_scorecard(
             tenant=tenant, partner=partner, period=period, period_start=current.period_start
         )
     return card
+
+
+# --- figures other apps check against (remediation's checkpoints and triggers) ---
+
+
+@dataclass(frozen=True)
+class SnapshotCheck:
+    """The parts of one stored snapshot a check reads: coverage, score, trend, the data-quality flag and why, and
+    one metric's entry of ``items`` (None when no metric was asked for, or it is not on that scorecard)."""
+
+    months_covered: int
+    score: Decimal | None
+    trend: str
+    dq_flag: bool
+    dq_reasons: list[str]
+    item: dict[str, Any] | None
+
+
+def snapshot_checks(
+    *, tenant: Tenant, keys: list[tuple[int, str, date, int | None]]
+) -> dict[tuple[int, str, date, int | None], SnapshotCheck]:
+    """For each (partner id, period, period start, metric id or None), the stored snapshot's ``SnapshotCheck``;
+    keys with no snapshot are absent. One statement, whatever the number of keys: the snapshots travel as arrays
+    (each once, with the metrics asked of it) and the server picks those metrics' entries out of ``items``, so the
+    rest of the JSON never leaves it and each snapshot's items are decompressed once."""
+    if not keys:
+        return {}
+    ensure_active_tenant(tenant, "snapshots")  # raw SQL bypasses the scoped manager's check
+    wanted: dict[tuple[int, str, date], set[int]] = defaultdict(set)
+    for partner_id, period, start, metric_id in keys:
+        metrics = wanted[(partner_id, period, start)]
+        if metric_id is not None:
+            metrics.add(metric_id)
+    rows = list(wanted.items())
+    statement = f"""
+        SELECT k.i, s.months_covered, s.score, s.trend, s.dq_flag, s.dq_reasons,
+            CASE WHEN k.metrics = '' THEN NULL ELSE (
+                SELECT jsonb_agg(e) FROM jsonb_array_elements(s.items) AS e
+                WHERE (e ->> 'metric_id')::bigint = ANY(string_to_array(k.metrics, ',')::bigint[])) END
+        FROM unnest(%s::int[], %s::bigint[], %s::text[], %s::date[], %s::text[])
+            AS k(i, partner_id, period, period_start, metrics)
+        JOIN {ScorecardSnapshot._meta.db_table} s ON s.tenant_id = %s AND s.partner_id = k.partner_id
+            AND s.period = k.period AND s.period_start = k.period_start
+    """
+    params: list[Any] = [
+        list(range(len(rows))),
+        [key[0] for key, _ in rows],
+        [key[1] for key, _ in rows],
+        [key[2] for key, _ in rows],
+        [",".join(str(m) for m in sorted(metrics)) for _, metrics in rows],
+        tenant.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found_rows = cursor.fetchall()
+    found: dict[tuple[int, str, date, int | None], SnapshotCheck] = {}
+    for i, months, score, trend, flag, reasons, items in found_rows:
+        (partner_id, period, start), metrics = rows[i]
+        by_metric = {int(item["metric_id"]): item for item in _json(items) or []}
+        common = {
+            "months_covered": months,
+            "score": score,
+            "trend": trend,
+            "dq_flag": flag,
+            "dq_reasons": _json(reasons) or [],
+        }
+        found[(partner_id, period, start, None)] = SnapshotCheck(**common, item=None)
+        for metric_id in metrics:
+            found[(partner_id, period, start, metric_id)] = SnapshotCheck(**common, item=by_metric.get(metric_id))
+    return {key: found[key] for key in keys if key in found}
+
+
+def _json(value: Any) -> Any:
+    """jsonb read by a raw cursor arrives as text (Django's loader leaves decoding to JSONField)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotSignal:
+    """One recent snapshot as a trigger reads it."""
+
+    period: str
+    period_start: date
+    rag: str
+    trend: str
+    months_covered: int
+    score: Decimal | None
+
+
+def snapshot_recent_signals(
+    *, tenant: Tenant, partner_ids: Iterable[int] | None = None
+) -> dict[int, list[SnapshotSignal]]:
+    """Partner id -> its snapshots of the program's two latest months and three latest quarters (enough for two
+    complete ones when the latest is a quarter to date), newest first within each granularity. Three indexed
+    queries, whatever the number of partners (``partner_ids`` None: every partner)."""
+    months = recent_periods(latest_period(tenant=tenant, period=SNAPSHOT_PERIOD_MONTH), SNAPSHOT_PERIOD_MONTH, 2)
+    quarters = recent_periods(latest_period(tenant=tenant, period=SNAPSHOT_PERIOD_QUARTER), SNAPSHOT_PERIOD_QUARTER, 3)
+    if not months and not quarters:
+        return {}
+    qs = ScorecardSnapshot.objects.for_tenant(tenant).filter(
+        Q(period=SNAPSHOT_PERIOD_MONTH, period_start__in=months)
+        | Q(period=SNAPSHOT_PERIOD_QUARTER, period_start__in=quarters)
+    )
+    if partner_ids is not None:
+        qs = qs.filter(partner_id__in=list(partner_ids))
+    signals: dict[int, list[SnapshotSignal]] = defaultdict(list)
+    for partner_id, period, start, rag, trend, covered, score in qs.order_by("partner_id", "-period_start").values_list(
+        "partner_id", "period", "period_start", "rag", "trend", "months_covered", "score"
+    ):
+        signals[partner_id].append(SnapshotSignal(period, start, rag, trend, covered, score))
+    return dict(signals)

@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Tenant
+from partnerhub.core.signals import snapshots_refreshed
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_SNAPSHOT_REFRESH, TenantSql, pg_days_to_months, tenant_xact_lock
 from scorecards.domain import deal_metrics, deal_rubric, scoring, trend
@@ -191,6 +192,8 @@ def snapshot_refresh(
             _store_sources(sql, tenant, plan, program, digests, result)
             clock.lap("sources")
         finished = time.time()
+        # Apps that read snapshots (remediation's checkpoints and triggers) queue their work after this commits.
+        snapshots_refreshed.send(sender=RefreshResult, tenant=tenant, partner_ids=ids)
     reference = program.reference
     return RefreshResult(
         tenant_id=tenant.pk,

@@ -7,6 +7,8 @@ INSERT of them (both measured in the same run). Scorecards: the snapshot refresh
 BENCH_FULL=1) against its I/O and compute floors; the what-if of a draft over 2,000 partners against the bare read of
 the same inputs; the portfolio and partner scorecard pages at 5,000 partners against the bare SQL of their rows.
 Reviews: the calendar month and a review's page, with a QBR cycle of one review per partner of those 5,000.
+Remediation: every due checkpoint and every trigger after a full refresh of 2,000 partners with 500 open plans,
+against the bare SQL reading the same snapshot rows.
 """
 
 from __future__ import annotations
@@ -266,12 +268,20 @@ def refresh() -> None:
         print_figures(bench_refresh(partners=partners))
 
 
+def remediation() -> None:
+    """Every due checkpoint and every trigger after a full refresh: 2,000 partners, 500 open plans."""
+    from tests.bench.remediation import bench_remediation, print_remediation
+
+    print_remediation(bench_remediation(partners=2_000))
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
     "snapshots": snapshots,
     "refresh": refresh,
     "pages": scorecard_pages,
+    "remediation": remediation,
 }
 
 if __name__ == "__main__":
@@ -282,5 +292,5 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages"]:
+    for name in names or ["partners", "imports", "snapshots", "pages", "remediation"]:
         SECTIONS[name]()

@@ -97,6 +97,40 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
         "depth": "detailed",
         "reason": "Leak probe",
     },
+    # Remediation: a finding or plan on another tenant's partner, an executive of another tenant.
+    "finding_create": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "title": "Leak probe",
+        "category": "enablement",
+        "severity": "high",
+        "date_found": "2026-09-01",
+        "root_cause_method": "notes",
+    },
+    "plan_create": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "title": "Leak probe",
+        "owner": w.actors["manager"].pk,
+        "start_date": "2026-09-01",
+        "target_end_date": "2026-12-31",
+    },
+    "remediation_settings": lambda w: {
+        "sponsor_after_days": "7",
+        "executive_after_days": "14",
+        "action_grace_days": "7",
+        "draft_horizon_months": "3",
+        "executive": w.foreign_manager.pk,
+    },
+    "cause_category_add": None,  # a name, no reference
+    "portal_plan_update": None,  # the member's own company's plan only
+    "api_finding_list": lambda w: {"partner": w.foreign_partner.pk, "title": "Leak probe", "category": "enablement"},
+    "api_plan_list": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "title": "Leak probe",
+        "owner": w.actors["manager"].pk,
+        "start_date": "2026-09-01",
+        "target_end_date": "2026-12-31",
+    },
+    "api_portal_plan_update": None,
     "api_review_list": lambda w: {
         "partner": w.foreign_partner.pk,
         "cadence": w.own_cadence_id,
@@ -122,6 +156,38 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
         "owner": w.foreign_manager.pk,
     },
     "api_partner_detail": lambda w: {"data_steward": w.foreign_manager.pk},
+    "finding_edit": lambda w: {
+        "title": "Alpha own plan finding",
+        "category": "enablement",
+        "severity": "medium",
+        "date_found": "2026-09-01",
+        "root_cause_method": "notes",
+        "owner": w.foreign_manager.pk,
+    },
+    "plan_edit": lambda w: {
+        "title": "Alpha own plan",
+        "owner": w.foreign_manager.pk,
+        "start_date": "2026-09-01",
+        "target_end_date": "2027-03-31",
+    },
+    "plan_action_add": lambda w: {
+        "title": "Leak probe",
+        "kind": "quick_win",
+        "side": "ours",
+        "owner": w.foreign_manager.pk,
+        "due_date": "2099-01-01",
+    },
+    "checkpoint_add": lambda w: {
+        "measure": "metric",
+        "metric": w.foreign_metric_id,
+        "comparator": "gte",
+        "target": "10",
+        "period": "month",
+        "due": "2026-12-01",
+    },
+    "api_finding_detail": lambda w: {"owner": w.foreign_manager.pk},
+    "api_plan_detail": lambda w: {"sponsor": w.foreign_manager.pk},
+    "api_plan_action": lambda w: {"owner": w.foreign_manager.pk},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
     "version_edit": lambda w: {
         "form-TOTAL_FORMS": "1",
@@ -152,6 +218,10 @@ PARTNER_OWNED_PARAMS = {
     "deal_id",
     "finding_id",
     "membership_id",
+    "plan_id",
+    "remediation_finding_id",
+    "checkpoint_id",
+    "plan_action_id",
 }
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")

@@ -70,6 +70,9 @@ class World:
     sibling_attendee_id: int = 0
     foreign_attendee_id: int = 0
     foreign_notification_id: int = 0  # a notification of the other tenant's manager
+    # Remediation: per key ("own", "sibling", "foreign") the id of a plan, finding, checkpoint and partner-owned
+    # shared action of that partner's; "own" and "foreign" for a cause category (program-wide).
+    remediation: dict[str, dict[str, int]] = field(default_factory=dict)
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -176,6 +179,13 @@ def build_world() -> World:
     world.sibling_deal_id = sibling_review.deal_id
     world.foreign_deal_id = foreign_review.deal_id
     _engagement(b, foreign, "FOREIGN")
+    world.remediation = {
+        "own": _remediation(a, own, manager_a, actors[Role.PARTNER], "Alpha own plan"),
+        "sibling": _remediation(a, sibling, manager_a, sibling_member, "SIBLING-PLAN-MARKER"),
+        "foreign": _remediation(b, foreign, foreign_manager, None, "FOREIGN-PLAN-MARKER"),
+    }
+    world.foreign_markers.append("FOREIGN-PLAN-MARKER")
+    world.sibling_markers.append("SIBLING-PLAN-MARKER")
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
@@ -298,6 +308,65 @@ def _reviews(tenant: Tenant, actions: dict[Partner, str], moderator: Membership,
     return out
 
 
+def _remediation(
+    tenant: Tenant, partner: Partner, owner: Membership, partner_user: Membership | None, title: str
+) -> dict[str, int]:
+    """An active plan of ``partner`` (title ``title``) with a finding, a checkpoint and a partner-owned shared action,
+    and a cause category of the program: {"plan", "finding", "checkpoint", "action", "category"} ids."""
+    from remediation.models import CauseCategory, Checkpoint, Finding, Plan, PlanAction
+
+    with tenant_context(tenant):
+        plan = Plan.objects.create(
+            tenant=tenant,
+            partner=partner,
+            title=title,
+            goal=f"{title} goal",
+            owner=owner,
+            start_date=date(2026, 9, 1),
+            target_end_date=date(2027, 3, 31),
+            status=Plan.Status.ACTIVE,
+        )
+        finding = Finding.objects.create(
+            tenant=tenant,
+            partner=partner,
+            title=f"{title} finding",
+            category="enablement",
+            date_found=date(2026, 9, 1),
+            plan=plan,
+            owner=owner,
+        )
+        checkpoint = Checkpoint.objects.create(
+            tenant=tenant,
+            plan=plan,
+            partner=partner,
+            measure="score",
+            comparator="gte",
+            target=60,
+            period="month",
+            due_period_start=date(2026, 12, 1),
+        )
+        action = PlanAction.objects.create(
+            tenant=tenant,
+            plan=plan,
+            partner=partner,
+            title=f"{title} action",
+            side="partner",
+            owner=partner_user,
+            due_date=date(2026, 12, 31),
+            shared=True,
+        )
+        category, _ = CauseCategory.objects.get_or_create(
+            tenant=tenant, key=f"probe_{tenant.slug}", defaults={"name": f"{title} category"}
+        )
+    return {
+        "plan": plan.pk,
+        "finding": finding.pk,
+        "checkpoint": checkpoint.pk,
+        "action": action.pk,
+        "category": category.pk,
+    }
+
+
 def _calendar_feed(tenant: Tenant, membership: Membership, token: str) -> str:
     from reviews.models import CalendarFeed
 
@@ -365,6 +434,16 @@ def written_tables(before: dict[str, tuple[int, ...]], after: dict[str, tuple[in
     return [table for table, counts in after.items() if before[table] != counts]
 
 
+# URL parameters of remediation routes -> the key of ``World.remediation``'s entries.
+REMEDIATION_PARAMS = {
+    "plan_id": "plan",
+    "remediation_finding_id": "finding",
+    "checkpoint_id": "checkpoint",
+    "plan_action_id": "action",
+    "category_id": "category",
+}
+
+
 def own_object_id(world: World, param: str) -> Any:
     """The id to put in a URL parameter for an object this tenant's admin may act on (its own, or a sibling's)."""
     values = {
@@ -387,6 +466,7 @@ def own_object_id(world: World, param: str) -> Any:
         "action_id": world.own_action_id,
         "attendee_id": world.own_attendee_id,
         "feed_token": world.feed_tokens["own"],
+        **{param: world.remediation["own"][key] for param, key in REMEDIATION_PARAMS.items()},
     }
     return values[param]
 
@@ -428,4 +508,8 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_attendee_id if foreign else world.sibling_attendee_id
     if param == "feed_token":
         return world.feed_tokens[target]
+    if param in REMEDIATION_PARAMS:
+        # A category is program-wide: the sibling case is this tenant's own.
+        key = "foreign" if foreign else ("own" if param == "category_id" else "sibling")
+        return world.remediation[key][REMEDIATION_PARAMS[param]]
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
