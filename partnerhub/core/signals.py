@@ -16,6 +16,12 @@ tenant_created = Signal()
 # the partners concerned. The data-quality check and the snapshot refresh listen here.
 partner_data_changed = Signal()
 
+# Sent by a snapshot refresh once it has written, inside its tenant's transaction (receivers queue their own work with
+# ``transaction.on_commit``): ``tenant``, ``partner_ids`` (None: every partner), ``reference_month`` (the last complete
+# month with data, or None) and ``changed`` (rows written, updated or deleted). Work that reads the snapshots (tier
+# recommendations, remediation triggers) follows it.
+snapshots_refreshed = Signal()
+
 
 def secure_tenant_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """After every migrate, (re)apply row-level security to all tenant-owned tables, new ones included."""

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from partnerhub.core.domain.periods import month_number, month_start
 from partnerhub.core.models import Tenant
+from partnerhub.core.signals import snapshots_refreshed
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_SNAPSHOT_REFRESH, TenantSql, pg_days_to_months, tenant_xact_lock
 from scorecards.domain.scoring import (
@@ -144,6 +145,14 @@ def snapshot_refresh(
             clock.lap("compute")
             outcome = _write(sql, tenant, result, scope, clock)
         finished = time.time()
+        changed = outcome["written"] + outcome["percentile_updates"] + outcome["deleted"]
+        snapshots_refreshed.send(
+            sender=RefreshResult,
+            tenant=tenant,
+            partner_ids=ids,
+            reference_month=month_start(reference) if reference is not None else None,
+            changed=changed,
+        )
     return RefreshResult(
         tenant_id=tenant.pk,
         partners=partners,
