@@ -1,4 +1,4 @@
-"""Navigation by role, and the tenant switcher, for the base layout."""
+"""Navigation by role, the tenant switcher, and the page panels apps add to other apps' pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from partnerhub.registry import nav_items
+from partnerhub.registry import nav_items, page_panels
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -47,3 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 def _badge(count: int) -> dict[str, Any]:
     return {"count": count, "label": f"{BADGE_CAP - 1}+" if count >= BADGE_CAP else str(count)}
+
+
+def panels(request: HttpRequest) -> dict[str, Any]:
+    """The page panels every app declared, by slot, for ``{% page_panels %}`` on the pages of the apps below them."""
+    return {"page_panels": page_panels()}

@@ -1,4 +1,5 @@
-"""What each app brings to the site, collected in one place: its tenant pages, API routes and navigation items.
+"""What each app brings to the site, collected in one place: its tenant pages, API routes, navigation items and
+page panels.
 
 An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``); the wiring reads
 them here, so the core never names a feature app and a new app plugs in by declaring its own.
@@ -8,13 +9,15 @@ this project with ``beat_schedule_of`` (the app registry does not exist yet when
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from partnerhub.core.navigation import NavItem
 
@@ -38,6 +41,22 @@ def nav_items() -> list[NavItem]:
     """Every app's navigation items, in their declared order."""
     items = [item for declared in _declared("nav_items") for item in declared]
     return sorted(items, key=lambda item: item.order)
+
+
+def page_panels() -> dict[str, list[Callable[..., Any]]]:
+    """Every app's page panels by slot (``page_panels`` on an AppConfig: ``{slot: "dotted.path.to.callable"}``), in
+    INSTALLED_APPS order. A page of a lower app renders the panels of its slot (``{% page_panels "<slot>" ... %}``)
+    without knowing which app declared them: that is how a higher app adds a section to a lower app's page."""
+    return _page_panels()
+
+
+@functools.cache
+def _page_panels() -> dict[str, list[Callable[..., Any]]]:
+    slots: dict[str, list[Callable[..., Any]]] = {}
+    for declared in _declared("page_panels"):
+        for slot, path in declared.items():
+            slots.setdefault(slot, []).append(import_string(path))
+    return slots
 
 
 def beat_schedule_of(installed_apps: Iterable[str], base_dir: Path) -> dict[str, Any]:

@@ -16,6 +16,11 @@ class RecognitionConfig(AppConfig):
         NavItem("Your tier", "portal_tier", "portal.tier", order=55),
         NavItem("Recognition wall", "recognition_wall", "wall.view", order=75),
     )
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
+    page_panels: dict[str, str] = {
+        "partner_detail": "recognition.views.sections.partner_panel",
+        "portal_home": "recognition.views.sections.portal_panel",
+    }
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

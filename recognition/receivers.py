@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -19,20 +18,10 @@ def seed_tiers_and_awards(sender: Any, tenant: Tenant, actor: Membership | None 
     award_categories_seed(tenant=tenant)
 
 
-def recommend_after_refresh(
-    sender: Any,
-    tenant: Tenant,
-    partner_ids: list[int] | None = None,
-    reference_month: date | None = None,
-    changed: int = 0,
-    **kwargs: Any,
-) -> None:
+def recommend_after_refresh(sender: Any, tenant: Tenant, partner_ids: list[int] | None = None, **kwargs: Any) -> None:
     """After a snapshot refresh commits, bring the last complete quarter's tier recommendations up to date (for the
     partners refreshed). The run is idempotent: a refresh that changed nothing queues a run that writes nothing."""
     from recognition.tasks.tiers import tier_recommendations_generate_task
 
-    month = reference_month.isoformat() if reference_month is not None else None
     ids = list(partner_ids) if partner_ids is not None else None
-    transaction.on_commit(
-        lambda: tier_recommendations_generate_task.delay(tenant_id=tenant.pk, reference_month=month, partner_ids=ids)
-    )
+    transaction.on_commit(lambda: tier_recommendations_generate_task.delay(tenant_id=tenant.pk, partner_ids=ids))

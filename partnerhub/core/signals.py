@@ -16,11 +16,13 @@ tenant_created = Signal()
 # the partners concerned. The data-quality check and the snapshot refresh listen here.
 partner_data_changed = Signal()
 
-# Sent by a snapshot refresh once it has written, inside its tenant's transaction (receivers queue their own work with
-# ``transaction.on_commit``): ``tenant``, ``partner_ids`` (None: every partner), ``reference_month`` (the last complete
-# month with data, or None) and ``changed`` (rows written, updated or deleted). Work that reads the snapshots (tier
-# recommendations, remediation triggers) follows it.
+# Sent by the snapshot refresh, inside its transaction, with the partners it covered (``partner_ids``; None: every
+# partner of the tenant): apps that read snapshots queue their follow-up work with ``transaction.on_commit``.
 snapshots_refreshed = Signal()
+
+# Sent when partners enter a tier's grace period (``partner_ids``, ``tier``, ``period_start``): remediation may draft
+# plans for them. The tier framework that decides it sends it.
+tier_grace_started = Signal()
 
 
 def secure_tenant_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

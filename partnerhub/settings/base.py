@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerhub.context_processors.navigation",
+                "partnerhub.context_processors.panels",
             ],
         },
     },

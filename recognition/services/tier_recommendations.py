@@ -33,11 +33,12 @@ from partnerhub.core.models import AuditEntry, Membership, Partner, Role, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.notifications import NotificationItem, notify_many
 from partnerhub.core.services.program import ensure_same_tenant
-from partnerhub.core.signals import partner_data_changed
+from partnerhub.core.signals import partner_data_changed, tier_grace_started
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_TIER_RECOMMENDATIONS, UnnestInsert, column_param, tenant_xact_lock
 from recognition.domain.tiers import (
     DEMOTE,
+    GRACE,
     HOLD,
     PROMOTE,
     evidence_json,
@@ -113,6 +114,7 @@ def tier_recommendations_generate(
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         unchanged = decided = 0
+        entered_grace: dict[str, list[int]] = {}
         now = timezone.now()
         facts = evaluation.facts
         for row in range(len(evaluation)):
@@ -132,6 +134,8 @@ def tier_recommendations_generate(
                 unchanged += 1
                 continue
             values = [move, from_id, to_id, grace, text, explain(facts.names[row], evidence), digest]
+            if move == GRACE and grace == 1:
+                entered_grace.setdefault(facts.tier_keys[row], []).append(partner_id)
             if found is None:
                 inserts.append([partner_id, *values])
             else:
@@ -139,6 +143,7 @@ def tier_recommendations_generate(
         laps["evidence"] = round(time.perf_counter() - started - sum(laps.values()), 3)
         _insert(tenant, quarter, version.pk, inserts, now)
         _update(tenant, version.pk, updates, now)
+        _announce_grace(tenant, quarter, entered_grace)
         superseded = (
             TierRecommendation.objects.for_tenant(tenant)
             .filter(quarter__lt=quarter, status=TierRecommendation.Status.PENDING)
@@ -161,6 +166,16 @@ def tier_recommendations_generate(
         counts=evaluation.counts,
         seconds=laps,
     )
+
+
+def _announce_grace(tenant: Tenant, quarter: date, entered: dict[str, list[int]]) -> None:
+    """Tell the apps that follow tiers (remediation) which partners entered their tier's grace period this quarter
+    (by tier): only recommendations written now, so a rerun that writes nothing sends nothing. Receivers run in this
+    transaction."""
+    for tier, partner_ids in sorted(entered.items()):
+        tier_grace_started.send(
+            sender=TierRecommendation, tenant=tenant, partner_ids=sorted(partner_ids), period_start=quarter, tier=tier
+        )
 
 
 _WRITE_COLUMNS = ["move", "from_tier_id", "to_tier_id", "grace_quarter", "evidence", "explanation", "fingerprint"]

@@ -145,14 +145,8 @@ def snapshot_refresh(
             clock.lap("compute")
             outcome = _write(sql, tenant, result, scope, clock)
         finished = time.time()
-        changed = outcome["written"] + outcome["percentile_updates"] + outcome["deleted"]
-        snapshots_refreshed.send(
-            sender=RefreshResult,
-            tenant=tenant,
-            partner_ids=ids,
-            reference_month=month_start(reference) if reference is not None else None,
-            changed=changed,
-        )
+        # Apps that read snapshots (remediation's checkpoints and triggers) queue their work after this commits.
+        snapshots_refreshed.send(sender=RefreshResult, tenant=tenant, partner_ids=ids)
     return RefreshResult(
         tenant_id=tenant.pk,
         partners=partners,

@@ -198,9 +198,7 @@ def test_a_snapshot_refresh_is_followed_by_the_quarters_recommendations(
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            snapshots_refreshed.send(
-                sender=None, tenant=tenant, partner_ids=None, reference_month=date(2026, 10, 1), changed=5
-            )
+            snapshots_refreshed.send(sender=None, tenant=tenant, partner_ids=None)
     finally:
         celery_app.conf.update(saved)
     assert {r.quarter for r in recs(tenant).values()} == {Q3_2026}
