@@ -58,7 +58,7 @@ def _queue(request: TenantRequest, bulk_form: BulkDecisionForm | None = None, st
         "total": sum(counts.values()),
         "awaiting": tier_moves_awaiting_count(tenant=tenant),
         "bulk_form": bulk_form or BulkDecisionForm(tenant=tenant),
-        "selected": set(bulk_form.data.getlist("recommendation")) if bulk_form is not None else set(),
+        "selected": set(request.POST.getlist("recommendation")) if bulk_form is not None else set(),
         "next_url": _url(request, "recommendation_list") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         "can_decide": can(request.membership, "recommendations.decide"),
         "can_frame": can(request.membership, "framework.change"),
