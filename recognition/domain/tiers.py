@@ -15,12 +15,18 @@ tier a partner has earned.
 
 **The evaluation** of a quarter, per partner, from its current tier *r* and the tier it earned *e*:
 
-- *e* above *r*: **promote** to *e*;
+- *e* above *r*: **promote** one tier up;
 - *e* equal to *r*: **hold**;
 - *e* below *r*: the partner misses its tier's criteria. Counting the quarters in a row it has missed them (this one
-  included, the same criteria applied to each earlier quarter), while that count is within the framework's grace
-  quarters the recommendation is **grace** (with a compliance-risk warning naming the criteria at risk and the gap in
-  numbers); past it, **demote** to *e* (never below the entry tier). A partner at the entry tier is held there.
+  included, the same criteria applied to each earlier quarter, but none before the partner entered its tier), while
+  that count is within the framework's grace quarters the recommendation is **grace** (with a compliance-risk warning
+  naming the criteria at risk and the gap in numbers); past it, **demote** one tier down. A partner at the entry tier
+  is held there.
+
+Moves are one tier at a time, up or down: scorecard targets may depend on the tier (a Gold partner is held to Gold
+targets), so a score earned against one tier's targets says little about a tier two steps away; the next quarter's
+evaluation, against the new tier's targets, decides whether the partner moves again. For the same reason the quarters
+before a partner entered its tier (its latest tier change) never count as missing that tier.
 
 The decision is computed column-wise with numpy for the whole portfolio (``evaluate``); each partner's evidence (every
 criterion, each period's value, met or not) is read from the same arrays, so the evidence and the decision cannot
@@ -350,6 +356,7 @@ class PortfolioFacts:
     scores: FloatArray
     metrics: dict[int, FloatArray] = field(default_factory=dict)
     first_month: FloatArray | None = None
+    tier_since: FloatArray | None = None  # month number of the quarter each partner entered its tier (NaN: unknown)
 
     def __len__(self) -> int:
         return len(self.partner_ids)
@@ -455,6 +462,14 @@ def evaluate(framework: Framework, facts: PortfolioFacts) -> Evaluation:
     holds_current = np.zeros((grace + 1, n_partners), dtype=np.bool_)
     if len(framework.tiers):
         holds_current = checks.qualifies[np.maximum(current, 0)[None, :], np.arange(grace + 1)[:, None], rows[None, :]]
+    if facts.tier_since is not None:
+        # A quarter before the partner entered its tier is not a quarter it missed that tier.
+        for g in range(grace + 1):
+            column = len(facts.quarters) - 1 - g
+            if column >= 0:
+                with np.errstate(invalid="ignore"):
+                    before = facts.quarters[column] < facts.tier_since
+                holds_current[g] |= np.asarray(before, dtype=np.bool_)
     missing = np.ones(n_partners, dtype=np.bool_)
     in_a_row = np.zeros(n_partners, dtype=np.int64)
     for g in range(grace + 1):
@@ -467,9 +482,9 @@ def evaluate(framework: Framework, facts: PortfolioFacts) -> Evaluation:
     below = known & (earned < current) & (current > 0)
     in_grace = below & (in_a_row <= grace)
     demote = below & (in_a_row > grace)
-    move[promote], target[promote] = PROMOTE, earned[promote]
+    move[promote], target[promote] = PROMOTE, current[promote] + 1
     move[in_grace], grace_quarter[in_grace] = GRACE, in_a_row[in_grace]
-    move[demote], target[demote] = DEMOTE, np.maximum(earned[demote], 0)
+    move[demote], target[demote] = DEMOTE, current[demote] - 1
     return Evaluation(
         framework=framework,
         facts=facts,
@@ -617,7 +632,7 @@ def partner_evidence(evaluation: Evaluation, row: int) -> dict[str, Any]:
             "allowed": framework.grace_quarters,
             "missed_in_a_row": missed,
             "missed": [quarter_label(month_start(quarter - 3 * g)) for g in range(missed)][::-1],
-            "demotion_to": _tier_ref(tiers[max(int(evaluation.earned[row]), 0)]),
+            "demotion_to": _tier_ref(tiers[current - 1]),
         }
     return evidence
 
@@ -756,11 +771,15 @@ def explain(partner_name: str, evidence: Mapping[str, Any]) -> str:
             f"the grace period, a move to {lower} will be proposed."
         )
     target = other["name"] if other is not None else lower
+    meets = (
+        f"It meets {target}'s criteria, so the recommendation is to move it to {target}."
+        if other is not None and other["met"]
+        else f"Moves are one tier at a time: the recommendation is to move it down to {target}."
+    )
     return (
         f"{partner_name} has missed its {name} criteria for {in_a_row} quarter{'s' if in_a_row != 1 else ''} in a row "
         f"({_join(grace.get('missed', [label]))}), beyond the program's grace of {allowed} "
-        f"quarter{'s' if allowed != 1 else ''}. In {label}: {_join(missed)}. It meets {target}'s criteria, so the "
-        f"recommendation is to move it to {target}."
+        f"quarter{'s' if allowed != 1 else ''}. In {label}: {_join(missed)}. {meets}"
     )
 
 

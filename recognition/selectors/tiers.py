@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from partnerhub.core.domain.periods import month_number, month_start, quarter_end, quarter_label
+from partnerhub.core.domain.periods import month_number, month_start, quarter_end, quarter_label, quarter_of
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from recognition.domain.tiers import (
@@ -183,6 +183,8 @@ def portfolio_facts(
     metric_series = quarter_metric_values(
         tenant=tenant, first=first, last=quarter, metric_ids=framework.metric_ids, partner_ids=partner_ids
     )
+    since = tier_entered_quarters(tenant=tenant, partner_ids=partner_ids)
+    tier_since = np.array([since.get(int(i), np.nan) for i in ids], dtype=np.float64)
     first_month = None
     if framework.uses_tenure:
         firsts = first_scored_months(tenant=tenant, partner_ids=partner_ids)
@@ -195,7 +197,17 @@ def portfolio_facts(
         scores=place(scores.partner_id, scores.quarter, scores.value),
         metrics={m: place(s.partner_id, s.quarter, s.value) for m, s in metric_series.items()},
         first_month=first_month,
+        tier_since=tier_since,
     )
+
+
+def tier_entered_quarters(*, tenant: Tenant, partner_ids: list[int] | None = None) -> dict[int, int]:
+    """Partner id -> the quarter (as a month number) its latest tier change took effect in (one query)."""
+    changes = TierChange.objects.for_tenant(tenant)
+    if partner_ids is not None:
+        changes = changes.filter(partner_id__in=partner_ids)
+    rows = changes.order_by("partner_id", "-effective_date", "-id").distinct("partner_id")
+    return {p: quarter_of(month_number(d)) for p, d in rows.values_list("partner_id", "effective_date")}
 
 
 def evaluate_quarter(

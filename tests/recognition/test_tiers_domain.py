@@ -74,9 +74,21 @@ def test_a_score_sustained_in_k_of_the_last_n_quarters_earns_the_tier(scores, mo
     assert decided[0][0] == move
 
 
-def test_a_promotion_skips_to_the_highest_tier_earned():
-    _, decided = one(framework(), [("Acme", "registered", [80, 80, 80, 80])])
-    assert decided == [("promote", 2)]
+def test_moves_are_one_tier_at_a_time_even_when_a_higher_tier_is_earned():
+    _, decided = one(framework(grace=0), [("Acme", "registered", [80, 80, 80, 80]), ("Bolt", "gold", [10, 10, 10, 10])])
+    assert decided == [("promote", 1), ("demote", 1)]
+
+
+def test_quarters_before_the_partner_entered_its_tier_are_not_quarters_it_missed():
+    rows = [("Promoted", "gold", [80, 80, 70, 70, 70]), ("Long", "gold", [80, 80, 70, 70, 70])]
+    since = np.array([Q3_2026, Q3_2026 - 24], dtype=float)
+    result = evaluate(framework(grace=1), _with_since(facts(rows), since))
+    assert result.move == ["grace", "demote"]
+
+
+def _with_since(f, since):
+    f.tier_since = since
+    return f
 
 
 def test_a_required_metric_below_its_minimum_keeps_the_partner_out_of_the_tier():
@@ -152,8 +164,8 @@ def test_without_grace_a_miss_is_a_demotion_at_once_and_with_two_quarters_the_se
     assert result.grace_quarter.tolist() == [2]
 
 
-def test_a_demotion_goes_to_the_tier_earned_and_never_below_the_entry_tier():
-    _, decided = one(framework(grace=0), [("Fallen", "gold", [10, 10, 10, 10])])
+def test_a_demotion_never_goes_below_the_entry_tier():
+    _, decided = one(framework(grace=0), [("Fallen", "silver", [10, 10, 10, 10])])
     assert decided == [("demote", 0)]
 
 
