@@ -24,6 +24,7 @@ from partnerhub.core.api.base import TenantApi
 from partnerhub.core.errors import DomainError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import partner_get
+from recognition.domain.tiers import part_label
 from recognition.models import FrameworkVersion, Move, Tier, TierRecommendation
 from recognition.selectors.tiers import (
     RecommendationFilters,
@@ -467,7 +468,7 @@ def _standing(tenant: Tenant, partner: Partner, *, for_partner: bool) -> dict[st
         "grace_quarter": status.grace_quarter if show_grace else 0,
         "at_risk": status.at_risk if (show_grace and status.in_grace) or not for_partner else [],
         "next_tier": status.next_tier.key if status.next_tier else None,
-        "next_tier_requires": status.next["criteria"] if status.next else [],
+        "next_tier_requires": [{**c, "label": part_label(c)} for c in status.next["criteria"]] if status.next else [],
         "next_tier_gaps": status.next_gaps,
     }
 

@@ -37,11 +37,13 @@ Quarters are named by the month number of their first month (``partnerhub.core.d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final
 
 import numpy as np
@@ -506,99 +508,143 @@ def _number(value: float) -> float | None:
 
 
 def _tier_ref(tier: TierSpec | None) -> dict[str, Any] | None:
-    return None if tier is None else {"id": tier.id, "key": tier.key, "name": tier.name, "rank": tier.rank}
+    return None if tier is None else {"key": tier.key, "name": tier.name}
 
 
 def _quarter_ref(quarter: int) -> dict[str, str]:
-    start = month_start(quarter)
-    return {"quarter": start.isoformat(), "label": quarter_label(start)}
+    return {"quarter": month_start(quarter).isoformat()}
+
+
+@functools.cache
+def label_of_quarter(iso: str) -> str:
+    """``Q3 2026`` for a quarter named by its first day (``2026-07-01``), as the evidence names it."""
+    return quarter_label(date.fromisoformat(iso))
+
+
+def part_label(part: Mapping[str, Any]) -> str:
+    """A criterion of the evidence in plain words (the evidence stores its numbers, not its sentence)."""
+    kind = part["kind"]
+    if kind == "score":
+        threshold = format_score(part["threshold"])
+        if part["window"] == 1:
+            return f"A score of at least {threshold} in the quarter"
+        return f"A score of at least {threshold} in at least {part['required']} of the last {part['window']} quarters"
+    if kind == "metric":
+        words = "at least" if part["comparison"] == GTE else "at most"
+        return f"{part['name']} {words} {format_value(part['threshold'], part['unit'])}"
+    return f"At least {part['required']} months in the program"
+
+
+class _Lists:
+    """An evaluation's arrays as Python values, built once: building 20,000 partners' evidence reads plain lists
+    (numbers rounded to 4 decimals, None for no value) instead of numpy scalars one at a time."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        facts, checks = evaluation.facts, evaluation.checks
+        self.refs = [_quarter_ref(q) for q in facts.quarters]
+        self.scores = _plain(facts.scores)
+        self.metrics = {m: _plain(values) for m, values in facts.metrics.items()}
+        self.qualifies = checks.qualifies.tolist()
+        self.score_count = checks.score_count.tolist()
+        self.score_met = checks.score_met.tolist()
+        self.tenure = checks.tenure.tolist()
+        self.tenure_met = checks.tenure_met.tolist()
+        self.metric_met = {key: met.tolist() for key, met in checks.metric_met.items()}
+
+
+def _plain(values: FloatArray) -> list[list[float | None]]:
+    """Rows of values rounded to 4 decimals, None for NaN (no value)."""
+    return [[None if v != v else v for v in row] for row in np.round(values, 4).tolist()]
+
+
+def _lists(evaluation: Evaluation) -> _Lists:
+    cached = evaluation.__dict__.get("_lists")
+    if cached is None:
+        cached = evaluation.__dict__["_lists"] = _Lists(evaluation)
+    return cached
 
 
 def tier_evidence(evaluation: Evaluation, row: int, t: int, role: str, offset: int = 0) -> dict[str, Any]:
     """Tier ``t``'s criteria for partner ``row`` in the quarter ``offset`` quarters before the evaluated one: each
     part, the partner's value for each period considered, met or not, and the gap in numbers where it fell short."""
-    framework, facts, checks = evaluation.framework, evaluation.facts, evaluation.checks
+    framework, facts, lists = evaluation.framework, evaluation.facts, _lists(evaluation)
     tier = framework.tiers[t]
     criteria = framework.criteria_of(tier)
     column = len(facts.quarters) - 1 - offset
+    refs = lists.refs
     parts: list[dict[str, Any]] = []
     if criteria.min_score is not None:
+        threshold = criteria.min_score
         low = max(column + 1 - criteria.quarters_window, 0)
-        periods = [
-            {
-                **_quarter_ref(facts.quarters[c]),
-                "value": _number(facts.scores[row, c]),
-                "met": bool(_at_least(facts.scores[row, c : c + 1], criteria.min_score)[0]),
-            }
-            for c in range(low, column + 1)
-        ]
+        scores = lists.scores[row]
         # Quarters before the first one read (no history): listed as no value, so the window always shows N periods.
-        padding = [
+        periods: list[dict[str, Any]] = [
             {**_quarter_ref(facts.quarters[0] - 3 * (low - c)), "value": None, "met": False}
             for c in range(column + 1 - criteria.quarters_window, low)
         ]
-        count = int(checks.score_count[t, offset, row])
+        for c in range(low, column + 1):
+            value = scores[c]
+            periods.append({**refs[c], "value": value, "met": value is not None and value >= threshold})
+        count = lists.score_count[t][offset][row]
         part: dict[str, Any] = {
             "kind": "score",
-            "label": criteria.score_label,
-            "threshold": criteria.min_score,
+            "threshold": threshold,
             "required": criteria.quarters_required,
             "window": criteria.quarters_window,
-            "periods": padding + periods,
+            "periods": periods,
             "count": count,
-            "met": bool(checks.score_met[t, offset, row]),
+            "met": lists.score_met[t][offset][row],
         }
         if not part["met"]:
-            latest = _number(facts.scores[row, column]) if column >= 0 else None
+            latest = scores[column] if column >= 0 else None
             part["gap"] = {
                 "quarters_short": criteria.quarters_required - count,
                 "latest": latest,
-                "points_short": None if latest is None else _number(max(criteria.min_score - latest, 0.0)),
+                "points_short": None if latest is None else round(max(threshold - latest, 0.0), 4),
             }
         parts.append(part)
     for rule in criteria.metrics:
-        values = facts.metrics.get(rule.metric_id)
-        value = _number(values[row, column]) if values is not None else None
-        met = bool(checks.metric_met[(t, rule.metric_id)][offset, row])
+        values = lists.metrics.get(rule.metric_id)
+        value = values[row][column] if values is not None else None
+        met = lists.metric_met[(t, rule.metric_id)][offset][row]
         part = {
             "kind": "metric",
-            "label": rule.label,
             "metric_id": rule.metric_id,
             "metric": rule.key,
             "name": rule.name,
             "unit": rule.unit,
             "comparison": rule.comparison,
             "threshold": rule.threshold,
-            "periods": [{**_quarter_ref(facts.quarters[column]), "value": value, "met": met}],
+            "periods": [{**refs[column], "value": value, "met": met}],
             "met": met,
         }
         if not met:
             part["gap"] = {
                 "short_by": None
                 if value is None
-                else _number(rule.threshold - value if rule.comparison == GTE else value - rule.threshold)
+                else round(rule.threshold - value if rule.comparison == GTE else value - rule.threshold, 4)
             }
         parts.append(part)
     if criteria.min_tenure_months:
-        months = checks.tenure[offset, row]
-        met = bool(checks.tenure_met[t, offset, row])
+        months = lists.tenure[offset][row]
+        met = lists.tenure_met[t][offset][row]
+        known = months == months  # NaN: never scored
         part = {
             "kind": "tenure",
-            "label": criteria.tenure_label,
             "required": criteria.min_tenure_months,
-            "periods": [
-                {
-                    **_quarter_ref(facts.quarters[column]),
-                    "value": None if math.isnan(months) else int(months),
-                    "met": met,
-                }
-            ],
+            "periods": [{**refs[column], "value": int(months) if known else None, "met": met}],
             "met": met,
         }
         if not met:
-            part["gap"] = {"months_short": int(criteria.min_tenure_months - (0 if math.isnan(months) else months))}
+            part["gap"] = {"months_short": int(criteria.min_tenure_months - (months if known else 0))}
         parts.append(part)
-    return {**(_tier_ref(tier) or {}), "role": role, "met": bool(checks.qualifies[t, offset, row]), "criteria": parts}
+    return {
+        "key": tier.key,
+        "name": tier.name,
+        "role": role,
+        "met": lists.qualifies[t][offset][row],
+        "criteria": parts,
+    }
 
 
 def partner_evidence(evaluation: Evaluation, row: int) -> dict[str, Any]:
@@ -619,6 +665,7 @@ def partner_evidence(evaluation: Evaluation, row: int) -> dict[str, Any]:
         shown.append(tier_evidence(evaluation, row, max(int(evaluation.earned[row]), 0), "earned"))
     evidence: dict[str, Any] = {
         **_quarter_ref(quarter),
+        "label": quarter_label(month_start(quarter)),
         "version": framework.number,
         "move": move,
         "tier_key": facts.tier_keys[row],
@@ -637,10 +684,31 @@ def partner_evidence(evaluation: Evaluation, row: int) -> dict[str, Any]:
     return evidence
 
 
-def fingerprint(move: str, from_id: int | None, to_id: int | None, grace_quarter: int, evidence_json: str) -> int:
-    """A signed 64-bit digest of a recommendation's content: a re-run rewrites a pending one only when it changed."""
-    text = f"{move}|{from_id}|{to_id}|{grace_quarter}|{evidence_json}".encode()
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
+def input_digests(evaluation: Evaluation) -> list[int]:
+    """Per partner, a signed 64-bit digest of everything its recommendation is computed from: the framework (version,
+    tiers with their names, criteria), the partner's name and tier, and its numbers (scores, metric values, tenure,
+    when it entered its tier). Equal digests mean an equal recommendation, so a rerun compares digests and builds
+    evidence only for the partners whose inputs changed."""
+    framework, facts = evaluation.framework, evaluation.facts
+    prefix = repr(
+        (framework.version_id, framework.grace_quarters, framework.tiers, sorted(framework.criteria.items()))
+    ).encode()
+    n = len(facts)
+    columns = [facts.scores, *(facts.metrics[m] for m in sorted(facts.metrics))]
+    columns += [
+        (extra if extra is not None else np.full(n, np.nan)).reshape(n, 1)
+        for extra in (facts.first_month, facts.tier_since)
+    ]
+    numbers = np.nan_to_num(np.hstack(columns).astype(np.float64), nan=-1.0e300) if n else np.zeros((0, 0))
+    width = numbers.shape[1] * 8 if n else 0
+    raw = numbers.tobytes()
+    out = []
+    for row in range(n):
+        text = b"|".join(
+            (prefix, facts.names[row].encode(), facts.tier_keys[row].encode(), raw[row * width : (row + 1) * width])
+        )
+        out.append(int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True))
+    return out
 
 
 def evidence_json(evidence: Mapping[str, Any]) -> str:
@@ -686,16 +754,17 @@ def _missed_part(part: Mapping[str, Any]) -> str:
         return text
     if kind == "metric":
         value = part["periods"][0]["value"]
+        label = part_label(part).lower()
         if value is None:
-            return f"{part['label'].lower()} (no value for {part['periods'][0]['label']})"
+            return f"{label} (no value for {label_of_quarter(part['periods'][0]['quarter'])})"
         short = (part.get("gap") or {}).get("short_by")
         words = "more" if part["comparison"] == GTE else "less"
-        text = f"{part['label'].lower()} ({format_value(value, part['unit'])}"
+        text = f"{label} ({format_value(value, part['unit'])}"
         if short:
             text += f", {format_value(short, part['unit'])} {words} needed"
         return text + ")"
     value = part["periods"][0]["value"]
-    return f"{part['label'].lower()} ({value if value is not None else 0} months so far)"
+    return f"{part_label(part).lower()} ({value if value is not None else 0} months so far)"
 
 
 def _met_summary(tier: Mapping[str, Any]) -> str:
@@ -713,9 +782,8 @@ def _met_summary(tier: Mapping[str, Any]) -> str:
                 else f"a score of {format_score(part['periods'][-1]['value'])} (at least {threshold})"
             )
         elif part["kind"] == "metric":
-            described.append(
-                f"{part['name']} {format_value(part['periods'][0]['value'], part['unit'])} ({part['label']})"
-            )
+            value = format_value(part["periods"][0]["value"], part["unit"])
+            described.append(f"{part['name']} {value} ({part_label(part)})")
         else:
             described.append(f"{part['periods'][0]['value']} months in the program (at least {part['required']})")
     return "; ".join(described)

@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from partnerhub.core.domain.periods import month_number, month_start, quarter_end, quarter_label, quarter_of
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.tenancy.sql import ensure_active_tenant
 from recognition.domain.tiers import (
     DEMOTE,
     GRACE,
@@ -180,8 +182,10 @@ def portfolio_facts(
         return grid
 
     scores = quarter_scores(tenant=tenant, first=first, last=quarter, partner_ids=partner_ids)
+    # Required metrics are read for the evaluated quarter and each quarter of grace before it, nothing older.
+    metric_first = month_start(max(quarters[0], last - 3 * framework.grace_quarters))
     metric_series = quarter_metric_values(
-        tenant=tenant, first=first, last=quarter, metric_ids=framework.metric_ids, partner_ids=partner_ids
+        tenant=tenant, first=metric_first, last=quarter, metric_ids=framework.metric_ids, partner_ids=partner_ids
     )
     since = tier_entered_quarters(tenant=tenant, partner_ids=partner_ids)
     tier_since = np.array([since.get(int(i), np.nan) for i in ids], dtype=np.float64)
@@ -314,10 +318,25 @@ class RecommendationFilters:
 
 
 def recommendation_quarters(*, tenant: Tenant) -> list[date]:
-    """The quarters that have recommendations, newest first."""
-    return list(
-        TierRecommendation.objects.for_tenant(tenant).order_by("-quarter").values_list("quarter", flat=True).distinct()
-    )
+    """The quarters that have recommendations, newest first: one index probe per quarter (a loose index scan of the
+    (tenant, quarter, ...) index), not a pass over every recommendation."""
+    ensure_active_tenant(tenant, "tier recommendations")  # raw SQL: the scoped manager's check, by hand
+    table = TierRecommendation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE quarters(quarter) AS (
+                (SELECT quarter FROM {table} WHERE tenant_id = %(tenant)s ORDER BY quarter DESC LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.quarter FROM {table} r WHERE r.tenant_id = %(tenant)s AND r.quarter < q.quarter
+                        ORDER BY r.quarter DESC LIMIT 1)
+                FROM quarters q WHERE q.quarter IS NOT NULL
+            )
+            SELECT quarter FROM quarters WHERE quarter IS NOT NULL
+            """,
+            {"tenant": tenant.pk},
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def recommendation_list(*, tenant: Tenant, filters: RecommendationFilters) -> QuerySet[TierRecommendation]:

@@ -35,7 +35,7 @@ from partnerhub.core.services.notifications import NotificationItem, notify_many
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.signals import partner_data_changed, tier_grace_started
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.core.tenancy.sql import LOCK_TIER_RECOMMENDATIONS, UnnestInsert, column_param, tenant_xact_lock
+from partnerhub.core.tenancy.sql import LOCK_TIER_RECOMMENDATIONS, ensure_active_tenant, tenant_xact_lock
 from recognition.domain.tiers import (
     DEMOTE,
     GRACE,
@@ -43,7 +43,7 @@ from recognition.domain.tiers import (
     PROMOTE,
     evidence_json,
     explain,
-    fingerprint,
+    input_digests,
     partner_evidence,
 )
 from recognition.errors import DecisionInvalidError, NoFrameworkError, RecommendationDecidedError
@@ -117,22 +117,23 @@ def tier_recommendations_generate(
         entered_grace: dict[str, list[int]] = {}
         now = timezone.now()
         facts = evaluation.facts
+        digests = input_digests(evaluation)
         for row in range(len(evaluation)):
             partner_id = int(facts.partner_ids[row])
             found = stored.get(partner_id)
             if found is not None and found[1] != TierRecommendation.Status.PENDING:
                 decided += 1
                 continue
+            digest = digests[row]
+            if found is not None and found[2] == digest:
+                unchanged += 1
+                continue
             evidence = partner_evidence(evaluation, row)
-            text = evidence_json(evidence)
             current, target = int(evaluation.current[row]), int(evaluation.target[row])
             from_id = tiers[current].id if current >= 0 else None
             to_id = tiers[target].id if target >= 0 else None
             move, grace = evaluation.move[row], int(evaluation.grace_quarter[row])
-            digest = fingerprint(move, from_id, to_id, grace, f"{version.pk}|{text}")
-            if found is not None and found[2] == digest:
-                unchanged += 1
-                continue
+            text = evidence_json(evidence)
             values = [move, from_id, to_id, grace, text, explain(facts.names[row], evidence), digest]
             if move == GRACE and grace == 1:
                 entered_grace.setdefault(facts.tier_keys[row], []).append(partner_id)
@@ -181,56 +182,60 @@ def _announce_grace(tenant: Tenant, quarter: date, entered: dict[str, list[int]]
 _WRITE_COLUMNS = ["move", "from_tier_id", "to_tier_id", "grace_quarter", "evidence", "explanation", "fingerprint"]
 
 
+_STAGE_TYPES = ["bigint", "text", "bigint", "bigint", "smallint", "jsonb", "text", "bigint"]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _stage(rows: list[list[Any]]) -> None:
+    """COPY rows of (id, move, from, to, grace, evidence, explanation, fingerprint) into a TEMP staging table.
+
+    COPY into a table under row-level security is refused, and a TEMP table has none; COPY's text format is the
+    cheapest way to send 20,000 evidence documents (an array parameter would be split and parsed element by element).
+    """
+    names = ["id", *_WRITE_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS recognition_stage")
+        cursor.execute(
+            "CREATE TEMP TABLE recognition_stage ("
+            + ", ".join(f"{n} {t}" for n, t in zip(names, _STAGE_TYPES, strict=True))
+            + ") ON COMMIT DROP"
+        )
+        text = "".join(
+            "\t".join("\\N" if v is None else str(v).translate(_COPY_ESCAPES) for v in row) + "\n" for row in rows
+        )
+        with cursor.copy(f"COPY recognition_stage ({', '.join(names)}) FROM STDIN") as copy:
+            copy.write(text)
+
+
 def _insert(tenant: Tenant, quarter: date, version_id: int, rows: list[list[Any]], now: Any) -> None:
+    """Insert new recommendations (rows start with the partner id): staged by COPY, then one INSERT ... SELECT."""
     if not rows:
         return
-    columns = ["partner_id", *_WRITE_COLUMNS]
-    insert = UnnestInsert(
-        TierRecommendation,
-        [
-            *("tenant_id", "quarter", "version_id", "source", "status", "proposed_by_id", "justification"),
-            *("decision_comment", "created_at", "updated_at", *columns),
-        ],
-    )
-    for start in range(0, len(rows), 5000):
-        block = rows[start : start + 5000]
-        n = len(block)
-        constants: list[list[Any]] = [
-            [tenant.pk] * n,
-            [quarter] * n,
-            [version_id] * n,
-            [TierRecommendation.Source.ENGINE.value] * n,
-            [TierRecommendation.Status.PENDING.value] * n,
-            [None] * n,
-            [""] * n,
-            [""] * n,
-            [now] * n,
-            [now] * n,
-        ]
-        insert.run(constants + [list(col) for col in zip(*block, strict=True)])
+    ensure_active_tenant(tenant, "tier recommendations")
+    _stage(rows)
+    columns = ", ".join(_WRITE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (tenant_id, quarter, version_id, source, status, justification, decision_comment, "
+            f"created_at, updated_at, partner_id, {columns}) "
+            f"SELECT %s, %s, %s, 'engine', 'pending', '', '', %s, %s, s.id, {columns} FROM recognition_stage s",
+            [tenant.pk, quarter, version_id, now, now],
+        )
 
 
 def _update(tenant: Tenant, version_id: int, rows: list[list[Any]], now: Any) -> None:
-    """Rewrite pending recommendations whose content changed: one ``UPDATE ... FROM unnest(...)`` per 5,000."""
+    """Rewrite pending recommendations whose content changed (rows start with the recommendation id)."""
     if not rows:
         return
-    types = ["bigint", "text", "bigint", "bigint", "smallint", "jsonb", "text", "bigint"]
-    names = ["id", *_WRITE_COLUMNS]
-    for start in range(0, len(rows), 5000):
-        block = rows[start : start + 5000]
-        fragments, params = [], []
-        for values, db_type in zip(zip(*block, strict=True), types, strict=True):
-            fragment, param = column_param(list(values))
-            fragments.append(f"{fragment}::{db_type}[]")
-            params.append(param)
-        assignments = ", ".join(f"{name} = x.{name}" for name in _WRITE_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {TABLE} AS r SET {assignments}, version_id = %s, updated_at = %s "
-                f"FROM unnest({', '.join(fragments)}) AS x({', '.join(names)}) "
-                "WHERE r.tenant_id = %s AND r.id = x.id AND r.status = 'pending'",
-                [version_id, now, *params, tenant.pk],
-            )
+    ensure_active_tenant(tenant, "tier recommendations")
+    _stage(rows)
+    assignments = ", ".join(f"{name} = s.{name}" for name in _WRITE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} AS r SET {assignments}, version_id = %s, updated_at = %s FROM recognition_stage s "
+            "WHERE r.tenant_id = %s AND r.id = s.id AND r.status = 'pending'",
+            [version_id, now, tenant.pk],
+        )
 
 
 def _audit_run(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from recognition.domain.tiers import format_score, format_value
+from recognition.domain.tiers import format_score, format_value, label_of_quarter, part_label
 
 register = template.Library()
 
@@ -28,3 +28,15 @@ def metric_value(value: Any, unit: str = "") -> str:
 @register.filter
 def move_label(move: str) -> str:
     return MOVE_LABELS.get(move, move)
+
+
+@register.filter
+def criterion_label(part: Any) -> str:
+    """A criterion of the evidence in plain words."""
+    return part_label(part) if isinstance(part, dict) and "kind" in part else ""
+
+
+@register.filter
+def quarter_name(iso: Any) -> str:
+    """``Q3 2026`` for ``2026-07-01``."""
+    return label_of_quarter(str(iso)) if iso else ""

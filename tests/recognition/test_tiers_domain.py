@@ -17,6 +17,7 @@ from recognition.domain.tiers import (
     explain,
     framework_problems,
     gaps,
+    part_label,
     partner_evidence,
     tier_evidence,
 )
@@ -103,14 +104,13 @@ def test_a_required_metric_below_its_minimum_keeps_the_partner_out_of_the_tier()
     short = tier_evidence(result, 1, 2, "next")
     assert short["criteria"][1] == {
         "kind": "metric",
-        "label": "Certified staff at least 4",
         "metric_id": 9,
         "metric": "certified_staff",
         "name": "Certified staff",
         "unit": "count",
         "comparison": "gte",
         "threshold": 4,
-        "periods": [{"quarter": "2026-07-01", "label": "Q3 2026", "value": 3.0, "met": False}],
+        "periods": [{"quarter": "2026-07-01", "value": 3.0, "met": False}],
         "met": False,
         "gap": {"short_by": 1.0},
     }
@@ -187,23 +187,24 @@ def test_the_evidence_lists_each_criterion_with_each_periods_value_and_whether_i
     )
     gold = next(t for t in evidence["tiers"] if t["role"] == "target")
     score = gold["criteria"][0]
-    assert [(p["label"], p["value"], p["met"]) for p in score["periods"]] == [
-        ("Q4 2025", 80.0, True),
-        ("Q1 2026", 74.0, False),
-        ("Q2 2026", 76.0, True),
-        ("Q3 2026", 78.0, True),
+    assert [(p["quarter"], p["value"], p["met"]) for p in score["periods"]] == [
+        ("2025-10-01", 80.0, True),
+        ("2026-01-01", 74.0, False),
+        ("2026-04-01", 76.0, True),
+        ("2026-07-01", 78.0, True),
     ]
+    assert part_label(score) == "A score of at least 75 in at least 3 of the last 4 quarters"
     assert (score["count"], score["required"], score["window"], score["met"]) == (3, 3, 4, True)
 
 
 def test_a_window_longer_than_the_history_lists_the_missing_quarters_as_no_value():
     result, _ = one(framework(), [("New", "silver", [80, 80])], quarters=2)
     periods = tier_evidence(result, 0, 2, "next")["criteria"][0]["periods"]
-    assert [(p["label"], p["value"]) for p in periods] == [
-        ("Q4 2025", None),
-        ("Q1 2026", None),
-        ("Q2 2026", 80.0),
-        ("Q3 2026", 80.0),
+    assert [(p["quarter"], p["value"]) for p in periods] == [
+        ("2025-10-01", None),
+        ("2026-01-01", None),
+        ("2026-04-01", 80.0),
+        ("2026-07-01", 80.0),
     ]
 
 

@@ -75,11 +75,11 @@ def test_every_partner_gets_a_recommendation_with_evidence_and_an_explanation(te
     assert rising.source == "engine"
     assert rising.explanation.startswith("In Q3 2026 Rising met every criterion of Gold")
     target = next(t for t in rising.evidence["tiers"] if t["role"] == "target")
-    assert [(p["label"], p["value"], p["met"]) for p in target["criteria"][0]["periods"]] == [
-        ("Q4 2025", 80.0, True),
-        ("Q1 2026", 76.0, True),
-        ("Q2 2026", 74.0, False),
-        ("Q3 2026", 78.0, True),
+    assert [(p["quarter"], p["value"], p["met"]) for p in target["criteria"][0]["periods"]] == [
+        ("2025-10-01", 80.0, True),
+        ("2026-01-01", 76.0, True),
+        ("2026-04-01", 74.0, False),
+        ("2026-07-01", 78.0, True),
     ]
     assert found["Slipping"].grace_quarter == 1
 
