@@ -1,6 +1,41 @@
 from django.apps import AppConfig
 
+from partnerhub.core.navigation import NavItem
+
 
 class RecognitionConfig(AppConfig):
+    """Tiers (framework, quarterly recommendations, executive decisions, history), awards and the recognition wall."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "recognition"
+    tenant_urls = "recognition.urls"
+    tenant_api_urls = "recognition.api.urls"
+    nav_items = (
+        NavItem("Tiers", "recommendation_list", "recognition.view", order=35),
+        NavItem("Awards", "award_list", "awards.view", order=37),
+        NavItem("Your tier", "portal_tier", "portal.tier", order=55),
+        NavItem("Recognition wall", "recognition_wall", "wall.view", order=75),
+    )
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
+    page_panels: dict[str, str] = {
+        "partner_detail": "recognition.views.sections.partner_panel",
+        "portal_home": "recognition.views.sections.portal_panel",
+    }
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from partnerhub.core.signals import snapshots_refreshed, tenant_created
+        from recognition import models, receivers
+
+        tenant_created.connect(receivers.seed_tiers_and_awards, dispatch_uid="recognition_seed_tiers")
+        snapshots_refreshed.connect(receivers.recommend_after_refresh, dispatch_uid="recognition_recommend")
+        # Every change a person makes is audited; the framework's own quarterly runs write one entry per run.
+        auditlog.register(models.Tier, exclude_fields=["updated_at"])
+        auditlog.register(models.FrameworkVersion, exclude_fields=["updated_at"])
+        auditlog.register(models.TierCriteria, exclude_fields=["updated_at"])
+        auditlog.register(models.TierMetricRequirement, exclude_fields=["updated_at"])
+        auditlog.register(models.TierRecommendation, exclude_fields=["updated_at", "evidence", "fingerprint"])
+        auditlog.register(models.TierChange, exclude_fields=["updated_at", "evidence"])
+        auditlog.register(models.AwardCategory, exclude_fields=["updated_at"])
+        auditlog.register(models.Nomination, exclude_fields=["updated_at", "figures"])

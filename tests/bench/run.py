@@ -9,6 +9,8 @@ the same inputs; the portfolio and partner scorecard pages at 5,000 partners aga
 Reviews: the calendar month and a review's page, with a QBR cycle of one review per partner of those 5,000.
 Remediation: every due checkpoint and every trigger after a full refresh of 2,000 partners with 500 open plans,
 against the bare SQL reading the same snapshot rows.
+Recognition: tier recommendations for 20,000 partners over 8 quarters of snapshots against the bare SQL read of the
+same rows, and the recommendation queue's page.
 """
 
 from __future__ import annotations
@@ -275,6 +277,13 @@ def remediation() -> None:
     print_remediation(bench_remediation(partners=2_000))
 
 
+def recognition() -> None:
+    """Tier recommendations for 20,000 partners over 8 quarters, against the bare read of the same snapshot rows."""
+    from tests.bench.recognition import recognition as run
+
+    run()
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
@@ -282,6 +291,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "refresh": refresh,
     "pages": scorecard_pages,
     "remediation": remediation,
+    "recognition": recognition,
 }
 
 if __name__ == "__main__":
@@ -292,5 +302,5 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages", "remediation"]:
+    for name in names or ["partners", "imports", "snapshots", "pages", "remediation", "recognition"]:
         SECTIONS[name]()

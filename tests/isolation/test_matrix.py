@@ -136,6 +136,39 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
         "cadence": w.own_cadence_id,
         "scheduled_for": f"{_soon().isoformat()}T09:00:00Z",
     },
+    # recognition: tiers, the framework, recommendations, awards
+    "tier_create": None,  # a tier names no object
+    "framework_draft_open": None,
+    "recommendation_bulk_decide": lambda w: {"decision": "approve", "recommendation": [w.foreign_recommendation_id]},
+    "award_category_create": lambda w: {
+        "name": "Leak probe",
+        "rule": "top_metric",
+        "metric": w.foreign_metric_id,
+        "min_responses": "5",
+        "candidate_count": "5",
+        "is_active": "on",
+    },
+    "nomination_create": lambda w: {
+        "category": w.own_category_id,
+        "partner": w.foreign_partner.pk,
+        "quarter": "2026-07-01",
+        "case": "Leak probe",
+    },
+    "api_tier_list": None,
+    "api_framework_version_list": None,
+    "api_recommendation_decide": lambda w: {"recommendations": [w.foreign_recommendation_id], "decision": "approve"},
+    "api_recommendation_exception": lambda w: {
+        "partner": w.foreign_partner.pk,
+        "to_tier": w.own_tier_id,
+        "justification": "Leak probe",
+    },
+    "api_award_category_list": lambda w: {"name": "Leak probe", "rule": "top_metric", "metric": w.foreign_metric_id},
+    "api_nomination_list": lambda w: {
+        "category": w.own_category_id,
+        "partner": w.foreign_partner.pk,
+        "quarter": "2026-07-01",
+        "case": "Leak probe",
+    },
 }
 # Writes on one's own object that name another tenant's object in the payload: 400, nothing written.
 OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
@@ -196,6 +229,27 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
         "form-0-weight": "100",
         "form-0-target": "10",
     },
+    "partner_tier_exception": lambda w: {"to_tier": w.foreign_tier_id, "justification": "Leak probe"},
+    "framework_edit": lambda w: {
+        "grace_quarters": "1",
+        f"t{w.own_tier_id}_min_score": "70",
+        f"t{w.own_tier_id}_m0_metric": w.foreign_metric_id,
+        f"t{w.own_tier_id}_m0_threshold": "4",
+    },
+    "api_framework_version_detail": lambda w: {
+        "grace_quarters": 1,
+        "criteria": [
+            {"tier": w.own_tier_id, "min_score": "70", "metrics": [{"metric": w.foreign_metric_id, "threshold": "4"}]}
+        ],
+    },
+    "award_category_edit": lambda w: {
+        "name": "Alpha award",
+        "rule": "top_metric",
+        "metric": w.foreign_metric_id,
+        "min_responses": "5",
+        "candidate_count": "5",
+    },
+    "api_award_category_detail": lambda w: {"metric": w.foreign_metric_id},
     "metric_edit": lambda w: {
         "key": "alpha-metric",
         "name": "Alpha metric",
@@ -222,6 +276,8 @@ PARTNER_OWNED_PARAMS = {
     "remediation_finding_id",
     "checkpoint_id",
     "plan_action_id",
+    "recommendation_id",
+    "nomination_id",
 }
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")

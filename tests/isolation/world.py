@@ -73,6 +73,16 @@ class World:
     # Remediation: per key ("own", "sibling", "foreign") the id of a plan, finding, checkpoint and partner-owned
     # shared action of that partner's; "own" and "foreign" for a cause category (program-wide).
     remediation: dict[str, dict[str, int]] = field(default_factory=dict)
+    own_tier_id: int = 0  # tiers, framework versions and award categories are program-wide
+    foreign_tier_id: int = 0
+    own_framework_version_id: int = 0  # a draft (its editor and preview answer)
+    foreign_framework_version_id: int = 0
+    sibling_recommendation_id: int = 0
+    foreign_recommendation_id: int = 0
+    own_category_id: int = 0
+    foreign_category_id: int = 0
+    sibling_nomination_id: int = 0
+    foreign_nomination_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -186,6 +196,7 @@ def build_world() -> World:
     }
     world.foreign_markers.append("FOREIGN-PLAN-MARKER")
     world.sibling_markers.append("SIBLING-PLAN-MARKER")
+    _recognition(world)
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
@@ -219,6 +230,67 @@ def _engagement(tenant: Tenant, partner: Partner, prefix: str) -> int:
             score=4,
         )
     return deal.pk
+
+
+def _recognition(world: World) -> None:
+    """Tiers, a framework draft, a recommendation and an award nomination in each program (the sibling's in A)."""
+    from recognition.models import AwardCategory, FrameworkVersion, Nomination, TierRecommendation
+    from recognition.services.tiers import tier_defaults_ensure
+
+    def build(tenant: Tenant, partner: Partner, marker: str, nominator: Membership) -> tuple[int, ...]:
+        with tenant_context(tenant):
+            tiers = {t.key: t for t in tier_defaults_ensure(tenant=tenant)}
+            if marker.startswith("FOREIGN"):
+                tiers["gold"].name = "FOREIGN-TIER-MARKER"
+                tiers["gold"].save(update_fields=["name"])
+            version = FrameworkVersion.objects.create(tenant=tenant, number=1)
+            recommendation = TierRecommendation.objects.create(
+                tenant=tenant,
+                partner=partner,
+                quarter=date(2026, 7, 1),
+                version=version,
+                move="promote",
+                from_tier=tiers["silver"],
+                to_tier=tiers["gold"],
+                explanation=f"{marker}-RECOMMENDATION-MARKER",
+            )
+            category = AwardCategory.objects.create(
+                tenant=tenant,
+                name=f"{marker}-AWARD-MARKER" if marker.startswith("FOREIGN") else "Alpha award",
+                rule="none",
+            )
+            nomination = Nomination.objects.create(
+                tenant=tenant,
+                category=category,
+                quarter=date(2026, 7, 1),
+                partner=partner,
+                nominated_by=nominator,
+                case=f"{marker}-NOMINATION-MARKER",
+            )
+        return tiers["gold"].pk, version.pk, recommendation.pk, category.pk, nomination.pk
+
+    manager_a = world.actors[Role.MANAGER]
+    (
+        world.own_tier_id,
+        world.own_framework_version_id,
+        world.sibling_recommendation_id,
+        world.own_category_id,
+        world.sibling_nomination_id,
+    ) = build(world.a, world.sibling_partner, "SIBLING", manager_a)
+    (
+        world.foreign_tier_id,
+        world.foreign_framework_version_id,
+        world.foreign_recommendation_id,
+        world.foreign_category_id,
+        world.foreign_nomination_id,
+    ) = build(world.b, world.foreign_partner, "FOREIGN", world.foreign_manager)
+    world.foreign_markers += [
+        "FOREIGN-TIER-MARKER",
+        "FOREIGN-RECOMMENDATION-MARKER",
+        "FOREIGN-AWARD-MARKER",
+        "FOREIGN-NOMINATION-MARKER",
+    ]
+    world.sibling_markers += ["SIBLING-RECOMMENDATION-MARKER", "SIBLING-NOMINATION-MARKER"]
 
 
 def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
@@ -467,6 +539,11 @@ def own_object_id(world: World, param: str) -> Any:
         "attendee_id": world.own_attendee_id,
         "feed_token": world.feed_tokens["own"],
         **{param: world.remediation["own"][key] for param, key in REMEDIATION_PARAMS.items()},
+        "tier_id": world.own_tier_id,
+        "framework_version_id": world.own_framework_version_id,
+        "recommendation_id": world.sibling_recommendation_id,
+        "category_id": world.own_category_id,
+        "nomination_id": world.sibling_nomination_id,
     }
     return values[param]
 
@@ -512,4 +589,14 @@ def object_id(world: World, param: str, target: str) -> Any:
         # A category is program-wide: the sibling case is this tenant's own.
         key = "foreign" if foreign else ("own" if param == "category_id" else "sibling")
         return world.remediation[key][REMEDIATION_PARAMS[param]]
+    if param == "tier_id":  # tiers, framework versions and award categories are program-wide
+        return world.foreign_tier_id if foreign else world.own_tier_id
+    if param == "framework_version_id":
+        return world.foreign_framework_version_id if foreign else world.own_framework_version_id
+    if param == "category_id":
+        return world.foreign_category_id if foreign else world.own_category_id
+    if param == "recommendation_id":  # the foreign program's, or the sibling partner's
+        return world.foreign_recommendation_id if foreign else world.sibling_recommendation_id
+    if param == "nomination_id":
+        return world.foreign_nomination_id if foreign else world.sibling_nomination_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
