@@ -1,7 +1,10 @@
 """What the snapshot engine reads, once per refresh (or what-if), in a number of statements that does not grow with
-the number of partners: partners, templates and their versions, items, target rules and metrics; the reference month;
-the observations and the deal-derived actuals; the open data-quality findings; the stored snapshots' keys and the
-segment peers' stored scores. The large reads are ``COPY ... TO STDOUT (FORMAT binary)`` (``TenantSql.copy_out``).
+the number of partners: the program (``snapshot_program``: partners, templates and their versions, items, target
+rules and metrics; the reference month); the digests of each partner's inputs (``input_digests``) and the stored
+ones (``snapshot_sources``), which decide the partners to recompute; of those, the observations and the deal-derived
+actuals and the open data-quality findings (``scoring_inputs``); the stored snapshots' keys and the other partners'
+stored scores (``segment_peers``, ``stored_scores``). The large reads are ``COPY ... TO STDOUT (FORMAT binary)``
+(``TenantSql.copy_out``).
 
 Complete months only (SCORING.md): every input is cut at ``cutoff``, the first day of the month under way. Nothing
 dated on or after it counts in any period: no observation, no deal created then (it does not exist yet), no close
