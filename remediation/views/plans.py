@@ -118,6 +118,7 @@ def plan_list_view(request: TenantRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_create": can(request.membership, "remediation.manage"),
+        "can_configure": can(request.membership, "remediation.settings"),
         "today": timezone.localdate(),
     }
     template = "remediation/partials/_plan_table.html" if request.htmx else "remediation/plan_list.html"

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerhub.core.models import Role
+from partnerhub.core.models import Partner, Role
 from partnerhub.core.tenancy.context import tenant_context
-from remediation.models import Escalation, Finding, Lesson, Plan, PlanAction, ProgressUpdate
+from remediation.models import Checkpoint, Escalation, Finding, Lesson, Plan, PlanAction, ProgressUpdate
 from tests.factories import PartnerFactory, member
 from tests.remediation.factories import (
     CheckpointFactory,
@@ -209,22 +209,120 @@ def test_a_manager_opens_a_finding_from_a_review(world, client_for):
     }
 
 
-@pytest.mark.parametrize("plans", [10, 60])
-def test_the_plan_list_and_backlog_read_a_fixed_number_of_queries(tenant, client_for, plans):
+def _many_plans(tenant, manager, count, first=0):
+    """``count`` partners, each with an active plan, a checkpoint and a finding: written in bulk."""
+    today = timezone.localdate()
+    with tenant_context(tenant):
+        partners = Partner.objects.bulk_create(
+            Partner(tenant=tenant, name=f"Bulk {i:05d}", partner_type="si", region="emea", owner=manager)
+            for i in range(first, first + count)
+        )
+        plans = Plan.objects.bulk_create(
+            Plan(
+                tenant=tenant,
+                partner=p,
+                title=f"Plan of {p.name}",
+                owner=manager,
+                start_date=date(2026, 1, 1),
+                target_end_date=date(2026, 12, 31),
+                status="active",
+            )
+            for p in partners
+        )
+        Checkpoint.objects.bulk_create(
+            Checkpoint(
+                tenant=tenant,
+                plan=plan,
+                partner=plan.partner,
+                measure="score",
+                comparator="gte",
+                target=60,
+                period="month",
+                due_period_start=date(2026, 6, 1),
+                status="missed" if i % 3 else "met",
+            )
+            for i, plan in enumerate(plans)
+        )
+        Finding.objects.bulk_create(
+            Finding(
+                tenant=tenant,
+                partner=plan.partner,
+                plan=plan,
+                owner=manager,
+                title=f"Finding {i}",
+                category="enablement",
+                date_found=today - timedelta(days=i % 80),
+            )
+            for i, plan in enumerate(plans)
+        )
+
+
+def _queries(client, address):
+    client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return len(queries)
+
+
+def test_the_plan_list_and_backlog_read_as_many_queries_at_1000_plans_as_at_10(tenant, client_for):
     manager = member(tenant, Role.MANAGER)
-    for i in range(plans):
-        partner = PartnerFactory(tenant=tenant, owner=manager)
-        plan = PlanFactory(partner=partner, owner=manager)
-        CheckpointFactory(plan=plan)
-        FindingFactory(partner=partner, plan=plan, owner=manager, date_found=timezone.localdate() - timedelta(days=i))
     client = client_for(manager)
-    counts = []
-    for name in ("plan_list", "finding_list"):
-        client.get(url(tenant, name))
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url(tenant, name)).status_code == 200
-        counts.append(len(queries))
-    assert counts == [EXPECTED["plan_list"], EXPECTED["finding_list"]]
+    pages = [url(tenant, "plan_list"), url(tenant, "finding_list"), url(tenant, "plan_list") + "?status=&attention=on"]
+    _many_plans(tenant, manager, 10)
+    small = [_queries(client, address) for address in pages]
+    _many_plans(tenant, manager, 990, first=10)
+    large = [_queries(client, address) for address in pages]
+    assert large == small
+    assert small[:2] == [EXPECTED["plan_list"], EXPECTED["finding_list"]]
 
 
-EXPECTED = {"plan_list": 17, "finding_list": 20}  # equal at 10 and 60 plans: nothing grows with the data
+EXPECTED = {"plan_list": 17, "finding_list": 20}  # framework statements included (session, user, tenant, nav...)
+
+
+def test_the_plan_page_reads_as_many_queries_with_30_of_everything_as_with_3(world, client_for):
+    prog, plan = world
+    client = client_for(prog.manager)
+    address = url(prog.tenant, "plan_detail", plan_id=plan.pk)
+    small = _queries(client, address)
+    for i in range(27):
+        CheckpointFactory(plan=plan, target=Decimal(i))
+        PlanActionFactory(plan=plan, title=f"Action {i}", owner=prog.manager)
+        ProgressUpdateFactory(plan=plan, body=f"Update {i}", author=prog.manager)
+    assert _queries(client, address) == small
+
+
+def test_an_admin_sets_the_ladder_and_adds_a_category_and_a_manager_may_not(world, client_for):
+    prog, _ = world
+    admin = client_for(prog.admin)
+    settings_url = url(prog.tenant, "remediation_settings")
+    refused = admin.post(
+        settings_url,
+        {
+            "sponsor_after_days": "10",
+            "executive_after_days": "5",
+            "action_grace_days": "3",
+            "draft_horizon_months": "3",
+            "trigger_red": "on",
+        },
+    )
+    assert refused.status_code == 400
+    assert "The executive is told after the sponsor" in refused.content.decode()
+    saved = admin.post(
+        settings_url,
+        {
+            "sponsor_after_days": "5",
+            "executive_after_days": "10",
+            "action_grace_days": "3",
+            "draft_horizon_months": "2",
+            "trigger_declining": "on",
+        },
+    )
+    assert saved.status_code == 302
+    assert admin.post(url(prog.tenant, "cause_category_add"), {"name": "Pricing pressure"}).status_code == 302
+    with tenant_context(prog.tenant):
+        from remediation.models import CauseCategory, RemediationSettings
+
+        ladder = RemediationSettings.objects.get()
+        assert (ladder.sponsor_after_days, ladder.executive_after_days, ladder.trigger_red) == (5, 10, False)
+        assert CauseCategory.objects.get().key == "pricing_pressure"
+    assert client_for(prog.manager).get(settings_url).status_code == 403
