@@ -243,7 +243,8 @@ def _queue_page(tenant: Tenant, executive: Membership) -> dict[str, Any]:
     def floor() -> None:
         with tenant_context(tenant), connection.cursor() as cursor:
             cursor.execute(
-                "SELECT r.*, p.name FROM recognition_tierrecommendation r JOIN partnerhub_partner p ON p.id = r.partner_id "
+                "SELECT r.*, p.name FROM recognition_tierrecommendation r "
+                "JOIN partnerhub_partner p ON p.id = r.partner_id "
                 "WHERE r.tenant_id = %s AND r.quarter = %s AND r.move = 'promote' AND r.status = 'pending' "
                 "ORDER BY p.name LIMIT 50",
                 [tenant.pk, LAST],
@@ -271,9 +272,11 @@ def print_recognition(f: dict[str, Any]) -> None:
         f"({f['created']:,} written; phases {f['generate_phases']})"
     )
     print(f"  generate, nothing changed      {f['unchanged_s']:6.3f} s   ({f['unchanged']:,} unchanged)")
-    print(f"  goal: under 5 s ({'met' if generate < 5 else 'NOT met'}), within 3x the bare read "
-          f"({'met' if generate / bare <= 3 else 'NOT met'} for the whole run, "
-          f"{'met' if evaluate / bare <= 3 else 'NOT met'} for the evaluation)")
+    print(
+        f"  goal: under 5 s ({'met' if generate < 5 else 'NOT met'}), within 3x the bare read "
+        f"({'met' if generate / bare <= 3 else 'NOT met'} for the whole run, "
+        f"{'met' if evaluate / bare <= 3 else 'NOT met'} for the evaluation)"
+    )
     print(
         f"  queue page, {f['queue_rows']:,} recommendations, promotions: {f['queue_s'] * 1000:.1f} ms, floor "
         f"{f['queue_floor_s'] * 1000:.2f} ms, {f['queue_queries']} queries"
