@@ -14,7 +14,8 @@ class RecognitionConfig(AppConfig):
         NavItem("Tiers", "recommendation_list", "recognition.view", order=35),
         NavItem("Awards", "award_list", "awards.view", order=37),
         NavItem("Your tier", "portal_tier", "portal.tier", order=55),
-        NavItem("Recognition wall", "recognition_wall", "wall.view", order=75),
+        # Partner users find the wall in their menu; the program's people reach it from the awards page.
+        NavItem("Recognition wall", "recognition_wall", "portal.view", order=75),
     )
     # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
     page_panels: dict[str, str] = {

@@ -302,7 +302,7 @@ class AwardCategory(TenantOwnedModel):
         MOST_IMPROVED = "most_improved", "Largest sustained improvement (trend verdict: improving)"
         BEST_CSAT = "best_csat", "Best customer satisfaction, with enough responses"
         TOP_METRIC = "top_metric", "Highest value of a metric"
-        NOMINATIONS_ONLY = "none", "No rule: nominations only"
+        NOMINATIONS_ONLY = "none", "None (nominations only)"
 
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True, default="")

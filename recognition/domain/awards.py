@@ -81,13 +81,19 @@ def top_score_in_segment(rows: Sequence[CandidateRow], count: int, quarter_label
     leaders.sort(key=lambda entry: (-entry[0], entry[1].name, entry[1].partner_id))
     out = []
     for rank, (score, row, segment, size, runner_up) in enumerate(leaders[:count], start=1):
-        lead = f", {format_score(score - runner_up)} points ahead of the next" if runner_up is not None else ""
+        if runner_up is None:
+            headline = f"Score {format_score(score)} in {quarter_label}, the only partner scored in {segment}."
+        else:
+            headline = (
+                f"Score {format_score(score)} in {quarter_label}: first of {size} in {segment}, "
+                f"{format_score(score - runner_up)} points ahead of the next."
+            )
         out.append(
             Candidate(
                 partner_id=row.partner_id,
                 name=row.name,
                 rank=rank,
-                headline=f"Score {format_score(score)} in {quarter_label}: first of {size} in {segment}{lead}.",
+                headline=headline,
                 figures={
                     "rule": TOP_SCORE_IN_SEGMENT,
                     "quarter": quarter_label,

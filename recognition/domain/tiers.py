@@ -759,7 +759,7 @@ def _missed_part(part: Mapping[str, Any]) -> str:
             return f"{label} (no value for {label_of_quarter(part['periods'][0]['quarter'])})"
         short = (part.get("gap") or {}).get("short_by")
         words = "more" if part["comparison"] == GTE else "less"
-        text = f"{label} ({format_value(value, part['unit'])}"
+        text = f"{label} ({format_value(value, part['unit'])} now"
         if short:
             text += f", {format_value(short, part['unit'])} {words} needed"
         return text + ")"
@@ -820,7 +820,7 @@ def explain(partner_name: str, evidence: Mapping[str, Any]) -> str:
                 f"it stays {name}."
             )
         text = f"In {label} {partner_name} met its {name} criteria"
-        text += f" ({_met_summary(current)})" if current["criteria"] else ""
+        text += f": {_met_summary(current)}" if current["criteria"] else ""
         if other is not None:
             missed = [_missed_part(p) for p in other["criteria"] if not p["met"]]
             text += f". For {other['name']} it still needs {_join(missed)}" if missed else ""

@@ -21,6 +21,11 @@ from scorecards.selectors.glossary import metric_list
 METRIC_ROWS = 3  # required-metric rows offered per tier in the editor
 
 
+def _plain(value: Decimal | None) -> str | None:
+    """A stored decimal as a person typed it: 85, not 85.00; 4.2, not 4.2000."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 class TierForm(forms.Form):
     key = forms.SlugField(
         max_length=12, help_text="Stored on each partner; letters, digits, - and _ (it never changes)."
@@ -79,7 +84,7 @@ class FrameworkForm(forms.Form):
                 required=False,
                 decimal_places=2,
                 label=f"{tier.name}: minimum score",
-                initial=c.min_score if c else None,
+                initial=_plain(c.min_score) if c else None,
                 help_text="0 to 100; empty: no score criterion.",
             )
             self.fields[f"{prefix}_required"] = forms.IntegerField(
@@ -115,7 +120,7 @@ class FrameworkForm(forms.Form):
                     empty_label="—",
                 )
                 self.fields[f"{prefix}_m{i}_threshold"] = forms.DecimalField(
-                    required=False, decimal_places=4, label="threshold", initial=req.threshold if req else None
+                    required=False, decimal_places=4, label="threshold", initial=_plain(req.threshold) if req else None
                 )
                 metric_rows.append((self[f"{prefix}_m{i}_metric"], self[f"{prefix}_m{i}_threshold"]))
             self.tier_rows.append(

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=80)),
                 ('description', models.TextField(blank=True, default='')),
-                ('rule', models.CharField(choices=[('top_score_in_segment', 'Highest score in its segment'), ('most_improved', 'Largest sustained improvement (trend verdict: improving)'), ('best_csat', 'Best customer satisfaction, with enough responses'), ('top_metric', 'Highest value of a metric'), ('none', 'No rule: nominations only')], max_length=24)),
+                ('rule', models.CharField(choices=[('top_score_in_segment', 'Highest score in its segment'), ('most_improved', 'Largest sustained improvement (trend verdict: improving)'), ('best_csat', 'Best customer satisfaction, with enough responses'), ('top_metric', 'Highest value of a metric'), ('none', 'None (nominations only)')], max_length=24)),
                 ('min_responses', models.PositiveSmallIntegerField(default=5, help_text='For customer satisfaction: the fewest survey responses in the quarter that count.')),
                 ('candidate_count', models.PositiveSmallIntegerField(default=5, help_text='Candidates proposed.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
                 ('is_active', models.BooleanField(default=True)),

@@ -40,7 +40,7 @@ def award_category_list(*, tenant: Tenant, active_only: bool = False) -> QuerySe
     qs = AwardCategory.objects.for_tenant(tenant).select_related("metric")
     if active_only:
         qs = qs.filter(is_active=True)
-    return qs.order_by("name")
+    return qs.order_by("-is_active", "id")  # the defaults first, in their order; the program's own after them
 
 
 def award_category_get(*, tenant: Tenant, category_id: int) -> AwardCategory:

@@ -37,6 +37,8 @@ def criterion_label(part: Any) -> str:
 
 
 @register.filter
-def quarter_name(iso: Any) -> str:
-    """``Q3 2026`` for ``2026-07-01``."""
-    return label_of_quarter(str(iso)) if iso else ""
+def quarter_name(day: Any) -> str:
+    """``Q3 2026`` for ``2026-07-01`` (a date or its ISO text)."""
+    if not day:
+        return ""
+    return label_of_quarter(day.isoformat() if hasattr(day, "isoformat") else str(day))

@@ -2,9 +2,10 @@
 recommendations, award candidates): scores and metric values by partner and quarter, each partner's first scored
 month, the latest complete quarter, and the survey responses behind a quarter's CSAT.
 
-The large reads are one ``COPY ... TO STDOUT (FORMAT binary)`` each (``TenantSql.copy_out``: numpy arrays, one
-Python call per partner), so that 20,000 partners over eight quarters read in a fraction of a second. A quarter to date
-(fewer than three months counted) is never a point of a series: its score and values read as missing (NaN).
+The series are read by one plain statement each, straight into numpy arrays: 20,000 partners over eight quarters are
+160,000 short rows, which a cursor fetches about as fast as the bare read of the rows (a grouped binary COPY, which
+pays off at millions of rows, sorts them first and was slower here). A quarter to date (fewer than three months
+counted) is never a point of a series: its score and values read as missing (NaN).
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connection
 from django.db.models import Count, Max, Min
 
 from partnerhub.core.domain.periods import month_number
 from partnerhub.core.models import Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.core.tenancy.sql import TenantSql
+from partnerhub.core.tenancy.sql import ensure_active_tenant
 from scorecards.models import ScorecardSnapshot, SurveyResponse
 
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
@@ -42,7 +44,7 @@ class QuarterSeries:
         return len(self.partner_id)
 
 
-def _partner_filter(partner_ids: Iterable[int] | None, params: list[object]) -> str:
+def _partner_filter(partner_ids: Iterable[int] | None, params: list[Any]) -> str:
     if partner_ids is None:
         return ""
     params.append(sorted({int(p) for p in partner_ids}))
@@ -57,18 +59,28 @@ def quarter_scores(
     A quarter to date, or a quarter scored "insufficient data", reads as NaN. Partners with no quarter snapshot in the
     range have no row.
     """
+    params: list[Any] = [tenant.pk, first, last]
+    where = _partner_filter(partner_ids, params)
+    rows = _fetch(
+        tenant,
+        f"SELECT partner_id, {_MONTH_NUMBER.format(col='period_start')}, "
+        "CASE WHEN months_covered = 3 AND score IS NOT NULL THEN score::float8 ELSE 'NaN'::float8 END "
+        f"FROM {SNAPSHOT_TABLE} WHERE tenant_id = %s AND period = 'quarter' "
+        f"AND period_start >= %s AND period_start <= %s{where}",
+        params,
+        3,
+    )
+    return QuarterSeries(rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int32), rows[:, 2])
+
+
+def _fetch(tenant: Tenant, sql: str, params: list[Any], width: int) -> npt.NDArray[np.float64]:
+    """The rows of ``sql`` (numbers only) as a float array, read inside the tenant (both walls)."""
     with tenant_context(tenant):
-        sql = TenantSql(tenant)
-        params: list[object] = [tenant.pk, first, last]
-        where = _partner_filter(partner_ids, params)
-        select = (
-            f"SELECT partner_id, {_MONTH_NUMBER.format(col='period_start')}, "
-            "CASE WHEN months_covered = 3 AND score IS NOT NULL THEN score::float8 ELSE 'NaN'::float8 END "
-            f"FROM {SNAPSHOT_TABLE} WHERE tenant_id = %s AND period = 'quarter' "
-            f"AND period_start >= %s AND period_start <= %s{where}"
-        )
-        out = sql.copy_out(select, params, [("partner_id", "int8"), ("quarter", "int4"), ("score", "float8")])
-    return QuarterSeries(out["partner_id"], out["quarter"], out["score"])
+        ensure_active_tenant(tenant, "snapshot series")  # raw SQL: the scoped manager's check, by hand
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    return np.array(rows, dtype=np.float64).reshape(len(rows), width)
 
 
 def quarter_metric_values(
@@ -82,26 +94,24 @@ def quarter_metric_values(
     wanted = sorted({int(m) for m in metric_ids})
     if not wanted:
         return {}
-    with tenant_context(tenant):
-        sql = TenantSql(tenant)
-        params: list[object] = [wanted, tenant.pk, first, last]
-        where = _partner_filter(partner_ids, params)
-        select = (
-            f"SELECT s.partner_id, {_MONTH_NUMBER.format(col='s.period_start')}, m.id, "
-            "coalesce((item ->> 'actual')::float8, 'NaN'::float8) "
-            f"FROM unnest(%s::bigint[]) AS m(id) JOIN {SNAPSHOT_TABLE} s ON true "
-            "CROSS JOIN LATERAL jsonb_path_query(s.items, '$[*] ? (@.metric_id == $m)', jsonb_build_object('m', m.id)) "
-            "AS item "
-            "WHERE s.tenant_id = %s AND s.period = 'quarter' AND s.months_covered = 3 "
-            f"AND s.period_start >= %s AND s.period_start <= %s{where.replace('partner_id', 's.partner_id')}"
-        )
-        out = sql.copy_out(
-            select, params, [("partner_id", "int8"), ("quarter", "int4"), ("metric_id", "int8"), ("value", "float8")]
-        )
+    params: list[Any] = [wanted, tenant.pk, first, last]
+    where = _partner_filter(partner_ids, params)
+    rows = _fetch(
+        tenant,
+        f"SELECT s.partner_id, {_MONTH_NUMBER.format(col='s.period_start')}, m.id, "
+        "coalesce((item ->> 'actual')::float8, 'NaN'::float8) "
+        f"FROM unnest(%s::bigint[]) AS m(id) JOIN {SNAPSHOT_TABLE} s ON true "
+        "CROSS JOIN LATERAL jsonb_path_query(s.items, '$[*] ? (@.metric_id == $m)', jsonb_build_object('m', m.id)) "
+        "AS item "
+        "WHERE s.tenant_id = %s AND s.period = 'quarter' AND s.months_covered = 3 "
+        f"AND s.period_start >= %s AND s.period_start <= %s{where.replace('partner_id', 's.partner_id')}",
+        params,
+        4,
+    )
     found: dict[int, QuarterSeries] = {}
     for metric_id in wanted:
-        rows = out["metric_id"] == metric_id
-        found[metric_id] = QuarterSeries(out["partner_id"][rows], out["quarter"][rows], out["value"][rows])
+        chosen = rows[rows[:, 2] == metric_id]
+        found[metric_id] = QuarterSeries(chosen[:, 0].astype(np.int64), chosen[:, 1].astype(np.int32), chosen[:, 3])
     return found
 
 

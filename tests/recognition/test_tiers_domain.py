@@ -237,7 +237,7 @@ def test_the_gaps_of_the_next_tier_are_in_numbers():
     result, _ = one(framework(gold=gold), [("Acme", "silver", [80, 74, 70, 72])], metrics={9: [[NAN, 2, 2, 2, 2]]})
     assert gaps(tier_evidence(result, 0, 2, "next")) == [
         "a score of at least 75 in 3 of the last 4 quarters (1 so far: 80, 74, 70, 72); the latest is 3 points short",
-        "certified staff at least 4 (2, 2 more needed)",
+        "certified staff at least 4 (2 now, 2 more needed)",
     ]
 
 

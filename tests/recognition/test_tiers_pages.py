@@ -240,7 +240,7 @@ def test_the_partner_sees_its_tier_what_the_next_requires_and_the_grace_warning_
 
     assert "OTHER-PARTNER-NAME" not in page + home
     assert "Gold" in page
-    assert "certified staff at least 5 (3, 2 more needed)" in page
+    assert "certified staff at least 5 (3 now, 2 more needed)" in page
     assert ("Compliance risk" in page) is visible
     assert ("Compliance risk" in home) is visible
     assert "Your tier" in home

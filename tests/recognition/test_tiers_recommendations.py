@@ -137,7 +137,7 @@ def test_required_metrics_and_tenure_come_from_the_snapshots(tenant):
 
     found = recs(tenant)
     assert {n: r.move for n, r in found.items()} == {"Ready": "promote", "Short": "hold", "Young": "hold"}
-    assert "certified staff at least 4 (3, 1 more needed)" in found["Short"].explanation
+    assert "certified staff at least 4 (3 now, 1 more needed)" in found["Short"].explanation
     assert "at least 12 months in the program (9 months so far)" in found["Young"].explanation
 
 
