@@ -51,7 +51,7 @@ def running_worker(
         "warning",
     ]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded machine (the whole suite on two cores) starts it slowly
     while time.monotonic() < deadline:
         if app.control.ping(timeout=0.5):
             break

@@ -2,7 +2,8 @@
 
 - ``InputTextMiddleware``: a NUL character anywhere in the path, the query string, a form field (names too) or a
   JSON body is a 400 with a clear message before any view or the lockout machinery runs (PostgreSQL cannot store
-  it, and it is never meaningful in our text). Uploaded files are the import reader's business.
+  it, and it is never meaningful in our text); so is a JSON body nested too deeply to parse (the parser's
+  RecursionError would be a 500). Uploaded files are the import reader's business.
 - ``PrivateCacheMiddleware``: every response that is not a static asset is ``Cache-Control: private, no-store``
   (added to what the view set), so that no shared cache or browser back-button keeps a program's data.
 
@@ -38,30 +39,37 @@ def error_response(request: HttpRequest, status: int, code: str, message: str, *
     return HttpResponse(body, status=status)
 
 
-def _nul_field(request: HttpRequest) -> str | None:
+TOO_DEEP = "The JSON body is nested too deeply: send at most a few hundred levels."
+
+
+def _refusal(request: HttpRequest) -> tuple[str, str, str] | None:
+    """(code, message, field) when the request carries text the application must not see, else None."""
     if NUL in request.path_info:
-        return "(address)"
+        return "nul_character", NUL_MESSAGE, "(address)"
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in v for v in values):
-            return key
+            return "nul_character", NUL_MESSAGE, key
     content_type = request.content_type or ""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            for key, values in request.POST.lists():
-                if NUL in key or any(NUL in v for v in values):
-                    return key
-            for key in request.FILES:
-                if NUL in key:
-                    return key
-        elif content_type.endswith("json"):
-            raw = request.body
-            if b"\x00" in raw:
-                return "(body)"
-            if b"\\u0000" in raw.lower():
-                try:
-                    return first_nul_path(json.loads(raw))
-                except ValueError:
-                    return None  # not JSON at all: the API's parser says so
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return "nul_character", NUL_MESSAGE, key
+        for key in request.FILES:
+            if NUL in key:
+                return "nul_character", NUL_MESSAGE, key
+    elif content_type.endswith("json") and request.body:
+        if b"\x00" in request.body:
+            return "nul_character", NUL_MESSAGE, "(body)"
+        try:
+            field = first_nul_path(json.loads(request.body))
+        except RecursionError:  # the parser (ours here, the API's after) would fail with a 500
+            return "too_deep", TOO_DEEP, "(body)"
+        except ValueError:
+            return None  # not JSON at all: the API's parser says so
+        if field is not None:
+            return "nul_character", NUL_MESSAGE, field
     return None
 
 
@@ -70,9 +78,10 @@ class InputTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = _nul_field(request)
-        if field is not None:
-            return error_response(request, 400, "nul_character", NUL_MESSAGE, field=field)
+        refused = _refusal(request)
+        if refused is not None:
+            code, message, field = refused
+            return error_response(request, 400, code, message, field=field)
         return self.get_response(request)
 
 

@@ -82,6 +82,13 @@ class TestNulIsRefusedAtTheEdge:
             response = Client().post(url, {field: "a\x00@example.test", "password": "x"})
             assert response.status_code == 400
 
+    def test_a_json_body_nested_too_deeply_to_parse_is_a_400_not_a_500(self, actor, api_client_for, tenant):
+        client = api_client_for(actor("admin"))
+        body = "[" * 100_000 + "]" * 100_000
+        response = client.post(f"/api/v1/t/{tenant.slug}/partners/", body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["code"] == "too_deep"
+
     def test_a_literal_backslash_u0000_text_is_not_a_nul(self, actor, api_client_for, tenant):
         client = api_client_for(actor("admin"))
         body = json.dumps({"name": "Acme \\u0000 Ltd", "partner_type": "si", "region": "emea"})
