@@ -43,3 +43,4 @@ class ScorecardsConfig(AppConfig):
         tenant_created.connect(receivers.seed_glossary, dispatch_uid="scorecards_seed_glossary")
         partner_data_changed.connect(receivers.refresh_snapshots, dispatch_uid="scorecards_refresh_snapshots")
         auditlog.register(models.MetricDefinition, exclude_fields=["updated_at"])
+        auditlog.register(models.ExchangeRate, exclude_fields=["updated_at"])

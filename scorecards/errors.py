@@ -27,3 +27,10 @@ class ImportRollbackRefusedError(InvalidStateError):
     """A later committed batch changed the same rows: roll that one back first."""
 
     default_code = "import_rollback_refused"
+
+
+class ExchangeRateInvalidError(DomainError):
+    """Bad exchange-rate input (a code that is not ISO 4217, a pair of one currency, a rate not above 0): nothing
+    was written. ``extra["fields"]`` (one rate) or ``extra["rows"]`` (an import: {row index: {field: [reasons]}})."""
+
+    default_code = "exchange_rate_invalid"

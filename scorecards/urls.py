@@ -4,6 +4,7 @@ from django.urls import path
 
 from scorecards.views import data_quality as views_quality
 from scorecards.views import deal_reviews as views_deals
+from scorecards.views import exchange_rates as views_rates
 from scorecards.views import glossary as views_glossary
 from scorecards.views import imports as views_imports
 from scorecards.views import scorecards as views_scorecards
@@ -21,6 +22,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.csv", views_imports.import_errors_csv_view, name="import_errors_csv"),
     path("imports/<int:batch_id>/rollback/", views_imports.import_rollback_view, name="import_rollback"),
     path("quality/", views_quality.quality_list_view, name="quality_list"),
+    path("exchange-rates/", views_rates.exchange_rate_list_view, name="exchange_rate_list"),
+    path("exchange-rates/<int:rate_id>/delete/", views_rates.exchange_rate_delete_view, name="exchange_rate_delete"),
     path("deals/reviews/", views_deals.deal_review_list_view, name="deal_review_list"),
     path("deals/reviews/<int:deal_review_id>/", views_deals.deal_review_action_view, name="deal_review_action"),
     path("scorecards/", views_scorecards.portfolio_view, name="portfolio"),

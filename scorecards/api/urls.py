@@ -2,9 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from scorecards.api import glossary, imports
+from scorecards.api import exchange_rates, glossary, imports
 
 urlpatterns: list[URLPattern] = [
     path("metrics/", glossary.MetricListApi.as_view(), name="api_metric_list"),
     path("imports/<str:kind>/", imports.ImportRowsApi.as_view(), name="api_import_rows"),
+    path("exchange-rates/", exchange_rates.ExchangeRateListApi.as_view(), name="api_exchange_rate_list"),
+    path(
+        "exchange-rates/<int:rate_id>/", exchange_rates.ExchangeRateDetailApi.as_view(), name="api_exchange_rate_detail"
+    ),
 ]

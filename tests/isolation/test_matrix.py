@@ -87,6 +87,8 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "notification_read": lambda w: {"id": w.foreign_notification_id},
     "api_notification_read": lambda w: {"ids": [w.foreign_notification_id]},
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
+    "exchange_rate_list": None,  # a rate names currencies, not objects
+    "api_exchange_rate_list": None,
     "api_cadence_list": None,
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {

@@ -67,6 +67,8 @@ class World:
     sibling_attendee_id: int = 0
     foreign_attendee_id: int = 0
     foreign_notification_id: int = 0  # a notification of the other tenant's manager
+    own_rate_id: int = 0  # exchange rates are program-wide: the sibling case is this tenant's own
+    foreign_rate_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -169,13 +171,25 @@ def build_world() -> World:
     world.foreign_attendee_id = foreign_reviews[("attendee", foreign.pk)]
     world.feed_tokens = feed_tokens
     world.foreign_notification_id = _notification(b, foreign_manager, "FOREIGN-NOTIFICATION-MARKER")
+    world.own_rate_id = _exchange_rate(a, "alpha-rate")
+    world.foreign_rate_id = _exchange_rate(b, "FOREIGN-RATE-MARKER")
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
         "FOREIGN-ATTENDEE-MARKER",
         "FOREIGN-NOTIFICATION-MARKER",
+        "FOREIGN-RATE-MARKER",
     ]
     return world
+
+
+def _exchange_rate(tenant: Tenant, source: str) -> int:
+    from scorecards.models import ExchangeRate
+
+    with tenant_context(tenant):
+        return ExchangeRate.objects.create(
+            tenant=tenant, from_currency="EUR", to_currency="USD", date=date(2026, 1, 1), rate="1.1", source=source
+        ).pk
 
 
 def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
@@ -353,6 +367,7 @@ def own_object_id(world: World, param: str) -> Any:
         "action_id": world.own_action_id,
         "attendee_id": world.own_attendee_id,
         "feed_token": world.feed_tokens["own"],
+        "rate_id": world.own_rate_id,
     }
     return values[param]
 
@@ -392,4 +407,6 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_attendee_id if foreign else world.sibling_attendee_id
     if param == "feed_token":
         return world.feed_tokens[target]
+    if param == "rate_id":  # rates are program-wide: the sibling case is this tenant's own
+        return world.foreign_rate_id if foreign else world.own_rate_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
