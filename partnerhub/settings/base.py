@@ -197,6 +197,11 @@ _PLOTLY_JS_DIR = Path(str(importlib.util.find_spec("plotly").origin)).parent / "
 STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", _PLOTLY_JS_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Proofs of performance of investment claims: never under a public URL, served only by a tenant view.
+    "investment_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PARTNERHUB_PROOFS_ROOT", default=str(BASE_DIR / "var" / "proofs"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -250,6 +255,8 @@ MIGRATION_MODULES = {"auditlog": None}
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=5000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Proof files of investment claims: at most this large each (and of the types recognition.domain.proofs accepts).
+PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Scheduled work: each app declares its beat entries on its AppConfig (django-celery-beat copies them into its
 # database schedule when beat starts) ---
