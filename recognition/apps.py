@@ -13,8 +13,7 @@ class RecognitionConfig(AppConfig):
     name = "recognition"
     tenant_urls = "recognition.urls"
     tenant_api_urls = "recognition.api.urls"
-    nav_items: tuple[NavItem, ...] = ()
-    _later = (
+    nav_items = (
         # investments (issue 15)
         NavItem("Investments", "budget_list", "investments.view", order=85),
         NavItem("Our funds", "portal_funds", "portal.funds", order=75),

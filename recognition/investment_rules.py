@@ -39,3 +39,7 @@ permissions.add_rule("investments.record", is_admin | is_manager)
 permissions.add_rule("portal.funds", is_partner_user & (of_own_partner | no_object))
 # A claim's proof files: the program's people, and the claim's own partner.
 permissions.add_rule("funds.read_proof", is_internal | (is_partner_user & (of_own_partner | no_object)))
+# Lists of requests and claims: the program's people see all, a partner user their company's own (the selectors
+# filter by the actor). Filing requests and claims: a partner user for their company, managers and admins for any.
+permissions.add_rule("funds.read", is_internal | is_partner_user)
+permissions.add_rule("funds.request", is_partner_user | is_admin | is_manager)

@@ -378,8 +378,9 @@ class ImpactEstimate(TenantOwnedModel):
         DIRECTIONAL = "directional", "Directional"
         NOT_ESTIMATED = "not_estimated", "Not estimated"
 
-    subject_key = models.CharField(max_length=120, help_text="investment:<id>, or a group such as mdf:2026-Q1.")
+    subject_key = models.CharField(max_length=120, help_text="investment:<id>, or a group such as mdf:FY2026-Q1.")
     subject_label = models.CharField(max_length=200)
+    subject_kind = models.CharField(max_length=20, blank=True, default="", help_text="Group: what it groups by.")
     investment = models.ForeignKey(
         Investment, on_delete=models.CASCADE, null=True, blank=True, related_name="impact_estimates"
     )
@@ -396,7 +397,11 @@ class ImpactEstimate(TenantOwnedModel):
     placebo_high = models.FloatField(null=True, blank=True)
     verdict = models.CharField(max_length=14, choices=Verdict.choices)
     reason = models.TextField(blank=True, default="")
+    # Attribution (not an effect): spend, and the pipeline opened and revenue won by the funded partners in the
+    # post-period, all in the reporting currency. It credits every deal, the ones they would have won anyway too.
     spend = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    attributed_pipeline = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    attributed_won = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, default="")
     series = models.JSONField(default=dict, blank=True, help_text="Treated and control means by month, for the chart.")
     computed_at = models.DateTimeField()

@@ -178,3 +178,17 @@ def converted_total(*, tenant: Tenant, items: list[tuple[Decimal, str, date, str
         total += (amount * Decimal(str(rate))).quantize(Decimal("0.01"))
         used.append(f"{label}: 1 {currency} = {rate:.6g} {target} on {day:%d %b %Y}")
     return ConvertedTotal(currency=target, amount=total, rates_used=used, left_out=left_out)
+
+
+def allocation_choices(*, tenant: Tenant, partner_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, "Partner · Budget (amount currency)") of every allocation, or one partner's, for a form (one query)."""
+    qs = Allocation.objects.for_tenant(tenant).select_related("partner", "budget")
+    if partner_id is not None:
+        qs = qs.filter(partner_id=partner_id)
+    rows = qs.order_by("partner__name", "-budget__starts_on", "budget__name")[:5000]
+    return [(a.pk, f"{a.partner.name} · {a.budget.name} ({a.amount:,.2f} {a.currency})") for a in rows]
+
+
+def partner_options(*, tenant: Tenant) -> list[tuple[int, str]]:
+    """(id, name) of the program's partners, by name, for a form (one query)."""
+    return list(Partner.objects.for_tenant(tenant).order_by("name").values_list("pk", "name")[:5000])
