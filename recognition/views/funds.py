@@ -83,7 +83,12 @@ def fund_request_bulk_view(request: TenantRequest) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data["ids"]:
         return _request_queue(request, error="Tick at least one request, and choose approve or reject.", status=400)
     tenant, actor = request.tenant, request.membership
-    requests = [fund_request_get(tenant=tenant, request_id=pk) for pk in form.cleaned_data["ids"]]
+    try:
+        requests = [fund_request_get(tenant=tenant, request_id=pk) for pk in form.cleaned_data["ids"]]
+    except NotFoundError:
+        return _request_queue(
+            request, error="A ticked request is not in this program. Nothing was changed.", status=400
+        )
     try:
         count = fund_requests_bulk_decide(
             tenant=tenant,
@@ -107,9 +112,11 @@ def fund_request_create_view(request: TenantRequest) -> HttpResponse:
     form = NewFundRequestForm(request.POST or None, allocations=allocation_choices(tenant=tenant))
     error = ""
     if request.method == "POST" and form.is_valid():
-        allocation = allocation_get(tenant=tenant, allocation_id=form.cleaned_data["allocation"])
         try:
+            allocation = allocation_get(tenant=tenant, allocation_id=form.cleaned_data["allocation"])
             created = fund_request_submit(tenant=tenant, actor=actor, allocation=allocation, data=form.cleaned_data)
+        except NotFoundError:
+            error = "Choose one of this program's allocations."
         except DomainError as exc:
             _reraise_hidden(exc)
             error = exc.message
@@ -208,7 +215,10 @@ def claim_bulk_view(request: TenantRequest) -> HttpResponse:
     if not form.is_valid() or not form.cleaned_data["ids"]:
         return _claim_queue(request, error="Tick at least one claim, and choose approve or reject.", status=400)
     tenant = request.tenant
-    claims = [claim_get(tenant=tenant, claim_id=pk) for pk in form.cleaned_data["ids"]]
+    try:
+        claims = [claim_get(tenant=tenant, claim_id=pk) for pk in form.cleaned_data["ids"]]
+    except NotFoundError:
+        return _claim_queue(request, error="A ticked claim is not in this program. Nothing was changed.", status=400)
     try:
         count = claims_bulk_decide(
             tenant=tenant,

@@ -89,6 +89,17 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
     "exchange_rate_list": None,  # a rate names currencies, not objects
     "api_exchange_rate_list": None,
+    # investments (issue 15)
+    "budget_create": None,  # a budget names no object: a period, a currency, an amount
+    "api_budget_list": None,
+    "impact_refresh": None,  # re-estimates the program's own investments
+    "fund_request_create": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "portal_fund_request": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "api_fund_request_list": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "fund_request_bulk": lambda w: {"decision": "approve", "ids": [w.funds["foreign"]["request"]]},
+    "claim_bulk": lambda w: {"decision": "approve", "ids": [w.funds["foreign"]["claim"]]},
+    "investment_record": lambda w: _enablement(w.foreign_partner.pk),
+    "api_investment_list": lambda w: _enablement(w.foreign_partner.pk),
     "api_cadence_list": None,
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
@@ -124,6 +135,8 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
         "owner": w.foreign_manager.pk,
     },
     "api_partner_detail": lambda w: {"data_steward": w.foreign_manager.pk},
+    "allocation_set": lambda w: {"partner": w.foreign_partner.pk, "amount": "10"},
+    "investment_link": lambda w: {"activities": [w.funds["foreign"]["activity"]]},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
     "version_edit": lambda w: {
         "form-TOTAL_FORMS": "1",
@@ -146,7 +159,19 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
     },
 }
 # URL parameters naming an object that belongs to one partner company (not program-wide like a metric).
-PARTNER_OWNED_PARAMS = {"partner_id", "review_id", "action_id", "deal_review_id", "finding_id", "membership_id"}
+PARTNER_OWNED_PARAMS = {
+    "partner_id",
+    "review_id",
+    "action_id",
+    "deal_review_id",
+    "finding_id",
+    "membership_id",
+    "request_id",
+    "claim_id",
+    "proof_id",
+    "investment_id",
+    "estimate_id",
+}
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
 
@@ -370,6 +395,30 @@ def test_isolation_matrix(wall, group, record_property):
     record_property("isolation_cells", cells)
     record_property("isolation_matrix", f"{wall}|{group}|{cells}|{seconds:.3f}")
     assert "\n".join(failures) == ""
+
+
+def _fund_request(world: World, allocation_id: int) -> dict[str, Any]:
+    """A valid fund request but for its allocation (another tenant's), so that the 400 is about the allocation."""
+    return {
+        "allocation": allocation_id,
+        "activity_type": "event",
+        "title": "Leak probe",
+        "planned_start": "2026-05-01",
+        "planned_end": "2026-05-02",
+        "requested_amount": "10",
+    }
+
+
+def _enablement(partner_id: int) -> dict[str, Any]:
+    return {
+        "partner": partner_id,
+        "kind": "enablement",
+        "category": "training_seats",
+        "title": "Leak probe",
+        "value": "10",
+        "currency": "USD",
+        "starts_on": "2026-05-01",
+    }
 
 
 def _soon() -> date:
