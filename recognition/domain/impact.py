@@ -8,7 +8,8 @@ starting in month ``t0``:
 
 1. **Windows.** The pre-period is the ``PRE`` months before ``t0`` in which ``p`` has a value (at least
    ``MIN_PRE``); the post-period is ``t0`` and the ``POST - 1`` months after, in which it has one (at least one).
-2. **Controls.** Partners of the same segment (type x stage) and tier with no comparable investment (the same kind)
+2. **Controls.** Partners of the same segment and tier (``Panel.segment``, ``Panel.tier``: the service passes the
+   scorecard a partner is scored on and its tier) with no comparable investment (the same kind)
    starting anywhere from ``PRE`` months before ``t0`` to the end of the post-period, and with values in at least
    ``MIN_PRE`` of the pre months and one post month. Of those, the ``K`` nearest: the smallest root-mean-square
    difference from ``p`` over the pre months both have (level and trend alike).

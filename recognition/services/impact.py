@@ -2,8 +2,8 @@
 
 Run each night per tenant after the snapshot refresh (Celery beat), or on demand; it replaces every estimate of the
 program in one transaction under the program's lock (``LOCK_INVESTMENT_IMPACT``), so two runs never interleave and a
-page never sees half a refresh. Reads, in bulk: the investments, the partners' segment and tier, the monthly scores
-(one COPY of the snapshot rows) and the deal-derived monthly pipeline and win rate; then
+page never sees half a refresh. Reads, in bulk: the investments, the partners' scorecard segment and tier, the monthly
+scores (one COPY of the snapshot rows) and the deal-derived monthly pipeline and win rate; then
 ``recognition.domain.impact`` estimates each investment and each group:
 
 - every MDF investment of a fiscal quarter (``mdf:FY2026-Q1``), every MDF investment of one activity type
@@ -40,7 +40,7 @@ from recognition.selectors.allocation_tiers import partner_tiers
 from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 from scorecards.selectors.deals import won_revenue_by_partner_month
 from scorecards.selectors.exchange_rates import exchange_rate_table
-from scorecards.selectors.panels import monthly_score_rows
+from scorecards.selectors.panels import monthly_score_rows, partner_scorecard_templates
 
 METRICS: dict[str, str] = {
     "score": "Score (0-100)",
@@ -161,6 +161,24 @@ def _panels(tenant: Tenant, partner_ids: np.ndarray, first: int, last: int) -> d
     return panels
 
 
+def _cells(tenant: Tenant, partner_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each partner's scorecard segment and tier as integer codes (equal codes: comparable partners).
+
+    The segment is the scorecard the partner is scored on (``partner_scorecard_templates``): a template covers one
+    partner type x lifecycle stage, or every segment without a template of its own, and only partners scored on the
+    same scorecard have comparable scores. A partner with no score yet gets a code of its own (it is never a
+    control, and has no pre-period anyway). The tier comes from ``partner_tiers``, the one place to switch it.
+    """
+    templates = partner_scorecard_templates(tenant=tenant)
+    tiers = partner_tiers(tenant=tenant)
+    tier_codes: dict[str, int] = {}
+    segment = np.array([templates.get(int(pid), -1 - i) for i, pid in enumerate(partner_ids)], dtype=np.int64)
+    tier = np.array(
+        [tier_codes.setdefault(tiers.get(int(pid), ""), len(tier_codes)) for pid in partner_ids], dtype=np.int64
+    )
+    return segment, tier
+
+
 def _seed(key: str, metric: str) -> int:
     return zlib.crc32(f"{key}|{metric}".encode())
 
@@ -185,15 +203,8 @@ def impact_refresh(*, tenant: Tenant, today: date | None = None) -> ImpactRefres
     last = month_number(today) - 1  # the last complete month
     first = min(month_number(inv.starts_on) for inv in investments) - method.PRE
     first = min(first, last)
-    partners = list(Partner.objects.for_tenant(tenant).values_list("pk", "partner_type", "stage"))
-    partner_ids = np.array([p[0] for p in partners], dtype=np.int64)
-    tiers = partner_tiers(tenant=tenant)
-    segment_codes: dict[tuple[str, str], int] = {}
-    tier_codes: dict[str, int] = {}
-    segment = np.array([segment_codes.setdefault((t, s), len(segment_codes)) for _, t, s in partners], dtype=np.int64)
-    tier = np.array(
-        [tier_codes.setdefault(tiers.get(pk, ""), len(tier_codes)) for pk, _, _ in partners], dtype=np.int64
-    )
+    partner_ids = np.array(sorted(Partner.objects.for_tenant(tenant).values_list("pk", flat=True)), dtype=np.int64)
+    segment, tier = _cells(tenant, partner_ids)
     row_of = {int(pid): i for i, pid in enumerate(partner_ids)}
     panels = _panels(tenant, partner_ids, first, last)
     treatments = [

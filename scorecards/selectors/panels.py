@@ -45,3 +45,17 @@ def monthly_score_rows(*, tenant: Tenant, since: date | None = None) -> ScoreRow
         month=pg_days_to_months(raw["period_start"]),
         score=raw["score"].astype(np.float64),
     )
+
+
+def partner_scorecard_templates(*, tenant: Tenant) -> dict[int, int]:
+    """Partner id -> the scorecard template of its latest monthly snapshot: the scorecard segment it is scored in
+    (a template covers one partner type x lifecycle stage, or every segment without a template of its own). One
+    query; a partner with no snapshot is absent."""
+    rows = (
+        ScorecardSnapshot.objects.for_tenant(tenant)
+        .filter(period=ScorecardSnapshot.Period.MONTH)
+        .order_by("partner_id", "-period_start")
+        .distinct("partner_id")
+        .values_list("partner_id", "template_version__template_id")
+    )
+    return dict(rows)
