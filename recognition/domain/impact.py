@@ -49,6 +49,7 @@ MIN_PLACEBO_PRE = 4
 MIN_CAUSAL_POST = 3
 K = 30
 MIN_CONTROLS = 5
+MIN_UNIT_CONTROLS = 2  # below it no interval can be drawn (a single control shows no spread)
 BOOTSTRAP = 1000
 LEVEL = 0.90
 Z_EDGE = 1.6448536269514722  # the standard normal's 95th percentile: the edge of a 90 % interval
@@ -178,6 +179,8 @@ def estimate_unit(
     gaps = pre_block - row[pre_cols]
     distance = np.sqrt(np.nanmean(gaps**2, axis=1))
     order = np.lexsort((panel.partner_ids[candidates], distance))[:k]  # ties broken by partner id
+    if len(order) < MIN_UNIT_CONTROLS:
+        return "only one comparable partner: no interval can be drawn from a single control"
     controls = candidates[order]
     pre_block, post_block = pre_block[order], post_block[order]
 
@@ -322,11 +325,22 @@ def estimate_all(panel: Panel, treatments: Sequence[Treatment], *, k: int = K) -
 
 
 def estimate_group(units: dict[str, UnitEstimate | str], keys: Sequence[str], *, seed: int = 0) -> Estimate:
-    """The estimate of the investments named by ``keys`` (one key: that investment's own estimate)."""
+    """The estimate of the investments named by ``keys`` (one key: that investment's own estimate).
+
+    In a group, investments with fewer than ``MIN_CONTROLS`` controls are left out (and said so) when the others
+    can carry the estimate, so that a thinly matched one does not make the whole group directional; alone, such an
+    investment is directional.
+    """
     found = [units[k] for k in keys if k in units]
-    return combine(
-        [u for u in found if isinstance(u, UnitEstimate)], [u for u in found if isinstance(u, str)], seed=seed
-    )
+    estimated = [u for u in found if isinstance(u, UnitEstimate)]
+    failures = [u for u in found if isinstance(u, str)]
+    if len(keys) > 1:
+        well = [u for u in estimated if len(u.controls) >= MIN_CONTROLS]
+        if well and len(well) < len(estimated):
+            thin = len(estimated) - len(well)
+            failures += [f"fewer than {MIN_CONTROLS} comparable partners"] * thin
+            estimated = well
+    return combine(estimated, failures, seed=seed)
 
 
 def naive_before_after(panel: Panel, units: Sequence[UnitEstimate]) -> float:

@@ -110,13 +110,42 @@ def test_too_few_comparable_partners_give_a_directional_estimate_that_says_so():
 
 def test_partners_of_another_segment_or_tier_or_with_a_comparable_investment_are_never_controls():
     rng = np.random.default_rng(2)
-    panel = _tiny_panel(60 + rng.standard_normal((5, 14)), segment=[0, 1, 0, 0, 0], tier=[0, 0, 2, 0, 0])
+    panel = _tiny_panel(60 + rng.standard_normal((6, 14)), segment=[0, 1, 0, 0, 0, 0], tier=[0, 0, 2, 0, 0, 0])
     treatments = [Treatment("a", 0, FIRST_MONTH + 7, "mdf"), Treatment("b", 3, FIRST_MONTH + 9, "mdf")]
 
     unit = estimate_all(panel, treatments)["a"]
 
     assert isinstance(unit, UnitEstimate)
-    assert unit.controls.tolist() == [4]
+    assert sorted(unit.controls.tolist()) == [4, 5]
+
+
+def test_a_single_comparable_partner_gives_no_interval_and_no_estimate():
+    rng = np.random.default_rng(3)
+    panel = _tiny_panel(60 + rng.standard_normal((2, 14)))
+    treatment = Treatment("investment:1", 0, FIRST_MONTH + 7, "mdf")
+
+    estimate = estimate_group(estimate_all(panel, [treatment]), ["investment:1"])
+
+    assert estimate.verdict == NOT_ESTIMATED
+    assert "only one comparable partner" in estimate.reason
+
+
+def test_in_a_group_a_thinly_matched_investment_is_left_out_and_said_so():
+    panel, treatments = generated_panel(4)
+    lonely = Panel(
+        partner_ids=np.append(panel.partner_ids, [9001, 9002, 9003]),
+        first_month=panel.first_month,
+        values=np.vstack([panel.values, panel.values[:3] + 1]),
+        segment=np.append(panel.segment, [99, 99, 99]),
+        tier=np.append(panel.tier, [0, 0, 0]),
+    )
+    extra = Treatment("investment:lonely", len(panel.partner_ids), FIRST_MONTH + 12, "mdf")
+    units = estimate_all(lonely, [*treatments, extra])
+
+    group = estimate_group(units, [t.key for t in [*treatments, extra]])
+
+    assert group.n_treated == len(treatments)
+    assert "1 investment of the group could not be estimated" in group.reason
 
 
 def test_an_investment_without_three_months_before_it_is_not_estimated_and_says_why():
