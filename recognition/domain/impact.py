@@ -139,20 +139,36 @@ def _nanmean_rows(block: Array) -> Array:
     return out
 
 
-def _excluded_rows(
-    panel: Panel, treatment: Treatment, treatments: Sequence[Treatment], window: tuple[int, int]
-) -> set[int]:
-    """Partners with a comparable investment (same kind) starting inside the window: never controls."""
-    low, high = window
-    return {other.row for other in treatments if other.kind == treatment.kind and low <= other.start_month <= high} | {
-        treatment.row
-    }
+@dataclass(frozen=True)
+class _Starts:
+    """Per kind of investment, its start months (sorted) and partner rows: who had a comparable one, and when."""
+
+    by_kind: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+
+    @classmethod
+    def of(cls, treatments: Sequence[Treatment]) -> _Starts:
+        grouped: dict[str, list[tuple[int, int]]] = {}
+        for t in treatments:
+            grouped.setdefault(t.kind, []).append((t.start_month, t.row))
+        by_kind = {}
+        for kind, pairs in grouped.items():
+            pairs.sort()
+            by_kind[kind] = (
+                np.array([p[0] for p in pairs], dtype=np.int64),
+                np.array([p[1] for p in pairs], dtype=np.int64),
+            )
+        return cls(by_kind)
+
+    def rows_starting(self, kind: str, low: int, high: int) -> npt.NDArray[np.int64]:
+        starts, rows = self.by_kind.get(kind, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        return rows[np.searchsorted(starts, low, side="left") : np.searchsorted(starts, high, side="right")]
 
 
 def estimate_unit(
-    panel: Panel, treatment: Treatment, treatments: Sequence[Treatment], *, k: int = K
+    panel: Panel, treatment: Treatment, treatments: Sequence[Treatment] | _Starts, *, k: int = K
 ) -> UnitEstimate | str:
     """The difference-in-differences of one investment, or the reason it cannot be estimated."""
+    starts = treatments if isinstance(treatments, _Starts) else _Starts.of(treatments)
     start = treatment.start_month - panel.first_month
     y = panel.values
     row = y[treatment.row]
@@ -164,10 +180,12 @@ def estimate_unit(
         return f"fewer than {MIN_PRE} months of values before the investment ({len(pre_cols)})"
     if len(post_cols) == 0:
         return "no month of values after the investment yet"
-    window = (treatment.start_month - PRE, treatment.start_month + POST - 1)
-    excluded = _excluded_rows(panel, treatment, treatments, window)
-    same = np.flatnonzero((panel.segment == panel.segment[treatment.row]) & (panel.tier == panel.tier[treatment.row]))
-    candidates = np.array([r for r in same if r not in excluded], dtype=np.int64)
+    # Partners with a comparable investment (the same kind) starting inside the window are never controls.
+    excluded = starts.rows_starting(treatment.kind, treatment.start_month - PRE, treatment.start_month + POST - 1)
+    same = (panel.segment == panel.segment[treatment.row]) & (panel.tier == panel.tier[treatment.row])
+    same[excluded] = False
+    same[treatment.row] = False
+    candidates = np.flatnonzero(same).astype(np.int64)
     if len(candidates) == 0:
         return "no partner of the same segment and tier without a comparable investment"
     pre_block = y[np.ix_(candidates, pre_cols)]
@@ -213,22 +231,26 @@ def estimate_unit(
 
 def _null_draws(units: Sequence[UnitEstimate], which: str, rng: np.random.Generator, draws: int) -> Array:
     """Replicates of the mean effect under no effect (see the module docstring, step 4): one per bootstrap draw."""
+    if len(units) == 1:  # one investment: weights for its own controls only
+        changes = units[0].control_changes if which == "effect" else units[0].control_placebos
+        return _unit_draws(changes, rng.standard_exponential(size=(draws, len(changes))), rng, draws)
     rows = np.unique(np.concatenate([u.controls for u in units]))
-    index = {int(r): i for i, r in enumerate(rows)}
     weights = rng.standard_exponential(size=(draws, len(rows)))
     total = np.zeros(draws)
     for unit in units:
         changes = unit.control_changes if which == "effect" else unit.control_placebos
-        k = len(changes)
-        cols = np.array([index[int(r)] for r in unit.controls])
-        w = weights[:, cols]
-        sums = w.sum(axis=1)
-        weighted = np.where(sums > 0, (w @ changes) / np.where(sums > 0, sums, 1.0), changes.mean())
-        deviations = changes - changes.mean()
-        scale = _small_sample_scale(k)
-        luck = deviations[rng.integers(0, k, size=draws)] * scale
-        total += luck - (weighted - changes.mean())
+        total += _unit_draws(changes, weights[:, np.searchsorted(rows, unit.controls)], rng, draws)
     return total / len(units)
+
+
+def _unit_draws(changes: Array, weights: Array, rng: np.random.Generator, draws: int) -> Array:
+    """One investment's replicated error: its luck (a control's deviation, widened) minus the shift of the
+    weighted control mean from the plain one."""
+    k = len(changes)
+    mean = float(changes.mean())
+    weighted: Array = (weights @ changes) / weights.sum(axis=1)
+    luck: Array = (changes - mean)[rng.integers(0, k, size=draws)] * _small_sample_scale(k)
+    return luck - (weighted - mean)
 
 
 def _small_sample_scale(k: int) -> float:
@@ -321,7 +343,8 @@ def combine(units: Sequence[UnitEstimate], failures: Sequence[str], *, seed: int
 
 def estimate_all(panel: Panel, treatments: Sequence[Treatment], *, k: int = K) -> dict[str, UnitEstimate | str]:
     """Every investment's unit estimate (or the reason it has none), keyed by its key."""
-    return {t.key: estimate_unit(panel, t, treatments, k=k) for t in treatments}
+    starts = _Starts.of(treatments)
+    return {t.key: estimate_unit(panel, t, starts, k=k) for t in treatments}
 
 
 def estimate_group(units: dict[str, UnitEstimate | str], keys: Sequence[str], *, seed: int = 0) -> Estimate:

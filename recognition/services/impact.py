@@ -10,9 +10,9 @@ scores (one COPY of the snapshot rows) and the deal-derived monthly pipeline and
   (``mdf-type:event``), every enablement investment of one programme (or category when it has none), every
   favourable-terms investment of one category; a group needs two investments or more.
 
-Metrics: the partner's score and, from deals, pipeline created and win rate. Each estimate also carries the
-attribution of its investments (spend, and the pipeline opened and revenue won by the funded partners in the
-post-period): shown beside the estimate, labelled as attribution, never as an effect.
+Metrics: the partner's score and, from deals, pipeline created and win rate (when the program has deals). Each
+estimate also carries the attribution of its investments (spend, and the pipeline opened and revenue won by the funded
+partners in the post-period): shown beside the estimate, labelled as attribution, never as an effect.
 
 Remediation plans are not estimated here: recognition may not import remediation (the house plan's layers).
 """
@@ -217,6 +217,8 @@ def impact_refresh(*, tenant: Tenant, today: date | None = None) -> ImpactRefres
     now = timezone.now()
     rows: list[ImpactEstimate] = []
     for metric in METRICS:
+        if metric != "score" and np.isnan(panels[metric]).all():
+            continue  # a program without deals has no deal metric to estimate: nothing stored, nothing shown
         panel = method.Panel(partner_ids, first, panels[metric], segment, tier)
         units = method.estimate_all(panel, treatments)
         for inv in investments:

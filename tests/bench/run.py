@@ -7,6 +7,8 @@ INSERT of them (both measured in the same run). Scorecards: the snapshot refresh
 BENCH_FULL=1) against its I/O and compute floors; the what-if of a draft over 2,000 partners against the bare read of
 the same inputs; the portfolio and partner scorecard pages at 5,000 partners against the bare SQL of their rows.
 Reviews: the calendar month and a review's page, with a QBR cycle of one review per partner of those 5,000.
+Investments: impact estimates for every investment of a 2,000-partner program with 1,000 investments and 36 months of
+snapshots, bootstrap included, against the bare read of the same snapshot rows.
 """
 
 from __future__ import annotations
@@ -266,12 +268,20 @@ def refresh() -> None:
         print_figures(bench_refresh(partners=partners))
 
 
+def investments() -> None:
+    """Impact estimates for every investment of a 2,000-partner program with 1,000 investments and 36 months."""
+    from tests.bench.investments import bench_impact, print_impact
+
+    print_impact(bench_impact())
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
     "snapshots": snapshots,
     "refresh": refresh,
     "pages": scorecard_pages,
+    "investments": investments,
 }
 
 if __name__ == "__main__":
@@ -282,5 +292,5 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages"]:
+    for name in names or ["partners", "imports", "snapshots", "pages", "investments"]:
         SECTIONS[name]()
