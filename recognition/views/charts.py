@@ -13,6 +13,9 @@ def impact_figure(estimate: ImpactEstimate) -> dict[str, Any] | None:
     data = estimate.series or {}
     if not data.get("treated"):
         return None
+    # Months after the last with a value (the after-window still to come) are left off the axis.
+    last = max((i for i, v in enumerate(data["treated"]) if v is not None), default=len(data["treated"]) - 1)
+    data = {key: value[: last + 1] if isinstance(value, list) else value for key, value in data.items()}
     x = data.get("months") or [f"{int(o):+d}" for o in data["offsets"]]
     is_dates = bool(data.get("months"))
     start_x = x[list(data["offsets"]).index(0.0)] if 0.0 in data["offsets"] else None
@@ -60,15 +63,17 @@ def impact_figure(estimate: ImpactEstimate) -> dict[str, Any] | None:
         "data": traces,
         "layout": {
             "height": 300,
-            "margin": {"l": 44, "r": 10, "t": 10, "b": 40},
+            "margin": {"l": 44, "r": 10, "t": 36, "b": 56},
             "xaxis": {
                 "type": "date" if is_dates else "category",
+                "tickformat": "%b %Y" if is_dates else "",
+                "nticks": 6,
                 "fixedrange": True,
                 "title": {"text": "" if is_dates else "Months from the investment"},
             },
             "yaxis": {"fixedrange": True, "title": {"text": "Score"}},
             "shapes": shapes,
-            "legend": {"orientation": "h", "y": -0.25},
+            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
             "font": {"family": "system-ui, sans-serif", "size": 12},
