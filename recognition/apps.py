@@ -1,10 +1,15 @@
+from typing import Any
+
+from celery.schedules import crontab
 from django.apps import AppConfig
 
 from partnerhub.core.navigation import NavItem
 
 
 class RecognitionConfig(AppConfig):
-    """Tiers (framework, quarterly recommendations, executive decisions, history), awards and the recognition wall."""
+    """Tiers (framework, quarterly recommendations, executive decisions, history), awards and the recognition wall,
+    and investments (budgets, fund requests and claims, their measured impact): what a partner gets for what it
+    delivers."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "recognition"
@@ -16,11 +21,25 @@ class RecognitionConfig(AppConfig):
         NavItem("Your tier", "portal_tier", "portal.tier", order=55),
         # Partner users find the wall in their menu; the program's people reach it from the awards page.
         NavItem("Recognition wall", "recognition_wall", "portal.view", order=75),
+        NavItem("Investments", "budget_list", "investments.view", order=85),
+        NavItem("Our funds", "portal_funds", "portal.funds", order=76),
     )
     # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
     page_panels: dict[str, str] = {
         "partner_detail": "recognition.views.sections.partner_panel",
         "portal_home": "recognition.views.sections.portal_panel",
+    }
+    # CELERY_TIMEZONE is UTC.
+    beat_schedule: dict[str, dict[str, Any]] = {
+        # investments (issue 15)
+        "investment-claim-reminders-daily": {
+            "task": "recognition.tasks.funds.claim_reminders_daily_task",
+            "schedule": crontab(hour=6, minute=20),  # each reminder is sent once (dedupe key)
+        },
+        "investment-impact-nightly": {
+            "task": "recognition.tasks.impact.impact_refresh_nightly_task",
+            "schedule": crontab(hour=4, minute=30),  # after the snapshot refresh (03:00) it reads
+        },
     }
 
     def ready(self) -> None:
@@ -40,3 +59,14 @@ class RecognitionConfig(AppConfig):
         auditlog.register(models.TierChange, exclude_fields=["updated_at", "evidence"])
         auditlog.register(models.AwardCategory, exclude_fields=["updated_at"])
         auditlog.register(models.Nomination, exclude_fields=["updated_at", "figures"])
+        # investments (issue 15): every write to money, a request, a claim, a proof or an investment is audited.
+        for model in (
+            models.Budget,
+            models.Allocation,
+            models.FundRequest,
+            models.Claim,
+            models.ProofFile,
+            models.Investment,
+            models.InvestmentActivity,
+        ):
+            auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,5 +1,6 @@
 """Recognition: the program's tiers and what each carries, the versioned tier framework (criteria per tier, grace),
-quarterly tier recommendations with their evidence, executive decisions, the tier history, and awards.
+quarterly tier recommendations with their evidence, executive decisions, the tier history, and awards; then
+investments (budgets, allocations, fund requests, claims and their proofs, enablement, impact estimates).
 
 Every table here is tenant-owned (row-level security is applied to it after migrate like any other). A partner's
 tier is still ``Partner.tier`` (the core's field, holding a tier's ``key``); the records here give it a rank, a name
@@ -8,6 +9,9 @@ and benefits, and the history of how it changed.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -382,3 +386,411 @@ class Nomination(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.partner_id} for {self.category_id} ({self.quarter:%Y-%m})"
+
+
+# --- Investments ---------------------------------------------------------------------------------------------------
+# MDF and enablement from budget to claim (issue 15): budgets per fiscal period and currency, allocations to partners,
+# fund requests, claims with proof of performance and their status history, investments (MDF, enablement, favourable
+# terms), and the impact estimated for each. Money is an amount and an ISO 4217 code side by side (a CHECK on the
+# code), as deals keep it; the database holds the budget invariants (migration 0004_investments_budget_guards).
+
+CURRENCY_CODE_RE = r"^[A-Z]{3}$"
+
+
+class Budget(TenantOwnedModel):
+    """Money for one fiscal period (a year, or a quarter of it) in one currency, allocated to partners."""
+
+    class Kind(models.TextChoices):
+        MDF = "mdf", "Market development funds"
+        ENABLEMENT = "enablement", "Enablement"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MDF)
+    fiscal_year = models.PositiveSmallIntegerField(help_text="Named by the calendar year in which it ends.")
+    fiscal_quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-4; empty: the whole year.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    claim_days = models.PositiveSmallIntegerField(
+        default=60, help_text="A claim is due this many days after the funded activity ends."
+    )
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="budget_unique_name_per_tenant"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_amount_positive"),
+            models.CheckConstraint(condition=models.Q(currency__regex=CURRENCY_CODE_RE), name="budget_currency_code"),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_quarter__isnull=True)
+                | models.Q(fiscal_quarter__gte=1, fiscal_quarter__lte=4),
+                name="budget_fiscal_quarter_1_to_4",
+            ),
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="budget_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["tenant", "starts_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def period_label(self) -> str:
+        return f"FY{self.fiscal_year}" + (f" Q{self.fiscal_quarter}" if self.fiscal_quarter else "")
+
+
+class Allocation(TenantOwnedModel):
+    """A partner's share of a budget. The database refuses a currency other than the budget's and a total above it."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Set by hand"
+        RULE = "rule", "Allocation rule"
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="allocations")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
+    note = models.CharField(max_length=300, blank=True, default="")
+    set_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["budget", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "budget", "partner"], name="allocation_one_per_partner"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_CODE_RE), name="allocation_currency_code"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} in {self.budget_id}: {self.amount} {self.currency}"
+
+
+class ActivityType(models.TextChoices):
+    """What a fund request pays for (MDF), and the other kinds of investment."""
+
+    EVENT = "event", "Event"
+    CAMPAIGN = "campaign", "Campaign"
+    CONTENT = "content", "Content"
+    TRAINING = "training", "Training"
+    DEMAND_GENERATION = "demand_generation", "Demand generation"
+    OTHER = "other", "Other"
+
+
+class FundRequest(TenantOwnedModel):
+    """A partner's request for funds from its allocation, for one planned activity."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        INFO_REQUESTED = "info_requested", "More information asked"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="requests")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    activity_type = models.CharField(max_length=20, choices=ActivityType.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    requested_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    expected_leads = models.PositiveIntegerField(default=0)
+    expected_pipeline = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    approved_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+    claim_deadline = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(requested_amount__gt=0), name="fund_request_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_CODE_RE), name="fund_request_currency_code"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_start__lte=models.F("planned_end")), name="fund_request_dates_ordered"
+            ),
+            # Approved means an amount, above 0 and at most what was asked (a manager may approve less).
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(
+                    approved_amount__gt=0,
+                    approved_amount__lte=models.F("requested_amount"),
+                    claim_deadline__isnull=False,
+                ),
+                name="fund_request_approved_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["rejected", "info_requested"]) | ~models.Q(decision_note=""),
+                name="fund_request_reason_given",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "-created_at"]),
+            models.Index(fields=["tenant", "partner", "-created_at"]),
+            models.Index(fields=["tenant", "claim_deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Claim(TenantOwnedModel):
+    """Proof of performance against an approved request: what was spent, what came of it, and the files."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        PARTLY_APPROVED = "partly_approved", "Partly approved"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+
+    request = models.ForeignKey(FundRequest, on_delete=models.PROTECT, related_name="claims")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="Actual spend claimed.")
+    currency = models.CharField(max_length=3)
+    leads_reported = models.PositiveIntegerField(default=0)
+    pipeline_reported = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    outcome = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    approved_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+    submitted_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    payment_reference = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_amount_positive"),
+            models.CheckConstraint(condition=models.Q(currency__regex=CURRENCY_CODE_RE), name="claim_currency_code"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "paid"])
+                | models.Q(approved_amount__gt=0, approved_amount__lte=models.F("amount")),
+                name="claim_approved_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="partly_approved")
+                | models.Q(approved_amount__gt=0, approved_amount__lt=models.F("amount")),
+                name="claim_partly_approved_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["rejected", "partly_approved"]) | ~models.Q(decision_note=""),
+                name="claim_reason_given",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_at__isnull=False), name="claim_paid_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "-created_at"]),
+            models.Index(fields=["tenant", "partner", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.pk} on {self.request_id}"
+
+
+def proof_storage() -> Storage:
+    """The storage of proof files (``STORAGES["investment_proofs"]``: a folder outside static and outside any URL)."""
+    return storages["investment_proofs"]
+
+
+def proof_upload_to(instance: Any, filename: str) -> str:
+    """Every tenant's proofs under its own folder: ``tenants/<tenant id>/claims/<claim id>/<random name>``.
+
+    ``filename`` is the service's random name with the extension of the checked type, never the uploaded name.
+    """
+    return f"tenants/{instance.tenant_id}/claims/{instance.claim_id}/{filename}"
+
+
+class ProofFile(TenantOwnedModel):
+    """A file proving a claim (invoice, attendee list, screenshot): stored under the tenant's own folder, served
+    only through the tenant's claim page to people who may see the claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="proofs")
+    file = models.FileField(storage=proof_storage, upload_to=proof_upload_to, max_length=300)
+    name = models.CharField(max_length=200, help_text="The file's name as uploaded (shown, never used as a path).")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundTransition(TenantOwnedModel):
+    """The status history of a request and its claims: who moved what, from which status to which, and why."""
+
+    request = models.ForeignKey(FundRequest, on_delete=models.CASCADE, related_name="transitions")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions")
+    from_status = models.CharField(max_length=16, blank=True, default="")
+    to_status = models.CharField(max_length=16)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tenant", "request", "created_at"])]
+
+    def __str__(self) -> str:
+        subject = f"claim {self.claim_id}" if self.claim_id else f"request {self.request_id}"
+        return f"{subject}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Investment(TenantOwnedModel):
+    """What a partner received, with a value: MDF (from an approved request), enablement or favourable terms.
+
+    The impact estimates are made per investment and per group of them.
+    """
+
+    class Kind(models.TextChoices):
+        MDF = "mdf", "MDF / co-marketing"
+        ENABLEMENT = "enablement", "Enablement"
+        TERMS = "terms", "Favourable terms"
+
+    class Category(models.TextChoices):
+        EVENT = "event", "Event"
+        CAMPAIGN = "campaign", "Campaign"
+        CONTENT = "content", "Content"
+        TRAINING = "training", "Training"
+        DEMAND_GENERATION = "demand_generation", "Demand generation"
+        OTHER = "other", "Other"
+        TRAINING_SEATS = "training_seats", "Training seats"
+        TECHNICAL_DAYS = "technical_days", "Technical enablement days"
+        DISCOUNT_UPLIFT = "discount_uplift", "Discount uplift"
+        PAYMENT_TERMS = "payment_terms", "Payment terms"
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    title = models.CharField(max_length=200)
+    program = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Groups investments for a joint estimate (an enablement "
+        "programme, a campaign wave); empty: grouped by kind and quarter only.",
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    starts_on = models.DateField(help_text="When the partner started to benefit: the impact's 'after' begins here.")
+    ends_on = models.DateField(null=True, blank=True)
+    fund_request = models.ForeignKey(
+        FundRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="investments"
+    )
+    note = models.TextField(blank=True, default="")
+    recorded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "fund_request"],
+                condition=models.Q(fund_request__isnull=False),
+                name="investment_one_per_request",
+            ),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="investment_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_CODE_RE), name="investment_currency_code"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__lte=models.F("ends_on")),
+                name="investment_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "partner", "starts_on"]),
+            models.Index(fields=["tenant", "kind", "starts_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InvestmentActivity(TenantOwnedModel):
+    """An imported enablement activity (a training attended, a certification earned) that an investment led to."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="activity_links")
+    activity = models.ForeignKey("scorecards.Activity", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "investment", "activity"], name="investment_activity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.investment_id} <- activity {self.activity_id}"
+
+
+class ImpactEstimate(TenantOwnedModel):
+    """The measured effect of one investment, or of a group of them, on one metric (precomputed; pages read it).
+
+    ``effect`` is a difference-in-differences against matched partners that got no comparable investment, with a
+    bootstrap interval; ``verdict`` says how sure it is and ``reason`` why (docs/investments.md has the method).
+    A naive before/after is never stored as an effect.
+    """
+
+    class Verdict(models.TextChoices):
+        CAUSAL = "causal", "Causal estimate"
+        DIRECTIONAL = "directional", "Directional"
+        NOT_ESTIMATED = "not_estimated", "Not estimated"
+
+    subject_key = models.CharField(max_length=120, help_text="investment:<id>, or a group such as mdf:FY2026-Q1.")
+    subject_label = models.CharField(max_length=200)
+    subject_kind = models.CharField(max_length=20, blank=True, default="", help_text="Group: what it groups by.")
+    investment = models.ForeignKey(
+        Investment, on_delete=models.CASCADE, null=True, blank=True, related_name="impact_estimates"
+    )
+    metric = models.CharField(max_length=40)
+    effect = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    n_treated = models.PositiveIntegerField(default=0)
+    n_controls = models.PositiveIntegerField(default=0)
+    pre_periods = models.PositiveSmallIntegerField(default=0)
+    post_periods = models.PositiveSmallIntegerField(default=0)
+    placebo_effect = models.FloatField(null=True, blank=True)
+    placebo_low = models.FloatField(null=True, blank=True)
+    placebo_high = models.FloatField(null=True, blank=True)
+    verdict = models.CharField(max_length=14, choices=Verdict.choices)
+    reason = models.TextField(blank=True, default="")
+    # Attribution (not an effect): spend, and the pipeline opened and revenue won by the funded partners in the
+    # post-period, all in the reporting currency. It credits every deal, the ones they would have won anyway too.
+    spend = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    attributed_pipeline = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    attributed_won = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    series = models.JSONField(default=dict, blank=True, help_text="Treated and control means by month, for the chart.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["subject_key", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "subject_key", "metric"], name="impact_one_per_subject_metric"),
+            models.CheckConstraint(
+                condition=~models.Q(verdict="causal") | models.Q(effect__isnull=False, ci_low__isnull=False),
+                name="impact_causal_has_interval",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "investment"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_key} {self.metric}: {self.effect}"

@@ -31,3 +31,5 @@ permissions.add_rule("awards.decide", is_executive | is_admin)
 permissions.add_rule("wall.view", is_internal | is_partner_user)
 # A partner user's own tier card (what the next tier requires, the gap in numbers).
 permissions.add_rule("portal.tier", is_partner_user & (of_own_partner | no_object))
+
+from recognition import investment_rules  # noqa: E402, F401  (investments: registers its rules on import)

@@ -33,7 +33,7 @@ urlpatterns: list[URLPattern] = [
     path("remediation/settings/", settings.remediation_settings_view, name="remediation_settings"),
     path("remediation/settings/categories/", settings.category_add_view, name="cause_category_add"),
     path(
-        "remediation/settings/categories/<int:category_id>/",
+        "remediation/settings/categories/<int:cause_category_id>/",
         settings.category_toggle_view,
         name="cause_category_toggle",
     ),

@@ -72,3 +72,4 @@ class ScorecardsConfig(AppConfig):
         partner_data_changed.connect(receivers.refresh_snapshots, dispatch_uid="scorecards_refresh_snapshots")
         auditlog.register(models.MetricDefinition, exclude_fields=["updated_at"])
         auditlog.register(models.DealAlias, exclude_fields=["updated_at"])
+        auditlog.register(models.ExchangeRate, exclude_fields=["updated_at"])

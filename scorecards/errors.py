@@ -33,3 +33,10 @@ class ImportOptionsError(DomainError):
     """Import options (units, currency, value mapping, duplicates, new partners) that do not fit the import kind."""
 
     default_code = "import_options"
+
+
+class ExchangeRateInvalidError(DomainError):
+    """Bad exchange-rate input (a code that is not ISO 4217, a pair of one currency, a rate not above 0): nothing
+    was written. ``extra["fields"]`` (one rate) or ``extra["rows"]`` (an import: {row index: {field: [reasons]}})."""
+
+    default_code = "exchange_rate_invalid"

@@ -590,3 +590,36 @@ class DealReview(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Review of {self.deal_id}"
+
+
+class ExchangeRate(TenantOwnedModel):
+    """One unit of ``from_currency`` is worth ``rate`` units of ``to_currency`` from ``date`` on (until the next rate).
+
+    Entered by an admin or imported through the API. A total in the program's reporting currency converts each amount
+    at the rate in force on the amount's own date (the latest rate dated on or before it; the inverse pair's rate,
+    inverted, when only that one exists); an amount with no rate in force is left out and said so, never added as if
+    it were in the reporting currency.
+    """
+
+    from_currency = models.CharField(max_length=3)
+    to_currency = models.CharField(max_length=3)
+    date = models.DateField(help_text="The first day this rate applies.")
+    rate = models.DecimalField(max_digits=18, decimal_places=8, help_text="Units of to_currency per from_currency.")
+    source = models.CharField(max_length=60, blank=True, default="", help_text="e.g. ECB, treasury, entered")
+
+    class Meta:
+        ordering = ["from_currency", "to_currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "from_currency", "to_currency", "date"], name="rate_one_per_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive"),
+            models.CheckConstraint(
+                condition=models.Q(from_currency__regex=r"^[A-Z]{3}$", to_currency__regex=r"^[A-Z]{3}$"),
+                name="rate_currency_codes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_currency=models.F("to_currency")), name="rate_two_currencies"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.from_currency} = {self.rate} {self.to_currency} from {self.date:%Y-%m-%d}"

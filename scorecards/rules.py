@@ -18,3 +18,6 @@ permissions.add_rule("templates.change", is_admin)
 permissions.add_rule("deals.view", is_internal)
 permissions.add_rule("deals.view_reviews", is_internal)
 permissions.add_rule("deals.review", is_admin | is_manager)
+# Dated exchange rates into the reporting currency: read by the program's people, entered by admins.
+permissions.add_rule("rates.view", is_internal)
+permissions.add_rule("rates.change", is_admin)

@@ -5,6 +5,7 @@ from django.urls import path
 from scorecards.views import data_quality as views_quality
 from scorecards.views import deal_reviews as views_deal_reviews
 from scorecards.views import deals as views_deals
+from scorecards.views import exchange_rates as views_rates
 from scorecards.views import glossary as views_glossary
 from scorecards.views import imports as views_imports
 from scorecards.views import scorecards as views_scorecards
@@ -35,6 +36,8 @@ urlpatterns = [
         views_deal_reviews.deal_review_action_view,
         name="deal_review_action",
     ),
+    path("exchange-rates/", views_rates.exchange_rate_list_view, name="exchange_rate_list"),
+    path("exchange-rates/<int:rate_id>/delete/", views_rates.exchange_rate_delete_view, name="exchange_rate_delete"),
     path("scorecards/", views_scorecards.portfolio_view, name="portfolio"),
     path("scorecards/export.csv", views_scorecards.portfolio_export_view, {"fmt": "csv"}, name="portfolio_csv"),
     path("scorecards/export.xlsx", views_scorecards.portfolio_export_view, {"fmt": "xlsx"}, name="portfolio_xlsx"),

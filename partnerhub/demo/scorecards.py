@@ -571,3 +571,18 @@ def _describe(plan: Plan, partners: Sequence[Partner]) -> dict[str, Any]:
         "stale": (plan.stale.name, "time_to_first_response") if plan.stale else None,
         "outlier": (plan.outlier.name, "marketing_leads") if plan.outlier else None,
     }
+
+
+def demo_trend_starts(tenant: Tenant, *, months: int = 24, today: date | None = None) -> dict[int, tuple[str, date]]:
+    """Partner id -> its part in the demo (improving, declining, noise) and the first month its trend moves (for a
+    noise partner, the month after the window). Other demo modules place their stories on it (investments fund the
+    improving partners as they turn upward)."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    with tenant_context(tenant):
+        partners = list(Partner.objects.for_tenant(tenant).order_by("name", "id"))
+        plan = _plan(tenant, partners)
+    return {
+        pk: (profile.kind, add_months(this_month, -profile.length) if profile.kind != NOISE else this_month)
+        for pk, profile in plan.profiles.items()
+    }

@@ -13,6 +13,7 @@ from django.db import transaction
 from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.demo.investments import seed_investments
 from partnerhub.demo.recognition import seed_recognition
 from partnerhub.demo.remediation import seed_remediation
 from partnerhub.demo.review_cadences import seed_cadences
@@ -227,6 +228,8 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         seed_remediation(tenant)
         # Recognition: tiers, the framework, two quarters of recommendations and awards (reads the snapshots).
         seed_recognition(tenant, admin=members["admin"], executive=members["exec"], managers=owners)
+        # Investments (recognition app): budgets, allocations, requests, claims, enablement, and their impact.
+        seed_investments(tenant)  # once: a program with a budget is left alone
     return logins
 
 

@@ -228,6 +228,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Proofs of performance of investment claims: never under a public URL, served only by a tenant view.
+    "investment_proofs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PARTNERHUB_PROOFS_ROOT", default=str(BASE_DIR / "var" / "proofs"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -292,6 +297,8 @@ MIGRATION_MODULES = {"auditlog": None}
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=5000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Proof files of investment claims: at most this large each (and of the types recognition.domain.proofs accepts).
+PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Scheduled work: each app declares its beat entries on its AppConfig (django-celery-beat copies them into its
 # database schedule when beat starts) ---

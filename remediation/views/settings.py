@@ -132,9 +132,9 @@ def category_add_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view("remediation.settings", methods=("POST",))
-def category_toggle_view(request: TenantRequest, category_id: int) -> HttpResponse:
+def category_toggle_view(request: TenantRequest, cause_category_id: int) -> HttpResponse:
     tenant = request.tenant
-    category = CauseCategory.objects.for_tenant(tenant).filter(pk=category_id).first()
+    category = CauseCategory.objects.for_tenant(tenant).filter(pk=cause_category_id).first()
     if category is None:
         raise NotFoundError("Category not found.")
     active = request.POST.get("active") == "1"

@@ -20,8 +20,13 @@ Rules (a "month" is a calendar month; a deal belongs to the month of the date na
 A ratio or mean with nothing to divide by (no deal closed, won, or renewal closed that month) has no value: no row,
 never a 0. The catalog's definitions (``scorecards.domain.glossary_defaults``) say these rules in a partner's words,
 and ``tests/scorecards/test_derived_definitions.py`` holds each metric to its definition.
-Open deals, and won or lost deals without a close date, count only towards ``pipeline_created``. Amounts are
-added as stored: the program is assumed to report in one currency.
+Open deals, and won or lost deals without a close date, count only towards ``pipeline_created``.
+
+Money: ``amount`` is already in the program's reporting currency, converted at the rate of the deal's creation date
+(``scorecards.domain.currency``: the selectors convert before calling); an optional ``amount_closed`` column is the
+same amount converted at the rate of its close date, which ``avg_deal_size`` uses. An amount that could not be
+converted (no rate in force on its date) is NaN, and the partner-period sum or mean it belongs to has no value
+(no row) rather than a total that silently leaves it out or adds it unconverted.
 
 Quarters (``period="quarter"``) follow the same rules over the three months of the quarter, labelled by its
 first day; a quarter's win rate is therefore the quarter's wins over the quarter's closed deals, not a mean of
@@ -102,6 +107,9 @@ def deal_metrics(
         {
             "partner_id": deals["partner_id"].astype("int64"),
             "amount": pd.to_numeric(deals["amount"], errors="coerce").astype("float64"),
+            "amount_closed": pd.to_numeric(
+                deals["amount_closed"] if "amount_closed" in deals.columns else deals["amount"], errors="coerce"
+            ).astype("float64"),
             "created": pd.to_datetime(deals["created_on"]),
             "closed": pd.to_datetime(deals["close_date"], errors="coerce"),
             "won": deals["status"].astype(str).eq("won"),
@@ -131,7 +139,7 @@ def deal_metrics(
         )
         grouped = won.groupby(by_close)
         pieces += [
-            _long(grouped["amount"].mean(), AVG_DEAL_SIZE),
+            _long(_strict(won, by_close, "amount_closed", "mean"), AVG_DEAL_SIZE),
             _long(grouped["cycle"].mean(), SALES_CYCLE_DAYS),
             _long(grouped["disciplined"].mean() * 100.0, DISCOUNT_DISCIPLINE),
         ]
@@ -139,7 +147,7 @@ def deal_metrics(
         pieces.append(_long(renewals.groupby(by_close)["won"].mean() * 100.0, RENEWAL_RATE))
 
     result = pd.concat([p for p in pieces if not p.empty], ignore_index=True)
-    result = result[result["period"].isin(wanted)]
+    result = result[result["period"].isin(wanted) & result["value"].notna()]
     if result.empty:
         return _empty()
     result = result.sort_values(["partner_id", "period", "metric"], ignore_index=True)
@@ -158,14 +166,22 @@ def _pipeline_created(frame: pd.DataFrame, wanted: np.ndarray) -> pd.DataFrame:
     created = frame.dropna(subset=["created_period"]).astype({"created_period": "int64"})
     if created.empty or len(wanted) == 0:
         return pd.DataFrame(columns=["partner_id", "period", "value", "metric"])
-    sums = created.groupby(["partner_id", "created_period"])["amount"].sum()
+    sums = _strict(created, ["partner_id", "created_period"], "amount", "sum")
     first = created.groupby("partner_id")["created_period"].min()
     grid = pd.MultiIndex.from_product([first.index, wanted], names=["partner_id", "created_period"]).to_frame(
         index=False
     )
     grid = grid[grid["created_period"].to_numpy() >= first.reindex(grid["partner_id"]).to_numpy()]
-    values = sums.reindex(pd.MultiIndex.from_frame(grid)).fillna(0.0)
+    # A period with no deal is 0; a period holding an amount that could not be converted has no value (dropped).
+    values = sums.reindex(pd.MultiIndex.from_frame(grid), fill_value=0.0).dropna()
     return _long(values, PIPELINE_CREATED)
 
 
-# --- the selector: one query over the tenant's deals ---
+def _strict(frame: pd.DataFrame, keys: list[str], column: str, how: str) -> pd.Series:
+    """``sum`` or ``mean`` of ``column`` per group, NaN for a group holding any NaN (pandas would skip it)."""
+    values = frame.groupby(keys)[column].agg(how)
+    missing = frame[column].isna()
+    if missing.any():
+        unknown = missing.groupby([frame[k] for k in keys]).any()
+        values = values.mask(unknown.reindex(values.index, fill_value=False))
+    return values

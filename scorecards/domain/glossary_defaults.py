@@ -60,7 +60,9 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         definition=(
             "The total value of the opportunities you opened with us in the month (by the date each was opened), "
             "whatever happens to them later. It shows how much future business you are building. From the month "
-            "of your first opportunity on, a month in which you opened none counts 0."
+            "of your first opportunity on, a month in which you opened none counts 0. Amounts are in the program's "
+            "currency: one in another currency converts at the rate in force on the day it was opened, and a month "
+            "holding an amount with no rate for its day has no value."
         ),
         unit=Unit.CURRENCY,
         aggregation=Aggregation.SUM,
@@ -149,7 +151,8 @@ DEFAULT_METRICS: tuple[MetricSpec, ...] = (
         name="Average deal size",
         definition=(
             "The average value of the deals you won in the month (by close date). A month with no deal won has no "
-            "value, not 0."
+            "value, not 0. Amounts are in the program's currency: one in another currency converts at the rate in "
+            "force on its close date, and a month holding an amount with no rate for its day has no value."
         ),
         unit=Unit.CURRENCY,
         aggregation=Aggregation.AVERAGE,

@@ -14,6 +14,7 @@ from partnerhub.core.domain.periods import next_period_start, period_start, peri
 from partnerhub.core.models import Tenant
 from scorecards.domain.deal_metrics import DEAL_COLUMNS, DEFAULT_DISCOUNT_THRESHOLD, Period, deal_metrics
 from scorecards.models import Deal
+from scorecards.selectors.exchange_rates import deal_amounts_in_reporting_currency
 
 
 def deal_metrics_for_tenant(
@@ -27,7 +28,8 @@ def deal_metrics_for_tenant(
 ) -> pd.DataFrame:
     """The deal-derived metrics of ``tenant``'s partners for the periods from ``start`` to ``end`` (both optional).
 
-    Reads the deals once (one query, only the columns the rules need); call it inside the tenant's context (a
+    Reads the deals once (one query, only the columns the rules need; a second for the exchange rates when a deal is
+    in another currency than the program's); call it inside the tenant's context (a
     request, a task, or ``tenant_context``), where row-level security lets the rows through. With ``start``, deals
     created and closed before it are not read, so a partner whose every deal is that old has no
     ``pipeline_created`` rows (rather than zeros) in the periods asked for.
@@ -42,10 +44,12 @@ def deal_metrics_for_tenant(
         qs = qs.filter(Q(created_on__gte=first) | Q(close_date__gte=first) | Q(status=Deal.Status.OPEN))
     rows = list(
         qs.annotate(amount_f=Cast("amount", FloatField()), discount_f=Cast("discount_pct", FloatField())).values_list(
-            "partner_id", "amount_f", "created_on", "close_date", "status", "discount_f", "is_renewal"
+            "partner_id", "amount_f", "created_on", "close_date", "status", "discount_f", "is_renewal", "currency"
         )
     )
-    deals = pd.DataFrame.from_records(rows, columns=list(DEAL_COLUMNS))
+    deals = pd.DataFrame.from_records(rows, columns=[*DEAL_COLUMNS, "currency"])
+    # Amounts in other currencies are converted at the rate of the deal's own date, never added as they stand.
+    deals = deal_amounts_in_reporting_currency(deals, tenant=tenant)
     months = None
     if start is not None or end is not None:
         months = _periods_between(deals, start, end, period)

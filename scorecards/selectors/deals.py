@@ -182,3 +182,33 @@ def deal_batches(*, tenant: Tenant, limit: int = 100) -> list[tuple[int, str]]:
         (pk, f"#{pk} {file_name} ({source}{f', {committed_at:%Y-%m-%d}' if committed_at else ''})")
         for pk, file_name, source, committed_at in rows
     ]
+
+
+def won_revenue_by_partner_month(*, tenant: Tenant, start: date, end: date) -> dict[tuple[int, int], float]:
+    """{(partner id, month number): revenue won} from ``start`` to ``end`` (by close date), in the program's
+    reporting currency at the rate of each deal's close date; a deal with no rate in force is left out (and so is
+    that partner-month, rather than a wrong total). Two queries at most."""
+    from scorecards.selectors.exchange_rates import exchange_rate_table
+
+    rows = list(
+        Deal.objects.for_tenant(tenant)
+        .filter(status=Deal.Status.WON, close_date__gte=start, close_date__lte=end)
+        .values_list("partner_id", "amount", "currency", "close_date")
+    )
+    table = exchange_rate_table(tenant=tenant) if any(c != tenant.currency for _, _, c, _ in rows) else None
+    out: dict[tuple[int, int], float] = {}
+    unknown: set[tuple[int, int]] = set()
+    for partner_id, amount, currency, closed in rows:
+        if closed is None:  # the date range above leaves no undated deal
+            continue
+        key = (partner_id, closed.year * 12 + closed.month - 1)
+        rate = (
+            1.0
+            if currency == tenant.currency
+            else (table.rate_on(currency, tenant.currency, closed) if table else None)
+        )
+        if rate is None:
+            unknown.add(key)
+            continue
+        out[key] = out.get(key, 0.0) + float(amount) * rate
+    return {key: value for key, value in out.items() if key not in unknown}

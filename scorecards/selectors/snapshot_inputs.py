@@ -44,6 +44,7 @@ from scorecards.models import (
     TemplateVersion,
 )
 from scorecards.selectors.deal_reviews import deal_quality_by_partner_month
+from scorecards.selectors.exchange_rates import deal_amounts_in_reporting_currency
 
 SNAPSHOT_TABLE: Final = ScorecardSnapshot._meta.db_table
 OBSERVATION_TABLE: Final = Observation._meta.db_table
@@ -442,9 +443,13 @@ def _deals(tenant: Tenant, partner_ids: list[int] | None, before: date) -> pd.Da
             amount_f=Cast("amount", FloatField()),
             discount_f=Cast("discount_pct", FloatField()),
             closed_on=Case(When(close_date__lt=before, then=F("close_date")), default=None, output_field=DateField()),
-        ).values_list("partner_id", "amount_f", "created_on", "closed_on", "status", "discount_f", "is_renewal")
+        ).values_list(
+            "partner_id", "amount_f", "created_on", "closed_on", "status", "discount_f", "is_renewal", "currency"
+        )
     )
-    return pd.DataFrame.from_records(rows, columns=list(DEAL_COLUMNS))
+    deals = pd.DataFrame.from_records(rows, columns=[*DEAL_COLUMNS, "currency"])
+    # Amounts in other currencies are converted at the rate of the deal's own date, never added as they stand.
+    return deal_amounts_in_reporting_currency(deals, tenant=tenant)
 
 
 def snapshot_stored_keys(sql: TenantSql, tenant: Tenant, partner_ids: list[int] | None) -> dict[str, np.ndarray]:

@@ -11,6 +11,8 @@ Remediation: every due checkpoint and every trigger after a full refresh of 2,00
 against the bare SQL reading the same snapshot rows.
 Recognition: tier recommendations for 20,000 partners over 8 quarters of snapshots against the bare SQL read of the
 same rows, and the recommendation queue's page.
+Investments: impact estimates for every investment of a 2,000-partner program with 1,000 investments and 36 months of
+snapshots, bootstrap included, against the bare read of the same snapshot rows.
 """
 
 from __future__ import annotations
@@ -284,6 +286,13 @@ def recognition() -> None:
     run()
 
 
+def investments() -> None:
+    """Impact estimates for every investment of a 2,000-partner program with 1,000 investments and 36 months."""
+    from tests.bench.investments import bench_impact, print_impact
+
+    print_impact(bench_impact())
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
@@ -292,6 +301,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "pages": scorecard_pages,
     "remediation": remediation,
     "recognition": recognition,
+    "investments": investments,
 }
 
 if __name__ == "__main__":
@@ -302,5 +312,5 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages", "remediation", "recognition"]:
+    for name in names or ["partners", "imports", "snapshots", "pages", "remediation", "recognition", "investments"]:
         SECTIONS[name]()

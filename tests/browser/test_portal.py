@@ -22,7 +22,7 @@ def test_partner_user_lands_on_their_portal_and_is_refused_every_other_partner(p
     expect(page.locator("main .facts dd").nth(2)).to_contain_text(program.manager.user.email)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Our partnership", "Your tier", "Our scorecard", "Our reviews", "Recognition wall", "Glossary"]
+        ["Our partnership", "Your tier", "Our scorecard", "Our reviews", "Recognition wall", "Our funds", "Glossary"]
     )
     expect(page.get_by_role("link", name="Partners", exact=True)).to_have_count(0)
     portal_html = page.content()

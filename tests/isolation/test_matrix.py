@@ -87,6 +87,19 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "notification_read": lambda w: {"id": w.foreign_notification_id},
     "api_notification_read": lambda w: {"ids": [w.foreign_notification_id]},
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
+    "exchange_rate_list": None,  # a rate names currencies, not objects
+    "api_exchange_rate_list": None,
+    # investments (issue 15)
+    "budget_create": None,  # a budget names no object: a period, a currency, an amount
+    "api_budget_list": None,
+    "impact_refresh": None,  # re-estimates the program's own investments
+    "fund_request_create": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "portal_fund_request": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "api_fund_request_list": lambda w: _fund_request(w, w.funds["foreign"]["allocation"]),
+    "fund_request_bulk": lambda w: {"decision": "approve", "ids": [w.funds["foreign"]["request"]]},
+    "claim_bulk": lambda w: {"decision": "approve", "ids": [w.funds["foreign"]["claim"]]},
+    "investment_record": lambda w: _enablement(w.foreign_partner.pk),
+    "api_investment_list": lambda w: _enablement(w.foreign_partner.pk),
     "api_cadence_list": None,
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
@@ -221,6 +234,8 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
     "api_finding_detail": lambda w: {"owner": w.foreign_manager.pk},
     "api_plan_detail": lambda w: {"sponsor": w.foreign_manager.pk},
     "api_plan_action": lambda w: {"owner": w.foreign_manager.pk},
+    "allocation_set": lambda w: {"partner": w.foreign_partner.pk, "amount": "10"},
+    "investment_link": lambda w: {"activities": [w.funds["foreign"]["activity"]]},
     "member_edit": lambda w: {"role": "partner", "partner": w.foreign_partner.pk, "is_active": "on"},
     "version_edit": lambda w: {
         "form-TOTAL_FORMS": "1",
@@ -278,6 +293,11 @@ PARTNER_OWNED_PARAMS = {
     "plan_action_id",
     "recommendation_id",
     "nomination_id",
+    "request_id",
+    "claim_id",
+    "proof_id",
+    "investment_id",
+    "estimate_id",
 }
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
@@ -502,6 +522,30 @@ def test_isolation_matrix(wall, group, record_property):
     record_property("isolation_cells", cells)
     record_property("isolation_matrix", f"{wall}|{group}|{cells}|{seconds:.3f}")
     assert "\n".join(failures) == ""
+
+
+def _fund_request(world: World, allocation_id: int) -> dict[str, Any]:
+    """A valid fund request but for its allocation (another tenant's), so that the 400 is about the allocation."""
+    return {
+        "allocation": allocation_id,
+        "activity_type": "event",
+        "title": "Leak probe",
+        "planned_start": "2026-05-01",
+        "planned_end": "2026-05-02",
+        "requested_amount": "10",
+    }
+
+
+def _enablement(partner_id: int) -> dict[str, Any]:
+    return {
+        "partner": partner_id,
+        "kind": "enablement",
+        "category": "training_seats",
+        "title": "Leak probe",
+        "value": "10",
+        "currency": "USD",
+        "starts_on": "2026-05-01",
+    }
 
 
 def _soon() -> date:

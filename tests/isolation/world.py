@@ -83,6 +83,11 @@ class World:
     foreign_category_id: int = 0
     sibling_nomination_id: int = 0
     foreign_nomination_id: int = 0
+    own_rate_id: int = 0  # exchange rates are program-wide: the sibling case is this tenant's own
+    foreign_rate_id: int = 0
+    # investments: per "own", "sibling", "foreign" partner, the ids of its budget (program-wide), allocation, approved
+    # request, claim, proof file, investment, enablement activity and impact estimate
+    funds: dict[str, dict[str, int]] = field(default_factory=dict)
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -197,6 +202,16 @@ def build_world() -> World:
     world.foreign_markers.append("FOREIGN-PLAN-MARKER")
     world.sibling_markers.append("SIBLING-PLAN-MARKER")
     _recognition(world)
+    world.own_rate_id = _exchange_rate(a, "alpha-rate")
+    world.foreign_rate_id = _exchange_rate(b, "FOREIGN-RATE-MARKER")
+    own_budget = _budget(a, "Alpha MDF")
+    foreign_budget = _budget(b, "FOREIGN-BUDGET-MARKER")
+    world.funds = {
+        "own": _funds(a, own, own_budget, manager_a, "Alpha own request"),
+        "sibling": _funds(a, sibling, own_budget, manager_a, "SIBLING-REQUEST-MARKER"),
+        "foreign": _funds(b, foreign, foreign_budget, foreign_manager, "FOREIGN-REQUEST-MARKER"),
+    }
+    world.sibling_markers += ["SIBLING-REQUEST-MARKER", "SIBLING-REQUEST-MARKER.pdf"]
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
@@ -204,6 +219,9 @@ def build_world() -> World:
         "FOREIGN-NOTIFICATION-MARKER",
         "FOREIGN-ACTIVITY-MARKER",
         "FOREIGN-SURVEY-MARKER",
+        "FOREIGN-RATE-MARKER",
+        "FOREIGN-BUDGET-MARKER",
+        "FOREIGN-REQUEST-MARKER",
     ]
     return world
 
@@ -291,6 +309,104 @@ def _recognition(world: World) -> None:
         "FOREIGN-NOMINATION-MARKER",
     ]
     world.sibling_markers += ["SIBLING-RECOMMENDATION-MARKER", "SIBLING-NOMINATION-MARKER"]
+
+
+def _budget(tenant: Tenant, name: str) -> Any:
+    from recognition.models import Budget
+
+    with tenant_context(tenant):
+        return Budget.objects.create(
+            tenant=tenant,
+            name=name,
+            fiscal_year=2026,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            currency="USD",
+            amount=100000,
+        )
+
+
+def _funds(tenant: Tenant, partner: Partner, budget: Any, manager: Membership, title: str) -> dict[str, int]:
+    """A partner's allocation, an approved request with a claim and its proof file (written to the proof storage),
+    the MDF investment, an enablement activity and an impact estimate; every text carries ``title``."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from recognition.models import Allocation, Claim, FundRequest, ImpactEstimate, Investment, ProofFile
+    from scorecards.models import Activity
+
+    with tenant_context(tenant):
+        allocation = Allocation.objects.create(
+            tenant=tenant, budget=budget, partner=partner, amount=10000, currency="USD"
+        )
+        request = FundRequest.objects.create(
+            tenant=tenant,
+            allocation=allocation,
+            partner=partner,
+            activity_type="event",
+            title=title,
+            planned_start=date(2026, 3, 1),
+            planned_end=date(2026, 3, 31),
+            requested_amount=4000,
+            currency="USD",
+            status=FundRequest.Status.APPROVED,
+            approved_amount=4000,
+            claim_deadline=date(2099, 1, 1),
+            submitted_by=manager,
+        )
+        claim = Claim.objects.create(tenant=tenant, request=request, partner=partner, amount=1000, currency="USD")
+        proof = ProofFile(
+            tenant=tenant, claim=claim, name=f"{title}.pdf", content_type="application/pdf", size=9, sha256="0" * 64
+        )
+        proof.file.save("world-proof.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        proof.save()
+        investment = Investment.objects.create(
+            tenant=tenant,
+            partner=partner,
+            kind=Investment.Kind.MDF,
+            category="event",
+            title=title,
+            value=4000,
+            currency="USD",
+            starts_on=date(2026, 3, 1),
+            fund_request=request,
+        )
+        activity = Activity.objects.create(
+            tenant=tenant,
+            partner=partner,
+            kind=Activity.Kind.TRAINING,
+            title=f"{title} training",
+            date=date(2026, 4, 2),
+        )
+        estimate = ImpactEstimate.objects.create(
+            tenant=tenant,
+            subject_key=f"investment:{investment.pk}",
+            subject_label=title,
+            investment=investment,
+            metric="score",
+            verdict=ImpactEstimate.Verdict.NOT_ESTIMATED,
+            reason="Not estimated: probe.",
+            computed_at=timezone.now(),
+        )
+    return {
+        "budget": budget.pk,
+        "allocation": allocation.pk,
+        "request": request.pk,
+        "claim": claim.pk,
+        "proof": proof.pk,
+        "investment": investment.pk,
+        "activity": activity.pk,
+        "estimate": estimate.pk,
+    }
+
+
+def _exchange_rate(tenant: Tenant, source: str) -> int:
+    from scorecards.models import ExchangeRate
+
+    with tenant_context(tenant):
+        return ExchangeRate.objects.create(
+            tenant=tenant, from_currency="EUR", to_currency="USD", date=date(2026, 1, 1), rate="1.1", source=source
+        ).pk
 
 
 def _partner_data(tenant: Tenant, metric_name: str, uploader: Membership) -> tuple[MetricDefinition, ImportBatch]:
@@ -512,7 +628,16 @@ REMEDIATION_PARAMS = {
     "remediation_finding_id": "finding",
     "checkpoint_id": "checkpoint",
     "plan_action_id": "action",
-    "category_id": "category",
+    "cause_category_id": "category",
+}
+# URL parameters of investments' objects -> their key in ``World.funds``.
+FUNDS_PARAMS = {
+    "budget_id": "budget",
+    "request_id": "request",
+    "claim_id": "claim",
+    "proof_id": "proof",
+    "investment_id": "investment",
+    "estimate_id": "estimate",
 }
 
 
@@ -544,6 +669,8 @@ def own_object_id(world: World, param: str) -> Any:
         "recommendation_id": world.sibling_recommendation_id,
         "category_id": world.own_category_id,
         "nomination_id": world.sibling_nomination_id,
+        "rate_id": world.own_rate_id,
+        **{param: world.funds["own"][key] for param, key in FUNDS_PARAMS.items()},
     }
     return values[param]
 
@@ -587,7 +714,7 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.feed_tokens[target]
     if param in REMEDIATION_PARAMS:
         # A category is program-wide: the sibling case is this tenant's own.
-        key = "foreign" if foreign else ("own" if param == "category_id" else "sibling")
+        key = "foreign" if foreign else ("own" if param == "cause_category_id" else "sibling")
         return world.remediation[key][REMEDIATION_PARAMS[param]]
     if param == "tier_id":  # tiers, framework versions and award categories are program-wide
         return world.foreign_tier_id if foreign else world.own_tier_id
@@ -599,4 +726,10 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_recommendation_id if foreign else world.sibling_recommendation_id
     if param == "nomination_id":
         return world.foreign_nomination_id if foreign else world.sibling_nomination_id
+    if param == "rate_id":  # rates are program-wide: the sibling case is this tenant's own
+        return world.foreign_rate_id if foreign else world.own_rate_id
+    if param == "budget_id":  # budgets are program-wide: the sibling case is this tenant's own
+        return world.funds["foreign" if foreign else "own"]["budget"]
+    if param in FUNDS_PARAMS:  # a request, claim, proof, investment or estimate of the foreign or sibling partner
+        return world.funds["foreign" if foreign else "sibling"][FUNDS_PARAMS[param]]
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

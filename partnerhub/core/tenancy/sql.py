@@ -222,6 +222,7 @@ LOCK_DEAL_REVIEWS = 4_180_303  # one refresh of a program's deal-review queue at
 LOCK_REVIEW_CYCLES = 4_180_310  # one generation of a program's review cycles at a time
 LOCK_REMEDIATION = 4_180_320  # one checkpoint evaluation / trigger run or ladder climb per tenant at a time
 LOCK_TIER_RECOMMENDATIONS = 4_180_330  # one run of a program's tier recommendations (or decision batch) at a time
+LOCK_INVESTMENT_IMPACT = 4_180_340  # one refresh of a program's investment impact estimates at a time
 
 
 def tenant_xact_lock(namespace: int, tenant: Tenant) -> None:

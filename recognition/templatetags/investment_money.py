@@ -1,0 +1,40 @@
+"""Money on investment pages: an amount always beside its currency code ("12,500.00 EUR")."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def money(value: object, currency: str = "") -> str:
+    """``12,500.00 EUR``; an empty value is a dash."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.2f} {currency}".strip()
+
+
+@register.filter
+def signed(value: object, digits: int = 1) -> str:
+    """``+2.4`` / ``\u22121.3`` (a real minus sign, U+2212); empty: a dash."""
+    if value is None or value == "":
+        return "—"
+    number = float(str(value))
+    text = f"{abs(number):,.{int(digits)}f}"
+    return ("+" if number >= 0 else "\u2212") + text
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A request's or claim's stored status as people read it ("info_requested" -> "More information asked")."""
+    from recognition.models import Claim, FundRequest
+
+    labels = {**dict(Claim.Status.choices), **dict(FundRequest.Status.choices)}
+    return str(labels.get(value, value.replace("_", " ").capitalize()))
