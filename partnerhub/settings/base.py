@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reviews",
     "remediation",
     "recognition",
+    "partnerhub.executive",
     "partnerhub.demo",
 ]
 

@@ -204,6 +204,9 @@ def pg_days_to_months(days: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
 LOCK_DATA_QUALITY = 4_180_301  # one data-quality run (or manual resolution) per tenant at a time
 LOCK_SNAPSHOT_REFRESH = 4_180_302  # one snapshot refresh per tenant at a time
 LOCK_REVIEW_CYCLES = 4_180_310  # one generation of a program's review cycles at a time
+LOCK_EXECUTIVE_DASHBOARD = 4_180_330  # one dashboard precompute per tenant at a time
+LOCK_EXECUTIVE_MEMO = 4_180_331  # one quarterly-memo generation or publication per tenant at a time
+LOCK_EXECUTIVE_DIGEST = 4_180_332  # one monthly-digest run per tenant at a time
 
 
 def tenant_xact_lock(namespace: int, tenant: Tenant) -> None:

@@ -1,0 +1,61 @@
+"""Executive data: the dashboard's precomputed cube, the quarterly memo, the monthly digest, program governance."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from partnerhub.core.models import TenantOwnedModel
+
+
+class DashboardComputation(TenantOwnedModel):
+    """A program's latest dashboard precompute (one row per program, rewritten by each run): when it ran, what it
+    read, and how to read its cells (the measure layout and each dimension's values, whose positions the cells
+    store)."""
+
+    class Trigger(models.TextChoices):
+        REFRESH = "refresh", "After a snapshot refresh"
+        SCHEDULE = "schedule", "Scheduled"
+        MANUAL = "manual", "By hand"
+
+    computed_at = models.DateTimeField()
+    as_of = models.DateField(null=True, blank=True, help_text="The day open action items were judged overdue against.")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    snapshots_read = models.PositiveIntegerField(default=0)
+    cells = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    layout = models.JSONField(default=list, help_text="Measure names, in the order of each cell's vector.")
+    dimensions = models.JSONField(default=dict, help_text="Per dimension, its values; a cell stores positions.")
+    metrics = models.JSONField(default=list, help_text="The metrics the cube carries: id, key, name, unit.")
+    latest_month = models.DateField(null=True, blank=True)
+    latest_quarter = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="dashboard_computation_one_per_tenant")]
+
+    def __str__(self) -> str:
+        return f"Dashboard of {self.tenant_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class DashboardCell(TenantOwnedModel):
+    """One slice of the program in one period: its measures as a float64 vector (little-endian bytes) laid out as
+    the computation's ``layout`` says. Slices: the program (no dimension), one dimension's value, or two (A < B)."""
+
+    computation = models.ForeignKey(DashboardComputation, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)  # "month" or "quarter", as snapshots
+    period_start = models.DateField()
+    dim_a = models.SmallIntegerField(default=0)
+    value_a = models.IntegerField(default=0)
+    dim_b = models.SmallIntegerField(default=0)
+    value_b = models.IntegerField(default=0)
+    measures = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "dim_a", "value_a", "dim_b", "value_b", "period", "period_start"],
+                name="dashboard_cell_one_per_slice_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dim_a}={self.value_a},{self.dim_b}={self.value_b} {self.period} {self.period_start}"

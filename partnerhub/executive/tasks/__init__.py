@@ -1,0 +1,5 @@
+"""Celery entry points of the executive layer (autodiscovered through this package)."""
+
+from partnerhub.executive.tasks.dashboard import dashboard_precompute_nightly_task, dashboard_precompute_task
+
+__all__ = ["dashboard_precompute_nightly_task", "dashboard_precompute_task"]
