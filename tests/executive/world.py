@@ -58,7 +58,7 @@ def build_program(tenant: Tenant, *, partners: int = 12, seed: int = 7) -> Progr
                 stage=list(Partner.Stage.values)[(i // 2) % 4],
                 region=list(Partner.Region.values)[i % 3],
                 market=markets[i % 3],
-                product_lines=sorted(rng.sample(lines, k=i % 3)),  # none, one or two lines
+                product_lines=sorted(rng.sample(lines, k=0 if i % 7 == 0 else 1 + i % 2)),  # none, one or two
                 owner=managers[i % 2] if i % 5 else None,
             )
         )
