@@ -123,7 +123,9 @@ def _queries(client, **params):
     "params",
     [{}, {"market": "Germany", "product_line": "Cloud"}, {"region": "emea", "market": "France", "tier": "gold"}],
 )
-def test_the_page_makes_as_many_queries_for_a_large_program_as_for_a_small_one(tenant, other_tenant, actor, client_for, params):
+def test_the_page_makes_as_many_queries_for_a_large_program_as_for_a_small_one(
+    tenant, other_tenant, actor, client_for, params
+):
     build_program(tenant, partners=6)
     build_program(other_tenant, partners=60, seed=9)
     for t in (tenant, other_tenant):
