@@ -13,6 +13,7 @@ from django.db import transaction
 from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.demo.executive import seed_executive
 from partnerhub.demo.review_cadences import seed_cadences
 from partnerhub.demo.review_calendar import seed_calendar
 from partnerhub.demo.review_history import seed_review_history
@@ -221,6 +222,8 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
             seed_review_history(tenant)
             seed_portal(tenant)
             seed_calendar(tenant)
+        # The executive layer (dashboard, memos, digests, governance) reads everything above.
+        seed_executive(tenant)
     return logins
 
 

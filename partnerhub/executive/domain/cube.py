@@ -211,10 +211,6 @@ def _period_keys(quarter: BoolArray | bool, month: IntArray) -> IntArray:
     return month.astype(np.int64) * 2 + np.asarray(quarter, dtype=np.int64)
 
 
-def _ones(n: int) -> FloatArray:
-    return np.ones(n, dtype=np.float64)
-
-
 def _snapshot_specs(facts: SnapshotFacts, index: dict[str, int], metric_count: int) -> list[_Spec]:
     has_score = ~np.isnan(facts.score)
     score = np.where(has_score, facts.score, 0.0)
@@ -298,15 +294,17 @@ def _codes_for(dims: PartnerDims, dim: int, partner: IntArray) -> IntArray:
 
 
 def _add(out: FloatArray, group: IntArray, groups: int, specs: list[_Spec], take: IntArray | None) -> None:
-    """Add one stream's measures into ``out`` (groups x measures) for rows grouped by ``group``."""
+    """Add one stream's measures into ``out`` (measures x groups: each measure's row is contiguous) for rows grouped
+    by ``group``; ``take`` picks (and repeats) rows, for passes over the partners' product lines."""
     for spec in specs:
         weights = spec.weights if spec.weights is None or take is None else spec.weights[take]
         if spec.codes is None:
-            out[:, spec.start] += np.bincount(group, weights=weights, minlength=groups)
+            out[spec.start] += np.bincount(group, weights=weights, minlength=groups)
             continue
         codes = spec.codes if take is None else spec.codes[take]
-        block = np.bincount(group * spec.categories + codes, weights=weights, minlength=groups * spec.categories)
-        out[:, spec.start : spec.start + spec.categories] += block.reshape(groups, spec.categories)
+        # Category-major: each category's groups land contiguous, so the block is a plain reshape.
+        block = np.bincount(codes * groups + group, weights=weights, minlength=groups * spec.categories)
+        out[spec.start : spec.start + spec.categories] += block.reshape(spec.categories, groups)
 
 
 def _product_line_rows(dims: PartnerDims, partner: IntArray) -> tuple[IntArray, IntArray]:
@@ -325,34 +323,121 @@ def _product_line_rows(dims: PartnerDims, partner: IntArray) -> tuple[IntArray, 
     return rows, codes
 
 
+PASS_BUDGET_BYTES: Final = 256 << 20  # the largest dense block one pass may add up into
+
+
+def plan_passes(sizes: Sequence[int], periods: int, measures: int, rows: int) -> list[tuple[int, ...]]:
+    """Group the two-dimension slices into passes over the rows: each pass adds the rows up by several dimensions
+    at once (a dense block of measures x periods x their values, within ``PASS_BUDGET_BYTES``), and every slice
+    whose dimensions a pass holds is then a sum over that block's other axes.
+
+    A pass holding the product line counts a partner once per product line, so slices without it never come from
+    such a pass: product-line slices get passes of their own. Few passes over the rows instead of one per slice kind
+    is what makes the cube cheap: with 7 dimensions there are 29 slice kinds; a program with 5 types, 4 tiers,
+    4 stages, 4 regions, 30 markets, 6 product lines and 100 owners, and 20,000 partners with two years of
+    snapshots, needs 6 passes.
+    """
+    # A block larger than a few times the rows is mostly zeros to allocate and scan: small programs take more, smaller
+    # passes (each cheap), large ones as few as the memory budget allows.
+    budget = min(PASS_BUDGET_BYTES // (8 * max(measures, 1)), max(4 * rows, 4096))
+    limit = max(budget // max(periods, 1), 1)
+
+    def cells(dims: Sequence[int]) -> int:
+        total = 1
+        for dim in dims:
+            total *= sizes[dim - 1]
+        return total
+
+    passes: list[list[int]] = []
+    for a, b in grouping_sets():
+        if not a or not b or any({a, b} <= set(p) for p in passes):
+            continue
+        lines = PRODUCT_LINE in (a, b)
+        for chosen in passes:
+            merged = sorted({*chosen, a, b})
+            if (PRODUCT_LINE in chosen) == lines and cells(merged) <= limit:
+                chosen[:] = merged
+                break
+        else:
+            passes.append([a, b])
+    return [tuple(p) for p in passes]
+
+
+def _pass_for(passes: list[tuple[int, ...]], wanted: tuple[int, ...], sizes: Sequence[int]) -> tuple[int, ...]:
+    """The smallest pass holding every dimension of ``wanted``, and the product line only when it is wanted."""
+    lines = PRODUCT_LINE in wanted
+    holding = [p for p in passes if set(wanted) <= set(p) and (PRODUCT_LINE in p) == lines]
+
+    def size(p: tuple[int, ...]) -> int:
+        total = 1
+        for dim in p:
+            total *= sizes[dim - 1]
+        return total
+
+    return min(holding, key=size)
+
+
+class _Marginals:
+    """A pass's dense block (measures x periods x values of each of its dimensions) and its sums over some of its
+    dimensions, each computed once from the smallest one already computed that still holds the dimensions kept."""
+
+    def __init__(self, block: FloatArray, dims: tuple[int, ...]) -> None:
+        self.done: dict[frozenset[int], tuple[tuple[int, ...], FloatArray]] = {frozenset(dims): (dims, block)}
+
+    def keep(self, wanted: tuple[int, ...]) -> FloatArray:
+        key = frozenset(wanted)
+        if key not in self.done:
+            source = min((k for k in self.done if key <= k), key=lambda k: self.done[k][1].size)
+            dims, block = self.done[source]
+            # Drop one dimension at a time (the largest first: it shrinks the block most), remembering each step.
+            for dim in sorted(source - key, key=lambda d: -block.shape[2 + dims.index(d)]):
+                axis = 2 + dims.index(dim)
+                block = block.sum(axis=axis)
+                dims = tuple(d for d in dims if d != dim)
+                self.done.setdefault(frozenset(dims), (dims, block))
+        return self.done[key][1]
+
+
 def iter_grouping_cells(
     dims: PartnerDims, table: IntArray, streams: list[_Stream], measures: int
 ) -> Iterator[tuple[int, int, IntArray, IntArray, IntArray, FloatArray]]:
     """Per grouping set: (dim A, dim B, period index, value A, value B, measures) of its non-empty cells."""
     periods = len(table)
-    expanded = [_product_line_rows(dims, s.partner) for s in streams]
-    for dim_a, dim_b in grouping_sets():
-        size_a = dims.sizes[dim_a - 1] if dim_a else 1
-        size_b = dims.sizes[dim_b - 1] if dim_b else 1
-        groups = periods * size_a * size_b
-        out = np.zeros((groups, measures), dtype=np.float64)
-        for stream, (pl_rows, pl_codes) in zip(streams, expanded, strict=True):
-            take = pl_rows if PRODUCT_LINE in (dim_a, dim_b) else None
+    sizes = dims.sizes
+    passes = plan_passes(sizes, periods, measures, max((len(s.partner) for s in streams), default=0))
+    by_pass: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    for a, b in grouping_sets():
+        wanted = tuple(d for d in (a, b) if d)
+        by_pass.setdefault(_pass_for(passes, wanted, sizes), []).append((a, b))
+    expanded: list[tuple[IntArray, IntArray]] | None = None
+    for dims_of_pass, slice_kinds in by_pass.items():
+        uses_lines = PRODUCT_LINE in dims_of_pass
+        if uses_lines and expanded is None:
+            expanded = [_product_line_rows(dims, s.partner) for s in streams]
+        shape = (periods, *(sizes[d - 1] for d in dims_of_pass))
+        groups = int(np.prod(shape))
+        block = np.zeros((measures, groups), dtype=np.float64)
+        for i, stream in enumerate(streams):
+            take, lines = expanded[i] if uses_lines and expanded is not None else (None, np.zeros(0, np.int64))
             partner = stream.partner if take is None else stream.partner[take]
-            period = stream.period if take is None else stream.period[take]
-            code_a = _dimension_codes(dims, dim_a, partner, pl_codes)
-            code_b = _dimension_codes(dims, dim_b, partner, pl_codes)
-            group = (period * size_a + code_a) * size_b + code_b
-            _add(out, group, groups, stream.specs, take)
-        keep = np.flatnonzero(np.any(out != 0, axis=1))
-        period_index, rest = np.divmod(keep, size_a * size_b)
-        value_a, value_b = np.divmod(rest, size_b)
-        yield dim_a, dim_b, period_index, value_a, value_b, out[keep]
+            group = stream.period if take is None else stream.period[take]
+            for dim in dims_of_pass:
+                group = group * sizes[dim - 1] + _dimension_codes(dims, dim, partner, lines)
+            _add(block, group, groups, stream.specs, take)
+        marginals = _Marginals(block.reshape(measures, *shape), dims_of_pass)
+        del block
+        for a, b in slice_kinds:
+            reduced = marginals.keep(tuple(d for d in (a, b) if d))  # measures x periods x [A] x [B]
+            flat = reduced.reshape(measures, -1)
+            keep = np.flatnonzero(np.any(flat != 0, axis=0))
+            size_a = sizes[a - 1] if a else 1
+            size_b = sizes[b - 1] if b else 1
+            period_index, rest = np.divmod(keep, size_a * size_b)
+            value_a, value_b = np.divmod(rest, size_b)
+            yield a, b, period_index, value_a, value_b, np.ascontiguousarray(flat[:, keep].T)
 
 
 def _dimension_codes(dims: PartnerDims, dim: int, partner: IntArray, pl_codes: IntArray) -> IntArray:
-    if dim == 0:
-        return np.zeros(len(partner), dtype=np.int64)
     if dim == PRODUCT_LINE:
         return pl_codes
     return _codes_for(dims, dim, partner)

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
+from partnerhub.core.domain.periods import month_start
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.sql import ensure_active_tenant
 from partnerhub.executive.domain.cube import DIMENSIONS, SCORE_BINS, FloatArray
 from partnerhub.executive.errors import DashboardFilterError
-from partnerhub.executive.models import DashboardCell, DashboardComputation
+from partnerhub.executive.models import DashboardComputation, DashboardSlice
 from partnerhub.executive.selectors.facts import ACTIONS_OPEN, REVIEWS_HELD, STORED_RAGS
 from reviews.models import ActionItem, Forecast, Review
 from scorecards.selectors.snapshot_inputs import SNAPSHOT_TABLE
@@ -88,22 +89,25 @@ def slice_codes(computation: DashboardComputation, filters: Mapping[str, Any]) -
 
 
 def slice_series(*, tenant: Tenant, computation: DashboardComputation, filters: Mapping[str, Any]) -> SliceSeries:
-    """The slice's measures for every period: from the cube (one query), or, beyond two filters, from one bounded
-    aggregate over the snapshots (one query, one row per period and source)."""
+    """The slice's measures for every period: from the cube (one row, one query), or, beyond two filters, from one
+    bounded aggregate over the snapshots (one query, one row per period and source)."""
     codes = slice_codes(computation, filters)
     if codes is None:
         return slice_series_fallback(tenant=tenant, computation=computation, filters=filters)
     dim_a, value_a, dim_b, value_b = codes
-    rows = (
-        DashboardCell.objects.for_tenant(tenant)
+    row = (
+        DashboardSlice.objects.for_tenant(tenant)
         .filter(dim_a=dim_a, value_a=value_a, dim_b=dim_b, value_b=value_b)
-        .values_list("period", "period_start", "measures")
+        .values_list("periods", "measures")
+        .first()
     )
     width = len(computation.layout)
-    cells = {
-        (period, start): np.frombuffer(bytes(measures), dtype="<f8", count=width).astype(np.float64)
-        for period, start, measures in rows
-    }
+    cells: dict[PeriodKey, FloatArray] = {}
+    if row is not None:
+        periods, measures = row
+        matrix = np.frombuffer(bytes(measures), dtype="<f8").astype(np.float64).reshape(len(periods), width)
+        for key, vector in zip(periods, matrix, strict=True):
+            cells[("quarter" if key % 2 else "month", month_start(key // 2))] = vector
     return SliceSeries(layout=list(computation.layout), cells=cells, from_cube=True)
 
 

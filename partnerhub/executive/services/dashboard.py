@@ -2,14 +2,15 @@
 
 ``dashboard_precompute`` holds the tenant's advisory lock for its transaction (two runs of one tenant never overlap),
 reads the facts (``executive.selectors.facts``: a fixed number of statements), adds them up
-(``executive.domain.cube``), then replaces the tenant's cells: one ``DELETE``, a binary ``COPY`` into a TEMP staging
-table (``COPY`` straight into a table under row-level security is refused), one ``INSERT ... SELECT``. Pages read the
-cells; readers see the old cube or the new one, never half of each (one transaction). Running it twice writes the same
-cells.
+(``executive.domain.cube``), then replaces the tenant's slices (one row per slice, holding all its periods): one
+``DELETE``, a binary ``COPY`` into a TEMP staging table (``COPY`` straight into a table under row-level security is
+refused), one ``INSERT ... SELECT``. Readers see the old cube or the new one, never half of each (one transaction).
+Running it twice writes the same slices.
 """
 
 from __future__ import annotations
 
+import struct
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from partnerhub.core.models import Tenant
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.sql import LOCK_EXECUTIVE_DASHBOARD, TenantSql, tenant_xact_lock
 from partnerhub.executive.domain.cube import CubeCells, compute_cube
-from partnerhub.executive.models import DashboardCell, DashboardComputation
+from partnerhub.executive.models import DashboardComputation, DashboardSlice
 from partnerhub.executive.selectors.facts import (
     activity_facts,
     cube_metrics,
@@ -32,7 +33,8 @@ from partnerhub.executive.selectors.facts import (
     snapshot_facts,
 )
 
-CELL_TABLE: Final = DashboardCell._meta.db_table
+SLICE_TABLE: Final = DashboardSlice._meta.db_table
+INT4_OID: Final = 23
 PG_EPOCH_DAYS: Final = 10_957  # days from 1970-01-01 to 2000-01-01 (PostgreSQL's binary date epoch)
 COPY_SIGNATURE: Final = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 
@@ -44,6 +46,7 @@ class PrecomputeResult:
     tenant_id: int
     snapshots: int = 0
     cells: int = 0
+    slices: int = 0
     seconds: float = 0.0
     statements: int = 0
     phases: dict[str, float] = field(default_factory=dict)
@@ -101,15 +104,16 @@ def dashboard_precompute(
                     "latest_quarter": latest_quarter,
                 },
             )
-            sql.execute(f"DELETE FROM {CELL_TABLE} WHERE tenant_id = %s", [tenant.pk])
-            _write_cells(sql, tenant, computation, cube)
+            sql.execute(f"DELETE FROM {SLICE_TABLE} WHERE tenant_id = %s", [tenant.pk])
+            slices = _write_slices(sql, tenant, computation, cube)
             lap("write")
         seconds = round(time.perf_counter() - started, 3)
-        DashboardComputation.objects.for_tenant(tenant).filter(pk=computation.pk).update(seconds=seconds)
+        DashboardComputation.objects.for_tenant(tenant).filter(pk=computation.pk).update(seconds=seconds, slices=slices)
     return PrecomputeResult(
         tenant_id=tenant.pk,
         snapshots=len(snapshots.partner),
         cells=len(cube),
+        slices=slices,
         seconds=seconds,
         statements=sql.statements,
         phases=phases,
@@ -123,18 +127,18 @@ def _latest(months: np.ndarray) -> date | None:
     return date(number // 12, number % 12 + 1, 1)
 
 
-def cells_copy_buffer(cube: CubeCells) -> bytes:
-    """The cells as one ``COPY ... (FORMAT binary)`` payload, built with one numpy structured array (no Python loop
-    per cell): quarter (bool), period start (date), dimension A and value, dimension B and value, measures (bytea of
-    little-endian float64)."""
-    count, width = cube.measures.shape
-    layout = np.dtype(
+def slices_copy_buffer(cube: CubeCells) -> tuple[bytes, int]:
+    """The cube as one ``COPY ... (FORMAT binary)`` payload of one row per slice: dimension A and value, dimension B
+    and value, the periods (int4[]) and the measures (bytea of little-endian float64, one vector per period); and
+    the number of rows. Cells are grouped by slice with one sort; each row is a few ``tobytes``."""
+    periods = (cube.month * 2 + cube.quarter).astype(np.int64)
+    slice_key = ((cube.dim_a * 1_000_000 + cube.value_a) * 16 + cube.dim_b) * 1_000_000 + cube.value_b
+    order = np.lexsort((periods, slice_key))
+    keys = slice_key[order]
+    bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True])
+    head = np.dtype(
         [
             ("fields", ">i2"),
-            ("len_quarter", ">i4"),
-            ("quarter", "u1"),
-            ("len_start", ">i4"),
-            ("start", ">i4"),
             ("len_dim_a", ">i4"),
             ("dim_a", ">i2"),
             ("len_value_a", ">i4"),
@@ -143,45 +147,59 @@ def cells_copy_buffer(cube: CubeCells) -> bytes:
             ("dim_b", ">i2"),
             ("len_value_b", ">i4"),
             ("value_b", ">i4"),
-            ("len_measures", ">i4"),
-            ("measures", "<f8", (width,)),
+            ("len_periods", ">i4"),
+            ("ndim", ">i4"),
+            ("has_null", ">i4"),
+            ("element_type", ">i4"),
+            ("length", ">i4"),
+            ("lower", ">i4"),
         ]
     )
-    rows = np.zeros(count, dtype=layout)
-    rows["fields"] = 7
-    rows["len_quarter"], rows["quarter"] = 1, cube.quarter
-    months = (cube.month - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    rows["len_start"], rows["start"] = 4, months - PG_EPOCH_DAYS
-    rows["len_dim_a"], rows["dim_a"] = 2, cube.dim_a
-    rows["len_value_a"], rows["value_a"] = 4, cube.value_a
-    rows["len_dim_b"], rows["dim_b"] = 2, cube.dim_b
-    rows["len_value_b"], rows["value_b"] = 4, cube.value_b
-    rows["len_measures"], rows["measures"] = 8 * width, cube.measures
-    return COPY_SIGNATURE + rows.tobytes() + b"\xff\xff"
+    element = np.dtype([("length", ">i4"), ("value", ">i4")])
+    parts: list[bytes] = [COPY_SIGNATURE]
+    measures = cube.measures[order].astype("<f8")
+    period_sorted = periods[order]
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        first = order[start]
+        n = end - start
+        row = np.zeros(1, dtype=head)
+        row["fields"] = 6
+        row["len_dim_a"], row["dim_a"] = 2, cube.dim_a[first]
+        row["len_value_a"], row["value_a"] = 4, cube.value_a[first]
+        row["len_dim_b"], row["dim_b"] = 2, cube.dim_b[first]
+        row["len_value_b"], row["value_b"] = 4, cube.value_b[first]
+        row["len_periods"] = 20 + 8 * n
+        row["ndim"], row["element_type"], row["length"], row["lower"] = 1, INT4_OID, n, 1
+        items = np.empty(n, dtype=element)
+        items["length"], items["value"] = 4, period_sorted[start:end]
+        vectors = measures[start:end].tobytes()
+        parts += [row.tobytes(), items.tobytes(), struct.pack(">i", len(vectors)), vectors]
+    parts.append(b"\xff\xff")
+    return b"".join(parts), len(bounds) - 1
 
 
-def _write_cells(sql: TenantSql, tenant: Tenant, computation: DashboardComputation, cube: CubeCells) -> None:
+def _write_slices(sql: TenantSql, tenant: Tenant, computation: DashboardComputation, cube: CubeCells) -> int:
     if not len(cube):
-        return
+        return 0
     sql.execute(
-        "CREATE TEMP TABLE dashboard_cell_stage (quarter bool, period_start date, dim_a int2, value_a int4, "
-        "dim_b int2, value_b int4, measures bytea) ON COMMIT DROP"
+        "CREATE TEMP TABLE dashboard_slice_stage (dim_a int2, value_a int4, dim_b int2, value_b int4, periods int4[], "
+        "measures bytea) ON COMMIT DROP"
     )
-    payload = cells_copy_buffer(cube)
+    # Staged uncompressed (compressing twice is most of a COPY's cost): the slice table compresses, with lz4.
+    sql.execute("ALTER TABLE dashboard_slice_stage ALTER COLUMN measures SET STORAGE EXTERNAL")
+    payload, rows = slices_copy_buffer(cube)
     sql.statements += 1
-    with connection.cursor() as cursor, cursor.copy("COPY dashboard_cell_stage FROM STDIN (FORMAT binary)") as copy:
+    with connection.cursor() as cursor, cursor.copy("COPY dashboard_slice_stage FROM STDIN (FORMAT binary)") as copy:
         for start in range(0, len(payload), 1 << 22):
             copy.write(payload[start : start + (1 << 22)])
     now = timezone.now()
     sql.execute(
         f"""
-        INSERT INTO {CELL_TABLE}
-            (tenant_id, computation_id, period, period_start, dim_a, value_a, dim_b, value_b, measures,
-             created_at, updated_at)
-        SELECT %s, %s, CASE WHEN quarter THEN 'quarter' ELSE 'month' END, period_start, dim_a, value_a, dim_b,
-            value_b, measures, %s, %s
-        FROM dashboard_cell_stage
+        INSERT INTO {SLICE_TABLE}
+            (tenant_id, computation_id, dim_a, value_a, dim_b, value_b, periods, measures, created_at, updated_at)
+        SELECT %s, %s, dim_a, value_a, dim_b, value_b, periods, measures, %s, %s FROM dashboard_slice_stage
         """,
         [tenant.pk, computation.pk, now, now],
     )
-    sql.execute("DROP TABLE dashboard_cell_stage")
+    sql.execute("DROP TABLE dashboard_slice_stage")
+    return rows
