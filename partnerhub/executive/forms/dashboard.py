@@ -29,7 +29,7 @@ COMPARE_CHOICES = [("previous", "Previous period"), ("year", "Same period last y
 
 
 class DashboardFilterForm(forms.Form):
-    granularity = forms.ChoiceField(label="Period", choices=GRANULARITY_CHOICES, required=False)
+    granularity = forms.ChoiceField(label="Period", choices=GRANULARITY_CHOICES, required=False, initial="quarter")
     at = forms.DateField(label="Starting", required=False, widget=forms.Select)
     compare = forms.ChoiceField(label="Compare with", choices=COMPARE_CHOICES, required=False)
 

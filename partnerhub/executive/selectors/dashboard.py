@@ -38,7 +38,7 @@ from partnerhub.executive.selectors.seams import SeamFigure, seam_figures
 from partnerhub.executive.selectors.slices import partners_in_slice
 from scorecards.selectors.snapshots import portfolio_snapshots
 
-OUTCOME_KEYS = ("revenue", "win_rate", "pipeline_created")  # headline metrics, when the program's scorecards weigh them
+OUTCOME_KEYS = ("revenue", "win_rate", "pipeline_created")  # results first, when the program's scorecards weigh them
 SUMMED_UNITS = ("currency", "count", "hours")  # shown as totals; other units as means
 
 
@@ -96,8 +96,12 @@ class MetricRow:
 
     @property
     def attainment(self) -> float | None:
+        """Actual against target in percent; for a metric where lower is better (days of sales cycle), target
+        against actual, so that 100 % and more is on target either way (as on the scorecards)."""
         if self.actual is None or not self.target:
             return None
+        if self.direction == "lower":
+            return None if not self.actual else 100 * self.target / self.actual
         return 100 * self.actual / self.target
 
     @property
@@ -162,7 +166,11 @@ def _complete_quarters(series: SliceSeries) -> set[date]:
 
 
 def _make_period(series: SliceSeries, fiscal_first_month: int) -> Any:
-    available = {"month": series.periods("month"), "quarter": series.periods("quarter")}
+    # The periods one may pick are those with scorecards (a review planned next quarter makes no period of figures).
+    available = {
+        kind: [start for start in series.periods(kind) if series.value((kind, start), "partners") > 0]
+        for kind in ("month", "quarter")
+    }
     complete = _complete_quarters(series)
 
     def make(granularity: str, start: date) -> Period:
@@ -262,7 +270,7 @@ def dashboard_build(
     metrics = [_metric_row(m, now, then if has_then else None, past) for m in computation.metrics]
     metrics = [m for m in metrics if m.partners or m.compare is not None]
     board.outcome_metrics = sorted(
-        (m for m in metrics if m.timing != "leading"),
+        (m for m in metrics if m.timing != "leading" or m.key in OUTCOME_KEYS),
         key=lambda m: (m.key not in OUTCOME_KEYS, OUTCOME_KEYS.index(m.key) if m.key in OUTCOME_KEYS else 0, m.name),
     )
     board.leading_metrics = sorted((m for m in metrics if m.timing == "leading"), key=lambda m: m.name)
@@ -297,7 +305,7 @@ def _headline(board: Dashboard, now: Totals, then: Totals | None) -> None:
             "mean_score",
             "Average score",
             lambda t: t.ratio("score_sum", "scored"),
-            "score",
+            "points",
             show="scored",
             glossary="mean_score",
         ),
@@ -401,7 +409,7 @@ def _distribution(board: Dashboard, now: Totals, then: Totals) -> None:
     width = 100 // SCORE_BINS
     board.distribution = [
         (
-            f"{i * width} to {i * width + width if i < SCORE_BINS - 1 else 100}",
+            f"{i * width}\u2013{i * width + width if i < SCORE_BINS - 1 else 100}",
             int(now[f"score_bin_{i}"]),
             int(then[f"score_bin_{i}"]),
         )
@@ -435,7 +443,12 @@ def _metric_row(
         partners=int(now[f"metric_{metric_id}_n"]),
         summed=summed,
         history=[_metric_value(t, metric_id, "actual", summed) for _, t in past],
-        attainment_history=[t.ratio(f"metric_{metric_id}_actual", f"metric_{metric_id}_target", 100) for _, t in past],
+        attainment_history=[
+            t.ratio(f"metric_{metric_id}_target", f"metric_{metric_id}_actual", 100)
+            if metric["direction"] == "lower"
+            else t.ratio(f"metric_{metric_id}_actual", f"metric_{metric_id}_target", 100)
+            for _, t in past
+        ],
     )
 
 

@@ -23,8 +23,10 @@ def figure(value: float | None, unit: str = "count") -> str:
         return _grouped(value, 0)
     if unit == "percent":
         return f"{value:.1f} %"
-    if unit in ("score", "points"):
+    if unit == "points":
         return f"{value:.1f}"
+    if unit == "score":
+        return f"{value:.2f}"
     if unit == "currency":
         return _grouped(value, 0)
     if unit == "days":
@@ -46,8 +48,10 @@ def signed(value: float | None, unit: str = "count") -> str:
         return f"{sign}{_grouped(magnitude, 0)}"
     if unit == "percent":
         return f"{sign}{magnitude:.1f} pp"
-    if unit in ("score", "points"):
+    if unit == "points":
         return f"{sign}{magnitude:.1f} points"
+    if unit == "score":
+        return f"{sign}{magnitude:.2f}"
     if unit == "currency":
         return f"{sign}{_grouped(magnitude, 0)}"
     if unit == "days":

@@ -3,6 +3,7 @@ its figures, and its exports (PDF; CSV and XLSX of its tables). Every page reads
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django import forms
@@ -103,12 +104,16 @@ def dashboard_view(request: TenantRequest) -> HttpResponse:
         "mover_lists": [("Rose most", board.risers), ("Fell most", board.fallers)],
     }
     if board.ready:
+        # JSON in a data attribute (the template escapes it): app.js hands it to plotly, no inline script.
         context["figures"] = {
-            "distribution": charts.distribution_figure(board),
-            "history": charts.history_figure(board),
-            "outcomes": charts.outcome_metrics_figure(board),
-            "movers": charts.movers_figure(board),
-            "leading": charts.leading_metrics_figure(board),
+            name: json.dumps(figure, allow_nan=False)
+            for name, figure in (
+                ("distribution", charts.distribution_figure(board)),
+                ("history", charts.history_figure(board)),
+                ("outcomes", charts.outcome_metrics_figure(board)),
+                ("movers", charts.movers_figure(board)),
+                ("leading", charts.leading_metrics_figure(board)),
+            )
         }
     return render(request, "executive/dashboard.html", context, status=400 if error else 200)
 
