@@ -14,7 +14,11 @@ class ExecutiveConfig(AppConfig):
     name = "partnerhub.executive"
     label = "executive"
     tenant_urls = "partnerhub.executive.urls"
-    nav_items = (NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),)
+    nav_items = (
+        NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),
+        NavItem("Memos", "memo_list", "executive.memo.view", order=6),
+        NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
+    )
     # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).
     role_landing = {"executive": "executive_dashboard"}
     # CELERY_TIMEZONE is UTC.
@@ -35,3 +39,7 @@ class ExecutiveConfig(AppConfig):
 
         task_success.connect(receivers.after_snapshot_refresh, dispatch_uid="executive_after_snapshot_refresh")
         auditlog.register(models.DashboardComputation, exclude_fields=["updated_at"])
+        auditlog.register(models.Memo, exclude_fields=["updated_at"])
+        auditlog.register(
+            models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]
+        )

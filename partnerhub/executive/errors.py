@@ -9,3 +9,21 @@ class DashboardFilterError(DomainError):
     """A dashboard filter or period the program does not have (a value that does not exist, a period in the future)."""
 
     default_code = "invalid_dashboard_filter"
+
+
+class MemoQuarterOpenError(DomainError):
+    """A memo was asked for a quarter whose scorecards are not complete yet (or that has not begun)."""
+
+    default_code = "memo_quarter_open"
+
+
+class MemoFrozenError(DomainError):
+    """A published memo version was to be edited or published again: it stays as it was."""
+
+    default_code = "memo_frozen"
+
+
+class MemoLineError(DomainError):
+    """An edit named a line the memo does not have."""
+
+    default_code = "memo_unknown_line"

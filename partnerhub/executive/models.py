@@ -63,3 +63,59 @@ class DashboardSlice(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.dim_a}={self.value_a},{self.dim_b}={self.value_b}"
+
+
+class Memo(TenantOwnedModel):
+    """The quarterly memo of one quarter: written from the data once the quarter closes, then edited and published
+    in versions (``MemoVersion``)."""
+
+    quarter_start = models.DateField()
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "quarter_start"], name="memo_one_per_quarter")]
+
+    def __str__(self) -> str:
+        return f"Memo {self.quarter_start:%Y-%m}"
+
+
+class MemoVersion(TenantOwnedModel):
+    """One version of a memo: a draft (its lines may be removed and commentary added) until it is published, then
+    frozen — its HTML and PDF (internal and partner-facing) are rendered once and kept as they were."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    lines = models.JSONField(default=list, help_text="The memo's lines: section, text, owner, timeline, evidence.")
+    commentary = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    html = models.TextField(blank=True, default="")
+    partner_html = models.TextField(blank=True, default="")
+    pdf = models.BinaryField(null=True, blank=True)
+    partner_pdf = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["memo", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "memo", "number"], name="memo_version_number"),
+            models.UniqueConstraint(
+                fields=["tenant", "memo"], condition=models.Q(status="draft"), name="memo_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="memo_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.memo} v{self.number} ({self.status})"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from partnerhub.core.rules import is_internal, permissions
+from partnerhub.core.rules import is_admin, is_executive, is_internal, is_partner_user, permissions
 
 # The dashboard: the program's people (executives land on it; managers and admins reach it from the navigation).
 permissions.add_rule("executive.dashboard", is_internal)
+# The quarterly memo: read by the program's people, edited and published by admins and executives; partners read
+# its partner-facing version (program-level figures only) in the portal.
+permissions.add_rule("executive.memo.view", is_internal)
+permissions.add_rule("executive.memo.edit", is_admin | is_executive)
+permissions.add_rule("executive.memo.portal", is_partner_user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import chain, shared_task
 from celery.canvas import Signature
 
 from partnerhub.core.models import Tenant
@@ -29,8 +29,12 @@ def dashboard_precompute_nightly_task() -> int:
 
 
 def after_refresh_chain(*, tenant_id: int, reference_month: str | None = None) -> Signature[Any]:
-    """What runs after a tenant's snapshots were refreshed: the dashboard precompute."""
-    signature: Signature[Any] = dashboard_precompute_task.si(
-        tenant_id=tenant_id, trigger=DashboardComputation.Trigger.REFRESH
+    """What runs after a tenant's snapshots were refreshed: the dashboard precompute, then the memo of a quarter that
+    has just closed (a Celery chain: the memo reads the new cube)."""
+    from partnerhub.executive.tasks.memo import memo_for_closed_quarter_task
+
+    signature: Signature[Any] = chain(
+        dashboard_precompute_task.si(tenant_id=tenant_id, trigger=DashboardComputation.Trigger.REFRESH),
+        memo_for_closed_quarter_task.si(tenant_id=tenant_id),
     )
     return signature

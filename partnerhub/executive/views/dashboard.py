@@ -22,8 +22,8 @@ from partnerhub.executive.forms.dashboard import LABELS, DashboardFilterForm
 from partnerhub.executive.selectors.cube import dashboard_computation
 from partnerhub.executive.selectors.dashboard import Dashboard, dashboard_build, dashboard_owner_names
 from partnerhub.executive.selectors.drilldown import drilldown
+from partnerhub.executive.services.documents import render_pdf
 from partnerhub.executive.views import charts
-from partnerhub.executive.views.pdf import render_pdf
 
 TABS = ("outcomes", "leading")
 DOWNLOAD_TABLES = (

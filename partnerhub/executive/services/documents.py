@@ -1,5 +1,7 @@
-"""Executive documents as PDF (WeasyPrint). Nothing is fetched while rendering: the print stylesheet is read from our
-own static files and passed inline, and the URL fetcher refuses every URL (no network, no file system)."""
+"""Executive documents as PDF (WeasyPrint): the dashboard summary, and the memo (rendered once, when published).
+
+Nothing is fetched while rendering: the print stylesheet is read from our own static files and passed inline, and the
+URL fetcher refuses every URL (no network, no file system)."""
 
 from __future__ import annotations
 
