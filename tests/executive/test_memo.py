@@ -54,7 +54,8 @@ def test_the_partner_facing_lines_name_no_partner(program):
     lines = _draft(program.tenant, memo).lines
     public = [line for line in lines if line["public"]]
     named = [line for line in lines if any(p.name in line["text"] for p in program.partners)]
-    assert public and named
+    assert public
+    assert named
     assert not any(p.name in line["text"] for line in public for p in program.partners)
     assert all(not line["public"] for line in named)
 
@@ -99,7 +100,8 @@ def test_a_draft_is_edited_then_published_frozen_and_publishing_twice_writes_not
     published = memo_publish(tenant=program.tenant, actor=program.executive, version=draft)
 
     assert published.status == "published"
-    assert bytes(published.pdf).startswith(b"%PDF") and bytes(published.partner_pdf).startswith(b"%PDF")
+    assert bytes(published.pdf).startswith(b"%PDF")
+    assert bytes(published.partner_pdf).startswith(b"%PDF")
     assert "Commentary." in published.html
     assert draft.lines[0]["text"] not in published.html
     with tenant_context(program.tenant):
