@@ -46,7 +46,7 @@ def test_the_memo_of_a_closed_quarter_is_written_from_its_numbers_every_line_wit
     assert all(line["evidence"] for line in lines if "not yet available" not in line["text"])
     sections = {line["section"] for line in lines}
     assert {"summary", "risks", "reviews", "remediation", "recognition", "investments"} <= sections
-    assert sum("not yet available" in line["text"] for line in lines) == 5
+    assert sum("not yet available" in line["text"] for line in lines) == 6
 
 
 def test_the_partner_facing_lines_name_no_partner(program):
@@ -70,7 +70,7 @@ def test_top_movers_are_named_with_their_change_and_owner(program):
             .first()
         )
     line = next(x for x in _draft(program.tenant, memo).lines if x["text"].startswith("Most improved"))
-    assert f"{best.partner.name} ({float(best.change_previous):+.1f} points)" in line["text"]
+    assert f"{best.partner.name} (+{float(best.change_previous):.1f} points)" in line["text"]
     owner = str(best.partner.owner.user) if best.partner.owner else str(program.admin.user)
     assert owner in line["owner"]
 

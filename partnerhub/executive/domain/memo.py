@@ -110,7 +110,8 @@ def _points(value: float) -> str:
 
 
 def _names(partners: list[PartnerFigure], how: str) -> str:
-    parts = [f"{p.name} ({how.format(p=p)})" for p in partners]
+    """``A (+17.0 points), B (+16.7 points) and C (29 %)``: ``how`` is "points" or "percent"."""
+    parts = [f"{p.name} ({_points(p.value) if how == 'points' else f'{p.value:.0f} %'})" for p in partners]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -170,7 +171,7 @@ def memo_lines(facts: MemoFacts) -> list[Line]:
     if facts.risers:
         add(
             "highlights",
-            f"Most improved: {_names(facts.risers, '{p.value:+.1f} points')}.",
+            f"Most improved: {_names(facts.risers, 'points')}.",
             ", ".join(sorted({p.owner for p in facts.risers})),
             quarter,
             [Evidence(p.name, p.url) for p in facts.risers],
@@ -186,7 +187,7 @@ def memo_lines(facts: MemoFacts) -> list[Line]:
         )
     # Risks.
     if facts.declining:
-        named = f" The steepest falls: {_names(facts.fallers, '{p.value:+.1f} points')}." if facts.fallers else ""
+        named = f" The steepest falls: {_names(facts.fallers, 'points')}." if facts.fallers else ""
         add(
             "risks",
             f"{_n(facts.declining, 'partner is', 'partners are')} declining by their trend.{named}",
@@ -206,7 +207,7 @@ def memo_lines(facts: MemoFacts) -> list[Line]:
         add(
             "risks",
             f"Forecasts missed (accuracy under {FORECAST_MISS_BELOW:.0f} %): "
-            f"{_names(facts.forecast_misses, '{p.value:.0f} %')}.",
+            f"{_names(facts.forecast_misses, 'percent')}.",
             ", ".join(sorted({p.owner for p in facts.forecast_misses})),
             decide_by,
             [Evidence(p.name, p.url) for p in facts.forecast_misses],

@@ -23,7 +23,7 @@ from partnerhub.executive.domain.memo import FORECAST_MISS_BELOW, MemoFacts, Par
 from partnerhub.executive.errors import MemoQuarterOpenError
 from partnerhub.executive.models import DashboardComputation, Memo, MemoVersion
 from partnerhub.executive.selectors.cube import dashboard_computation, slice_series
-from partnerhub.executive.selectors.seams import seam_figures
+from partnerhub.executive.selectors.seams import seam_figures, seam_provider
 from reviews.models import Decision, Forecast
 from scorecards.selectors.snapshots import portfolio_snapshots
 
@@ -131,6 +131,16 @@ def memo_facts(*, tenant: Tenant, quarter_start: date) -> MemoFacts:
         )
         for s in seam_figures(tenant=tenant, partners=partners, start=quarter_start, end=end)
     ]
+    awards = seam_provider("recognition", "awards_given")
+    award_count = awards(tenant=tenant, partners=partners, start=quarter_start, end=end) if awards else None
+    seams.insert(
+        2,
+        SeamLine(
+            section="recognition",
+            label="Awards",
+            sentence=None if award_count is None else f"{int(award_count):,} awards were given this quarter.",
+        ),
+    )
     return MemoFacts(
         quarter_label=period_label("quarter", quarter_start),
         quarter_end=quarter_end(quarter_start),

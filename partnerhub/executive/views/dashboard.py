@@ -228,11 +228,7 @@ def dashboard_pdf_view(request: TenantRequest) -> HttpResponse:
     if error or not board.ready:
         message = error or "There are no dashboard figures yet."
         return render(request, "partnerhub/error.html", {"title": "Nothing to print", "message": message}, status=400)
-    filters = [
-        (name.replace("_", " ").capitalize(), board.owner_names.get(v, v) if name == "owner" else v or "none")
-        for name, v in board.filters.items()
-    ]
-    html_context = {"board": board, "tenant": request.tenant, "filters": filters, "move_rags": MOVE_RAGS}
+    html_context = {"board": board, "tenant": request.tenant, "filters": filter_labels(board), "move_rags": MOVE_RAGS}
     pdf = render_pdf("executive/dashboard_pdf.html", html_context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(request, board, "summary")}.pdf"'
