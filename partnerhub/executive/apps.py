@@ -29,6 +29,12 @@ class ExecutiveConfig(AppConfig):
             # safety net for a refresh that failed or a program whose snapshots did not change.
             "schedule": crontab(hour=4, minute=30),
         },
+        "executive-digest-monthly": {
+            "task": "partnerhub.executive.tasks.digest.digest_send_monthly_task",
+            # Every morning of the month's first three days; the task sends on the first working day only (a month
+            # starting on a weekend sends on its Monday, the 2nd or 3rd), each member once.
+            "schedule": crontab(hour=7, minute=0, day_of_month="1-3"),
+        },
     }
 
     def ready(self) -> None:
@@ -40,6 +46,7 @@ class ExecutiveConfig(AppConfig):
         task_success.connect(receivers.after_snapshot_refresh, dispatch_uid="executive_after_snapshot_refresh")
         auditlog.register(models.DashboardComputation, exclude_fields=["updated_at"])
         auditlog.register(models.Memo, exclude_fields=["updated_at"])
+        auditlog.register(models.DigestSubscription, exclude_fields=["updated_at"])
         auditlog.register(
             models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]
         )

@@ -27,3 +27,10 @@ class MemoLineError(DomainError):
     """An edit named a line the memo does not have."""
 
     default_code = "memo_unknown_line"
+
+
+class UnsubscribeLinkError(DomainError):
+    """An unsubscribe link that was altered, or that belongs to another program (the two look the same)."""
+
+    http_status = 404
+    default_code = "invalid_unsubscribe_link"

@@ -119,3 +119,44 @@ class MemoVersion(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.memo} v{self.number} ({self.status})"
+
+
+class DigestSubscription(TenantOwnedModel):
+    """A member's choice about the digest (no row: monthly, the default)."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Every month"
+        QUARTERLY = "quarterly", "Every quarter"
+        OFF = "off", "Never"
+
+    membership = models.ForeignKey("partnerhub.Membership", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "membership"], name="digest_subscription_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.frequency}"
+
+
+class DigestDelivery(TenantOwnedModel):
+    """One digest sent to one member in one month (the month it was sent in): at most one, whatever runs twice. Its
+    content is kept, so the in-app digest shows what was sent."""
+
+    membership = models.ForeignKey("partnerhub.Membership", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month the digest was sent in.")
+    period = models.CharField(max_length=8, default="month")  # what it covers: the previous month, or quarter
+    period_start = models.DateField()
+    content = models.JSONField(default=dict)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "membership", "month"], name="digest_once_per_member_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest {self.month:%Y-%m} for {self.membership_id}"

@@ -11,3 +11,5 @@ permissions.add_rule("executive.dashboard", is_internal)
 permissions.add_rule("executive.memo.view", is_internal)
 permissions.add_rule("executive.memo.edit", is_admin | is_executive)
 permissions.add_rule("executive.memo.portal", is_partner_user)
+# The digest: every member reads their own and chooses how often it comes.
+permissions.add_rule("executive.digest.read", is_internal | is_partner_user)

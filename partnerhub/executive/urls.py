@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import dashboard, memo
+from partnerhub.executive.views import dashboard, digest, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -31,4 +31,9 @@ urlpatterns: list[URLPattern] = [
     path("portal/memos/", memo.portal_memo_list_view, name="portal_memo_list"),
     path("portal/memos/<int:memo_id>/", memo.portal_memo_view, name="portal_memo"),
     path("portal/memos/<int:memo_id>/memo.pdf", memo.portal_memo_pdf_view, name="portal_memo_pdf"),
+    # the monthly digest
+    path("digest/", digest.digest_list_view, name="digest_list"),
+    path("digest/<int:digest_id>/", digest.digest_detail_view, name="digest_detail"),
+    path("digest/settings/", digest.digest_settings_view, name="digest_settings"),
+    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe_view, name="digest_unsubscribe"),
 ]
