@@ -12,7 +12,7 @@ from django.db import connection
 from partnerhub.core.models import TenantOwnedModel
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("partnerhub/core", "scorecards", "reviews", "remediation", "recognition")
+APPS = ("partnerhub/core", "scorecards", "reviews", "remediation", "recognition", "partnerhub/executive")
 
 
 def _service_modules() -> list[Path]:

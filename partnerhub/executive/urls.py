@@ -33,7 +33,7 @@ urlpatterns: list[URLPattern] = [
     path("portal/memos/<int:memo_id>/memo.pdf", memo.portal_memo_pdf_view, name="portal_memo_pdf"),
     # the monthly digest
     path("digest/", digest.digest_list_view, name="digest_list"),
-    path("digest/<int:digest_id>/", digest.digest_detail_view, name="digest_detail"),
     path("digest/settings/", digest.digest_settings_view, name="digest_settings"),
-    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe_view, name="digest_unsubscribe"),
+    path("digest/unsubscribe/<str:unsubscribe_token>/", digest.digest_unsubscribe_view, name="digest_unsubscribe"),
+    path("digest/<str:month>/", digest.digest_detail_view, name="digest_detail"),
 ]

@@ -148,12 +148,15 @@ def test_a_tampered_link_or_another_programs_link_says_so_writes_nothing_and_sho
 
 def test_a_member_reads_their_own_digest_in_the_app_and_not_anyone_elses(program, client_for):
     digest_send(tenant=program.tenant, month=JULY, today=JULY)
-    with tenant_context(program.tenant):
-        mine = DigestDelivery.objects.get(membership=program.managers[0])
-        theirs = DigestDelivery.objects.get(membership=program.managers[1])
+    mine = _text(_content(program.tenant, program.managers[0]))
+    theirs = _content(program.tenant, program.managers[1])
     client = client_for(program.managers[0])
-    assert client.get(f"/t/alpha/digest/{mine.pk}/").status_code == 200
-    assert client.get(f"/t/alpha/digest/{theirs.pk}/").status_code == 404
+    page = client.get("/t/alpha/digest/2025-07/").content.decode()
+    assert "Your digest for June 2025" in page
+    assert [i["text"] for s in theirs["sections"] for i in s["items"] if i["text"] not in mine] != []
+    assert not any(i["text"] in page for s in theirs["sections"] for i in s["items"] if i["text"] not in mine)
+    assert "You got no digest in August 2025" in client.get("/t/alpha/digest/2025-08/").content.decode()
+    assert client.get("/t/alpha/digest/not-a-month/").status_code == 400
     settings = client.post("/t/alpha/digest/settings/", {"frequency": "quarterly"})
     assert settings.status_code == 302
     assert client.post("/t/alpha/digest/settings/", {"frequency": "hourly"}).status_code == 400

@@ -88,6 +88,8 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "api_notification_read": lambda w: {"ids": [w.foreign_notification_id]},
     "cadence_create": None,  # a cadence names no object: its filters and agenda are plain values
     "api_cadence_list": None,
+    "memo_list": None,  # writes the memo of a quarter: names no object
+    "digest_settings": None,  # the member's own frequency
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
         "partner": w.foreign_partner.pk,

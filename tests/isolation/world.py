@@ -67,6 +67,11 @@ class World:
     sibling_attendee_id: int = 0
     foreign_attendee_id: int = 0
     foreign_notification_id: int = 0  # a notification of the other tenant's manager
+    own_memo_id: int = 0  # a published quarterly memo (program-wide: the sibling case is this tenant's own)
+    foreign_memo_id: int = 0
+    own_memo_version_id: int = 0
+    foreign_memo_version_id: int = 0
+    unsubscribe_tokens: dict[str, str] = field(default_factory=dict)  # digest unsubscribe links
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -169,11 +174,19 @@ def build_world() -> World:
     world.foreign_attendee_id = foreign_reviews[("attendee", foreign.pk)]
     world.feed_tokens = feed_tokens
     world.foreign_notification_id = _notification(b, foreign_manager, "FOREIGN-NOTIFICATION-MARKER")
+    world.own_memo_id, world.own_memo_version_id = _memo(a, "Alpha memo line")
+    world.foreign_memo_id, world.foreign_memo_version_id = _memo(b, "FOREIGN-MEMO-MARKER")
+    world.unsubscribe_tokens = {
+        "own": _unsubscribe_token(a, manager_a),
+        "other_partner": _unsubscribe_token(a, sibling_member),
+        "other_tenant": _unsubscribe_token(b, foreign_manager),
+    }
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
         "FOREIGN-ATTENDEE-MARKER",
         "FOREIGN-NOTIFICATION-MARKER",
+        "FOREIGN-MEMO-MARKER",
     ]
     return world
 
@@ -282,6 +295,34 @@ def _notification(tenant: Tenant, recipient: Membership, title: str) -> int:
         ).pk
 
 
+def _memo(tenant: Tenant, text: str) -> tuple[int, int]:
+    """A quarterly memo with one published version (its PDF a stub: the matrix reads, it does not render)."""
+    from partnerhub.executive.models import Memo, MemoVersion
+
+    with tenant_context(tenant):
+        memo = Memo.objects.create(tenant=tenant, quarter_start=date(2026, 7, 1))
+        line = {"id": "summary-1", "section": "summary", "text": text, "owner": "Lead", "timeline": "Q3 2026"}
+        version = MemoVersion.objects.create(
+            tenant=tenant,
+            memo=memo,
+            number=1,
+            status=MemoVersion.Status.PUBLISHED,
+            lines=[{**line, "evidence": [], "public": True, "removed": False}],
+            published_at=datetime(2026, 10, 5, tzinfo=UTC),
+            html=f"<p>{text}</p>",
+            partner_html=f"<p>{text}</p>",
+            pdf=b"%PDF-1.4 probe",
+            partner_pdf=b"%PDF-1.4 probe",
+        )
+    return memo.pk, version.pk
+
+
+def _unsubscribe_token(tenant: Tenant, membership: Membership) -> str:
+    from partnerhub.executive.services.digest import unsubscribe_token
+
+    return unsubscribe_token(tenant=tenant, member=membership)
+
+
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
         template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
@@ -353,6 +394,9 @@ def own_object_id(world: World, param: str) -> Any:
         "action_id": world.own_action_id,
         "attendee_id": world.own_attendee_id,
         "feed_token": world.feed_tokens["own"],
+        "memo_id": world.own_memo_id,
+        "memo_version_id": world.own_memo_version_id,
+        "unsubscribe_token": world.unsubscribe_tokens["own"],
     }
     return values[param]
 
@@ -392,4 +436,10 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_attendee_id if foreign else world.sibling_attendee_id
     if param == "feed_token":
         return world.feed_tokens[target]
+    if param == "memo_id":  # memos are program-wide: the sibling case is this tenant's own
+        return world.foreign_memo_id if foreign else world.own_memo_id
+    if param == "memo_version_id":
+        return world.foreign_memo_version_id if foreign else world.own_memo_version_id
+    if param == "unsubscribe_token":
+        return world.unsubscribe_tokens[target]
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

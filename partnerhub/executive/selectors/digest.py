@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from partnerhub.core.domain.periods import add_months, months_in, period_label
-from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.executive.domain.digest import ActionLine, DigestData, Finding, PartnerLine, Upcoming
 from partnerhub.executive.domain.figures import period_of, totals
@@ -185,9 +184,6 @@ def digest_list_for_member(*, tenant: Tenant, member: Membership) -> QuerySet[Di
     return DigestDelivery.objects.for_tenant(tenant).filter(membership=member).order_by("-month", "-pk")
 
 
-def digest_get_for_member(*, tenant: Tenant, member: Membership, digest_id: int) -> DigestDelivery:
-    """One of the member's own digests; NotFoundError for anyone else's (or another program's)."""
-    digest = digest_list_for_member(tenant=tenant, member=member).filter(pk=digest_id).first()
-    if digest is None:
-        raise NotFoundError("Digest not found.")
-    return digest
+def digest_for_month(*, tenant: Tenant, member: Membership, month: date) -> DigestDelivery | None:
+    """The member's own digest sent in ``month``, or None (no one reads another member's)."""
+    return digest_list_for_member(tenant=tenant, member=member).filter(month=month.replace(day=1)).first()

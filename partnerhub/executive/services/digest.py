@@ -111,9 +111,7 @@ def digest_send(*, tenant: Tenant, month: date, today: date | None = None) -> Di
                         kind="digest",
                         title=content["title"],
                         body=_summary(content),
-                        url=reverse(
-                            "digest_detail", kwargs={"tenant_slug": tenant.slug, "digest_id": claimed[member.pk]}
-                        ),
+                        url=reverse("digest_detail", kwargs={"tenant_slug": tenant.slug, "month": f"{month:%Y-%m}"}),
                         dedupe_key=f"digest:{month:%Y-%m}",
                     )
                     for member, _, content in rows
@@ -179,7 +177,7 @@ def _email(tenant: Tenant, member: Membership, content: dict[str, Any]) -> Email
     site = settings.SITE_URL
     settings_url = reverse("digest_settings", kwargs={"tenant_slug": tenant.slug})
     token = unsubscribe_token(tenant=tenant, member=member)
-    unsubscribe = site + reverse("digest_unsubscribe", kwargs={"tenant_slug": tenant.slug, "token": token})
+    unsubscribe = site + reverse("digest_unsubscribe", kwargs={"tenant_slug": tenant.slug, "unsubscribe_token": token})
     text = digest_text(content, site=site, settings_url=settings_url, unsubscribe_url=unsubscribe)
     html = render_to_string(
         "executive/digest_email.html",

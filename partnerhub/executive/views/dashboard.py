@@ -7,9 +7,10 @@ import json
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from partnerhub.core.domain.spreadsheets import Format
@@ -26,6 +27,7 @@ from partnerhub.executive.services.documents import render_pdf
 from partnerhub.executive.views import charts
 
 TABS = ("outcomes", "leading")
+TABLE_NAMES = ("figures", "metrics", "distribution", "movement", "history")
 DOWNLOAD_TABLES = (
     ("figures", "Figures"),
     ("metrics", "Metrics against target"),
@@ -128,8 +130,6 @@ def dashboard_partners_view(request: TenantRequest) -> HttpResponse:
             drill = drilldown(tenant=request.tenant, board=board, show=request.GET.get("show", "scored"))
         except DashboardFilterError as exc:
             error = exc.message
-    elif not error:
-        error = "There are no dashboard figures yet."
     rows: Any = drill.rows if drill else []
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -150,6 +150,12 @@ def dashboard_partners_view(request: TenantRequest) -> HttpResponse:
 def dashboard_definitions_view(request: TenantRequest) -> HttpResponse:
     """What each figure of the dashboard counts (metrics have their own glossary entries)."""
     return render(request, "executive/definitions.html", {"definitions": DEFINITIONS})
+
+
+def _nothing_yet(request: TenantRequest) -> HttpResponse:
+    """Back to the dashboard, which says why there is nothing to download yet."""
+    messages.info(request, "There are no dashboard figures to download yet.")
+    return redirect("executive_dashboard", tenant_slug=request.tenant.slug)
 
 
 def _filename(request: TenantRequest, board: Dashboard, what: str) -> str:
@@ -211,12 +217,13 @@ def dashboard_table_view(request: TenantRequest, fmt: Format) -> HttpResponse:
     """One table of the dashboard (``table``: figures, metrics, distribution, movement, history) as CSV or XLSX."""
     _, board, error = _board(request)
     table = request.GET.get("table", "figures")
+    if error or table not in TABLE_NAMES:
+        message = error or "There is no such table."
+        context = {"title": "Nothing to download", "message": message}
+        return render(request, "partnerhub/error.html", context, status=400)
+    if not board.ready:
+        return _nothing_yet(request)
     tables = _tables(board)
-    if error or table not in tables or not board.ready:
-        message = error or ("There is no such table." if table not in tables else "There are no dashboard figures yet.")
-        return render(
-            request, "partnerhub/error.html", {"title": "Nothing to download", "message": message}, status=400
-        )
     columns, rows = tables[table]
     return table_download(_filename(request, board, table), columns, rows, fmt, sheet=table.capitalize())
 
@@ -225,9 +232,10 @@ def dashboard_table_view(request: TenantRequest, fmt: Format) -> HttpResponse:
 def dashboard_pdf_view(request: TenantRequest) -> HttpResponse:
     """The dashboard as a PDF: its figures and tables, printed (no charts' JavaScript in a PDF: bars drawn in CSS)."""
     _, board, error = _board(request)
-    if error or not board.ready:
-        message = error or "There are no dashboard figures yet."
-        return render(request, "partnerhub/error.html", {"title": "Nothing to print", "message": message}, status=400)
+    if error:
+        return render(request, "partnerhub/error.html", {"title": "Nothing to print", "message": error}, status=400)
+    if not board.ready:
+        return _nothing_yet(request)
     html_context = {"board": board, "tenant": request.tenant, "filters": filter_labels(board), "move_rags": MOVE_RAGS}
     pdf = render_pdf("executive/dashboard_pdf.html", html_context)
     response = HttpResponse(pdf, content_type="application/pdf")

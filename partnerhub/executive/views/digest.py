@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -14,7 +17,7 @@ from partnerhub.core.http import TenantRequest
 from partnerhub.core.views.program import tenant_view
 from partnerhub.executive.errors import UnsubscribeLinkError
 from partnerhub.executive.models import DigestSubscription
-from partnerhub.executive.selectors.digest import digest_frequency, digest_get_for_member, digest_list_for_member
+from partnerhub.executive.selectors.digest import digest_for_month, digest_frequency, digest_list_for_member
 from partnerhub.executive.services.digest import digest_mark_read, digest_set_frequency, unsubscribe_member
 
 
@@ -34,11 +37,18 @@ def digest_list_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view("executive.digest.read")
-def digest_detail_view(request: TenantRequest, digest_id: int) -> HttpResponse:
-    """One of the member's digests, as it was sent (another member's is a 404)."""
-    digest = digest_get_for_member(tenant=request.tenant, member=request.membership, digest_id=digest_id)
-    digest_mark_read(tenant=request.tenant, member=request.membership, digest=digest)
-    return render(request, "executive/digest_detail.html", {"digest": digest, "content": digest.content})
+def digest_detail_view(request: TenantRequest, month: str) -> HttpResponse:
+    """The member's own digest of a month (``2026-11``), as it was sent; a month without one says so."""
+    try:
+        day = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        message = {"title": "No such month", "message": "A month is written like 2026-11."}
+        return render(request, "partnerhub/error.html", message, status=400)
+    digest = digest_for_month(tenant=request.tenant, member=request.membership, month=day)
+    if digest is not None:
+        digest_mark_read(tenant=request.tenant, member=request.membership, digest=digest)
+    context: dict[str, Any] = {"digest": digest, "content": digest.content if digest else None, "month": day}
+    return render(request, "executive/digest_detail.html", context)
 
 
 @tenant_view("executive.digest.read", methods=("GET", "POST"))
@@ -56,11 +66,11 @@ def digest_settings_view(request: TenantRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def digest_unsubscribe_view(request: TenantRequest, tenant_slug: str, token: str) -> HttpResponse:
+def digest_unsubscribe_view(request: TenantRequest, tenant_slug: str, unsubscribe_token: str) -> HttpResponse:
     """GET: say whose digest this link stops and ask to confirm; POST (the button, or a mail app's one-click
     unsubscribe): stop it. A link altered or of another program: a clear message, nothing written, no name shown."""
     try:
-        member = unsubscribe_member(tenant=request.tenant, token=token)
+        member = unsubscribe_member(tenant=request.tenant, token=unsubscribe_token)
     except UnsubscribeLinkError as exc:
         response = render(request, "executive/digest_unsubscribe.html", {"invalid": exc.message}, status=404)
         patch_cache_control(response, private=True, no_store=True)
