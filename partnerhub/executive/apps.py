@@ -18,6 +18,7 @@ class ExecutiveConfig(AppConfig):
         NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),
         NavItem("Memos", "memo_list", "executive.memo.view", order=6),
         NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
+        NavItem("Concerns", "concern_list", "executive.concern.raise", order=140),
     )
     # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).
     role_landing = {"executive": "executive_dashboard"}
@@ -47,6 +48,8 @@ class ExecutiveConfig(AppConfig):
         auditlog.register(models.DashboardComputation, exclude_fields=["updated_at"])
         auditlog.register(models.Memo, exclude_fields=["updated_at"])
         auditlog.register(models.DigestSubscription, exclude_fields=["updated_at"])
+        auditlog.register(models.Concern, exclude_fields=["updated_at"])
+        auditlog.register(models.ConcernMessage, exclude_fields=["updated_at"])
         auditlog.register(
             models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]
         )

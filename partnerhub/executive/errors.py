@@ -34,3 +34,9 @@ class UnsubscribeLinkError(DomainError):
 
     http_status = 404
     default_code = "invalid_unsubscribe_link"
+
+
+class ConcernError(DomainError):
+    """A concern (or a reply) that cannot be written as asked: empty, or naming a partner of another program."""
+
+    default_code = "invalid_concern"

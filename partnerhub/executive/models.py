@@ -160,3 +160,45 @@ class DigestDelivery(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Digest {self.month:%Y-%m} for {self.membership_id}"
+
+
+class Concern(TenantOwnedModel):
+    """A confidential concern raised to the program's admins: only they and the sender see it, never a scorecard or a
+    review. The sender may ask not to be named to the manager who owns the partner (when that manager is an admin)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_REVIEW = "in_review", "Being looked into"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    raised_by = models.ForeignKey("partnerhub.Membership", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        "partnerhub.Partner", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    anonymous_to_owner = models.BooleanField(
+        default=False, help_text="Do not name me to the manager who owns the partner."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "raised_by"]), models.Index(fields=["tenant", "status"])]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk}"
+
+
+class ConcernMessage(TenantOwnedModel):
+    """One message of a concern's thread: the concern itself first, then replies from admins and the sender."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("partnerhub.Membership", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.concern_id}"

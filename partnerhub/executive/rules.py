@@ -13,3 +13,6 @@ permissions.add_rule("executive.memo.edit", is_admin | is_executive)
 permissions.add_rule("executive.memo.portal", is_partner_user)
 # The digest: every member reads their own and chooses how often it comes.
 permissions.add_rule("executive.digest.read", is_internal | is_partner_user)
+# Confidential concerns: any member raises one; the program's admins (and each concern's sender) see it.
+permissions.add_rule("executive.concern.raise", is_internal | is_partner_user)
+permissions.add_rule("executive.concern.manage", is_admin)

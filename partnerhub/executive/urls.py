@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import dashboard, digest, memo
+from partnerhub.executive.views import concerns, dashboard, digest, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -36,4 +36,7 @@ urlpatterns: list[URLPattern] = [
     path("digest/settings/", digest.digest_settings_view, name="digest_settings"),
     path("digest/unsubscribe/<str:unsubscribe_token>/", digest.digest_unsubscribe_view, name="digest_unsubscribe"),
     path("digest/<str:month>/", digest.digest_detail_view, name="digest_detail"),
+    # governance: the confidential concerns channel
+    path("concerns/", concerns.concern_list_view, name="concern_list"),
+    path("concerns/<int:concern_id>/", concerns.concern_detail_view, name="concern_detail"),
 ]

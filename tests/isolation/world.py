@@ -72,6 +72,9 @@ class World:
     own_memo_version_id: int = 0
     foreign_memo_version_id: int = 0
     unsubscribe_tokens: dict[str, str] = field(default_factory=dict)  # digest unsubscribe links
+    own_concern_id: int = 0  # raised by this tenant's partner user
+    sibling_concern_id: int = 0  # raised by the sibling partner's user: only the admins (and its sender) see it
+    foreign_concern_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -176,6 +179,9 @@ def build_world() -> World:
     world.foreign_notification_id = _notification(b, foreign_manager, "FOREIGN-NOTIFICATION-MARKER")
     world.own_memo_id, world.own_memo_version_id = _memo(a, "Alpha memo line")
     world.foreign_memo_id, world.foreign_memo_version_id = _memo(b, "FOREIGN-MEMO-MARKER")
+    world.own_concern_id = _concern(a, actors[Role.PARTNER], own, "Alpha own concern")
+    world.sibling_concern_id = _concern(a, sibling_member, sibling, "SIBLING-CONCERN-MARKER")
+    world.foreign_concern_id = _concern(b, foreign_manager, foreign, "FOREIGN-CONCERN-MARKER")
     world.unsubscribe_tokens = {
         "own": _unsubscribe_token(a, manager_a),
         "other_partner": _unsubscribe_token(a, sibling_member),
@@ -187,7 +193,9 @@ def build_world() -> World:
         "FOREIGN-ATTENDEE-MARKER",
         "FOREIGN-NOTIFICATION-MARKER",
         "FOREIGN-MEMO-MARKER",
+        "FOREIGN-CONCERN-MARKER",
     ]
+    world.sibling_markers.append("SIBLING-CONCERN-MARKER")
     return world
 
 
@@ -317,6 +325,15 @@ def _memo(tenant: Tenant, text: str) -> tuple[int, int]:
     return memo.pk, version.pk
 
 
+def _concern(tenant: Tenant, sender: Membership, partner: Partner, subject: str) -> int:
+    from partnerhub.executive.models import Concern, ConcernMessage
+
+    with tenant_context(tenant):
+        concern = Concern.objects.create(tenant=tenant, raised_by=sender, partner=partner, subject=subject)
+        ConcernMessage.objects.create(tenant=tenant, concern=concern, author=sender, body=subject)
+    return concern.pk
+
+
 def _unsubscribe_token(tenant: Tenant, membership: Membership) -> str:
     from partnerhub.executive.services.digest import unsubscribe_token
 
@@ -397,6 +414,7 @@ def own_object_id(world: World, param: str) -> Any:
         "memo_id": world.own_memo_id,
         "memo_version_id": world.own_memo_version_id,
         "unsubscribe_token": world.unsubscribe_tokens["own"],
+        "concern_id": world.own_concern_id,
     }
     return values[param]
 
@@ -442,4 +460,6 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_memo_version_id if foreign else world.own_memo_version_id
     if param == "unsubscribe_token":
         return world.unsubscribe_tokens[target]
+    if param == "concern_id":
+        return world.foreign_concern_id if foreign else world.sibling_concern_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")
