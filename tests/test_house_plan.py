@@ -12,7 +12,7 @@ from django.db import connection
 from partnerhub.core.models import TenantOwnedModel
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("partnerhub/core", "scorecards", "reviews", "remediation", "recognition")
+APPS = ("partnerhub/core", "scorecards", "reviews", "remediation", "recognition", "partnerhub/executive")
 
 
 def _service_modules() -> list[Path]:
@@ -87,3 +87,12 @@ def test_every_unique_constraint_of_a_tenant_owned_table_includes_the_tenant(tab
 
 def test_the_tenant_owned_tables_are_found():
     assert len(TENANT_OWNED_TABLES) >= 20
+
+
+def test_every_advisory_lock_namespace_is_its_own_number() -> None:
+    """Two LOCK_* namespaces with one number would serialise unrelated work (or deadlock it) without a word."""
+    from partnerhub.core.tenancy import sql
+
+    locks = {name: value for name, value in vars(sql).items() if name.startswith("LOCK_")}
+    assert len(locks) >= 5
+    assert len(set(locks.values())) == len(locks), locks

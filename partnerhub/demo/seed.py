@@ -13,6 +13,7 @@ from django.db import transaction
 from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Membership, Partner, PartnerOwnerChange, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.demo.executive import seed_executive
 from partnerhub.demo.investments import seed_investments
 from partnerhub.demo.recognition import seed_recognition
 from partnerhub.demo.remediation import seed_remediation
@@ -230,6 +231,8 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         seed_recognition(tenant, admin=members["admin"], executive=members["exec"], managers=owners)
         # Investments (recognition app): budgets, allocations, requests, claims, enablement, and their impact.
         seed_investments(tenant)  # once: a program with a budget is left alone
+        # The executive layer (dashboard, memos, digests, governance) reads everything above.
+        seed_executive(tenant)
     return logins
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "reviews",
     "remediation",
     "recognition",
+    "partnerhub.executive",
     "partnerhub.demo",
 ]
 

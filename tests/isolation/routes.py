@@ -12,8 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 TENANT_PREFIXES = ("t/<slug:tenant_slug>/", "api/v1/t/<slug:tenant_slug>/")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-# URL parameters that name no object (so there is no "foreign" value to try): the tenant, an import kind.
-NON_OBJECT_PARAMS = {"tenant_slug": None, "kind": "deals"}
+# URL parameters that name no object (so there is no "foreign" value to try): the tenant, an import kind, a month.
+NON_OBJECT_PARAMS = {"tenant_slug": None, "kind": "deals", "month": "2026-11"}
 
 
 @dataclass(frozen=True)

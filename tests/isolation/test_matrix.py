@@ -101,6 +101,9 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "investment_record": lambda w: _enablement(w.foreign_partner.pk),
     "api_investment_list": lambda w: _enablement(w.foreign_partner.pk),
     "api_cadence_list": None,
+    "memo_list": None,  # writes the memo of a quarter: names no object
+    "digest_settings": None,  # the member's own frequency
+    "concern_list": lambda w: {"subject": "Leak probe", "body": "Probe", "partner": w.foreign_partner.pk},
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
         "partner": w.foreign_partner.pk,
@@ -299,6 +302,8 @@ PARTNER_OWNED_PARAMS = {
     "investment_id",
     "estimate_id",
 }
+# URL parameters naming an object only its author and the program's admins may see (another member gets a 404).
+PERSONAL_PARAMS = {"concern_id"}
 PUBLIC_ROUTE_NAMES = {"home", "tenant_signup", "healthz", "api_token", "api_schema", "api_docs"}
 PUBLIC_PREFIXES = ("accounts/", "admin/")
 
@@ -405,7 +410,13 @@ def _check_cell(matrix: Matrix, route: Route, method: str, role: str, target: st
         elif route.object_params:
             if target == "other_tenant" and response.status_code != 404:
                 failures.append(f"{where}: another tenant's object must be a 404")
-            if target == "other_partner" and role == "partner" and PARTNER_OWNED_PARAMS & set(route.object_params):
+            if target == "other_partner" and PERSONAL_PARAMS & set(route.object_params):
+                # Another member's personal object (a confidential concern): its sender and the admins only.
+                if role != "admin" and response.status_code not in (403, 404):
+                    failures.append(f"{where}: another member's personal object must be a 404")
+                elif role == "admin" and method == "GET" and response.status_code != 200:
+                    failures.append(f"{where}: positive control, the admins must read it")
+            elif target == "other_partner" and role == "partner" and PARTNER_OWNED_PARAMS & set(route.object_params):
                 # A partner user acting on another partner's review, action item...: as if it did not exist.
                 if response.status_code not in (403, 404):
                     failures.append(f"{where}: another partner's object must be a 404 for a partner user")

@@ -88,6 +88,14 @@ class World:
     # investments: per "own", "sibling", "foreign" partner, the ids of its budget (program-wide), allocation, approved
     # request, claim, proof file, investment, enablement activity and impact estimate
     funds: dict[str, dict[str, int]] = field(default_factory=dict)
+    own_memo_id: int = 0  # a published quarterly memo (program-wide: the sibling case is this tenant's own)
+    foreign_memo_id: int = 0
+    own_memo_version_id: int = 0
+    foreign_memo_version_id: int = 0
+    unsubscribe_tokens: dict[str, str] = field(default_factory=dict)  # digest unsubscribe links
+    own_concern_id: int = 0  # raised by this tenant's partner user
+    sibling_concern_id: int = 0  # raised by the sibling partner's user: only the admins (and its sender) see it
+    foreign_concern_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -212,6 +220,16 @@ def build_world() -> World:
         "foreign": _funds(b, foreign, foreign_budget, foreign_manager, "FOREIGN-REQUEST-MARKER"),
     }
     world.sibling_markers += ["SIBLING-REQUEST-MARKER", "SIBLING-REQUEST-MARKER.pdf"]
+    world.own_memo_id, world.own_memo_version_id = _memo(a, "Alpha memo line")
+    world.foreign_memo_id, world.foreign_memo_version_id = _memo(b, "FOREIGN-MEMO-MARKER")
+    world.own_concern_id = _concern(a, actors[Role.PARTNER], own, "Alpha own concern")
+    world.sibling_concern_id = _concern(a, sibling_member, sibling, "SIBLING-CONCERN-MARKER")
+    world.foreign_concern_id = _concern(b, foreign_manager, foreign, "FOREIGN-CONCERN-MARKER")
+    world.unsubscribe_tokens = {
+        "own": _unsubscribe_token(a, manager_a),
+        "other_partner": _unsubscribe_token(a, sibling_member),
+        "other_tenant": _unsubscribe_token(b, foreign_manager),
+    }
     world.foreign_markers += [
         "FOREIGN-CADENCE-MARKER",
         "FOREIGN-ACTION-MARKER",
@@ -222,7 +240,10 @@ def build_world() -> World:
         "FOREIGN-RATE-MARKER",
         "FOREIGN-BUDGET-MARKER",
         "FOREIGN-REQUEST-MARKER",
+        "FOREIGN-MEMO-MARKER",
+        "FOREIGN-CONCERN-MARKER",
     ]
+    world.sibling_markers.append("SIBLING-CONCERN-MARKER")
     return world
 
 
@@ -572,6 +593,43 @@ def _notification(tenant: Tenant, recipient: Membership, title: str) -> int:
         ).pk
 
 
+def _memo(tenant: Tenant, text: str) -> tuple[int, int]:
+    """A quarterly memo with one published version (its PDF a stub: the matrix reads, it does not render)."""
+    from partnerhub.executive.models import Memo, MemoVersion
+
+    with tenant_context(tenant):
+        memo = Memo.objects.create(tenant=tenant, quarter_start=date(2026, 7, 1))
+        line = {"id": "summary-1", "section": "summary", "text": text, "owner": "Lead", "timeline": "Q3 2026"}
+        version = MemoVersion.objects.create(
+            tenant=tenant,
+            memo=memo,
+            number=1,
+            status=MemoVersion.Status.PUBLISHED,
+            lines=[{**line, "evidence": [], "public": True, "removed": False}],
+            published_at=datetime(2026, 10, 5, tzinfo=UTC),
+            html=f"<p>{text}</p>",
+            partner_html=f"<p>{text}</p>",
+            pdf=b"%PDF-1.4 probe",
+            partner_pdf=b"%PDF-1.4 probe",
+        )
+    return memo.pk, version.pk
+
+
+def _concern(tenant: Tenant, sender: Membership, partner: Partner, subject: str) -> int:
+    from partnerhub.executive.models import Concern, ConcernMessage
+
+    with tenant_context(tenant):
+        concern = Concern.objects.create(tenant=tenant, raised_by=sender, partner=partner, subject=subject)
+        ConcernMessage.objects.create(tenant=tenant, concern=concern, author=sender, body=subject)
+    return concern.pk
+
+
+def _unsubscribe_token(tenant: Tenant, membership: Membership) -> str:
+    from partnerhub.executive.services.digest import unsubscribe_token
+
+    return unsubscribe_token(tenant=tenant, member=membership)
+
+
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
         template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
@@ -671,6 +729,10 @@ def own_object_id(world: World, param: str) -> Any:
         "nomination_id": world.sibling_nomination_id,
         "rate_id": world.own_rate_id,
         **{param: world.funds["own"][key] for param, key in FUNDS_PARAMS.items()},
+        "memo_id": world.own_memo_id,
+        "memo_version_id": world.own_memo_version_id,
+        "unsubscribe_token": world.unsubscribe_tokens["own"],
+        "concern_id": world.own_concern_id,
     }
     return values[param]
 
@@ -732,4 +794,12 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.funds["foreign" if foreign else "own"]["budget"]
     if param in FUNDS_PARAMS:  # a request, claim, proof, investment or estimate of the foreign or sibling partner
         return world.funds["foreign" if foreign else "sibling"][FUNDS_PARAMS[param]]
+    if param == "memo_id":  # memos are program-wide: the sibling case is this tenant's own
+        return world.foreign_memo_id if foreign else world.own_memo_id
+    if param == "memo_version_id":
+        return world.foreign_memo_version_id if foreign else world.own_memo_version_id
+    if param == "unsubscribe_token":
+        return world.unsubscribe_tokens[target]
+    if param == "concern_id":
+        return world.foreign_concern_id if foreign else world.sibling_concern_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

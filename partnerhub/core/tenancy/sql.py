@@ -223,6 +223,9 @@ LOCK_REVIEW_CYCLES = 4_180_310  # one generation of a program's review cycles at
 LOCK_REMEDIATION = 4_180_320  # one checkpoint evaluation / trigger run or ladder climb per tenant at a time
 LOCK_TIER_RECOMMENDATIONS = 4_180_330  # one run of a program's tier recommendations (or decision batch) at a time
 LOCK_INVESTMENT_IMPACT = 4_180_340  # one refresh of a program's investment impact estimates at a time
+LOCK_EXECUTIVE_DASHBOARD = 4_180_350  # one dashboard precompute per tenant at a time
+LOCK_EXECUTIVE_MEMO = 4_180_351  # one quarterly-memo generation or publication per tenant at a time
+LOCK_EXECUTIVE_DIGEST = 4_180_352  # one monthly-digest run per tenant at a time
 
 
 def tenant_xact_lock(namespace: int, tenant: Tenant) -> None:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -118,6 +119,10 @@ def healthz_view(request: HttpRequest) -> HttpResponse:
 def tenant_home_view(request: TenantRequest) -> HttpResponse:
     if request.membership.role == Role.PARTNER:
         return redirect(_tenant_url(request, "portal_home"))
+    # An app may give a role its own landing page (``role_landing`` on its AppConfig: executives land on the dashboard).
+    for config in apps.get_app_configs():
+        if landing := getattr(config, "role_landing", {}).get(request.membership.role):
+            return redirect(_tenant_url(request, landing))
     return redirect(_tenant_url(request, "partner_list"))
 
 

@@ -1,0 +1,55 @@
+from typing import Any
+
+from celery.schedules import crontab
+from django.apps import AppConfig
+
+from partnerhub.core.navigation import NavItem
+
+
+class ExecutiveConfig(AppConfig):
+    """The executive layer: the dashboard precomputed on a schedule, the quarterly memo, the monthly digest and the
+    program's own governance. It reads every feature app (through their selectors where they have them)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnerhub.executive"
+    label = "executive"
+    tenant_urls = "partnerhub.executive.urls"
+    nav_items = (
+        NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),
+        NavItem("Memos", "memo_list", "executive.memo.view", order=6),
+        NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
+        NavItem("Concerns", "concern_list", "executive.concern.raise", order=140),
+    )
+    # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).
+    role_landing = {"executive": "executive_dashboard"}
+    # CELERY_TIMEZONE is UTC.
+    beat_schedule: dict[str, dict[str, Any]] = {
+        "executive-dashboard-nightly": {
+            "task": "partnerhub.executive.tasks.dashboard.dashboard_precompute_nightly_task",
+            # After the nightly snapshot refresh (03:00), which also queues a precompute when it ends: this run is the
+            # safety net for a refresh that failed or a program whose snapshots did not change.
+            "schedule": crontab(hour=4, minute=30),
+        },
+        "executive-digest-monthly": {
+            "task": "partnerhub.executive.tasks.digest.digest_send_monthly_task",
+            # Every morning of the month's first three days; the task sends on the first working day only (a month
+            # starting on a weekend sends on its Monday, the 2nd or 3rd), each member once.
+            "schedule": crontab(hour=7, minute=0, day_of_month="1-3"),
+        },
+    }
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from celery.signals import task_success
+
+        from partnerhub.executive import models, receivers
+
+        task_success.connect(receivers.after_snapshot_refresh, dispatch_uid="executive_after_snapshot_refresh")
+        auditlog.register(models.DashboardComputation, exclude_fields=["updated_at"])
+        auditlog.register(models.Memo, exclude_fields=["updated_at"])
+        auditlog.register(models.DigestSubscription, exclude_fields=["updated_at"])
+        auditlog.register(models.Concern, exclude_fields=["updated_at"])
+        auditlog.register(models.ConcernMessage, exclude_fields=["updated_at"])
+        auditlog.register(
+            models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]
+        )

@@ -1,0 +1,13 @@
+"""Celery entry points of the executive layer (autodiscovered through this package)."""
+
+from partnerhub.executive.tasks.dashboard import dashboard_precompute_nightly_task, dashboard_precompute_task
+from partnerhub.executive.tasks.digest import digest_send_monthly_task, digest_send_task
+from partnerhub.executive.tasks.memo import memo_for_closed_quarter_task
+
+__all__ = [
+    "dashboard_precompute_nightly_task",
+    "dashboard_precompute_task",
+    "digest_send_monthly_task",
+    "digest_send_task",
+    "memo_for_closed_quarter_task",
+]
