@@ -96,3 +96,27 @@ def test_every_advisory_lock_namespace_is_its_own_number() -> None:
     locks = {name: value for name, value in vars(sql).items() if name.startswith("LOCK_")}
     assert len(locks) >= 5
     assert len(set(locks.values())) == len(locks), locks
+
+
+def test_every_task_module_is_imported_by_its_package_so_the_worker_registers_it() -> None:
+    """Celery's autodiscovery imports ``<app>.tasks`` only: a task module its package does not import is unknown to
+    the worker, and a task queued from the web process would wait forever. Checked in a fresh interpreter, where
+    nothing else has imported the modules yet."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, pkgutil, sys
+import django
+django.setup()
+missing = []
+apps = ["scorecards", "reviews", "remediation", "recognition", "partnerhub.executive"]
+for name in [f"{app}.tasks" for app in apps]:
+    package = importlib.import_module(name)
+    found = [f"{name}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    missing += [module for module in found if module not in sys.modules]
+print(",".join(missing))
+"""
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "partnerhub.settings.test"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == ""
