@@ -15,13 +15,15 @@ from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Tenant
 from scorecards.domain.import_fields import CURRENCY, DATE, DECIMAL, INTEGER, KINDS, MONTH, PERCENT, FieldSpec
 from scorecards.domain.import_mapping import check_mapping
-from scorecards.domain.import_options import UNIT_LABELS
+from scorecards.domain.import_options import LINK, SKIP, UNIT_LABELS, OptionsProblem, options_from_json
 from scorecards.domain.import_parsing import FileProblem, parse_table, read_headers
 from scorecards.errors import ImportKindUnknownError
 from scorecards.models import ImportBatch, ImportChange
 from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
+    apply_duplicate_choice,
     display_rows,
+    find_duplicates,
     plan_changes,
     preview_cache_key,
     validate,
@@ -90,8 +92,20 @@ def import_preview_rows(*, tenant: Tenant, batch: ImportBatch, limit: int = 20) 
     mapping, problems = check_mapping(spec, table.headers, dict(batch.mapping))
     if problems:
         return []
-    validation = validate(tenant=tenant, spec=spec, table=table, mapping=mapping, today=timezone.localdate())
-    rows = display_rows(validation, plan_changes(tenant=tenant, validation=validation), limit)
+    try:
+        options = options_from_json(spec, batch.options)
+    except OptionsProblem:
+        return []
+    validation = validate(
+        tenant=tenant, spec=spec, table=table, mapping=mapping, today=timezone.localdate(), options=options
+    )
+    plan = plan_changes(tenant=tenant, validation=validation)
+    if options.duplicates in (LINK, SKIP):
+        validation.duplicates = find_duplicates(tenant=tenant, validation=validation, plan=plan, source=batch.source)
+        if validation.duplicates:
+            apply_duplicate_choice(validation, options.duplicates)
+            plan = plan_changes(tenant=tenant, validation=validation)
+    rows = display_rows(validation, plan, limit)
     cache.set(key, {"limit": limit, "rows": rows}, PREVIEW_CACHE_SECONDS)
     return rows
 
