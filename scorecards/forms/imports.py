@@ -71,7 +71,8 @@ class ImportMappingForm(forms.Form):
             )
         self.column_names = list(self.specs)
         self.unit_rows: list[tuple[forms.BoundField, dict[str, Any]]] = []
-        for name, unit in (summary.get("units") or {}).items():
+        order = list(self.specs)  # the batch's JSON keeps no key order: the kind's field order
+        for name, unit in sorted((summary.get("units") or {}).items(), key=lambda item: order.index(item[0])):
             field_name = f"unit__{name}"
             self.fields[field_name] = forms.ChoiceField(
                 choices=[
@@ -95,8 +96,9 @@ class ImportMappingForm(forms.Form):
                 "the cell, or a currency in the amount column's header (“Amount (EUR)”) comes first.",
             )
             self.currency_field = self["file_currency"]
-        self.duplicates = summary.get("duplicates") or None
-        if self.duplicates:
+        # Not "duplicates": a template reads form.duplicates as the field of that name.
+        self.likely_duplicates = summary.get("duplicates") or None
+        if self.likely_duplicates:
             self.fields["duplicates"] = forms.ChoiceField(
                 choices=[
                     (LINK, "Link them: each row updates the deal it repeats, which keeps both ids"),
@@ -110,7 +112,7 @@ class ImportMappingForm(forms.Form):
             )
         self.unknown_partners = summary.get("unknown_partners") or None
         self.new_partner_fields: list[forms.BoundField] = []
-        if self.unknown_partners:
+        if self.unknown_partners is not None:
             chosen = options.get("new_partners") or {}
             self.fields["create_partners"] = forms.BooleanField(
                 required=False,
@@ -137,7 +139,7 @@ class ImportMappingForm(forms.Form):
             )
             self.default_fields.append(self[f"default__{name}"])
         self.value_groups: list[dict[str, Any]] = []
-        for name, group in (summary.get("values") or {}).items():
+        for name, group in sorted((summary.get("values") or {}).items(), key=lambda item: order.index(item[0])):
             spec = self.specs[name]
             rows = []
             for index, reading in enumerate(group["values"]):

@@ -1068,8 +1068,8 @@ PREVIEW_CACHE_SECONDS = 6 * 3600  # how long a batch's preview rows stay cached
 
 
 def preview_cache_key(batch: ImportBatch) -> str:
-    """Where a batch's preview rows are cached: per tenant, batch and mapping (a batch's file never changes)."""
-    mapping = json.dumps(batch.mapping, sort_keys=True).encode()
+    """Where a batch's preview rows are cached: per tenant, batch, mapping and options (its file never changes)."""
+    mapping = json.dumps([batch.mapping, batch.options], sort_keys=True).encode()
     return f"t{batch.tenant_id}:imports:{batch.pk}:{hashlib.blake2b(mapping, digest_size=8).hexdigest()}:preview"
 
 

@@ -13,15 +13,17 @@ from django.utils import timezone
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Tenant
-from scorecards.domain.import_fields import DECIMAL, INTEGER, KINDS, PERCENT, FieldSpec
+from scorecards.domain.import_fields import CURRENCY, DATE, DECIMAL, INTEGER, KINDS, MONTH, PERCENT, FieldSpec
 from scorecards.domain.import_mapping import check_mapping
-from scorecards.domain.import_options import UNIT_LABELS
+from scorecards.domain.import_options import LINK, SKIP, UNIT_LABELS, OptionsProblem, options_from_json
 from scorecards.domain.import_parsing import FileProblem, parse_table, read_headers
 from scorecards.errors import ImportKindUnknownError
 from scorecards.models import ImportBatch, ImportChange
 from scorecards.selectors.import_rows import (
     PREVIEW_CACHE_SECONDS,
+    apply_duplicate_choice,
     display_rows,
+    find_duplicates,
     plan_changes,
     preview_cache_key,
     validate,
@@ -90,8 +92,20 @@ def import_preview_rows(*, tenant: Tenant, batch: ImportBatch, limit: int = 20) 
     mapping, problems = check_mapping(spec, table.headers, dict(batch.mapping))
     if problems:
         return []
-    validation = validate(tenant=tenant, spec=spec, table=table, mapping=mapping, today=timezone.localdate())
-    rows = display_rows(validation, plan_changes(tenant=tenant, validation=validation), limit)
+    try:
+        options = options_from_json(spec, batch.options)
+    except OptionsProblem:
+        return []
+    validation = validate(
+        tenant=tenant, spec=spec, table=table, mapping=mapping, today=timezone.localdate(), options=options
+    )
+    plan = plan_changes(tenant=tenant, validation=validation)
+    if options.duplicates in (LINK, SKIP):
+        validation.duplicates = find_duplicates(tenant=tenant, validation=validation, plan=plan, source=batch.source)
+        if validation.duplicates:
+            apply_duplicate_choice(validation, options.duplicates)
+            plan = plan_changes(tenant=tenant, validation=validation)
+    rows = display_rows(validation, plan, limit)
     cache.set(key, {"limit": limit, "rows": rows}, PREVIEW_CACHE_SECONDS)
     return rows
 
@@ -100,8 +114,8 @@ def import_preview_rows(*, tenant: Tenant, batch: ImportBatch, limit: int = 20) 
 class PreviewTable:
     """The preview's first rows for a person: our field labels as headers, values as they read."""
 
-    headers: list[str]
-    rows: list[list[str]]
+    headers: list[tuple[str, str]]  # (label, css class of the column: "num", "id" or "")
+    rows: list[list[tuple[str, str]]]
 
 
 ACTION_LABELS = {"new": "new", "updated": "update", "unchanged": "unchanged"}
@@ -121,16 +135,30 @@ def import_preview_table(*, batch: ImportBatch, rows: list[dict[str, Any]]) -> P
         "region": batch.kind == ImportBatch.Kind.PARTNERS,
     }
     shown = [f for f in spec.fields if f.name in batch.mapping or derived.get(f.name)]
-    headers = ["Row", "What happens", *(f.label for f in shown)]
+    classes = ["num", "", *(_column_class(f) for f in shown)]
+    headers = list(zip(["Row", "What happens", *(f.label for f in shown)], classes, strict=True))
     table = [
-        [
-            str(row["row_number"]),
-            ACTION_LABELS.get(row["action"], row["action"]),
-            *(_shown(f, row.get(f.name)) for f in shown),
-        ]
+        list(
+            zip(
+                [
+                    str(row["row_number"]),
+                    ACTION_LABELS.get(row["action"], row["action"]),
+                    *(_shown(f, row.get(f.name)) for f in shown),
+                ],
+                classes,
+                strict=True,
+            )
+        )
         for row in rows
     ]
     return PreviewTable(headers, table)
+
+
+def _column_class(fspec: FieldSpec) -> str:
+    """Numbers and dates never wrap; ids may break anywhere; words wrap between words."""
+    if fspec.type in (DECIMAL, INTEGER, PERCENT, DATE, MONTH, CURRENCY):
+        return "num"
+    return "id" if fspec.name in ("external_id", "deal") else ""
 
 
 def _shown(fspec: FieldSpec, value: Any) -> str:
@@ -213,7 +241,12 @@ def import_summary_lines(*, batch: ImportBatch) -> list[SummaryLine]:
             )
         )
     labels = {f.name: f.label for f in spec.fields} if spec else {}
-    for name, unit in (summary.get("units") or {}).items():
+    order = {name: i for i, name in enumerate(labels)}  # the batch's JSON keeps no key order: the kind's field order
+
+    def in_order(part: dict[str, Any]) -> list[tuple[str, Any]]:
+        return sorted(part.items(), key=lambda item: order.get(item[0], len(order)))
+
+    for name, unit in in_order(summary.get("units") or {}):
         label = labels.get(name, name).removesuffix(" %")
         reason = "chosen on this page" if unit["chosen"] else unit["reason"]
         lines.append(
@@ -257,7 +290,7 @@ def import_summary_lines(*, batch: ImportBatch) -> list[SummaryLine]:
                 "" if choice else "warn",
             )
         )
-    for name, group in (summary.get("values") or {}).items():
+    for name, group in in_order(summary.get("values") or {}):
         values = group["values"]
         unread = [v for v in values if v["ours"] is None]
         suggested = [v for v in values if v["how"] == "suggested"]

@@ -375,3 +375,19 @@ def test_a_column_of_known_partner_names_is_the_partner_whatever_its_header(tena
 
     assert batch.mapping["partner"] == "Vertriebsweg"
     assert batch.errors == []
+
+
+def test_preview_rows_read_again_after_the_cache_keep_the_choices_made(tenant, manager, acme):
+    from django.core.cache import cache
+
+    from scorecards.selectors.imports import import_preview_rows
+
+    batch = preview(
+        tenant, manager, deals_file(["Probability"], ["0", "1"]), options={"units": {"probability": "fraction"}}
+    )
+    cache.clear()
+
+    with tenant_context(tenant):
+        rows = import_preview_rows(tenant=tenant, batch=batch)
+
+    assert [row["probability"] for row in rows] == [0, 100]
