@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -185,7 +186,7 @@ class FrameworkVersionListApi(TenantApi):
     def get(self, request: Request, tenant_slug: str) -> Response:
         return Response(FrameworkVersionSerializer(framework_version_list(tenant=self.tenant), many=True).data)
 
-    @extend_schema(request=None, responses={201: FrameworkVersionSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: FrameworkVersionSerializer})  # a body of {}
     def post(self, request: Request, tenant_slug: str) -> Response:
         draft = framework_draft_open(tenant=self.tenant, actor=self.actor)
         return Response(_version_detail(self.tenant, draft), status=201)
