@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -54,6 +54,7 @@ def _category_data(api: TenantApi, data: dict[str, Any]) -> dict[str, Any]:
 
 
 class AwardCategoryListApi(TenantApi):
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
     perms = {"GET": "awards.view", "POST": "awards.change"}
 
     @extend_schema(responses=CategorySerializer(many=True))
@@ -97,9 +98,17 @@ class CandidateSerializer(serializers.Serializer[Any]):
 class AwardCandidatesApi(TenantApi):
     """The candidates a category's rule proposes for a quarter, best first, with the figures behind each."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "awards.view"}
 
-    @extend_schema(parameters=[QuarterSerializer], responses=CandidateSerializer(many=True))
+    @extend_schema(
+        parameters=[QuarterSerializer],
+        responses=inline_serializer(
+            "AwardCandidates",
+            fields={"quarter": serializers.DateField(allow_null=True), "candidates": CandidateSerializer(many=True)},
+        ),
+    )
     def get(self, request: Request, tenant_slug: str, category_id: int) -> Response:
         category = award_category_get(tenant=self.tenant, category_id=category_id)
         data = self.validated(QuarterSerializer, request.query_params)
@@ -135,6 +144,8 @@ class NominationInputSerializer(serializers.Serializer[None]):
 
 class NominationListApi(TenantApi):
     """Nominations (filter by ``quarter``, ``category``, ``status``); POST nominates a partner (managers, admins)."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "awards.view", "POST": "awards.nominate"}
 
@@ -214,6 +225,8 @@ class WallEntrySerializer(serializers.Serializer[Any]):
 
 class RecognitionWallApi(TenantApi):
     """The recognition wall: every award with its citation and figures (every member, partner users included)."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "wall.view"}
 

@@ -139,6 +139,8 @@ class AllocationListApi(TenantApi):
     """GET: a budget's allocations with their figures. PUT: set one partner's allocation (admins): in the budget's
     currency, never past the budget."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "investments.view", "PUT": "investments.budget"}
 
     @extend_schema(responses=AllocationOutputSerializer(many=True))

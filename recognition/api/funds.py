@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from partnerhub.core.api.base import TenantApi
 from partnerhub.core.errors import DomainError
 from recognition.api.budgets import reference
+from recognition.domain.proofs import CSV, JPEG, PDF, PNG, XLSX
 from recognition.models import ActivityType, Claim, FundRequest
 from recognition.selectors.budgets import allocation_get
 from recognition.selectors.funds import (
@@ -124,6 +125,8 @@ class FundRequestListApi(TenantApi):
 
 class FundRequestDetailApi(TenantApi):
     """GET: one request with its status history (a partner user: their own only)."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "funds.read"}
 
@@ -305,7 +308,8 @@ class ProofFileApi(TenantApi):
 
     perms = {"GET": "funds.read_proof"}
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The file as it was uploaded, in the type it was checked to be.
+    @extend_schema(responses={(200, kind.content_type): bytes for kind in (PDF, PNG, JPEG, XLSX, CSV)})
     def get(self, request: Request, tenant_slug: str, claim_id: int, proof_id: int) -> HttpResponse:
         claim = claim_get(tenant=self.tenant, claim_id=claim_id, actor=self.actor)
         proof = proof_get(tenant=self.tenant, claim=claim, proof_id=proof_id)

@@ -98,6 +98,8 @@ class LinkInputSerializer(serializers.Serializer[None]):
 class InvestmentDetailApi(TenantApi):
     """GET: one investment with its linked enablement activities."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "investments.view"}
 
     @extend_schema(responses=InvestmentOutputSerializer)
@@ -208,6 +210,8 @@ class SpendApi(TenantApi):
 
 class PortalFundsApi(TenantApi):
     """GET: the partner user's own company's allocations (with figures), requests and claims."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "portal.funds"}
 

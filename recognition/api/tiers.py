@@ -90,6 +90,8 @@ class TierSerializer(serializers.Serializer[Any]):
 class TierListApi(TenantApi):
     """The program's tiers, entry tier first, with their benefits; POST adds one (admins)."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "recognition.view", "POST": "tiers.change"}
 
     @extend_schema(responses=TierSerializer(many=True))
@@ -179,6 +181,8 @@ def _version_detail(tenant: Tenant, version: FrameworkVersion) -> dict[str, Any]
 
 class FrameworkVersionListApi(TenantApi):
     """Framework versions, newest first; POST opens the draft (a copy of the latest version, or a suggestion)."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "recognition.view", "POST": "framework.change"}
 
@@ -477,6 +481,8 @@ def _standing(tenant: Tenant, partner: Partner, *, for_partner: bool) -> dict[st
 class PartnerTierApi(TenantApi):
     """A partner's tier, its standing against the framework in force (grace and the criteria at risk), what the next
     tier requires and the gap in numbers, and its tier history with evidence."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "recognition.view"}
 

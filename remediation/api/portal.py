@@ -26,6 +26,8 @@ class PortalPlanApi(TenantApi):
     """The company's active plan (or its latest closed one): goal, dates, checkpoints, shared actions and shared
     updates. Never findings, internal notes, comments or escalations. 404 when there is none."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "portal.plan"}
 
     @extend_schema(responses=PlanOutputSerializer)

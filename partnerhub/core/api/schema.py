@@ -37,6 +37,7 @@ DESCRIPTIONS = {
     403: "Signed in, but not allowed to do this here.",
     404: "No such program for you, or no such object in it.",
     405: "This method is not offered here.",
+    415: "The request body's content type is not one this operation reads (JSON, a form, or a multipart upload).",
     429: "Too many attempts; see the Retry-After header.",
     503: "The database cannot be reached; nothing was written. Try again after Retry-After seconds.",
 }
@@ -65,6 +66,8 @@ class PartnerHubAutoSchema(AutoSchema):
             statuses |= {401, 403}
         if "{" in self.path:
             statuses.add(404)
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.add(415)  # a body DRF cannot parse for its content type (a malformed multipart, say)
         return statuses
 
 
