@@ -40,3 +40,9 @@ class ConcernError(DomainError):
     """A concern (or a reply) that cannot be written as asked: empty, or naming a partner of another program."""
 
     default_code = "invalid_concern"
+
+
+class FeedbackError(DomainError):
+    """Feedback that cannot be taken: the review is not signed off, or this member answered already."""
+
+    default_code = "invalid_feedback"

@@ -202,3 +202,27 @@ class ConcernMessage(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Message {self.pk} on {self.concern_id}"
+
+
+class ReviewFeedback(TenantOwnedModel):
+    """A partner attendee's view of a signed-off review: was it useful, fair, well prepared (1 to 5 each), and a
+    comment. Feeds the review-quality figure per moderator and cadence."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    respondent = models.ForeignKey("partnerhub.Membership", on_delete=models.CASCADE, related_name="+")
+    useful = models.PositiveSmallIntegerField()
+    fair = models.PositiveSmallIntegerField()
+    prepared = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "review", "respondent"], name="feedback_once_per_review"),
+            models.CheckConstraint(
+                condition=models.Q(useful__range=(1, 5), fair__range=(1, 5), prepared__range=(1, 5)),
+                name="feedback_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.review_id} by {self.respondent_id}"

@@ -16,3 +16,7 @@ permissions.add_rule("executive.digest.read", is_internal | is_partner_user)
 # Confidential concerns: any member raises one; the program's admins (and each concern's sender) see it.
 permissions.add_rule("executive.concern.raise", is_internal | is_partner_user)
 permissions.add_rule("executive.concern.manage", is_admin)
+# Feedback on the review process: partner users give it on their company's signed-off reviews; the program's people
+# read the review-quality figures.
+permissions.add_rule("executive.feedback.give", is_partner_user)
+permissions.add_rule("executive.feedback.view", is_internal)

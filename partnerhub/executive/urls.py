@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import concerns, dashboard, digest, memo
+from partnerhub.executive.views import concerns, dashboard, digest, feedback, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -39,4 +39,8 @@ urlpatterns: list[URLPattern] = [
     # governance: the confidential concerns channel
     path("concerns/", concerns.concern_list_view, name="concern_list"),
     path("concerns/<int:concern_id>/", concerns.concern_detail_view, name="concern_detail"),
+    # governance: partner feedback on the review process
+    path("portal/feedback/", feedback.feedback_list_view, name="feedback_list"),
+    path("portal/feedback/<int:review_id>/", feedback.feedback_form_view, name="feedback_form"),
+    path("executive/review-quality/", feedback.review_quality_view, name="review_quality"),
 ]
