@@ -7,6 +7,9 @@ INSERT of them (both measured in the same run). Scorecards: the snapshot refresh
 BENCH_FULL=1) against its I/O and compute floors; the what-if of a draft over 2,000 partners against the bare read of
 the same inputs; the portfolio and partner scorecard pages at 5,000 partners against the bare SQL of their rows.
 Reviews: the calendar month and a review's page, with a QBR cycle of one review per partner of those 5,000.
+Executive: the dashboard precompute (20,000 partners x 24 months) against the bare SQL aggregate of the same rows,
+the dashboard page at 20,000 partners (queries equal to a 100-partner program's), the memo for 2,000 partners (PDF
+included), the digest for 500 recipients on a real worker.
 """
 
 from __future__ import annotations
@@ -266,12 +269,27 @@ def refresh() -> None:
         print_figures(bench_refresh(partners=partners))
 
 
+def executive() -> None:
+    """The executive layer: dashboard precompute (20,000 partners x 24 months; BENCH_EXEC_PARTNERS to change), the
+    dashboard page beside its floor and a 100-partner program's query count, the memo for 2,000 partners, and the
+    digest for 500 recipients on a real worker (BENCH_WORKER=0 skips it)."""
+    from tests.bench.executive import bench_digest, bench_memo, bench_pages, bench_precompute, print_executive
+
+    partners = int(os.environ.get("BENCH_EXEC_PARTNERS", "20000"))
+    precompute = bench_precompute(partners=partners)
+    pages = bench_pages(partners=partners)
+    memo = bench_memo()
+    digest = bench_digest() if os.environ.get("BENCH_WORKER", "1") == "1" else None
+    print_executive(precompute, pages, memo, digest)
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
     "snapshots": snapshots,
     "refresh": refresh,
     "pages": scorecard_pages,
+    "executive": executive,
 }
 
 if __name__ == "__main__":
@@ -282,5 +300,5 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages"]:
+    for name in names or ["partners", "imports", "snapshots", "pages", "executive"]:
         SECTIONS[name]()
