@@ -19,6 +19,7 @@ class ExecutiveConfig(AppConfig):
         NavItem("Memos", "memo_list", "executive.memo.view", order=6),
         NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
         NavItem("Review feedback", "feedback_list", "executive.feedback.give", order=76),
+        NavItem("Notices", "portal_notice_list", "executive.changes.portal", order=77),
         NavItem("Concerns", "concern_list", "executive.concern.raise", order=140),
     )
     # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).
@@ -55,6 +56,7 @@ class ExecutiveConfig(AppConfig):
         auditlog.register(models.DigestSubscription, exclude_fields=["updated_at"])
         auditlog.register(models.Concern, exclude_fields=["updated_at"])
         auditlog.register(models.ReviewFeedback, exclude_fields=["updated_at"])
+        auditlog.register(models.ChangeNotice, exclude_fields=["updated_at", "impact"])
         auditlog.register(models.ConcernMessage, exclude_fields=["updated_at"])
         auditlog.register(
             models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]

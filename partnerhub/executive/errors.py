@@ -46,3 +46,9 @@ class FeedbackError(DomainError):
     """Feedback that cannot be taken: the review is not signed off, or this member answered already."""
 
     default_code = "invalid_feedback"
+
+
+class ChangeNoticeError(DomainError):
+    """A change notice that cannot be written or published as asked (what is missing is said)."""
+
+    default_code = "invalid_change_notice"

@@ -226,3 +226,53 @@ class ReviewFeedback(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Feedback on {self.review_id} by {self.respondent_id}"
+
+
+class ChangeNotice(TenantOwnedModel):
+    """A change to how partners are measured or rewarded (a scorecard template version, a tier framework version, a
+    cadence), announced before it takes effect: what changes and why, its impact (the what-if, attached when the
+    notice is drafted), a sponsor and a decision window. Once published, the partners it affects read it in the
+    portal, each with their own figures only."""
+
+    class Kind(models.TextChoices):
+        TEMPLATE = "template", "Scorecard template version"
+        TIER_FRAMEWORK = "tier_framework", "Tier framework version"
+        CADENCE = "cadence", "Review cadence"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEMPLATE)
+    template_version = models.ForeignKey(
+        "scorecards.TemplateVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    what_changed = models.TextField()
+    why = models.TextField()
+    sponsor = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_opens = models.DateField(null=True, blank=True)
+    decision_closes = models.DateField(null=True, blank=True)
+    impact = models.JSONField(default=dict, blank=True, help_text="The what-if of the change, as attached.")
+    affected_partner_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision_opens__isnull=True)
+                | models.Q(decision_closes__isnull=True)
+                | models.Q(decision_opens__lte=models.F("decision_closes")),
+                name="change_notice_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -20,3 +20,8 @@ permissions.add_rule("executive.concern.manage", is_admin)
 # read the review-quality figures.
 permissions.add_rule("executive.feedback.give", is_partner_user)
 permissions.add_rule("executive.feedback.view", is_internal)
+# Change notices: admins write and publish them, the program's people read them, partner users read the ones that
+# affect their company in the portal.
+permissions.add_rule("executive.changes.view", is_internal)
+permissions.add_rule("executive.changes.manage", is_admin)
+permissions.add_rule("executive.changes.portal", is_partner_user)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import concerns, dashboard, digest, feedback, memo
+from partnerhub.executive.views import changes, concerns, dashboard, digest, feedback, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -43,4 +43,12 @@ urlpatterns: list[URLPattern] = [
     path("portal/feedback/", feedback.feedback_list_view, name="feedback_list"),
     path("portal/feedback/<int:review_id>/", feedback.feedback_form_view, name="feedback_form"),
     path("executive/review-quality/", feedback.review_quality_view, name="review_quality"),
+    # governance: change notices
+    path("executive/changes/", changes.change_list_view, name="change_list"),
+    path("executive/changes/new/", changes.change_create_view, name="change_create"),
+    path("executive/changes/<int:notice_id>/", changes.change_detail_view, name="change_detail"),
+    path("executive/changes/<int:notice_id>/edit/", changes.change_edit_view, name="change_edit"),
+    path("executive/changes/<int:notice_id>/publish/", changes.change_publish_view, name="change_publish"),
+    path("portal/notices/", changes.portal_notice_list_view, name="portal_notice_list"),
+    path("portal/notices/<int:notice_id>/", changes.portal_notice_view, name="portal_notice"),
 ]
