@@ -52,3 +52,9 @@ class ChangeNoticeError(DomainError):
     """A change notice that cannot be written or published as asked (what is missing is said)."""
 
     default_code = "invalid_change_notice"
+
+
+class FrameworkReviewError(DomainError):
+    """A framework review step that cannot be taken as asked."""
+
+    default_code = "invalid_framework_review"

@@ -276,3 +276,66 @@ class ChangeNotice(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GovernanceSettings(TenantOwnedModel):
+    """How the program governs itself (one row per program, created on first use)."""
+
+    meta_review_months = models.PositiveSmallIntegerField(
+        default=12, help_text="How often the framework itself (metrics, weights, targets, tiers, cadences) is reviewed."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="governance_settings_one_per_tenant"),
+            models.CheckConstraint(
+                condition=models.Q(meta_review_months__gte=1, meta_review_months__lte=36),
+                name="governance_meta_review_1_to_36_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Governance of {self.tenant_id}"
+
+
+class FrameworkReview(TenantOwnedModel):
+    """A scheduled review of the framework itself, with a checklist built from the data, comments from the program's
+    people and invited partner representatives, and an outcome that links to the versions it caused."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    checklist = models.JSONField(default=list, help_text="What the data says to look at: key, text, kind.")
+    invited_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    outcome = models.TextField(blank=True, default="")
+    caused_version_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=~models.Q(status="completed"),
+                name="framework_review_one_open_per_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Framework review due {self.due_on}"
+
+
+class FrameworkReviewComment(TenantOwnedModel):
+    review = models.ForeignKey(FrameworkReview, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("partnerhub.Membership", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.review_id}"

@@ -25,3 +25,7 @@ permissions.add_rule("executive.feedback.view", is_internal)
 permissions.add_rule("executive.changes.view", is_internal)
 permissions.add_rule("executive.changes.manage", is_admin)
 permissions.add_rule("executive.changes.portal", is_partner_user)
+# The framework review: admins run it, executives and managers read and comment, invited partner users comment.
+permissions.add_rule("executive.framework.view", is_internal)
+permissions.add_rule("executive.framework.manage", is_admin)
+permissions.add_rule("executive.framework.portal", is_partner_user)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import changes, concerns, dashboard, digest, feedback, memo
+from partnerhub.executive.views import changes, concerns, dashboard, digest, feedback, framework, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -51,4 +51,8 @@ urlpatterns: list[URLPattern] = [
     path("executive/changes/<int:notice_id>/publish/", changes.change_publish_view, name="change_publish"),
     path("portal/notices/", changes.portal_notice_list_view, name="portal_notice_list"),
     path("portal/notices/<int:notice_id>/", changes.portal_notice_view, name="portal_notice"),
+    # governance: the framework review
+    path("executive/framework/", framework.framework_list_view, name="framework_list"),
+    path("executive/framework/<int:framework_review_id>/", framework.framework_detail_view, name="framework_detail"),
+    path("portal/framework/<int:framework_review_id>/", framework.portal_framework_view, name="portal_framework"),
 ]

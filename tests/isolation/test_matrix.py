@@ -96,6 +96,7 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
         "what_changed": "x",
         "why": "x",
     },
+    "framework_list": None,  # the review's frequency, or "set one up now": names no object
     "concern_list": lambda w: {"subject": "Leak probe", "body": "Probe", "partner": w.foreign_partner.pk},
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
