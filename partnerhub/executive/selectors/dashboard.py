@@ -455,13 +455,17 @@ def _movers(tenant: Tenant, filters: dict[str, Any], key: tuple[str, date]) -> t
     period, start = key
 
     def movers(sort: str, keep: Any) -> list[Mover]:
-        rows = portfolio_snapshots(tenant=tenant, period=period, period_start=start, sort=sort).filter(
-            slice_q(filters, "partner__"), change_previous__isnull=False
-        )[:5]
+        # Only the columns shown: the partner alone is joined (for its name and the slice's filters), not its owner
+        # and the scorecard version, which would be joined for every snapshot of the period before the LIMIT.
+        rows = (
+            portfolio_snapshots(tenant=tenant, period=period, period_start=start, sort=sort)
+            .filter(slice_q(filters, "partner__"), change_previous__isnull=False)
+            .values_list("partner_id", "partner__name", "score", "change_previous", "rag")[:5]
+        )
         return [
-            Mover(s.partner_id, s.partner.name, None if s.score is None else float(s.score), float(moved), s.rag)
-            for s in rows
-            if (moved := s.change_previous) is not None and keep(float(moved))
+            Mover(partner_id, name, None if score is None else float(score), float(moved), rag)
+            for partner_id, name, score, moved, rag in rows
+            if moved is not None and keep(float(moved))
         ]
 
     return movers("change", lambda c: c > 0), movers("-change", lambda c: c < 0)
