@@ -443,6 +443,7 @@ def own_object_id(world: World, param: str) -> Any:
         "version_id": world.own_version_id,
         "deal_review_id": world.sibling_deal_review_id,
         "kind": "deals",
+        "month": "2026-11",
         "cadence_id": world.own_cadence_id,
         "cycle_id": world.own_cycle_id,
         "review_id": world.own_review_id,
