@@ -2,6 +2,9 @@
 memos of the last two closed quarters published, this month's digest in every member's notifications, feedback
 from past reviews, and one open confidential concern.
 
+Also a change notice published to the partners it affects (a draft of the default scorecard that raises the green
+threshold), and a framework review in progress with a partner representative invited.
+
 Runs after every other demo module (it reads their snapshots, reviews and members). Idempotent: a second seed
 computes the same cells, keeps the memos and their versions, sends no digest twice, and adds no feedback or concern.
 """
@@ -9,19 +12,35 @@ computes the same cells, keeps the memos and their versions, sends no digest twi
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import add_months, quarter_start
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.executive.models import Concern, DashboardComputation, MemoVersion, ReviewFeedback
+from partnerhub.executive.models import (
+    ChangeNotice,
+    Concern,
+    DashboardComputation,
+    FrameworkReview,
+    MemoVersion,
+    ReviewFeedback,
+)
 from partnerhub.executive.selectors.cube import dashboard_computation
+from partnerhub.executive.services.changes import change_notice_draft, change_notice_publish, change_notice_update
 from partnerhub.executive.services.concerns import concern_raise, concern_reply, concern_set_status
 from partnerhub.executive.services.dashboard import dashboard_precompute
 from partnerhub.executive.services.digest import digest_send
+from partnerhub.executive.services.framework import (
+    framework_review_comment,
+    framework_review_invite,
+    framework_review_schedule,
+)
 from partnerhub.executive.services.memo import memo_edit, memo_generate, memo_publish
 from reviews.models import Review
+from scorecards.models import ScorecardTemplate, TemplateVersion
+from scorecards.services.templates import template_version_draft
 
 COMMENTARY = (
     "A steady quarter: scores held while more reviews took place than planned. The partners turning red need a "
@@ -53,6 +72,8 @@ def seed_executive(tenant: Tenant) -> None:
     _memos(tenant, executive)
     _feedback(tenant)
     _concern(tenant, admin)
+    _change_notice(tenant, admin, executive)
+    _framework_review(tenant, admin)
     today = timezone.now().date()
     digest_send(tenant=tenant, month=today.replace(day=1), today=today)
 
@@ -123,3 +144,58 @@ def _concern(tenant: Tenant, admin: Membership) -> None:
         "to you within the week.",
     )
     concern_set_status(tenant=tenant, actor=admin, concern=concern, status=Concern.Status.IN_REVIEW)
+
+
+def _change_notice(tenant: Tenant, admin: Membership, executive: Membership) -> None:
+    """A draft of the default scorecard that asks more of green, announced with its what-if and published."""
+    with tenant_context(tenant):
+        if ChangeNotice.objects.for_tenant(tenant).exists():
+            return
+        template = ScorecardTemplate.objects.for_tenant(tenant).filter(is_default=True).first()
+    if template is None:
+        return
+    draft = template_version_draft(tenant=tenant, actor=admin, template=template)
+    with tenant_context(tenant):
+        TemplateVersion.objects.for_tenant(tenant).filter(pk=draft.pk).update(
+            score_green_at=85, rationale="Green should mean ahead of plan, not merely on it."
+        )
+    notice = change_notice_draft(
+        tenant=tenant,
+        actor=admin,
+        version_id=draft.pk,
+        title="Green starts at 85 from next quarter",
+        what_changed="A score of 85 or more is green (it was 80); amber and red do not change.",
+        why="Half the program is green today: the colour no longer tells who is ahead of plan.",
+    )
+    today = timezone.now().date()
+    change_notice_update(
+        tenant=tenant,
+        actor=admin,
+        notice=notice,
+        sponsor_id=executive.pk,
+        decision_opens=today,
+        decision_closes=today + timedelta(days=21),
+        title=notice.title,
+        what_changed=notice.what_changed,
+        why=notice.why,
+    )
+    change_notice_publish(tenant=tenant, actor=admin, notice=notice)
+
+
+def _framework_review(tenant: Tenant, admin: Membership) -> None:
+    """This year's framework review, in progress: its checklist, a partner representative invited, a comment."""
+    with tenant_context(tenant):
+        if FrameworkReview.objects.for_tenant(tenant).exists():
+            return
+        representative = Membership.objects.for_tenant(tenant).filter(role=Role.PARTNER).order_by("pk").first()
+    review = framework_review_schedule(tenant=tenant, today=timezone.now().date(), force=True)
+    if review is None:
+        return
+    if representative is not None:
+        framework_review_invite(tenant=tenant, actor=admin, review=review, member_ids=[representative.pk])
+    framework_review_comment(
+        tenant=tenant,
+        actor=admin,
+        review=review,
+        body="Start with the targets nearly everyone meets: they no longer separate good partners from great ones.",
+    )

@@ -7,7 +7,15 @@ from django.core.management import call_command
 
 from partnerhub.core.models import Membership, Notification, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.executive.models import Concern, DashboardSlice, DigestDelivery, MemoVersion, ReviewFeedback
+from partnerhub.executive.models import (
+    ChangeNotice,
+    Concern,
+    DashboardSlice,
+    DigestDelivery,
+    FrameworkReview,
+    MemoVersion,
+    ReviewFeedback,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +32,8 @@ def _state(tenant):
             "digest_notes": Notification.objects.filter(kind="digest").count(),
             "open_concerns": Concern.objects.exclude(status__in=("resolved", "closed")).count(),
             "feedback": ReviewFeedback.objects.count(),
+            "notices": ChangeNotice.objects.filter(status="published").count(),
+            "framework": list(FrameworkReview.objects.values_list("status", flat=True)),
         }
 
 
@@ -38,6 +48,13 @@ def test_the_demo_has_a_dashboard_two_published_memos_digests_feedback_and_a_con
     assert first["digests"] == first["digest_notes"] == first["members"]
     assert first["open_concerns"] == 1
     assert first["feedback"] > 0
+    assert first["notices"] == 1
+    assert first["framework"] == ["in_progress"]
+    partner_user = User.objects.get(email="partner1@northwind.example")
+    portal = client.__class__()
+    portal.force_login(partner_user)
+    notices = portal.get("/t/northwind/portal/notices/").content.decode()
+    assert "Green starts at 85" in notices
 
     client.force_login(User.objects.get(email="exec@northwind.example"))
     landing = client.get("/t/northwind/", follow=True)
