@@ -18,6 +18,8 @@ class ExecutiveConfig(AppConfig):
         NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),
         NavItem("Memos", "memo_list", "executive.memo.view", order=6),
         NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
+        NavItem("Review feedback", "feedback_list", "executive.feedback.give", order=76),
+        NavItem("Notices", "portal_notice_list", "executive.changes.portal", order=77),
         NavItem("Concerns", "concern_list", "executive.concern.raise", order=140),
     )
     # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).
@@ -36,6 +38,14 @@ class ExecutiveConfig(AppConfig):
             # starting on a weekend sends on its Monday, the 2nd or 3rd), each member once.
             "schedule": crontab(hour=7, minute=0, day_of_month="1-3"),
         },
+        "executive-framework-review-due": {
+            "task": "partnerhub.executive.tasks.framework.framework_review_due_monthly_task",
+            "schedule": crontab(hour=5, minute=0, day_of_month="1"),  # the framework review, when its period is up
+        },
+        "executive-feedback-invitations": {
+            "task": "partnerhub.executive.tasks.feedback.feedback_invite_daily_task",
+            "schedule": crontab(hour=6, minute=30),  # each attendee of a review signed off lately is asked once
+        },
     }
 
     def ready(self) -> None:
@@ -49,6 +59,11 @@ class ExecutiveConfig(AppConfig):
         auditlog.register(models.Memo, exclude_fields=["updated_at"])
         auditlog.register(models.DigestSubscription, exclude_fields=["updated_at"])
         auditlog.register(models.Concern, exclude_fields=["updated_at"])
+        auditlog.register(models.ReviewFeedback, exclude_fields=["updated_at"])
+        auditlog.register(models.ChangeNotice, exclude_fields=["updated_at", "impact"])
+        auditlog.register(models.GovernanceSettings, exclude_fields=["updated_at"])
+        auditlog.register(models.FrameworkReview, exclude_fields=["updated_at", "checklist"])
+        auditlog.register(models.FrameworkReviewComment, exclude_fields=["updated_at"])
         auditlog.register(models.ConcernMessage, exclude_fields=["updated_at"])
         auditlog.register(
             models.MemoVersion, exclude_fields=["updated_at", "html", "partner_html", "pdf", "partner_pdf"]

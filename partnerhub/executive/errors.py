@@ -40,3 +40,21 @@ class ConcernError(DomainError):
     """A concern (or a reply) that cannot be written as asked: empty, or naming a partner of another program."""
 
     default_code = "invalid_concern"
+
+
+class FeedbackError(DomainError):
+    """Feedback that cannot be taken: the review is not signed off, or this member answered already."""
+
+    default_code = "invalid_feedback"
+
+
+class ChangeNoticeError(DomainError):
+    """A change notice that cannot be written or published as asked (what is missing is said)."""
+
+    default_code = "invalid_change_notice"
+
+
+class FrameworkReviewError(DomainError):
+    """A framework review step that cannot be taken as asked."""
+
+    default_code = "invalid_framework_review"

@@ -202,3 +202,140 @@ class ConcernMessage(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Message {self.pk} on {self.concern_id}"
+
+
+class ReviewFeedback(TenantOwnedModel):
+    """A partner attendee's view of a signed-off review: was it useful, fair, well prepared (1 to 5 each), and a
+    comment. Feeds the review-quality figure per moderator and cadence."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    respondent = models.ForeignKey("partnerhub.Membership", on_delete=models.CASCADE, related_name="+")
+    useful = models.PositiveSmallIntegerField()
+    fair = models.PositiveSmallIntegerField()
+    prepared = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "review", "respondent"], name="feedback_once_per_review"),
+            models.CheckConstraint(
+                condition=models.Q(useful__range=(1, 5), fair__range=(1, 5), prepared__range=(1, 5)),
+                name="feedback_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.review_id} by {self.respondent_id}"
+
+
+class ChangeNotice(TenantOwnedModel):
+    """A change to how partners are measured or rewarded (a scorecard template version, a tier framework version, a
+    cadence), announced before it takes effect: what changes and why, its impact (the what-if, attached when the
+    notice is drafted), a sponsor and a decision window. Once published, the partners it affects read it in the
+    portal, each with their own figures only."""
+
+    class Kind(models.TextChoices):
+        TEMPLATE = "template", "Scorecard template version"
+        TIER_FRAMEWORK = "tier_framework", "Tier framework version"
+        CADENCE = "cadence", "Review cadence"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEMPLATE)
+    template_version = models.ForeignKey(
+        "scorecards.TemplateVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    what_changed = models.TextField()
+    why = models.TextField()
+    sponsor = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_opens = models.DateField(null=True, blank=True)
+    decision_closes = models.DateField(null=True, blank=True)
+    impact = models.JSONField(default=dict, blank=True, help_text="The what-if of the change, as attached.")
+    affected_partner_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "partnerhub.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision_opens__isnull=True)
+                | models.Q(decision_closes__isnull=True)
+                | models.Q(decision_opens__lte=models.F("decision_closes")),
+                name="change_notice_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GovernanceSettings(TenantOwnedModel):
+    """How the program governs itself (one row per program, created on first use)."""
+
+    meta_review_months = models.PositiveSmallIntegerField(
+        default=12, help_text="How often the framework itself (metrics, weights, targets, tiers, cadences) is reviewed."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="governance_settings_one_per_tenant"),
+            models.CheckConstraint(
+                condition=models.Q(meta_review_months__gte=1, meta_review_months__lte=36),
+                name="governance_meta_review_1_to_36_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Governance of {self.tenant_id}"
+
+
+class FrameworkReview(TenantOwnedModel):
+    """A scheduled review of the framework itself, with a checklist built from the data, comments from the program's
+    people and invited partner representatives, and an outcome that links to the versions it caused."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    checklist = models.JSONField(default=list, help_text="What the data says to look at: key, text, kind.")
+    invited_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    outcome = models.TextField(blank=True, default="")
+    caused_version_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=~models.Q(status="completed"),
+                name="framework_review_one_open_per_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Framework review due {self.due_on}"
+
+
+class FrameworkReviewComment(TenantOwnedModel):
+    review = models.ForeignKey(FrameworkReview, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("partnerhub.Membership", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.review_id}"

@@ -16,3 +16,16 @@ permissions.add_rule("executive.digest.read", is_internal | is_partner_user)
 # Confidential concerns: any member raises one; the program's admins (and each concern's sender) see it.
 permissions.add_rule("executive.concern.raise", is_internal | is_partner_user)
 permissions.add_rule("executive.concern.manage", is_admin)
+# Feedback on the review process: partner users give it on their company's signed-off reviews; the program's people
+# read the review-quality figures.
+permissions.add_rule("executive.feedback.give", is_partner_user)
+permissions.add_rule("executive.feedback.view", is_internal)
+# Change notices: admins write and publish them, the program's people read them, partner users read the ones that
+# affect their company in the portal.
+permissions.add_rule("executive.changes.view", is_internal)
+permissions.add_rule("executive.changes.manage", is_admin)
+permissions.add_rule("executive.changes.portal", is_partner_user)
+# The framework review: admins run it, executives and managers read and comment, invited partner users comment.
+permissions.add_rule("executive.framework.view", is_internal)
+permissions.add_rule("executive.framework.manage", is_admin)
+permissions.add_rule("executive.framework.portal", is_partner_user)

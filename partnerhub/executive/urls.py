@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from partnerhub.executive.views import concerns, dashboard, digest, memo
+from partnerhub.executive.views import changes, concerns, dashboard, digest, feedback, framework, memo
 
 urlpatterns: list[URLPattern] = [
     # the dashboard
@@ -39,4 +39,20 @@ urlpatterns: list[URLPattern] = [
     # governance: the confidential concerns channel
     path("concerns/", concerns.concern_list_view, name="concern_list"),
     path("concerns/<int:concern_id>/", concerns.concern_detail_view, name="concern_detail"),
+    # governance: partner feedback on the review process
+    path("portal/feedback/", feedback.feedback_list_view, name="feedback_list"),
+    path("portal/feedback/<int:review_id>/", feedback.feedback_form_view, name="feedback_form"),
+    path("executive/review-quality/", feedback.review_quality_view, name="review_quality"),
+    # governance: change notices
+    path("executive/changes/", changes.change_list_view, name="change_list"),
+    path("executive/changes/new/", changes.change_create_view, name="change_create"),
+    path("executive/changes/<int:notice_id>/", changes.change_detail_view, name="change_detail"),
+    path("executive/changes/<int:notice_id>/edit/", changes.change_edit_view, name="change_edit"),
+    path("executive/changes/<int:notice_id>/publish/", changes.change_publish_view, name="change_publish"),
+    path("portal/notices/", changes.portal_notice_list_view, name="portal_notice_list"),
+    path("portal/notices/<int:notice_id>/", changes.portal_notice_view, name="portal_notice"),
+    # governance: the framework review
+    path("executive/framework/", framework.framework_list_view, name="framework_list"),
+    path("executive/framework/<int:framework_review_id>/", framework.framework_detail_view, name="framework_detail"),
+    path("portal/framework/<int:framework_review_id>/", framework.portal_framework_view, name="portal_framework"),
 ]

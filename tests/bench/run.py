@@ -13,6 +13,9 @@ Recognition: tier recommendations for 20,000 partners over 8 quarters of snapsho
 same rows, and the recommendation queue's page.
 Investments: impact estimates for every investment of a 2,000-partner program with 1,000 investments and 36 months of
 snapshots, bootstrap included, against the bare read of the same snapshot rows.
+Executive: the dashboard precompute (20,000 partners x 24 months) against the bare SQL aggregate of the same rows,
+the dashboard page at 20,000 partners (queries equal to a 100-partner program's), the memo for 2,000 partners (PDF
+included), the digest for 500 recipients on a real worker.
 """
 
 from __future__ import annotations
@@ -293,6 +296,20 @@ def investments() -> None:
     print_impact(bench_impact())
 
 
+def executive() -> None:
+    """The executive layer: dashboard precompute (20,000 partners x 24 months; BENCH_EXEC_PARTNERS to change), the
+    dashboard page beside its floor and a 100-partner program's query count, the memo for 2,000 partners, and the
+    digest for 500 recipients on a real worker (BENCH_WORKER=0 skips it)."""
+    from tests.bench.executive import bench_digest, bench_memo, bench_pages, bench_precompute, print_executive
+
+    partners = int(os.environ.get("BENCH_EXEC_PARTNERS", "20000"))
+    precompute = bench_precompute(partners=partners)
+    pages = bench_pages(partners=partners)
+    memo = bench_memo()
+    digest = bench_digest() if os.environ.get("BENCH_WORKER", "1") == "1" else None
+    print_executive(precompute, pages, memo, digest)
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
@@ -302,6 +319,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "remediation": remediation,
     "recognition": recognition,
     "investments": investments,
+    "executive": executive,
 }
 
 if __name__ == "__main__":
@@ -312,5 +330,14 @@ if __name__ == "__main__":
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     _setup()
-    for name in names or ["partners", "imports", "snapshots", "pages", "remediation", "recognition", "investments"]:
+    for name in names or [
+        "partners",
+        "imports",
+        "snapshots",
+        "pages",
+        "remediation",
+        "recognition",
+        "investments",
+        "executive",
+    ]:
         SECTIONS[name]()

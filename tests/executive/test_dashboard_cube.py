@@ -167,3 +167,15 @@ def test_a_second_precompute_stores_the_same_cells(tenant):
         after = slice_series(tenant=tenant, computation=dashboard_computation(tenant=tenant), filters={})
     assert first.cells == second.cells
     assert {k: v.tolist() for k, v in before.cells.items()} == {k: v.tolist() for k, v in after.cells.items()}
+
+
+def test_a_snapshot_whose_items_are_in_another_order_is_still_read_right(tenant):
+    program = build_program(tenant, partners=5)
+    with tenant_context(tenant):
+        odd = ScorecardSnapshot.objects.order_by("-pk").first()
+        odd.items = list(reversed(odd.items))
+        odd.save(update_fields=["items"])
+    dashboard_precompute(tenant=tenant, today=TODAY)
+    with tenant_context(tenant):
+        series = slice_series(tenant=tenant, computation=dashboard_computation(tenant=tenant), filters={})
+    _assert_same(series, _expected(tenant, {}, {m.pk for m in program.metrics}))

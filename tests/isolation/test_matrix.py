@@ -103,6 +103,13 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "api_cadence_list": None,
     "memo_list": None,  # writes the memo of a quarter: names no object
     "digest_settings": None,  # the member's own frequency
+    "change_create": lambda w: {
+        "version": w.foreign_version_id,
+        "title": "Leak probe",
+        "what_changed": "x",
+        "why": "x",
+    },
+    "framework_list": None,  # the review's frequency, or "set one up now": names no object
     "concern_list": lambda w: {"subject": "Leak probe", "body": "Probe", "partner": w.foreign_partner.pk},
     # A date the schedule would accept, so that the 400 is about the foreign partner.
     "review_schedule": lambda w: {
@@ -280,6 +287,12 @@ OWN_OBJECT_FOREIGN_PAYLOADS: dict[str, Any] = {
         "data_owner": w.foreign_manager.pk,
         "freshness_days": "45",
     },
+}
+OWN_OBJECT_FOREIGN_PAYLOADS["change_edit"] = lambda w: {
+    "title": "Alpha notice",
+    "what_changed": "x",
+    "why": "x",
+    "sponsor": w.foreign_manager.pk,
 }
 # URL parameters naming an object that belongs to one partner company (not program-wide like a metric).
 PARTNER_OWNED_PARAMS = {

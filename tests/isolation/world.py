@@ -96,6 +96,10 @@ class World:
     own_concern_id: int = 0  # raised by this tenant's partner user
     sibling_concern_id: int = 0  # raised by the sibling partner's user: only the admins (and its sender) see it
     foreign_concern_id: int = 0
+    own_framework_review_id: int = 0  # the partner user is invited to comment on it
+    foreign_framework_review_id: int = 0
+    own_notice_id: int = 0  # a published change notice affecting the partner user's company
+    foreign_notice_id: int = 0
     feed_tokens: dict[str, str] = field(default_factory=dict)
     foreign_markers: list[str] = field(default_factory=list)  # strings of tenant B that must never show in A
     sibling_markers: list[str] = field(default_factory=list)  # strings a partner user of A must never see
@@ -225,6 +229,10 @@ def build_world() -> World:
     world.own_concern_id = _concern(a, actors[Role.PARTNER], own, "Alpha own concern")
     world.sibling_concern_id = _concern(a, sibling_member, sibling, "SIBLING-CONCERN-MARKER")
     world.foreign_concern_id = _concern(b, foreign_manager, foreign, "FOREIGN-CONCERN-MARKER")
+    world.own_framework_review_id = _framework_review(a, actors[Role.PARTNER], "Alpha checklist item")
+    world.foreign_framework_review_id = _framework_review(b, foreign_manager, "FOREIGN-FRAMEWORK-MARKER")
+    world.own_notice_id = _notice(a, own, "Alpha notice")
+    world.foreign_notice_id = _notice(b, foreign, "FOREIGN-NOTICE-MARKER")
     world.unsubscribe_tokens = {
         "own": _unsubscribe_token(a, manager_a),
         "other_partner": _unsubscribe_token(a, sibling_member),
@@ -242,6 +250,8 @@ def build_world() -> World:
         "FOREIGN-REQUEST-MARKER",
         "FOREIGN-MEMO-MARKER",
         "FOREIGN-CONCERN-MARKER",
+        "FOREIGN-NOTICE-MARKER",
+        "FOREIGN-FRAMEWORK-MARKER",
     ]
     world.sibling_markers.append("SIBLING-CONCERN-MARKER")
     return world
@@ -624,6 +634,34 @@ def _concern(tenant: Tenant, sender: Membership, partner: Partner, subject: str)
     return concern.pk
 
 
+def _framework_review(tenant: Tenant, invited: Membership, text: str) -> int:
+    from partnerhub.executive.models import FrameworkReview
+
+    with tenant_context(tenant):
+        return FrameworkReview.objects.create(
+            tenant=tenant,
+            due_on=date(2026, 12, 15),
+            checklist=[{"key": "coverage-1", "kind": "coverage", "text": text}],
+            invited_ids=[invited.pk],
+        ).pk
+
+
+def _notice(tenant: Tenant, partner: Partner, title: str) -> int:
+    from partnerhub.executive.models import ChangeNotice
+
+    with tenant_context(tenant):
+        return ChangeNotice.objects.create(
+            tenant=tenant,
+            title=title,
+            what_changed=title,
+            why=title,
+            status=ChangeNotice.Status.PUBLISHED,
+            published_at=datetime(2026, 10, 5, tzinfo=UTC),
+            impact={"affected": 1, "partners": {str(partner.pk): [60.0, 62.0, "amber", "amber"]}},
+            affected_partner_ids=[partner.pk],
+        ).pk
+
+
 def _unsubscribe_token(tenant: Tenant, membership: Membership) -> str:
     from partnerhub.executive.services.digest import unsubscribe_token
 
@@ -715,6 +753,7 @@ def own_object_id(world: World, param: str) -> Any:
         "deal_review_id": world.sibling_deal_review_id,
         "deal_id": world.own_deal_id,
         "kind": "deals",
+        "month": "2026-11",
         "cadence_id": world.own_cadence_id,
         "cycle_id": world.own_cycle_id,
         "review_id": world.own_review_id,
@@ -733,6 +772,8 @@ def own_object_id(world: World, param: str) -> Any:
         "memo_version_id": world.own_memo_version_id,
         "unsubscribe_token": world.unsubscribe_tokens["own"],
         "concern_id": world.own_concern_id,
+        "notice_id": world.own_notice_id,
+        "framework_review_id": world.own_framework_review_id,
     }
     return values[param]
 
@@ -800,6 +841,10 @@ def object_id(world: World, param: str, target: str) -> Any:
         return world.foreign_memo_version_id if foreign else world.own_memo_version_id
     if param == "unsubscribe_token":
         return world.unsubscribe_tokens[target]
+    if param == "framework_review_id":  # program-wide: the sibling case is this tenant's own
+        return world.foreign_framework_review_id if foreign else world.own_framework_review_id
+    if param == "notice_id":  # notices are program-wide: the sibling case is this tenant's own
+        return world.foreign_notice_id if foreign else world.own_notice_id
     if param == "concern_id":
         return world.foreign_concern_id if foreign else world.sibling_concern_id
     raise LookupError(f"the isolation matrix has no foreign object for URL parameter {param!r}: add one in world.py")

@@ -323,7 +323,9 @@ def _product_line_rows(dims: PartnerDims, partner: IntArray) -> tuple[IntArray, 
     return rows, codes
 
 
-PASS_BUDGET_BYTES: Final = 256 << 20  # the largest dense block one pass may add up into
+PASS_BUDGET_BYTES: Final = (
+    64 << 20
+)  # the largest dense block one pass adds up into (larger blocks cost more to clear and sum than they save)
 
 
 def plan_passes(sizes: Sequence[int], periods: int, measures: int, rows: int) -> list[tuple[int, ...]]:
@@ -339,7 +341,7 @@ def plan_passes(sizes: Sequence[int], periods: int, measures: int, rows: int) ->
     """
     # A block larger than a few times the rows is mostly zeros to allocate and scan: small programs take more, smaller
     # passes (each cheap), large ones as few as the memory budget allows.
-    budget = min(PASS_BUDGET_BYTES // (8 * max(measures, 1)), max(4 * rows, 4096))
+    budget = min(PASS_BUDGET_BYTES // (8 * max(measures, 1)), max(rows, 4096))
     limit = max(budget // max(periods, 1), 1)
 
     def cells(dims: Sequence[int]) -> int:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
-
 from partnerhub.core.domain.periods import add_months, period_label
-from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.models import Membership, Tenant
 from partnerhub.executive.domain.cube import MOVE_RAGS, RAGS, SCORE_BINS, TRENDS
 from partnerhub.executive.domain.figures import (
     COMPARISONS,
@@ -35,7 +33,7 @@ from partnerhub.executive.errors import DashboardFilterError
 from partnerhub.executive.models import DashboardComputation
 from partnerhub.executive.selectors.cube import SliceSeries, clean_filters, slice_series
 from partnerhub.executive.selectors.seams import SeamFigure, seam_figures
-from partnerhub.executive.selectors.slices import partners_in_slice
+from partnerhub.executive.selectors.slices import partners_in_slice, slice_q
 from scorecards.selectors.snapshots import portfolio_snapshots
 
 OUTCOME_KEYS = ("revenue", "win_rate", "pipeline_created")  # results first, when the program's scorecards weigh them
@@ -276,7 +274,7 @@ def dashboard_build(
     board.leading_metrics = sorted((m for m in metrics if m.timing == "leading"), key=lambda m: m.name)
     partners = partners_in_slice(tenant=tenant, filters=board.filters)
     if period.status_key is not None:
-        board.risers, board.fallers = _movers(tenant, partners, period.status_key)
+        board.risers, board.fallers = _movers(tenant, board.filters, period.status_key)
     board.seams = seam_figures(tenant=tenant, partners=partners, start=period.start, end=period_end(period))
     return board
 
@@ -452,18 +450,22 @@ def _metric_row(
     )
 
 
-def _movers(tenant: Tenant, partners: QuerySet[Partner], key: tuple[str, date]) -> tuple[list[Mover], list[Mover]]:
+def _movers(tenant: Tenant, filters: dict[str, Any], key: tuple[str, date]) -> tuple[list[Mover], list[Mover]]:
     """The five partners of the slice whose score rose most, and the five whose score fell most (two LIMIT queries)."""
     period, start = key
 
     def movers(sort: str, keep: Any) -> list[Mover]:
-        rows = portfolio_snapshots(tenant=tenant, period=period, period_start=start, sort=sort).filter(
-            change_previous__isnull=False, partner__in=partners
-        )[:5]
+        # Only the columns shown: the partner alone is joined (for its name and the slice's filters), not its owner
+        # and the scorecard version, which would be joined for every snapshot of the period before the LIMIT.
+        rows = (
+            portfolio_snapshots(tenant=tenant, period=period, period_start=start, sort=sort)
+            .filter(slice_q(filters, "partner__"), change_previous__isnull=False)
+            .values_list("partner_id", "partner__name", "score", "change_previous", "rag")[:5]
+        )
         return [
-            Mover(s.partner_id, s.partner.name, None if s.score is None else float(s.score), float(moved), s.rag)
-            for s in rows
-            if (moved := s.change_previous) is not None and keep(float(moved))
+            Mover(partner_id, name, None if score is None else float(score), float(moved), rag)
+            for partner_id, name, score, moved, rag in rows
+            if moved is not None and keep(float(moved))
         ]
 
     return movers("change", lambda c: c > 0), movers("-change", lambda c: c < 0)

@@ -19,7 +19,7 @@ from partnerhub.executive.domain.cube import MOVE_RAGS, RAGS, SCORE_BINS, TRENDS
 from partnerhub.executive.errors import DashboardFilterError
 from partnerhub.executive.selectors.dashboard import Dashboard, period_end
 from partnerhub.executive.selectors.facts import ACTIONS_OPEN, REVIEWS_HELD
-from partnerhub.executive.selectors.slices import partners_in_slice
+from partnerhub.executive.selectors.slices import partners_in_slice, slice_q
 from reviews.models import ActionItem, Review
 from scorecards.selectors.snapshots import portfolio_snapshots
 
@@ -87,7 +87,7 @@ def drilldown(*, tenant: Tenant, board: Dashboard, show: str) -> DrillDown:
     assert period.status_key is not None  # noqa: S101 (checked above)
     snapshot_period, snapshot_start = period.status_key
     qs = portfolio_snapshots(tenant=tenant, period=snapshot_period, period_start=snapshot_start, sort="-score").filter(
-        partner__in=partners
+        slice_q(board.filters, "partner__")
     )
     when = f"{snapshot_start:%B %Y}" if snapshot_period == "month" else period.label
     if kind == "scored":

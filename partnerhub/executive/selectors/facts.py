@@ -3,17 +3,19 @@ number of partners: the partners' dimensions (one query), the snapshots (one ``C
 ``COPY``) and scored forecasts (one ``COPY``).
 
 The snapshot rows are read with ``TenantSql.copy_out`` (binary COPY, one row per partner holding an array per
-column); each snapshot's metric items are unpacked in SQL once (``jsonb_to_recordset``) into one actual and one
+column); each metric's item is read at its position in the snapshot's version (``items -> i``), one actual and one
 target per metric the cube carries. Raw SQL runs inside the active tenant and names the tenant in its WHERE.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
+from django.db import connection
 
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.sql import TenantSql, pg_days_to_months
@@ -30,7 +32,7 @@ from partnerhub.executive.domain.cube import (
     SnapshotFacts,
 )
 from reviews.models import ActionItem, Forecast, Review
-from scorecards.models import MetricDefinition, TemplateItem
+from scorecards.models import MetricDefinition, TemplateItem, TemplateVersion
 from scorecards.selectors.snapshot_inputs import SNAPSHOT_TABLE
 
 PARTNER_TABLE = Partner._meta.db_table
@@ -126,36 +128,61 @@ def partner_index(*, tenant: Tenant) -> PartnerIndex:
     return PartnerIndex(ids=ids, dims=dims, values=values)
 
 
-def _metric_selects(metric_ids: list[int]) -> tuple[str, str, list[tuple[str, str]]]:
-    """The lateral's select list (one actual and one target per metric; NaN when the item is absent), the outer
-    select list, and the COPY column names and types."""
-    lateral, outer, columns = [], [], []
+def version_item_orders(*, tenant: Tenant) -> dict[int, list[int]]:
+    """Per scorecard version, the metric of each position of its snapshots' ``items`` (the engine writes a version's
+    items in one order): read off one snapshot per version, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT v.id, (SELECT s.items FROM {SNAPSHOT_TABLE} s
+                          WHERE s.tenant_id = %s AND s.template_version_id = v.id LIMIT 1)
+            FROM {TemplateVersion._meta.db_table} v WHERE v.tenant_id = %s
+            """,
+            [tenant.pk, tenant.pk],
+        )
+        rows = cursor.fetchall()
+    orders = {}
+    for version_id, items in rows:
+        parsed = json.loads(items) if isinstance(items, str) else items or []
+        orders[int(version_id)] = [int(item["metric_id"]) for item in parsed]
+    return orders
+
+
+def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tuple[str, list[tuple[str, str]]]:
+    """One actual and one target per metric (NaN when the snapshot's version does not weigh it), and the COPY columns.
+
+    Each is read at the item's position in its version (``items -> i``: no unpacking of the whole array); should a
+    snapshot hold its items in another order than its version's first one, the position's metric does not match and
+    the item is looked up among all of them instead, so a value is never taken from the wrong metric.
+    """
+    selects, columns = [], []
     for k, metric_id in enumerate(metric_ids):
+        mid = int(metric_id)
+        cases = " ".join(
+            f"WHEN {int(version)} THEN s.items -> {order.index(mid)}"
+            for version, order in orders.items()
+            if mid in order
+        )
+        item = f"(CASE s.template_version_id {cases} END)" if cases else "NULL::jsonb"
+        slow = f"(SELECT x FROM jsonb_array_elements(s.items) x WHERE (x ->> 'metric_id')::int8 = {mid} LIMIT 1)"
+        found = f"(CASE WHEN ({item} ->> 'metric_id')::int8 = {mid} THEN {item} ELSE {slow} END)"
         for part in ("actual", "target"):
-            name = f"{part}_{k}"
-            lateral.append(f", COALESCE(max(x.{part}) FILTER (WHERE x.metric_id = {int(metric_id)}), 'NaN') AS {name}")
-            outer.append(f", m.{name}")
-            columns.append((name, "float8"))
-    return "".join(lateral), "".join(outer), columns
+            selects.append(f", COALESCE(({found} ->> '{part}')::float8, 'NaN')")
+            columns.append((f"{part}_{k}", "float8"))
+    return "".join(selects), columns
 
 
 def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_ids: list[int]) -> SnapshotFacts:
-    """Every stored snapshot of the tenant as fact arrays (one COPY), each metric item's actual and target unpacked."""
-    lateral, outer, metric_columns = _metric_selects(metric_ids)
+    """Every stored snapshot of the tenant as fact arrays (one COPY), each metric item's actual and target read."""
+    selects, metric_columns = _metric_selects(metric_ids, version_item_orders(tenant=tenant))
     raw = sql.copy_out(
         f"""
         SELECT s.partner_id, s.period = 'quarter', s.period_start, s.months_covered::int4,
             COALESCE(s.score::float8, 'NaN'),
             COALESCE(array_position(%s::text[], s.rag::text), {len(RAGS)}) - 1,
             COALESCE(array_position(%s::text[], s.trend::text), {len(TRENDS)}) - 1,
-            s.dq_flag, COALESCE(s.change_previous::float8, 'NaN'), m.total, m.present{outer}
+            s.dq_flag, COALESCE(s.change_previous::float8, 'NaN'), jsonb_array_length(s.items)::int4{selects}
         FROM {SNAPSHOT_TABLE} s
-        CROSS JOIN LATERAL (
-            SELECT count(*)::int4 AS total,
-                (count(*) FILTER (WHERE NOT coalesce(x.missing, false) AND x.actual IS NOT NULL))::int4 AS present
-                {lateral}
-            FROM jsonb_to_recordset(s.items) AS x(metric_id int8, actual float8, target float8, missing bool)
-        ) m
         WHERE s.tenant_id = %s
         """,
         [list(STORED_RAGS), list(TRENDS), tenant.pk],
@@ -170,7 +197,6 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
             ("dq", "bool"),
             ("change", "float8"),
             ("items_total", "int4"),
-            ("items_present", "int4"),
             *metric_columns,
         ],
     )
@@ -191,7 +217,9 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
         dq=raw["dq"].astype(bool),
         change=raw["change"],
         items_total=raw["items_total"].astype(np.int64),
-        items_present=raw["items_present"].astype(np.int64),
+        # An item has data when its actual is there (the engine writes a missing item's actual as null); every
+        # metric a version weighs is one the cube carries, so counting the carried metrics counts every item.
+        items_present=(~np.isnan(actual)).sum(axis=1).astype(np.int64),
         actual=actual,
         target=target,
     )

@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from partnerhub.core.models import Partner, Tenant
 
 
-def partners_in_slice(*, tenant: Tenant, filters: Mapping[str, Any]) -> QuerySet[Partner]:
-    """Partners matching cleaned dashboard filters (``clean_filters``: stored values, "" / None for "none")."""
-    qs = Partner.objects.for_tenant(tenant)
+def slice_q(filters: Mapping[str, Any], prefix: str = "") -> Q:
+    """The condition on a partner (through ``prefix``, such as ``"partner__"``) of cleaned dashboard filters
+    (``clean_filters``: stored values, "" / None for "none"). A join, not a subquery: a read of snapshots filters
+    the partner it joins anyway."""
+    condition = Q()
     for name, value in filters.items():
         if name == "product_line":
-            qs = qs.filter(product_lines__contains=[value])
+            condition &= Q(**{f"{prefix}product_lines__contains": [value]})
         elif name == "owner":
-            qs = qs.filter(owner__isnull=True) if value is None else qs.filter(owner_id=value)
+            condition &= Q(**{f"{prefix}owner__isnull": True}) if value is None else Q(**{f"{prefix}owner_id": value})
         else:
-            qs = qs.filter(**{name: value})
-    return qs
+            condition &= Q(**{f"{prefix}{name}": value})
+    return condition
+
+
+def partners_in_slice(*, tenant: Tenant, filters: Mapping[str, Any]) -> QuerySet[Partner]:
+    """Partners matching cleaned dashboard filters."""
+    return Partner.objects.for_tenant(tenant).filter(slice_q(filters))

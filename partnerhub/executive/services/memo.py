@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -104,8 +105,9 @@ def memo_edit(
     return version
 
 
-def render_memo(*, tenant: Tenant, memo: Memo, version: MemoVersion, partner: bool) -> str:
-    """The memo's body as HTML: every section (internal), or the program-level lines only (partner-facing)."""
+def render_memo(*, tenant: Tenant, memo: Memo, version: MemoVersion, partner: bool, site: str = "") -> str:
+    """The memo's body as HTML: every section (internal), or the program-level lines only (partner-facing);
+    ``site`` in front of the evidence links (a PDF's links must be absolute)."""
     return render_to_string(
         "executive/partials/_memo_body.html",
         {
@@ -115,12 +117,13 @@ def render_memo(*, tenant: Tenant, memo: Memo, version: MemoVersion, partner: bo
             "sections": memo_sections(version.lines, public_only=partner),
             "partner": partner,
             "label": period_label("quarter", memo.quarter_start),
+            "site": site,
         },
     )
 
 
 def render_memo_pdf(*, tenant: Tenant, memo: Memo, version: MemoVersion, partner: bool) -> bytes:
-    body = render_memo(tenant=tenant, memo=memo, version=version, partner=partner)
+    body = render_memo(tenant=tenant, memo=memo, version=version, partner=partner, site=settings.SITE_URL)
     return render_pdf(
         "executive/memo_pdf.html",
         {"tenant": tenant, "body": body, "label": period_label("quarter", memo.quarter_start), "partner": partner},
