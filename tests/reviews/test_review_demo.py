@@ -66,7 +66,8 @@ def test_past_reviews_are_signed_off_with_pre_reads_and_the_last_two_cycles_have
         assert not past.exclude(state="cancelled").filter(preread__isnull=True).exists()
         upcoming = Review.objects.filter(scheduled_for__gte=NOW)
         assert set(upcoming.values_list("state", flat=True)) <= {"scheduled", "preparing"}
-        recorded = set(ReviewNote.objects.values_list("review__cycle__period_start", flat=True))
+        # The full record (ratings) is on the last two cycles; every other held review has its one-line note.
+        recorded = set(PromptRating.objects.values_list("review__cycle__period_start", flat=True))
         assert recorded == {_month(0), _month(1)}
         assert set(ReviewNote.objects.values_list("visibility", flat=True)) == {"shared", "internal"}
         assert PromptRating.objects.exists()
@@ -75,9 +76,12 @@ def test_past_reviews_are_signed_off_with_pre_reads_and_the_last_two_cycles_have
         overdue = ActionItem.objects.filter(status="open", due_date__lt=NOW.date())
         assert {"done", "open"} <= statuses
         assert overdue.exists()
-        # Light-touch checks get no record, except for the partners with a portal login (the demo's showcase).
+        # Light-touch checks get only a one-line shared note (never signed off empty), except for the partners with a
+        # portal login (the demo's showcase), who get a full record.
         with_login = Membership.objects.filter(role="partner").values("partner_id")
-        assert not ReviewNote.objects.filter(review__depth="light").exclude(review__partner__in=with_login).exists()
+        light = ReviewNote.objects.filter(review__depth="light").exclude(review__partner__in=with_login)
+        assert set(light.values_list("visibility", flat=True)) <= {"shared"}
+        assert not PromptRating.objects.filter(review__depth="light").exclude(review__partner__in=with_login).exists()
         signed = past.filter(state="signed_off").first()
         assert list(
             ReviewTransition.objects.filter(review=signed).order_by("created_at").values_list("to_state", flat=True)

@@ -14,6 +14,8 @@ from scorecards.services.glossary import glossary_seed
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("scorecards.migrations.0004_derived_metric_definitions_match_engine")
+# A later rewording (the money metrics name their currency conversion): 0004's new text is its old one.
+later = importlib.import_module("scorecards.migrations.0009_deal_definitions_name_the_currency")
 
 
 def definitions(tenant):
@@ -28,7 +30,11 @@ def run(step):
 
 def test_the_migration_changes_exactly_the_derived_metrics_whose_default_changed():
     assert {key: new for key, (_, new) in migration.DEFINITIONS.items()} == {
-        key: DEFAULT_METRICS_BY_KEY[key].definition for key in migration.DEFINITIONS
+        key: later.DEFINITIONS[key][0] if key in later.DEFINITIONS else DEFAULT_METRICS_BY_KEY[key].definition
+        for key in migration.DEFINITIONS
+    }
+    assert {key: new for key, (_, new) in later.DEFINITIONS.items()} == {
+        key: DEFAULT_METRICS_BY_KEY[key].definition for key in later.DEFINITIONS
     }
     assert all(DEFAULT_METRICS_BY_KEY[key].derived_from_deals for key in migration.DEFINITIONS)
     assert "sales_cycle_days" in migration.DEFINITIONS
@@ -57,6 +63,7 @@ def test_stored_old_defaults_are_reworded_in_every_program_and_an_admins_text_is
 
 def test_the_migration_reverses_to_the_old_defaults(tenant):
     glossary_seed(tenant=tenant)
+    run(later.restore)  # migrations reverse newest first
     run(migration.restore)
     assert {key: definitions(tenant)[key] for key in migration.DEFINITIONS} == {
         key: old for key, (old, _) in migration.DEFINITIONS.items()
