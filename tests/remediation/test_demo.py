@@ -37,7 +37,7 @@ def test_each_demo_program_has_plans_in_every_state_and_a_second_seed_adds_none(
     call_command("seed_demo")
     first = {t.slug: _state(t) for t in Tenant.objects.order_by("slug")}
     for state in first.values():
-        assert len(state["draft_by_trigger"]) == 1
+        assert len(state["draft_by_trigger"]) >= 1  # more once tiers send partners into grace (a trigger too)
         assert len(state["on_track"]) == 1
         assert len(state["climbed_to_sponsor"]) == 1
         assert len(state["closed_with_lessons"]) == 2
