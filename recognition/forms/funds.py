@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from partnerhub.core.domain.ids import parse_id
 from recognition.models import ActivityType, Budget, Investment
 from recognition.selectors.allocation_tiers import tier_choices
 
@@ -114,7 +115,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Any id is a valid choice here: the view fetches each one for the tenant (a foreign id is a 404).
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+        self.fields["ids"].valid_value = lambda value: parse_id(str(value)) is not None  # type: ignore[attr-defined]
 
 
 class ClaimForm(forms.Form):

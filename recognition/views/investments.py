@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from partnerhub.core.forms.fields import IdForm
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.program import partner_get
@@ -67,7 +68,7 @@ def investment_record_view(request: TenantRequest) -> HttpResponse:
                 actor=request.membership,
                 partner=partner,
                 data=form.cleaned_data,
-                activity_ids=[int(v) for v in request.POST.getlist("activities") if v.isdigit()],
+                activity_ids=IdForm.parse_all(request.POST, "activities"),
             )
         except NotFoundError:
             error = "Choose one of this program's partners."
@@ -116,7 +117,7 @@ def investment_link_view(request: TenantRequest, investment_id: int) -> HttpResp
             tenant=tenant,
             actor=request.membership,
             investment=investment,
-            activity_ids=[int(v) for v in request.POST.getlist("activities") if v.isdigit()],
+            activity_ids=IdForm.parse_all(request.POST, "activities"),
         )
     except DomainError as exc:
         if isinstance(exc, NotFoundError | PermissionDeniedError):

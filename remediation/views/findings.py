@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Partner
@@ -80,15 +81,16 @@ def finding_create_view(request: TenantRequest) -> HttpResponse:
     prefills the partner."""
     tenant, actor = request.tenant, request.membership
     source = request.POST if request.method == "POST" else request.GET
-    review = review_get(tenant=tenant, review_id=int(source["review"])) if source.get("review", "").isdigit() else None
+    review_id = parse_id(source.get("review"))
+    review = review_get(tenant=tenant, review_id=review_id) if review_id else None
     initial: dict[str, Any] = {
         "date_found": timezone.localdate(),
         "owner": actor.pk if actor.role == "manager" else None,
     }
     if review is not None:
         initial["partner"] = review.partner_id
-    elif source.get("partner", "").isdigit():
-        initial["partner"] = int(source["partner"])
+    elif parse_id(source.get("partner")):
+        initial["partner"] = parse_id(source.get("partner"))
     if request.method != "POST":
         form = FindingForm(initial=initial, tenant=tenant)
         return render(request, "remediation/finding_form.html", _form_context(request, form, review=review))

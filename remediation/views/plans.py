@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from partnerhub.core.forms.fields import IdForm
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Partner
 from partnerhub.core.rules import can
@@ -140,16 +141,17 @@ def plan_create_view(request: TenantRequest) -> HttpResponse:
         "start_date": timezone.localdate(),
     }
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("finding", "").isdigit():
-        finding = finding_get(tenant=tenant, finding_id=int(source["finding"]))
+    finding_id, partner_id = IdForm.parse(source, "finding"), IdForm.parse(source, "partner")
+    if finding_id:
+        finding = finding_get(tenant=tenant, finding_id=finding_id)
         partner = finding.partner
         initial["findings"] = [finding.pk]
         initial["title"] = f"Improvement plan: {partner.name}" if partner else ""
-    if source.get("partner", "").isdigit():
+    if partner_id:
         partner = (
             Partner.objects.for_tenant(tenant)
             .select_related("owner", "executive_sponsor")
-            .filter(pk=int(source["partner"]))
+            .filter(pk=partner_id)
             .first()
             or partner
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from partnerhub.core.forms.fields import ID_MAX
+from partnerhub.core.domain.ids import ID_MAX
 
 
 class IdField(serializers.IntegerField):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-# A database id is a positive bigint: anything else (①, ², 10**30, -1, "") is a field error, never a crash.
-ID_MAX = 2**63 - 1
+from partnerhub.core.domain.ids import ID_MAX  # a positive bigint: anything else is a field error, never a crash
 
 
 class IdField(forms.IntegerField):
@@ -33,3 +32,9 @@ class IdForm(forms.Form):
             return None
         form = cls({"id": raw})
         return form.cleaned_data["id"] if form.is_valid() else 0
+
+    @classmethod
+    def parse_all(cls, data: object, name: str) -> list[int]:
+        """Every valid id posted under ``name`` (a multiple choice of checkboxes); anything else is left out."""
+        values = data.getlist(name) if hasattr(data, "getlist") else []
+        return [value for value in (cls.parse({"id": raw}) for raw in values) if value]

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.models import AuditEntry, Tenant, TenantOwnedModel
 
 EMPTY = "—"
@@ -86,8 +87,9 @@ def _related_ids(entries: list[AuditEntry]) -> dict[type[models.Model], set[int]
             if not isinstance(field, models.ForeignKey) or field.related_model is None:
                 continue
             for raw in values:
-                if not _is_empty(raw) and str(raw).isdigit():
-                    wanted[field.related_model].add(int(raw))
+                found = None if _is_empty(raw) else parse_id(str(raw))
+                if found is not None:
+                    wanted[field.related_model].add(found)
     return wanted
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.domain.periods import month_start
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.tenancy.sql import ensure_active_tenant
@@ -65,8 +66,8 @@ def clean_filters(computation: DashboardComputation, filters: Mapping[str, Any])
         known = computation.dimensions.get(name, [])
         if value == NO_VALUE:
             value = None if name == "owner" else ""
-        elif name == "owner" and isinstance(value, str) and value.isascii() and value.isdigit():
-            value = int(value)
+        elif name == "owner" and parse_id(value) is not None:
+            value = parse_id(value)
         if value not in known:
             label = name.replace("_", " ")
             raise DashboardFilterError(

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Role
@@ -155,7 +156,7 @@ def change_edit_view(request: TenantRequest, notice_id: int) -> HttpResponse:
                 tenant=request.tenant,
                 actor=request.membership,
                 notice=notice,
-                sponsor_id=int(raw_sponsor) if raw_sponsor.isascii() and raw_sponsor.isdigit() else None,
+                sponsor_id=parse_id(raw_sponsor),
                 decision_opens=data.get("decision_opens"),
                 decision_closes=data.get("decision_closes"),
                 title=data.get("title", ""),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Role
@@ -66,9 +67,7 @@ def concern_list_view(request: TenantRequest) -> HttpResponse:
                     actor=actor,
                     subject=cleaned.get("subject", ""),
                     body=cleaned.get("body", ""),
-                    partner_id=int(raw_partner)
-                    if raw_partner and raw_partner.isascii() and raw_partner.isdigit()
-                    else None,
+                    partner_id=parse_id(raw_partner),
                     anonymous_to_owner=bool(cleaned.get("anonymous_to_owner")),
                 )
             except DomainError as exc:

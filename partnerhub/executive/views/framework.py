@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from partnerhub.core.domain.ids import parse_id
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Role
@@ -41,9 +42,8 @@ class SettingsForm(forms.Form):
 
 def _ids(values: list[str]) -> list[int] | None:
     """Ids posted as text; None when one is not a plain number (a clear refusal, never a 500)."""
-    if not all(v.isascii() and v.isdigit() for v in values):
-        return None
-    return [int(v) for v in values]
+    ids = [parse_id(v) for v in values]
+    return None if None in ids else [i for i in ids if i is not None]
 
 
 @tenant_view("executive.framework.view", methods=("GET", "POST"))
