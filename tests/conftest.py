@@ -153,3 +153,18 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def clean_proofs() -> Iterator[None]:
+    """Removes the proof files a test wrote, and only those: a session-wide world keeps the ones it saved."""
+    from pathlib import Path
+
+    root = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
+    before = set(root.rglob("*"))
+    yield
+    for path in sorted(set(root.rglob("*")) - before, reverse=True):
+        if path.is_file():
+            path.unlink()
+        elif not any(path.iterdir()):
+            path.rmdir()

@@ -27,10 +27,11 @@ if os.environ.get("PARTNERHUB_TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_partnerhub_{os.environ['PARTNERHUB_TEST_DB_SUFFIX']}"}
 # One queue per test database: a worker started for one run (or checkout) never takes another run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}-{_xdist}"
-# Proof files of investment claims go to a folder per test database, emptied by the tests that write there.
+# Proof files of investment claims go to a folder per test database and xdist worker (a worker emptying its
+# folder after a test must not take away a file another worker's test is about to read).
 STORAGES["investment_proofs"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {
-        "location": str(BASE_DIR / "var" / f"test-proofs-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}")
+        "location": str(BASE_DIR / "var" / f"test-proofs-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}-{_xdist}")
     },
 }

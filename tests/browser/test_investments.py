@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -88,7 +87,7 @@ def _check(page: Page, name: str) -> None:
 
 
 @pytest.fixture
-def funds(program: Program) -> dict[str, Any]:
+def funds(program: Program, clean_proofs: None) -> dict[str, Any]:
     tenant = program.tenant
     acme = program.partners["Acme Resellers"]
     contact = member(tenant, role=Role.PARTNER, partner=acme, user=UserFactory(email="contact@acme.test"))
@@ -105,10 +104,7 @@ def funds(program: Program) -> dict[str, Any]:
     )
     AllocationFactory(budget=budget, partner=acme, amount=Decimal("10000.00"))
     _scores(program)
-    yield {"contact": contact, "admin": admin, "acme": acme, "budget": budget}
-    root = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
-    for path in sorted(root.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
+    return {"contact": contact, "admin": admin, "acme": acme, "budget": budget}
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))

@@ -37,7 +37,7 @@ from recognition.services.funds import (
 from tests.factories import PartnerFactory
 from tests.recognition.invest_factories import AllocationFactory, BudgetFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_proofs")]
 
 PDF = UploadedProof("invoice.pdf", b"%PDF-1.7\n" + b"0" * 600)
 PNG = UploadedProof("stand.png", b"\x89PNG\r\n\x1a\n" + b"0" * 600)
@@ -65,14 +65,6 @@ def world(tenant, actor):
         "partner": partner,
         "allocation": allocation,
     }
-
-
-@pytest.fixture(autouse=True)
-def _clean_proofs():
-    yield
-    root = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
-    for path in sorted(root.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
 
 
 def _submit(tenant, w, **overrides):
@@ -259,7 +251,8 @@ def test_a_proof_of_the_wrong_type_is_refused_and_nothing_is_written(tenant, wor
     with tenant_context(tenant):
         assert not Claim.objects.exists()
         assert not ProofFile.objects.exists()
-    assert not any(Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"]).rglob("*.pdf"))
+    root = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
+    assert not any((root / "tenants" / str(tenant.pk)).rglob("*.pdf"))
 
 
 def test_a_proof_over_the_size_limit_is_refused(tenant, world, settings):

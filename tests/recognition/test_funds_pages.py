@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerhub.core.models import Role
@@ -18,16 +16,8 @@ from recognition.services.funds import UploadedProof, claim_submit, fund_request
 from tests.factories import PartnerFactory
 from tests.recognition.invest_factories import AllocationFactory, BudgetFactory, FundRequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_proofs")]
 PDF = b"%PDF-1.7\n" + b"0" * 600
-
-
-@pytest.fixture(autouse=True)
-def _clean_proofs():
-    yield
-    root = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
-    for path in sorted(root.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
 
 
 @pytest.fixture
