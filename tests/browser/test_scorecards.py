@@ -55,9 +55,6 @@ def _watch_console(page: Page) -> list[str]:
     return errors
 
 
-@pytest.mark.xfail(
-    strict=False, reason="failed for the manager's scorecard once the page panels were merged; rechecked with issue 17"
-)
 @pytest.mark.parametrize("who", ["manager", "partner1"])
 def test_charts_draw_and_answer_hover_under_the_enforced_csp_with_no_console_error(
     page: Page, live_server: Any, who: str
@@ -80,7 +77,9 @@ def test_charts_draw_and_answer_hover_under_the_enforced_csp_with_no_console_err
     expect(chart.locator(".main-svg").first).to_be_attached()
     # plotly found our stylesheet instead of injecting a <style> element the CSP would refuse
     assert page.locator("style#plotly\\.js-style-global").count() == 0
-    # Where plotly drew the score's last point, in page pixels: the pointer goes there as a person's would.
+    # Where plotly drew the score's last point, in page pixels: the pointer goes there as a person's would (after
+    # scrolling to the chart, as a person would: the manager's page shows the open plan above it).
+    chart.scroll_into_view_if_needed()
     x, y = chart.evaluate(
         """gd => {
             const trace = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
