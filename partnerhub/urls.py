@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "partnerhub.core.views.errors.bad_request_view"
 handler500 = "partnerhub.core.views.errors.server_error_view"

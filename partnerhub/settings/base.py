@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerTypeEnum": "partnerhub.core.models.Partner.Type",
         "PartnerTierEnum": "partnerhub.core.models.Partner.Tier",
         "PartnerStageEnum": "partnerhub.core.models.Partner.Stage",
+        # "at least" / "at most" a threshold: a remediation checkpoint's comparator, a tier's metric requirement.
+        "ThresholdComparisonEnum": [("gte", "gte"), ("lte", "lte")],
     },
 }
 

@@ -32,6 +32,8 @@ CELERY_TASK_DEFAULT_QUEUE = f"tests-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX',
 STORAGES["investment_proofs"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {
-        "location": str(BASE_DIR / "var" / f"test-proofs-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}-{_xdist}")
+        "location": str(
+            BASE_DIR / "var" / f"test-proofs-{os.environ.get('PARTNERHUB_TEST_DB_SUFFIX', 'main')}-{_xdist}"
+        )
     },
 }

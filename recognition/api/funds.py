@@ -138,7 +138,7 @@ class FundRequestDetailApi(TenantApi):
         return Response(data)
 
 
-class DecisionInputSerializer(serializers.Serializer[None]):
+class FundRequestDecisionInputSerializer(serializers.Serializer[None]):
     decision = serializers.ChoiceField(choices=["approve", "reject", "ask_info"])
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
@@ -150,10 +150,10 @@ class FundRequestDecisionApi(TenantApi):
 
     perms = {"POST": "investments.decide"}
 
-    @extend_schema(request=DecisionInputSerializer, responses=FundRequestOutputSerializer)
+    @extend_schema(request=FundRequestDecisionInputSerializer, responses=FundRequestOutputSerializer)
     def post(self, request: Request, tenant_slug: str, request_id: int) -> Response:
         row = fund_request_get(tenant=self.tenant, request_id=request_id)
-        data = self.validated(DecisionInputSerializer, request.data)
+        data = self.validated(FundRequestDecisionInputSerializer, request.data)
         fund_request_decide(
             tenant=self.tenant,
             actor=self.actor,

@@ -186,11 +186,24 @@ class ImpactDetailApi(TenantApi):
         return Response({**ImpactOutputSerializer(row).data, "series": row.series})
 
 
+class SpendPeriodSerializer(serializers.Serializer[Any]):
+    period = serializers.CharField()
+    currency = serializers.CharField()
+    mdf_paid = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    enablement = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    terms = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    total = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    left_out_without_rate = serializers.IntegerField(help_text="Spends left out: no exchange rate to convert them.")
+
+
 class SpendApi(TenantApi):
     """GET: spend per fiscal quarter in the reporting currency (MDF paid, enablement, terms)."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "investments.view"}
 
+    @extend_schema(responses=SpendPeriodSerializer(many=True))
     def get(self, request: Request, tenant_slug: str) -> Response:
         return Response(
             [
@@ -208,6 +221,18 @@ class SpendApi(TenantApi):
         )
 
 
+class PortalAllocationSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    budget = serializers.CharField()
+    figures = FiguresSerializer()
+
+
+class PortalFundsOutputSerializer(serializers.Serializer[Any]):
+    allocations = PortalAllocationSerializer(many=True)
+    requests = FundRequestOutputSerializer(many=True)
+    claims = ClaimOutputSerializer(many=True)
+
+
 class PortalFundsApi(TenantApi):
     """GET: the partner user's own company's allocations (with figures), requests and claims."""
 
@@ -215,6 +240,7 @@ class PortalFundsApi(TenantApi):
 
     perms = {"GET": "portal.funds"}
 
+    @extend_schema(responses=PortalFundsOutputSerializer)
     def get(self, request: Request, tenant_slug: str) -> Response:
         funds = portal_funds(tenant=self.tenant, actor=self.actor, today=timezone.localdate())
         return Response(

@@ -478,6 +478,36 @@ def _standing(tenant: Tenant, partner: Partner, *, for_partner: bool) -> dict[st
     }
 
 
+class TierStandingSerializer(serializers.Serializer[Any]):
+    """The shape of ``_standing`` (documents the answer; the views build it from the tier status)."""
+
+    partner = serializers.IntegerField()
+    tier = serializers.CharField()
+    tier_name = serializers.CharField()
+    quarter = serializers.DateField(allow_null=True)
+    move = serializers.CharField()
+    in_grace = serializers.BooleanField()
+    grace_quarter = serializers.IntegerField()
+    at_risk = serializers.ListField(child=serializers.CharField())
+    next_tier = serializers.CharField(allow_null=True)
+    next_tier_requires = serializers.ListField(child=serializers.DictField())
+    next_tier_gaps = serializers.ListField(child=serializers.CharField())
+
+
+class PartnerTierOutputSerializer(TierStandingSerializer):
+    history = TierChangeSerializer(many=True)
+
+
+class PortalTierChangeSerializer(serializers.Serializer[Any]):
+    from_tier = serializers.CharField(allow_null=True)
+    to_tier = serializers.CharField()
+    effective_date = serializers.DateField()
+
+
+class PortalTierOutputSerializer(TierStandingSerializer):
+    history = PortalTierChangeSerializer(many=True)
+
+
 class PartnerTierApi(TenantApi):
     """A partner's tier, its standing against the framework in force (grace and the criteria at risk), what the next
     tier requires and the gap in numbers, and its tier history with evidence."""
@@ -486,6 +516,7 @@ class PartnerTierApi(TenantApi):
 
     perms = {"GET": "recognition.view"}
 
+    @extend_schema(responses=PartnerTierOutputSerializer)
     def get(self, request: Request, tenant_slug: str, partner_id: int) -> Response:
         partner = partner_get(tenant=self.tenant, partner_id=partner_id)
         data = _standing(self.tenant, partner, for_partner=False)
@@ -499,6 +530,7 @@ class PortalTierApi(TenantApi):
 
     perms = {"GET": "portal.tier"}
 
+    @extend_schema(responses=PortalTierOutputSerializer)
     def get(self, request: Request, tenant_slug: str) -> Response:
         if self.actor.partner_id is None:
             raise Http404

@@ -8,10 +8,11 @@ Forms post to their own address and come back to the page: a redirect when saved
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,8 @@ from recognition.services.funds import (
 )
 
 QUEUE_LIMIT = 200
+
+logger = logging.getLogger(__name__)
 
 
 def _url(request: TenantRequest, name: str, **kwargs: Any) -> str:
@@ -278,8 +281,16 @@ def proof_download_view(request: TenantRequest, claim_id: int, proof_id: int) ->
     """A claim's proof file, to the program's people and to the claim's own partner (anyone else: 404)."""
     claim = claim_get(tenant=request.tenant, claim_id=claim_id, actor=request.membership)
     proof = proof_get(tenant=request.tenant, claim=claim, proof_id=proof_id)
-    with proof.file.open("rb") as handle:  # at most PROOF_MAX_BYTES: read whole
-        content = handle.read()
+    try:
+        with proof.file.open("rb") as handle:  # at most PROOF_MAX_BYTES: read whole
+            content = handle.read()
+    except FileNotFoundError:
+        # The record outlived its file (storage restored from an older backup, a file removed by hand): say so
+        # plainly, and leave a trace for the operator; the claim itself is untouched.
+        logger.error(  # noqa: TRY400 -- the traceback says nothing the message does not
+            "proof file missing from storage: claim %s, proof %s, %s", claim.pk, proof.pk, proof.file.name
+        )
+        raise Http404("This proof file is no longer in storage; ask the program's admin to restore it.") from None
     response = HttpResponse(content, content_type=proof.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=proof.name) or ""
     response["Cache-Control"] = "private, no-store"

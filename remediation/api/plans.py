@@ -19,11 +19,11 @@ from partnerhub.core.api.base import TenantApi
 from partnerhub.core.models import Partner, Tenant
 from remediation.api.findings import member, reference
 from remediation.api.serializers import (
-    ActionOutputSerializer,
     EscalationOutputSerializer,
     InternalCheckpointOutputSerializer,
     InternalPlanOutputSerializer,
     LessonOutputSerializer,
+    PlanActionOutputSerializer,
     UpdateOutputSerializer,
 )
 from remediation.models import Checkpoint, Finding, Plan, PlanAction
@@ -53,7 +53,7 @@ def _detail(tenant: Tenant, plan: Plan) -> dict[str, Any]:
     data.update(
         findings=[f.pk for f in page.findings],
         checkpoints=InternalCheckpointOutputSerializer(page.checkpoints, many=True).data,
-        actions=ActionOutputSerializer(page.actions, many=True).data,
+        actions=PlanActionOutputSerializer(page.actions, many=True).data,
         updates=UpdateOutputSerializer(page.updates, many=True).data,
         escalations=EscalationOutputSerializer(page.escalations, many=True).data,
         lessons=LessonOutputSerializer(page.lessons, many=True).data,
@@ -169,7 +169,7 @@ class LessonInputSerializer(serializers.Serializer[None]):
     text = serializers.CharField()
 
 
-class TransitionInputSerializer(serializers.Serializer[None]):
+class PlanTransitionInputSerializer(serializers.Serializer[None]):
     to = serializers.ChoiceField(choices=[Plan.Status.ACTIVE, Plan.Status.CLOSED, Plan.Status.CANCELLED])
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Cancelling: why.")
     outcome = serializers.ChoiceField(choices=[c for c, _ in Plan.Outcome.choices if c], required=False)
@@ -187,11 +187,11 @@ class PlanTransitionApi(TenantApi):
 
     perms = {"POST": "remediation.manage"}
 
-    @extend_schema(request=TransitionInputSerializer, responses=InternalPlanOutputSerializer)
+    @extend_schema(request=PlanTransitionInputSerializer, responses=InternalPlanOutputSerializer)
     def post(self, request: Request, tenant_slug: str, plan_id: int) -> Response:
         tenant, actor = self.tenant, self.actor
         plan = plan_get(tenant=tenant, plan_id=plan_id)
-        data = self.validated(TransitionInputSerializer, request.data)
+        data = self.validated(PlanTransitionInputSerializer, request.data)
         if data["to"] == Plan.Status.ACTIVE:
             plan_activate(tenant=tenant, actor=actor, plan=plan)
         elif data["to"] == Plan.Status.CANCELLED:
@@ -221,6 +221,8 @@ class CheckpointInputSerializer(serializers.Serializer[None]):
 
 class CheckpointListApi(TenantApi):
     """A plan's checkpoints with their status and the figures compared; POST adds one to an open plan."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "remediation.view", "POST": "remediation.manage"}
 
@@ -305,7 +307,7 @@ class CheckpointCommentApi(TenantApi):
         return Response(CommentOutputSerializer(comment).data, status=201)
 
 
-class ActionInputSerializer(serializers.Serializer[None]):
+class PlanActionInputSerializer(serializers.Serializer[None]):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=PlanAction.Kind.choices, default="quick_win")
     side = serializers.ChoiceField(choices=PlanAction.Side.choices, default="ours")
@@ -320,18 +322,20 @@ class ActionInputSerializer(serializers.Serializer[None]):
 class PlanActionListApi(TenantApi):
     """A plan's actions; POST adds one (ours: an internal owner; the partner's: one of its users, always shared)."""
 
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
+
     perms = {"GET": "remediation.view", "POST": "remediation.manage"}
 
-    @extend_schema(responses=ActionOutputSerializer(many=True))
+    @extend_schema(responses=PlanActionOutputSerializer(many=True))
     def get(self, request: Request, tenant_slug: str, plan_id: int) -> Response:
         plan = plan_get(tenant=self.tenant, plan_id=plan_id)
-        return Response(ActionOutputSerializer(plan_page(tenant=self.tenant, plan=plan).actions, many=True).data)
+        return Response(PlanActionOutputSerializer(plan_page(tenant=self.tenant, plan=plan).actions, many=True).data)
 
-    @extend_schema(request=ActionInputSerializer, responses={201: ActionOutputSerializer})
+    @extend_schema(request=PlanActionInputSerializer, responses={201: PlanActionOutputSerializer})
     def post(self, request: Request, tenant_slug: str, plan_id: int) -> Response:
         tenant = self.tenant
         plan = plan_get(tenant=tenant, plan_id=plan_id)
-        data = self.validated(ActionInputSerializer, request.data)
+        data = self.validated(PlanActionInputSerializer, request.data)
         action = plan_action_add(
             tenant=tenant,
             actor=self.actor,
@@ -348,10 +352,10 @@ class PlanActionListApi(TenantApi):
                 shared=data["shared"],
             ),
         )
-        return Response(ActionOutputSerializer(action).data, status=201)
+        return Response(PlanActionOutputSerializer(action).data, status=201)
 
 
-class ActionUpdateInputSerializer(serializers.Serializer[None]):
+class PlanActionUpdateInputSerializer(serializers.Serializer[None]):
     status = serializers.ChoiceField(choices=PlanAction.Status.choices, required=False)
     due_date = serializers.DateField(required=False)
     owner = serializers.IntegerField(required=False, allow_null=True)
@@ -363,11 +367,11 @@ class PlanActionApi(TenantApi):
 
     perms = {"PATCH": "remediation.manage"}
 
-    @extend_schema(request=ActionUpdateInputSerializer, responses=ActionOutputSerializer)
+    @extend_schema(request=PlanActionUpdateInputSerializer, responses=PlanActionOutputSerializer)
     def patch(self, request: Request, tenant_slug: str, plan_action_id: int) -> Response:
         tenant = self.tenant
         action = plan_action_get(tenant=tenant, action_id=plan_action_id)
-        data = self.validated(ActionUpdateInputSerializer, request.data)
+        data = self.validated(PlanActionUpdateInputSerializer, request.data)
         updated = plan_action_update(
             tenant=tenant,
             actor=self.actor,
@@ -377,7 +381,7 @@ class PlanActionApi(TenantApi):
             owner=member(tenant, data["owner"], "owner") if "owner" in data else UNSET,
             shared=data.get("shared"),
         )
-        return Response(ActionOutputSerializer(updated).data)
+        return Response(PlanActionOutputSerializer(updated).data)
 
 
 class UpdateInputSerializer(serializers.Serializer[None]):
@@ -387,6 +391,8 @@ class UpdateInputSerializer(serializers.Serializer[None]):
 
 class ProgressUpdateListApi(TenantApi):
     """A plan's progress updates (with the figures beside each); POST posts one."""
+
+    pagination_class = None  # answers the whole list (the schema must not promise a page)
 
     perms = {"GET": "remediation.view", "POST": "remediation.manage"}
 

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from partnerhub.core.api.base import TenantApi
 from partnerhub.core.errors import NotFoundError
 from remediation.api.serializers import (
-    ActionOutputSerializer,
     CheckpointOutputSerializer,
+    PlanActionOutputSerializer,
     PlanOutputSerializer,
     UpdateOutputSerializer,
 )
@@ -39,7 +39,7 @@ class PortalPlanApi(TenantApi):
         data: dict[str, Any] = dict(PlanOutputSerializer(plan).data)
         data.update(
             checkpoints=CheckpointOutputSerializer(shared.checkpoints, many=True).data,
-            actions=ActionOutputSerializer(shared.actions, many=True).data,
+            actions=PlanActionOutputSerializer(shared.actions, many=True).data,
             updates=UpdateOutputSerializer(shared.updates, many=True).data,
         )
         return Response(data)
@@ -55,12 +55,12 @@ class PortalPlanActionApi(TenantApi):
 
     perms = {"PATCH": "portal.plan_action"}
 
-    @extend_schema(request=PortalActionInputSerializer, responses=ActionOutputSerializer)
+    @extend_schema(request=PortalActionInputSerializer, responses=PlanActionOutputSerializer)
     def patch(self, request: Request, tenant_slug: str, plan_action_id: int) -> Response:
         action = portal_plan_action_get(tenant=self.tenant, actor=self.actor, action_id=plan_action_id)
         data = self.validated(PortalActionInputSerializer, request.data)
         updated = portal_action_update(tenant=self.tenant, actor=self.actor, action=action, **data)
-        return Response(ActionOutputSerializer(updated).data)
+        return Response(PlanActionOutputSerializer(updated).data)
 
 
 class PortalUpdateInputSerializer(serializers.Serializer[None]):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnerhub.core.models import Membership
 
 
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})  # a person's name, or null
 class PersonField(serializers.Field[Membership | None, Any, str | None, Any]):  # read-only
     def to_representation(self, value: Membership | None) -> str | None:
         return str(value.user) if value is not None else None
@@ -63,7 +65,7 @@ class InternalCheckpointOutputSerializer(CheckpointOutputSerializer):
     waived_at = serializers.DateTimeField(allow_null=True)
 
 
-class ActionOutputSerializer(serializers.Serializer[Any]):
+class PlanActionOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     plan = serializers.IntegerField(source="plan_id")
     title = serializers.CharField()

@@ -68,6 +68,7 @@ class ExchangeRateDetailApi(TenantApi):
         rate = exchange_rate_get(tenant=self.tenant, rate_id=rate_id)
         return Response(ExchangeRateOutputSerializer(rate).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, tenant_slug: str, rate_id: int) -> Response:
         rate = exchange_rate_get(tenant=self.tenant, rate_id=rate_id)
         exchange_rate_delete(tenant=self.tenant, actor=self.actor, rate=rate)

@@ -109,3 +109,21 @@ def test_an_imported_csv_cell_with_nul_deep_in_the_file_is_a_file_problem():
         parse_table(rows.encode(), "deals.csv")
     assert NUL_MESSAGE in excinfo.value.reason
     assert excinfo.value.reason.startswith("Line 20002:")
+
+
+@pytest.mark.parametrize("api", [True, False], ids=["api", "page"])
+def test_a_form_with_more_fields_than_django_reads_is_a_400_in_the_callers_language(
+    actor, client_for, api_client_for, tenant, settings, api
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    member = actor("manager")
+    body = "&".join(f"f{n}=1" for n in range(50))
+    form = "application/x-www-form-urlencoded"
+    if api:
+        response = api_client_for(member).post(f"/api/v1/t/{tenant.slug}/notifications/read/", body, content_type=form)
+        assert response.status_code == 400
+        assert response.json()["code"] == "bad_request"
+    else:
+        response = client_for(member).post(f"/t/{tenant.slug}/notifications/read/", body, content_type=form)
+        assert response.status_code == 400
+        assert "could not be read" in response.content.decode()

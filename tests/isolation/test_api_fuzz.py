@@ -91,14 +91,6 @@ def _fuzz(role: str) -> tuple[int, list[str]]:
     return calls, failures
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "the merge of four apps' APIs left schema gaps the fuzz still finds (a "
-        "remediation action PATCH body, a form with too many fields answered as HTML); "
-        "open in issue 18's note"
-    ),
-)
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.PARTNER])
 def test_every_operation_answers_within_its_schema_and_never_a_server_error(role, record_property):
     with _connection_kept():

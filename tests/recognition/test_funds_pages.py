@@ -241,3 +241,17 @@ def test_every_program_page_answers_an_admin(tenant, world, client_for, url):
     response = client_for(world["admin"]).get(url.format(slug=tenant.slug))
 
     assert response.status_code == 200
+
+
+def test_a_proof_whose_file_left_storage_is_a_clear_404_and_the_claim_stays(tenant, world, client_for, caplog):
+    claim = _claim(tenant, world)
+    with tenant_context(tenant):
+        proof = ProofFile.objects.get(claim=claim)
+    proof.file.storage.delete(proof.file.name)
+
+    response = client_for(world["manager"]).get(f"/t/{tenant.slug}/investments/claims/{claim.pk}/proofs/{proof.pk}/")
+
+    assert response.status_code == 404
+    assert "proof file missing from storage" in caplog.text
+    with tenant_context(tenant):
+        assert ProofFile.objects.filter(pk=proof.pk).exists()

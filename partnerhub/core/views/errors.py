@@ -1,5 +1,6 @@
-"""The 500 handler: a database outage is a 503 to come back to, anything else a plain error page; the API always
-answers in its error shape ``{"detail", "code", "extra"}``."""
+"""The 400 and 500 handlers: a database outage is a 503 to come back to, anything else a plain error page; the API
+always answers in its error shape ``{"detail", "code", "extra"}``, even for a request Django refuses before any view
+runs (too many form fields, an unreadable body, a hostile Host header)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import requires_csrf_token
 
 API_PREFIX = "/api/"
 UNAVAILABLE = "PartnerHub cannot reach its database right now. Nothing was changed; try again in a minute."
@@ -41,5 +43,18 @@ def server_error_view(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"detail": "Internal error.", "code": "server_error", "extra": {}}, status=500)
     else:
         response = HttpResponse(render_to_string("500.html"), status=500)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+BAD_REQUEST = "The request could not be read (too many fields, a malformed body or header). Nothing was changed."
+
+
+@requires_csrf_token
+def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": BAD_REQUEST, "code": "bad_request", "extra": {}}, status=400)
+    else:
+        response = HttpResponse(render_to_string("400.html", {"message": BAD_REQUEST}), status=400)
     patch_cache_control(response, private=True, no_store=True)
     return response
