@@ -29,6 +29,13 @@ class RecognitionConfig(AppConfig):
         "partner_detail": "recognition.views.sections.partner_panel",
         "portal_home": "recognition.views.sections.portal_panel",
     }
+    # The figures the executive dashboard and memo read (partnerhub/executive/selectors/seams.py).
+    executive_figures = {
+        "tier_moves_pending": "recognition.selectors.executive.tier_moves_pending",
+        "investment_spend": "recognition.selectors.executive.investment_spend",
+        "investment_impact": "recognition.selectors.executive.investment_impact",
+        "awards_given": "recognition.selectors.executive.awards_given",
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         # investments (issue 15)

@@ -26,6 +26,11 @@ class RemediationConfig(AppConfig):
         "review_preread": "remediation.views.panels.open_plan_panel",
         "partner_scorecard": "remediation.views.panels.open_plan_panel",
     }
+    # The figures the executive dashboard and memo read (partnerhub/executive/selectors/seams.py).
+    executive_figures = {
+        "open_plans": "remediation.selectors.executive.open_plans_count",
+        "missed_checkpoints": "remediation.selectors.executive.missed_checkpoints_count",
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "remediation-evaluate-nightly": {

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from partnerhub.core.errors import NotFoundError
-from partnerhub.core.models import Tenant
+from partnerhub.core.models import Partner, Tenant
 from recognition.domain.budgets import fiscal_label, fiscal_period_of
 from recognition.models import Claim, ImpactEstimate, Investment, InvestmentActivity
 from scorecards.selectors.activities import ActivityRow, enablement_activities
@@ -101,14 +101,23 @@ class PeriodSpend:
         return self.mdf_paid + self.enablement + self.terms
 
 
-def spend_by_period(*, tenant: Tenant, since: date | None = None) -> list[PeriodSpend]:
+def spend_by_period(
+    *, tenant: Tenant, since: date | None = None, until: date | None = None, partners: QuerySet[Partner] | None = None
+) -> list[PeriodSpend]:
     """Spend per fiscal quarter, oldest first: MDF as paid (paid claims, on their payment date), enablement and terms
-    at their value on their start date, each converted at the rate of its own date. Three queries."""
+    at their value on their start date, each converted at the rate of its own date; from ``since`` to ``until``
+    (inclusive) and for ``partners`` when given. Three queries."""
     paid = Claim.objects.for_tenant(tenant).filter(status=Claim.Status.PAID, paid_at__isnull=False)
     others = Investment.objects.for_tenant(tenant).exclude(kind=Investment.Kind.MDF)
     if since is not None:
         paid = paid.filter(paid_at__date__gte=since)
         others = others.filter(starts_on__gte=since)
+    if until is not None:
+        paid = paid.filter(paid_at__date__lte=until)
+        others = others.filter(starts_on__lte=until)
+    if partners is not None:
+        paid = paid.filter(partner__in=partners)
+        others = others.filter(partner__in=partners)
     items: list[tuple[str, Decimal, str, date]] = [
         ("mdf", amount or Decimal(0), currency, paid_at.date())
         for amount, currency, paid_at in paid.values_list("approved_amount", "currency", "paid_at")

@@ -31,7 +31,11 @@ MEMO_SEAMS = {
     "open_plans": ("remediation", "Remediation plans opened and closed", "{value:,.0f} remediation plans are open."),
     "missed_checkpoints": ("remediation", "Missed checkpoints", "{value:,.0f} plan checkpoints were missed."),
     "tier_moves_pending": ("recognition", "Tier moves", "{value:,.0f} tier moves await an executive's approval."),
-    "investment_spend": ("investments", "Investment decisions", "Investments of {value:,.0f} were spent this quarter."),
+    "investment_spend": (
+        "investments",
+        "Investment decisions",
+        "Investments of {value:,.0f} {currency} were spent this quarter.",
+    ),
     "investment_impact": (
         "investments",
         "Measured impact of investments",
@@ -127,12 +131,20 @@ def memo_facts(*, tenant: Tenant, quarter_start: date) -> MemoFacts:
         SeamLine(
             section=MEMO_SEAMS[s.spec.name][0],
             label=MEMO_SEAMS[s.spec.name][1],
-            sentence=MEMO_SEAMS[s.spec.name][2].format(value=s.value) if s.available and s.value is not None else None,
+            sentence=(
+                None  # the app is not there: "not yet available"
+                if not s.available
+                else f"{MEMO_SEAMS[s.spec.name][1]}: nothing measured this quarter."
+                if s.value is None
+                else MEMO_SEAMS[s.spec.name][2].format(value=s.value, currency=tenant.currency)
+            ),
         )
-        for s in seam_figures(tenant=tenant, partners=partners, start=quarter_start, end=end)
+        # The seams take the period's last day (inclusive), as the dashboard gives them.
+        for s in seam_figures(tenant=tenant, partners=partners, start=quarter_start, end=quarter_end(quarter_start))
     ]
     awards = seam_provider("recognition", "awards_given")
-    award_count = awards(tenant=tenant, partners=partners, start=quarter_start, end=end) if awards else None
+    last_day = quarter_end(quarter_start)
+    award_count = awards(tenant=tenant, partners=partners, start=quarter_start, end=last_day) if awards else None
     seams.insert(
         2,
         SeamLine(

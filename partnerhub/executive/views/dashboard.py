@@ -171,7 +171,15 @@ def _tables(board: Dashboard) -> dict[str, tuple[list[str], list[list[Any]]]]:
         [n.label, n.value, n.unit, n.compare, n.delta, period, compared]
         for n in [*board.headline, *board.rag, *board.trend, *board.activity]
     ] + [
-        [s.spec.label, s.value, s.spec.unit, None, None, period, "not yet available" if not s.available else ""]
+        [
+            s.spec.label,
+            int(s.value) if s.value is not None and s.spec.unit == "count" else s.value,
+            board.currency if s.spec.unit == "currency" else s.spec.unit,
+            None,
+            None,
+            period,
+            "not yet available" if not s.available else "",
+        ]
         for s in board.seams
     ]
     metrics: list[list[Any]] = [
