@@ -85,7 +85,9 @@ def test_charts_draw_and_answer_hover_under_the_enforced_csp_with_no_console_err
             const trace = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
             const i = trace.y.map((v, n) => v === null ? -1 : n).filter(n => n >= 0).pop();
             const box = gd.getBoundingClientRect();
-            return [box.left + xa._offset + xa.d2p(trace.x[i]), box.top + ya._offset + ya.d2p(trace.y[i])];
+            // A point drawn on the plot's edge (a score of 100 or 0) is hovered from just inside the plot area.
+            const y = Math.min(Math.max(ya.d2p(trace.y[i]), 3), ya._length - 3);
+            return [box.left + xa._offset + xa.d2p(trace.x[i]), box.top + ya._offset + y];
         }"""
     )
     page.mouse.move(x - 30, y)
