@@ -14,10 +14,33 @@ class ReviewsConfig(AppConfig):
     tenant_urls = "reviews.urls"
     tenant_api_urls = "reviews.api.urls"
     nav_items = (
-        NavItem("Reviews", "review_list", "reviews.view", order=20),
-        NavItem("Calendar", "calendar_month", "calendar.view", order=30),
-        NavItem("Our reviews", "portal_review_list", "portal.reviews", order=70),
-        NavItem("Cadences", "cadence_list", "cadences.view", order=120),
+        NavItem(
+            "Reviews",
+            "review_list",
+            "reviews.view",
+            order=20,
+            pages=(
+                "review_schedule",
+                "review_detail",
+                "review_transition",
+                "review_preread*",
+                "review_note_add",
+                "review_rating_save",
+                "review_decision_add",
+                "review_action_add",
+                "review_attendee_*",
+                "action_update",
+            ),
+        ),
+        NavItem("Calendar", "calendar_month", "calendar.view", order=30, pages=("calendar_*",)),
+        NavItem(
+            "Our reviews",
+            "portal_review_list",
+            "portal.reviews",
+            order=70,
+            pages=("portal_review_*", "portal_self_assessment", "portal_forecast", "portal_action_*"),
+        ),
+        NavItem("Cadences", "cadence_list", "cadences.view", order=120, pages=("cadence_*", "cycle_*"), working=True),
     )
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
