@@ -42,6 +42,12 @@ class ReviewsConfig(AppConfig):
         ),
         NavItem("Cadences", "cadence_list", "cadences.view", order=120, pages=("cadence_*", "cycle_*"), working=True),
     )
+    # Sections of lower apps' pages (rendered by the core's {% page_panels %} tag): the portfolio's "this week" and
+    # "overdue actions" cards, and the portal home's next review, what is due and the latest shared decisions.
+    page_panels: dict[str, str] = {
+        "portfolio_attention": "reviews.views.panels.portfolio_attention_panel",
+        "portal_home_reviews": "reviews.views.panels.portal_home_panel",
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "forecast-scoring-nightly": {

@@ -41,6 +41,8 @@ class ScorecardsConfig(AppConfig):
     )
     # Managers land on their own portfolio (the core's home asks every app; see ``role_landing`` there).
     role_landing = {"manager": "portfolio"}
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the portal home's "your score".
+    page_panels: dict[str, str] = {"portal_home_score": "scorecards.views.panels.portal_standing_panel"}
     partner_sections = (
         PartnerSection(
             "partner-deals",

@@ -6,6 +6,7 @@ Writes are plain POST-redirect-GET. Bad input re-renders the review page with th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,11 +37,16 @@ from reviews.forms.reviews import (
 )
 from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
+from reviews.selectors.preparation import (
+    attention_summary,
+    preparation_rows,
+    review_load_by_week,
+    review_preparation_list,
+)
 from reviews.selectors.reviews import (
     action_get,
     attendee_get,
     review_get,
-    review_list,
     review_page,
 )
 from reviews.services.preread import FROZEN_STATES, preread_current, preread_generate
@@ -56,7 +62,9 @@ from reviews.services.reviews import (
     review_schedule,
     review_transition,
 )
+from reviews.views.charts import review_load_figure
 from reviews.views.pdf import preread_pdf_filename, render_preread_pdf
+from scorecards.selectors.portfolio import latest_month
 
 PAGE_SIZE = 50
 # Refusals the tenant_view wrapper answers itself (403 page, 404).
@@ -103,17 +111,40 @@ def _anchor(form_key: str) -> str:
 
 @tenant_view("reviews.view")
 def review_list_view(request: TenantRequest) -> HttpResponse:
-    tenant = request.tenant
+    """The reviews and what preparing each needs: the partner's score, RAG and trend, the pre-read, what is due from
+    the partner and its overdue actions; "needs attention" keeps the reviews still ahead that need something done.
+    A fixed number of queries, whatever the number of rows."""
+    tenant, now = request.tenant, timezone.now()
     form = ReviewFilterForm(request.GET or None, tenant=tenant)
-    reviews = review_list(tenant=tenant, filters=form.to_filters(), now=timezone.now())
+    filters, attention = form.to_filters(), form.wants_attention
+    month = latest_month(tenant=tenant)
+    reviews = review_preparation_list(tenant=tenant, filters=filters, attention=attention, now=now, month=month)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The switch between every review and those needing attention keeps the other filters; "needs attention" spans
+    # any date (a review whose date passed without being held needs it most).
+    every = request.GET.copy()
+    for key in ("page", "attention"):
+        every.pop(key, None)
+    needing = every.copy()
+    needing.pop("when", None)
+    needing["attention"] = "on"
+    load = review_load_by_week(tenant=tenant, filters=filters, now=now)
     context = {
         "form": form,
         "page": page,
+        "rows": preparation_rows(tenant=tenant, reviews=list(page.object_list), now=now, month=month),
+        "attention": attention,
+        "all_url": f"{request.path}?{every.urlencode()}" if every else request.path,
+        "attention_url": f"{request.path}?{needing.urlencode()}",
         "query": query.urlencode(),
-        "now": timezone.now(),
+        "now": now,
+        "month": month,
+        "summary": attention_summary(tenant=tenant, filters=filters, now=now, month=month),
+        "load": load,
+        "load_total": sum(week.reviews for week in load),
+        "load_figure": json.dumps(review_load_figure(load)),
         "can_schedule": can(request.membership, "reviews.manage"),
     }
     return render(request, "reviews/review_list.html", context)

@@ -1,0 +1,306 @@
+"""What needs preparing before reviews: the review list's health and readiness columns, its "needs attention" filter,
+its load by week, and the portfolio's "this week" and "overdue actions" cards.
+
+A review needs attention while it is still ahead (scheduled or preparing) and any of these holds: its partner is red
+or declining in the program's latest month, the partner has overdue action items, the partner's self-assessment (or
+forecast, when the cadence asks one) is past its due date, the pre-read's time has come and there is none yet, or the
+review's date has passed and it was not marked as held. Every read is a fixed number of queries, whatever the number
+of reviews: the list's columns are annotations and one health lookup per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
+
+from partnerhub.core.models import Tenant
+from reviews.models import ActionItem, Forecast, Review, SelfAssessment
+from reviews.selectors.reviews import OPEN_ACTION_STATUSES, ReviewFilters, review_list
+from scorecards.selectors.portfolio import PartnerHealth, latest_month, partner_health, partners_at_risk
+
+OPEN_STATES = (Review.State.SCHEDULED, Review.State.PREPARING)
+LOAD_WEEKS = 8
+
+
+def _days(field_name: str) -> ExpressionWrapper[CombinedExpression]:
+    return ExpressionWrapper(F(field_name) * Value(timedelta(days=1)), output_field=DateTimeField())
+
+
+def with_preparation(qs: QuerySet[Review], *, tenant: Tenant, today: date) -> QuerySet[Review]:
+    """``qs`` with what preparing each review needs: the partner's overdue action items (``overdue_actions``), when
+    the partner's input is due (``input_due``), when the pre-read is due (``prepare_from``), and the self-assessment
+    and forecast joined. Subqueries and joins of the one query."""
+    overdue = (
+        ActionItem.objects.for_tenant(tenant)
+        .filter(partner_id=OuterRef("partner_id"), status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+        .order_by()
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.select_related("self_assessment", "forecast").annotate(
+        overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+        prepare_from=ExpressionWrapper(
+            F("scheduled_for") - _days("cadence__prep_lead_days"), output_field=DateTimeField()
+        ),
+        input_due=Coalesce(
+            F("self_assessment_due"),
+            TruncDate(
+                ExpressionWrapper(
+                    F("scheduled_for") - _days("cadence__self_assessment_lead_days"), output_field=DateTimeField()
+                )
+            ),
+            output_field=DateField(),
+        ),
+    )
+
+
+def _attention_tests(*, tenant: Tenant, today: date, now: datetime, month: date | None) -> dict[str, Q]:
+    """Each reason a review still ahead needs attention, as a filter on ``with_preparation``'s rows."""
+    return {
+        "at_risk": Q(partner_id__in=partners_at_risk(tenant=tenant, month=month)),
+        "overdue_actions": Q(overdue_actions__gt=0),
+        "input_late": Q(input_due__lt=today)
+        & (
+            Q(self_assessment__submitted_at__isnull=True)
+            | Q(cadence__asks_forecast=True, forecast__submitted_at__isnull=True)
+        ),
+        "preread_late": Q(prepare_from__lte=now, preread_generated_at__isnull=True),
+        "not_held": Q(scheduled_for__lt=now),
+    }
+
+
+def needs_attention(*, tenant: Tenant, today: date, now: datetime, month: date | None) -> Q:
+    """The "needs attention" test as a filter on ``with_preparation``'s rows (see the module's docstring)."""
+    tests = list(_attention_tests(tenant=tenant, today=today, now=now, month=month).values())
+    either = tests[0]
+    for test in tests[1:]:
+        either |= test
+    return Q(state__in=OPEN_STATES) & either
+
+
+@dataclass(frozen=True)
+class AttentionSummary:
+    """Of the reviews still ahead (and those past their date but not held) matching the filters: how many, how many
+    need attention, and how many for each reason (a review may have several)."""
+
+    open: int
+    attention: int
+    at_risk: int
+    overdue_actions: int
+    input_late: int
+    preread_late: int
+    not_held: int
+
+
+def attention_summary(*, tenant: Tenant, filters: ReviewFilters, now: datetime, month: date | None) -> AttentionSummary:
+    """``AttentionSummary`` of the reviews matching ``filters`` (whatever their upcoming/past choice). One query: a row
+    of reasons per review not yet held, counted here."""
+    today = timezone.localdate(now)
+    tests = _attention_tests(tenant=tenant, today=today, now=now, month=month)
+    rows = list(
+        with_preparation(
+            review_list(tenant=tenant, filters=replace(filters, when=""), now=now), tenant=tenant, today=today
+        )
+        .filter(state__in=OPEN_STATES)
+        .annotate(
+            **{f"is_{name}": ExpressionWrapper(test, output_field=BooleanField()) for name, test in tests.items()}
+        )
+        .values_list(*(f"is_{name}" for name in tests))
+    )
+    per_reason = {name: sum(1 for row in rows if row[i]) for i, name in enumerate(tests)}
+    return AttentionSummary(open=len(rows), attention=sum(1 for row in rows if any(row)), **per_reason)
+
+
+def review_preparation_list(
+    *, tenant: Tenant, filters: ReviewFilters, attention: bool, now: datetime, month: date | None
+) -> QuerySet[Review]:
+    """``review_list`` with the preparation columns (``with_preparation``), only those needing attention when
+    ``attention``. ``month``: the program's latest month (``latest_month``), whose health counts."""
+    today = timezone.localdate(now)
+    qs = with_preparation(review_list(tenant=tenant, filters=filters, now=now), tenant=tenant, today=today)
+    if attention:
+        qs = qs.filter(needs_attention(tenant=tenant, today=today, now=now, month=month))
+    return qs
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    """One thing due from the partner before a review: what, when, and whether it is in."""
+
+    label: str
+    due: date | None
+    submitted_at: datetime | None
+    late: bool
+
+
+@dataclass
+class PreparationRow:
+    """One row of the review list: the review (from ``review_preparation_list``), its partner's health, what is due
+    from the partner, the pre-read's state, and why it needs attention (empty: it does not)."""
+
+    review: Review
+    health: PartnerHealth | None
+    inputs: list[PartnerInput] = field(default_factory=list)
+    preread: str = ""  # "ready" | "late" | "later" | "frozen" | "none"
+    reasons: list[str] = field(default_factory=list)
+
+
+def preparation_rows(
+    *, tenant: Tenant, reviews: list[Review], now: datetime, month: date | None
+) -> list[PreparationRow]:
+    """The rows of one page of ``review_preparation_list``: one query (the partners' health), whatever the rows."""
+    today = timezone.localdate(now)
+    health = partner_health(tenant=tenant, month=month, partner_ids={r.partner_id for r in reviews})
+    rows = []
+    for review in reviews:
+        is_open = review.state in OPEN_STATES
+        row = PreparationRow(review=review, health=health.get(review.partner_id))
+        due: date | None = getattr(review, "input_due", None)
+        late = is_open and due is not None and due < today
+        assessment = _joined(review, "self_assessment", SelfAssessment)
+        row.inputs.append(
+            PartnerInput("Self-assessment", due, assessment.submitted_at if assessment else None, late=late)
+        )
+        if review.cadence.asks_forecast:
+            forecast = _joined(review, "forecast", Forecast)
+            row.inputs.append(PartnerInput("Forecast", due, forecast.submitted_at if forecast else None, late=late))
+        prepare_from: datetime | None = getattr(review, "prepare_from", None)
+        if review.preread_generated_at is not None:
+            row.preread = "ready"
+        elif not is_open:
+            row.preread = "none"
+        elif prepare_from is not None and prepare_from <= now:
+            row.preread = "late"
+        else:
+            row.preread = "later"
+        if is_open:
+            row.reasons = _reasons(row, overdue=getattr(review, "overdue_actions", 0), now=now)
+        rows.append(row)
+    return rows
+
+
+def _joined(review: Review, name: str, model: type[SelfAssessment | Forecast]) -> SelfAssessment | Forecast | None:
+    # A reverse one-to-one joined by select_related raises DoesNotExist when absent (no query either way).
+    try:
+        value: SelfAssessment | Forecast = getattr(review, name)
+    except model.DoesNotExist:
+        return None
+    return value
+
+
+def _reasons(row: PreparationRow, *, overdue: int, now: datetime) -> list[str]:
+    reasons = []
+    if row.health is not None and row.health.rag == "red":
+        reasons.append("Red")
+    if row.health is not None and row.health.trend == "declining":
+        reasons.append("Declining")
+    if overdue:
+        reasons.append(f"{overdue} overdue action{'s' if overdue != 1 else ''}")
+    reasons.extend(f"{entry.label} late" for entry in row.inputs if entry.late and entry.submitted_at is None)
+    if row.preread == "late":
+        reasons.append("Pre-read not ready")
+    if row.review.scheduled_for < now:
+        reasons.append("Not marked as held")
+    return reasons
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    week: date  # the Monday
+    reviews: int
+
+
+def review_load_by_week(
+    *, tenant: Tenant, filters: ReviewFilters, now: datetime, weeks: int = LOAD_WEEKS
+) -> list[WeekLoad]:
+    """Reviews still ahead (scheduled or preparing) in each of the next ``weeks`` weeks from this week's Monday,
+    matching ``filters`` but for their upcoming/past choice; weeks without reviews count 0. One query."""
+    monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    counts = {
+        (week.date() if isinstance(week, datetime) else week): n
+        for week, n in review_list(tenant=tenant, filters=replace(filters, when=""), now=now)
+        .filter(state__in=OPEN_STATES, scheduled_for__gte=start, scheduled_for__lt=start + timedelta(weeks=weeks))
+        .order_by()
+        .annotate(week=TruncWeek("scheduled_for"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .values_list("week", "n")
+    }
+    return [
+        WeekLoad(week=monday + timedelta(weeks=i), reviews=counts.get(monday + timedelta(weeks=i), 0))
+        for i in range(weeks)
+    ]
+
+
+# --- the portfolio's "needs attention" cards ---
+
+
+@dataclass(frozen=True)
+class PortfolioAttention:
+    """The reviews of the next days and the overdue action items, of one member's partners (or all)."""
+
+    reviews: list[PreparationRow]
+    reviews_total: int
+    actions: list[ActionItem]
+    actions_total: int
+    days: int
+
+
+def portfolio_attention(
+    *, tenant: Tenant, owner_id: int | None, now: datetime, days: int = 7, shown: int = 6
+) -> PortfolioAttention:
+    """Reviews still ahead in the next ``days`` days (and any whose date passed without being held), soonest first,
+    and open action items past their due date, oldest first: of the partners ``owner_id`` owns (and, for actions,
+    those ``owner_id`` owns themself), or of every partner when None. Up to ``shown`` of each, with the totals. Five
+    queries."""
+    today = timezone.localdate(now)
+    reviews = with_preparation(
+        Review.objects.for_tenant(tenant)
+        .filter(state__in=OPEN_STATES, scheduled_for__lt=now + timedelta(days=days))
+        .select_related("partner", "cadence", "moderator__user")
+        .defer("preread", "agenda")
+        .order_by("scheduled_for", "id"),
+        tenant=tenant,
+        today=today,
+    )
+    actions = (
+        ActionItem.objects.for_tenant(tenant)
+        .filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+        .select_related("partner", "review", "owner__user")
+        .order_by("due_date", "id")
+    )
+    if owner_id is not None:
+        reviews = reviews.filter(partner__owner_id=owner_id)
+        actions = actions.filter(Q(partner__owner_id=owner_id) | Q(owner_id=owner_id))
+    month = latest_month(tenant=tenant)
+    shown_reviews = list(reviews[:shown])
+    shown_actions = list(actions[:shown])
+    for action in shown_actions:
+        action.days_overdue = (today - action.due_date).days  # type: ignore[attr-defined]
+    return PortfolioAttention(
+        reviews=preparation_rows(tenant=tenant, reviews=shown_reviews, now=now, month=month),
+        reviews_total=reviews.count() if len(shown_reviews) == shown else len(shown_reviews),
+        actions=shown_actions,
+        actions_total=actions.count() if len(shown_actions) == shown else len(shown_actions),
+        days=days,
+    )
