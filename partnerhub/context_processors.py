@@ -14,11 +14,13 @@ from partnerhub.core.navigation import NavItem
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from partnerhub.core.tenancy.middleware import PROGRAM_SESSION_KEY
 from partnerhub.registry import nav_items, page_panels, partner_sections
 
 # Pages outside any program that keep the program's navigation: the member's account (password, two-factor).
 ACCOUNT_PAGES = ("account_", "mfa_")
+# The program a member of several last worked in (a member of one needs no reminder): their account pages keep its
+# navigation. Written when it changes, so a session is saved once per switch, not per page.
+PROGRAM_SESSION_KEY = "partnerhub_program"
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -37,6 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if outside and (membership := _last_program(request, memberships)) is not None:
         tenant = membership.tenant
         context.update(tenant=tenant, membership=membership)
+    if tenant is not None and membership is not None and not outside and len(memberships) > 1:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(PROGRAM_SESSION_KEY) != tenant.slug:
+            session[PROGRAM_SESSION_KEY] = tenant.slug
     if tenant is not None and membership is not None:
         works = can(membership, "program.work")
         declared = [item for item in nav_items() if can(membership, item.perm) and (works or not item.working)]

@@ -26,15 +26,16 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from partnerhub.core.models import Tenant
 from reviews.models import ActionItem, Forecast, Review, SelfAssessment
 from reviews.selectors.reviews import OPEN_ACTION_STATUSES, ReviewFilters, review_list
-from scorecards.selectors.portfolio import PartnerHealth, latest_month, partner_health, partners_at_risk
+from scorecards.selectors.portfolio import PartnerHealth, partner_health, partners_at_risk
 
 OPEN_STATES = (Review.State.SCHEDULED, Review.State.PREPARING)
 LOAD_WEEKS = 8
@@ -73,10 +74,10 @@ def with_preparation(qs: QuerySet[Review], *, tenant: Tenant, today: date) -> Qu
     )
 
 
-def _attention_tests(*, tenant: Tenant, today: date, now: datetime, month: date | None) -> dict[str, Q]:
+def _attention_tests(*, tenant: Tenant, today: date, now: datetime) -> dict[str, Q]:
     """Each reason a review still ahead needs attention, as a filter on ``with_preparation``'s rows."""
     return {
-        "at_risk": Q(partner_id__in=partners_at_risk(tenant=tenant, month=month)),
+        "at_risk": Q(partner_id__in=partners_at_risk(tenant=tenant)),
         "overdue_actions": Q(overdue_actions__gt=0),
         "input_late": Q(input_due__lt=today)
         & (
@@ -88,9 +89,9 @@ def _attention_tests(*, tenant: Tenant, today: date, now: datetime, month: date 
     }
 
 
-def needs_attention(*, tenant: Tenant, today: date, now: datetime, month: date | None) -> Q:
+def needs_attention(*, tenant: Tenant, today: date, now: datetime) -> Q:
     """The "needs attention" test as a filter on ``with_preparation``'s rows (see the module's docstring)."""
-    tests = list(_attention_tests(tenant=tenant, today=today, now=now, month=month).values())
+    tests = list(_attention_tests(tenant=tenant, today=today, now=now).values())
     either = tests[0]
     for test in tests[1:]:
         either |= test
@@ -111,11 +112,32 @@ class AttentionSummary:
     not_held: int
 
 
-def attention_summary(*, tenant: Tenant, filters: ReviewFilters, now: datetime, month: date | None) -> AttentionSummary:
-    """``AttentionSummary`` of the reviews matching ``filters`` (whatever their upcoming/past choice). One query: a row
-    of reasons per review not yet held, counted here."""
+@dataclass(frozen=True)
+class WeekLoad:
+    week: date  # the Monday
+    reviews: int
+
+
+@dataclass(frozen=True)
+class ReviewOverview:
+    """The head of the review list: what needs attention, and the reviews ahead per week."""
+
+    summary: AttentionSummary
+    load: list[WeekLoad]
+
+    @property
+    def load_total(self) -> int:
+        return sum(week.reviews for week in self.load)
+
+
+def review_overview(
+    *, tenant: Tenant, filters: ReviewFilters, now: datetime, weeks: int = LOAD_WEEKS
+) -> ReviewOverview:
+    """Of the reviews not yet held that match ``filters`` (whatever their upcoming/past choice): the
+    ``AttentionSummary``, and how many fall in each of the next ``weeks`` weeks from this week's Monday (weeks without
+    reviews count 0). One query: a row per review not yet held (its date and its reasons), counted here."""
     today = timezone.localdate(now)
-    tests = _attention_tests(tenant=tenant, today=today, now=now, month=month)
+    tests = _attention_tests(tenant=tenant, today=today, now=now)
     rows = list(
         with_preparation(
             review_list(tenant=tenant, filters=replace(filters, when=""), now=now), tenant=tenant, today=today
@@ -124,21 +146,32 @@ def attention_summary(*, tenant: Tenant, filters: ReviewFilters, now: datetime, 
         .annotate(
             **{f"is_{name}": ExpressionWrapper(test, output_field=BooleanField()) for name, test in tests.items()}
         )
-        .values_list(*(f"is_{name}" for name in tests))
+        .values_list("scheduled_for", *(f"is_{name}" for name in tests))
     )
-    per_reason = {name: sum(1 for row in rows if row[i]) for i, name in enumerate(tests)}
-    return AttentionSummary(open=len(rows), attention=sum(1 for row in rows if any(row)), **per_reason)
+    per_reason = {name: sum(1 for row in rows if row[i + 1]) for i, name in enumerate(tests)}
+    summary = AttentionSummary(open=len(rows), attention=sum(1 for row in rows if any(row[1:])), **per_reason)
+    monday = today - timedelta(days=today.weekday())
+    by_week: dict[date, int] = {}
+    for row in rows:
+        day = timezone.localdate(row[0])
+        week = day - timedelta(days=day.weekday())
+        by_week[week] = by_week.get(week, 0) + 1
+    load = [
+        WeekLoad(week=monday + timedelta(weeks=i), reviews=by_week.get(monday + timedelta(weeks=i), 0))
+        for i in range(weeks)
+    ]
+    return ReviewOverview(summary=summary, load=load)
 
 
 def review_preparation_list(
-    *, tenant: Tenant, filters: ReviewFilters, attention: bool, now: datetime, month: date | None
+    *, tenant: Tenant, filters: ReviewFilters, attention: bool, now: datetime
 ) -> QuerySet[Review]:
     """``review_list`` with the preparation columns (``with_preparation``), only those needing attention when
-    ``attention``. ``month``: the program's latest month (``latest_month``), whose health counts."""
+    ``attention`` (the partners' health of the program's latest month counts)."""
     today = timezone.localdate(now)
     qs = with_preparation(review_list(tenant=tenant, filters=filters, now=now), tenant=tenant, today=today)
     if attention:
-        qs = qs.filter(needs_attention(tenant=tenant, today=today, now=now, month=month))
+        qs = qs.filter(needs_attention(tenant=tenant, today=today, now=now))
     return qs
 
 
@@ -164,12 +197,10 @@ class PreparationRow:
     reasons: list[str] = field(default_factory=list)
 
 
-def preparation_rows(
-    *, tenant: Tenant, reviews: list[Review], now: datetime, month: date | None
-) -> list[PreparationRow]:
+def preparation_rows(*, tenant: Tenant, reviews: list[Review], now: datetime) -> list[PreparationRow]:
     """The rows of one page of ``review_preparation_list``: one query (the partners' health), whatever the rows."""
     today = timezone.localdate(now)
-    health = partner_health(tenant=tenant, month=month, partner_ids={r.partner_id for r in reviews})
+    health = partner_health(tenant=tenant, partner_ids={r.partner_id for r in reviews})
     rows = []
     for review in reviews:
         is_open = review.state in OPEN_STATES
@@ -223,35 +254,6 @@ def _reasons(row: PreparationRow, *, overdue: int, now: datetime) -> list[str]:
     return reasons
 
 
-@dataclass(frozen=True)
-class WeekLoad:
-    week: date  # the Monday
-    reviews: int
-
-
-def review_load_by_week(
-    *, tenant: Tenant, filters: ReviewFilters, now: datetime, weeks: int = LOAD_WEEKS
-) -> list[WeekLoad]:
-    """Reviews still ahead (scheduled or preparing) in each of the next ``weeks`` weeks from this week's Monday,
-    matching ``filters`` but for their upcoming/past choice; weeks without reviews count 0. One query."""
-    monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
-    counts = {
-        (week.date() if isinstance(week, datetime) else week): n
-        for week, n in review_list(tenant=tenant, filters=replace(filters, when=""), now=now)
-        .filter(state__in=OPEN_STATES, scheduled_for__gte=start, scheduled_for__lt=start + timedelta(weeks=weeks))
-        .order_by()
-        .annotate(week=TruncWeek("scheduled_for"))
-        .values("week")
-        .annotate(n=Count("id"))
-        .values_list("week", "n")
-    }
-    return [
-        WeekLoad(week=monday + timedelta(weeks=i), reviews=counts.get(monday + timedelta(weeks=i), 0))
-        for i in range(weeks)
-    ]
-
-
 # --- the portfolio's "needs attention" cards ---
 
 
@@ -271,9 +273,10 @@ def portfolio_attention(
 ) -> PortfolioAttention:
     """Reviews still ahead in the next ``days`` days (and any whose date passed without being held), soonest first,
     and open action items past their due date, oldest first: of the partners ``owner_id`` owns (and, for actions,
-    those ``owner_id`` owns themself), or of every partner when None. Up to ``shown`` of each, with the totals. Five
-    queries."""
+    those ``owner_id`` owns themself), or of every partner when None. Up to ``shown`` of each, with the totals (a
+    window count over each query's rows). Three queries: the reviews, their partners' health, the actions."""
     today = timezone.localdate(now)
+    total = Window(Count("id"))
     reviews = with_preparation(
         Review.objects.for_tenant(tenant)
         .filter(state__in=OPEN_STATES, scheduled_for__lt=now + timedelta(days=days))
@@ -286,21 +289,22 @@ def portfolio_attention(
     actions = (
         ActionItem.objects.for_tenant(tenant)
         .filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
-        .select_related("partner", "review", "owner__user")
+        .select_related("partner", "owner__user")
         .order_by("due_date", "id")
     )
     if owner_id is not None:
         reviews = reviews.filter(partner__owner_id=owner_id)
         actions = actions.filter(Q(partner__owner_id=owner_id) | Q(owner_id=owner_id))
-    month = latest_month(tenant=tenant)
-    shown_reviews = list(reviews[:shown])
-    shown_actions = list(actions[:shown])
+    shown_reviews = list(reviews.annotate(total=total)[:shown])
+    shown_actions = list(actions.annotate(total=total)[:shown])
+    reviews_total = shown_reviews[0].total if shown_reviews else 0
+    actions_total = shown_actions[0].total if shown_actions else 0
     for action in shown_actions:
         action.days_overdue = (today - action.due_date).days  # type: ignore[attr-defined]
     return PortfolioAttention(
-        reviews=preparation_rows(tenant=tenant, reviews=shown_reviews, now=now, month=month),
-        reviews_total=reviews.count() if len(shown_reviews) == shown else len(shown_reviews),
-        actions=shown_actions,
-        actions_total=actions.count() if len(shown_actions) == shown else len(shown_actions),
+        reviews=preparation_rows(tenant=tenant, reviews=list[Review](shown_reviews), now=now),
+        reviews_total=reviews_total,
+        actions=list[ActionItem](shown_actions),
+        actions_total=actions_total,
         days=days,
     )

@@ -37,12 +37,7 @@ from reviews.forms.reviews import (
 )
 from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
-from reviews.selectors.preparation import (
-    attention_summary,
-    preparation_rows,
-    review_load_by_week,
-    review_preparation_list,
-)
+from reviews.selectors.preparation import preparation_rows, review_overview, review_preparation_list
 from reviews.selectors.reviews import (
     action_get,
     attendee_get,
@@ -64,7 +59,6 @@ from reviews.services.reviews import (
 )
 from reviews.views.charts import review_load_figure
 from reviews.views.pdf import preread_pdf_filename, render_preread_pdf
-from scorecards.selectors.portfolio import latest_month
 
 PAGE_SIZE = 50
 # Refusals the tenant_view wrapper answers itself (403 page, 404).
@@ -117,9 +111,9 @@ def review_list_view(request: TenantRequest) -> HttpResponse:
     tenant, now = request.tenant, timezone.now()
     form = ReviewFilterForm(request.GET or None, tenant=tenant)
     filters, attention = form.to_filters(), form.wants_attention
-    month = latest_month(tenant=tenant)
-    reviews = review_preparation_list(tenant=tenant, filters=filters, attention=attention, now=now, month=month)
+    reviews = review_preparation_list(tenant=tenant, filters=filters, attention=attention, now=now)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = preparation_rows(tenant=tenant, reviews=list(page.object_list), now=now)
     query = request.GET.copy()
     query.pop("page", None)
     # The switch between every review and those needing attention keeps the other filters; "needs attention" spans
@@ -130,21 +124,21 @@ def review_list_view(request: TenantRequest) -> HttpResponse:
     needing = every.copy()
     needing.pop("when", None)
     needing["attention"] = "on"
-    load = review_load_by_week(tenant=tenant, filters=filters, now=now)
+    overview = review_overview(tenant=tenant, filters=filters, now=now)
     context = {
         "form": form,
         "page": page,
-        "rows": preparation_rows(tenant=tenant, reviews=list(page.object_list), now=now, month=month),
+        "rows": rows,
         "attention": attention,
         "all_url": f"{request.path}?{every.urlencode()}" if every else request.path,
         "attention_url": f"{request.path}?{needing.urlencode()}",
         "query": query.urlencode(),
         "now": now,
-        "month": month,
-        "summary": attention_summary(tenant=tenant, filters=filters, now=now, month=month),
-        "load": load,
-        "load_total": sum(week.reviews for week in load),
-        "load_figure": json.dumps(review_load_figure(load)),
+        "month": next((row.health.period_start for row in rows if row.health is not None), None),
+        "summary": overview.summary,
+        "load": overview.load,
+        "load_total": overview.load_total,
+        "load_figure": json.dumps(review_load_figure(overview.load)),
         "can_schedule": can(request.membership, "reviews.manage"),
     }
     return render(request, "reviews/review_list.html", context)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import Partner, Tenant
@@ -119,24 +119,24 @@ class PartnerHealth:
         return str(ScorecardSnapshot.Trend(self.trend).label)
 
 
-def latest_month(*, tenant: Tenant) -> date | None:
-    """The program's latest month with snapshots (one indexed query)."""
-    latest: date | None = (
+def _latest_month(tenant: Tenant) -> Subquery:
+    """The program's latest month with snapshots, as a subquery (an index scan inside the query that uses it)."""
+    return Subquery(
         ScorecardSnapshot.objects.for_tenant(tenant)
         .filter(period=ScorecardSnapshot.Period.MONTH)
-        .aggregate(latest=Max("period_start"))["latest"]
+        .order_by("-period_start")
+        .values("period_start")[:1]
     )
-    return latest
 
 
-def partner_health(*, tenant: Tenant, month: date | None, partner_ids: Iterable[int]) -> dict[int, PartnerHealth]:
-    """Partner id -> its health in ``month`` (the program's latest, from ``latest_month``); a partner without a
-    snapshot that month is absent. One query, whatever the number of partners."""
-    if month is None:
-        return {}
+def partner_health(*, tenant: Tenant, partner_ids: Iterable[int]) -> dict[int, PartnerHealth]:
+    """Partner id -> its health in the program's latest month; a partner without a snapshot that month is absent.
+    One query, whatever the number of partners."""
     rows = (
         ScorecardSnapshot.objects.for_tenant(tenant)
-        .filter(period=ScorecardSnapshot.Period.MONTH, period_start=month, partner_id__in=list(partner_ids))
+        .filter(
+            period=ScorecardSnapshot.Period.MONTH, period_start=_latest_month(tenant), partner_id__in=list(partner_ids)
+        )
         .values_list("partner_id", "period_start", "score", "rag", "trend", "trend_explanation")
     )
     return {
@@ -145,12 +145,15 @@ def partner_health(*, tenant: Tenant, month: date | None, partner_ids: Iterable[
     }
 
 
-def partners_at_risk(*, tenant: Tenant, month: date | None) -> QuerySet[ScorecardSnapshot, int]:
-    """The ids (for a subquery) of the partners red or declining in ``month`` (the program's
-    latest): the same test as ``PartnerHealth.at_risk``."""
-    qs = ScorecardSnapshot.objects.for_tenant(tenant).filter(period=ScorecardSnapshot.Period.MONTH)
-    if month is None:
-        return qs.none().values_list("partner_id", flat=True)
-    return qs.filter(
-        Q(rag=ScorecardSnapshot.Rag.RED) | Q(trend=ScorecardSnapshot.Trend.DECLINING), period_start=month
-    ).values_list("partner_id", flat=True)
+def partners_at_risk(*, tenant: Tenant) -> QuerySet[ScorecardSnapshot, int]:
+    """The ids (for a subquery) of the partners red or declining in the program's latest month: the same test as
+    ``PartnerHealth.at_risk``."""
+    return (
+        ScorecardSnapshot.objects.for_tenant(tenant)
+        .filter(
+            Q(rag=ScorecardSnapshot.Rag.RED) | Q(trend=ScorecardSnapshot.Trend.DECLINING),
+            period=ScorecardSnapshot.Period.MONTH,
+            period_start=_latest_month(tenant),
+        )
+        .values_list("partner_id", flat=True)
+    )

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from partnerhub.core.models import Role
 from partnerhub.registry import nav_items
-from tests.factories import PartnerFactory, member
 from scorecards.models import TemplateVersion
+from tests.factories import PartnerFactory, member
 from tests.isolation.routes import tenant_routes
 from tests.scorecards.factories import TemplateFactory, VersionFactory
 from tests.tenant_urls import tenant_url
@@ -82,9 +82,7 @@ def test_declared_pages_name_routes_that_exist_and_prefixes_stay_within_their_ap
         owner = max((name for name in app_of_module if module.startswith(f"{name}.")), key=len)
         return app_of_module[owner]
 
-    declared_by = {
-        item: config.label for config in apps.get_app_configs() for item in getattr(config, "nav_items", ())
-    }
+    declared_by = {item: config.label for config in apps.get_app_configs() for item in getattr(config, "nav_items", ())}
     for item in nav_items():
         for page in item.pages:
             prefix = page.removesuffix("*")

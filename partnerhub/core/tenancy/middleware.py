@@ -16,8 +16,6 @@ from partnerhub.core.selectors.program import membership_for_user
 from partnerhub.core.tenancy.context import tenant_context
 
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[-\w]+)/")
-# The program a member last worked in: pages outside any program (their account's) keep its navigation.
-PROGRAM_SESSION_KEY = "partnerhub_program"
 
 
 class TenantMiddleware:
@@ -55,8 +53,6 @@ class TenantMiddleware:
                 raise Http404
             request.tenant = tenant  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
-            if membership is not None and request.session.get(PROGRAM_SESSION_KEY) != tenant.slug:
-                request.session[PROGRAM_SESSION_KEY] = tenant.slug
             if membership is not None and tenant.require_mfa and not user_has_totp(request.user) and not is_public:
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
             response = self.get_response(request)
