@@ -18,11 +18,13 @@ from reviews.selectors.preparation import portfolio_attention
 
 
 def portfolio_attention_panel(request: TenantRequest, *, slot: str, owner: int | None = None, **subject: Any) -> str:
-    """The portfolio's reviews of the coming week and overdue action items, of ``owner``'s partners (or all)."""
+    """The portfolio's reviews of the coming week and overdue action items, of ``owner``'s partners (or all). Three
+    queries."""
     if not can(request.membership, "reviews.view"):
         return ""
-    attention = portfolio_attention(tenant=request.tenant, owner_id=owner, now=timezone.now())
-    context = {"tenant": request.tenant, "attention": attention, "owner": owner, "now": timezone.now()}
+    now = timezone.now()
+    attention = portfolio_attention(tenant=request.tenant, owner_id=owner, now=now)
+    context = {"tenant": request.tenant, "attention": attention, "owner": owner, "now": now}
     return render_to_string("reviews/partials/_portfolio_attention.html", context)
 
 
