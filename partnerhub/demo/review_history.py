@@ -203,7 +203,7 @@ def _record(
             Decision(
                 tenant=tenant,
                 review=review,
-                text=DECISIONS[(review.pk + n) % len(DECISIONS)],
+                text=DECISIONS[(review.pk + review.cycle_id + n) % len(DECISIONS)],  # each cycle its own
                 visibility=Visibility.SHARED if n == 0 else Visibility.INTERNAL,
                 decided_by=runner,
                 created_at=at + timedelta(minutes=5 + n),

@@ -1,8 +1,9 @@
 """What needs preparing before reviews: the review list's health and readiness columns, its "needs attention" filter,
 its load by week, and the portfolio's "this week" and "overdue actions" cards.
 
-A review needs attention while it is still ahead (scheduled or preparing) and any of these holds: its partner is red
-or declining in the program's latest month, the partner has overdue action items, the partner's self-assessment (or
+A review needs attention while it is still ahead (scheduled or preparing) and any of these holds: it is the partner's
+next review not yet held and the partner is red or declining in the program's latest month or has overdue action
+items (a partner's own state is prepared for once, in its next review), the partner's self-assessment (or
 forecast, when the cadence asks one) is past its due date, the pre-read's time has come and there is none yet, or the
 review's date has passed and it was not marked as held. Every read is a fixed number of queries, whatever the number
 of reviews: the list's columns are annotations and one health lookup per page.
@@ -18,6 +19,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -46,9 +48,10 @@ def _days(field_name: str) -> ExpressionWrapper[CombinedExpression]:
 
 
 def with_preparation(qs: QuerySet[Review], *, tenant: Tenant, today: date) -> QuerySet[Review]:
-    """``qs`` with what preparing each review needs: the partner's overdue action items (``overdue_actions``), when
-    the partner's input is due (``input_due``), when the pre-read is due (``prepare_from``), and the self-assessment
-    and forecast joined. Subqueries and joins of the one query."""
+    """``qs`` with what preparing each review needs: whether it is the partner's next review not yet held
+    (``is_next``), the partner's overdue action items (``overdue_actions``), when the partner's input is due
+    (``input_due``), when the pre-read is due (``prepare_from``), and the self-assessment and forecast joined.
+    Subqueries and joins of the one query."""
     overdue = (
         ActionItem.objects.for_tenant(tenant)
         .filter(partner_id=OuterRef("partner_id"), status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
@@ -57,7 +60,14 @@ def with_preparation(qs: QuerySet[Review], *, tenant: Tenant, today: date) -> Qu
         .annotate(n=Count("id"))
         .values("n")
     )
+    earlier = Review.objects.for_tenant(tenant).filter(
+        Q(scheduled_for__lt=OuterRef("scheduled_for"))
+        | Q(scheduled_for=OuterRef("scheduled_for"), id__lt=OuterRef("id")),
+        partner_id=OuterRef("partner_id"),
+        state__in=OPEN_STATES,
+    )
     return qs.select_related("self_assessment", "forecast").annotate(
+        is_next=~Exists(earlier),
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         prepare_from=ExpressionWrapper(
             F("scheduled_for") - _days("cadence__prep_lead_days"), output_field=DateTimeField()
@@ -76,9 +86,10 @@ def with_preparation(qs: QuerySet[Review], *, tenant: Tenant, today: date) -> Qu
 
 def _attention_tests(*, tenant: Tenant, today: date, now: datetime) -> dict[str, Q]:
     """Each reason a review still ahead needs attention, as a filter on ``with_preparation``'s rows."""
+    # The partner's own state (its health, its overdue actions) is prepared for in its next review, not in every one.
     return {
-        "at_risk": Q(partner_id__in=partners_at_risk(tenant=tenant)),
-        "overdue_actions": Q(overdue_actions__gt=0),
+        "at_risk": Q(is_next=True, partner_id__in=partners_at_risk(tenant=tenant)),
+        "overdue_actions": Q(is_next=True, overdue_actions__gt=0),
         "input_late": Q(input_due__lt=today)
         & (
             Q(self_assessment__submitted_at__isnull=True)
@@ -166,12 +177,13 @@ def review_overview(
 def review_preparation_list(
     *, tenant: Tenant, filters: ReviewFilters, attention: bool, now: datetime
 ) -> QuerySet[Review]:
-    """``review_list`` with the preparation columns (``with_preparation``), only those needing attention when
-    ``attention`` (the partners' health of the program's latest month counts)."""
+    """``review_list`` with the preparation columns (``with_preparation``); only those needing attention, soonest
+    first, when ``attention`` (the partners' health of the program's latest month counts)."""
     today = timezone.localdate(now)
     qs = with_preparation(review_list(tenant=tenant, filters=filters, now=now), tenant=tenant, today=today)
     if attention:
-        qs = qs.filter(needs_attention(tenant=tenant, today=today, now=now))
+        # What needs doing first comes first, whatever the upcoming/past order.
+        qs = qs.filter(needs_attention(tenant=tenant, today=today, now=now)).order_by("scheduled_for", "id")
     return qs
 
 
@@ -224,7 +236,9 @@ def preparation_rows(*, tenant: Tenant, reviews: list[Review], now: datetime) ->
         else:
             row.preread = "later"
         if is_open:
-            row.reasons = _reasons(row, overdue=getattr(review, "overdue_actions", 0), now=now)
+            row.reasons = _reasons(
+                row, overdue=getattr(review, "overdue_actions", 0), is_next=getattr(review, "is_next", True), now=now
+            )
         rows.append(row)
     return rows
 
@@ -238,13 +252,13 @@ def _joined(review: Review, name: str, model: type[SelfAssessment | Forecast]) -
     return value
 
 
-def _reasons(row: PreparationRow, *, overdue: int, now: datetime) -> list[str]:
+def _reasons(row: PreparationRow, *, overdue: int, is_next: bool, now: datetime) -> list[str]:
     reasons = []
-    if row.health is not None and row.health.rag == "red":
+    if is_next and row.health is not None and row.health.rag == "red":
         reasons.append("Red")
-    if row.health is not None and row.health.trend == "declining":
+    if is_next and row.health is not None and row.health.trend == "declining":
         reasons.append("Declining")
-    if overdue:
+    if is_next and overdue:
         reasons.append(f"{overdue} overdue action{'s' if overdue != 1 else ''}")
     reasons.extend(f"{entry.label} late" for entry in row.inputs if entry.late and entry.submitted_at is None)
     if row.preread == "late":
@@ -269,7 +283,7 @@ class PortfolioAttention:
 
 
 def portfolio_attention(
-    *, tenant: Tenant, owner_id: int | None, now: datetime, days: int = 7, shown: int = 6
+    *, tenant: Tenant, owner_id: int | None, now: datetime, days: int = 7, shown: int = 5
 ) -> PortfolioAttention:
     """Reviews still ahead in the next ``days`` days (and any whose date passed without being held), soonest first,
     and open action items past their due date, oldest first: of the partners ``owner_id`` owns (and, for actions,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -39,6 +40,7 @@ from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
 from reviews.selectors.preparation import preparation_rows, review_overview, review_preparation_list
 from reviews.selectors.reviews import (
+    ReviewFilters,
     action_get,
     attendee_get,
     review_get,
@@ -135,6 +137,7 @@ def review_list_view(request: TenantRequest) -> HttpResponse:
         "query": query.urlencode(),
         "now": now,
         "month": next((row.health.period_start for row in rows if row.health is not None), None),
+        "filtered": replace(filters, when="") != ReviewFilters(),
         "summary": overview.summary,
         "load": overview.load,
         "load_total": overview.load_total,

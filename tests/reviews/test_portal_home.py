@@ -82,7 +82,7 @@ def test_a_large_segment_is_said_as_a_percentile(world, client_for):
     _segment(world, [10 * n for n in range(1, MIN_PERCENTILE_GROUP)])  # nine peers: 10 ... 90
     body = _home(client_for, world)
     # Seven of the ten score below 72.5: 100 * (7 + 0.5) / 10.
-    assert "you score higher than <strong>75 %</strong> of them (rank 3 of 10)" in body
+    assert "you score higher than <strong>75&nbsp;%</strong> of them (rank 3 of 10)" in body
 
 
 def test_the_tier_group_counts_partners_of_the_tier_in_any_segment(world, client_for):

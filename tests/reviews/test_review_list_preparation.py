@@ -168,3 +168,21 @@ def test_the_list_reads_the_same_number_of_queries_for_4_or_24_reviews_with_ever
         assert len(response.context["rows"]) >= n
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_partners_own_state_is_prepared_for_in_its_next_review_only(client, world):
+    p, reviews = world
+    red = reviews["Red Partner"]
+    later_cycle = CycleFactory(cadence=red.cadence, period_start=red.cycle.period_end + timedelta(days=1))
+    later = ReviewFactory(cycle=later_cycle, partner=red.partner, moderator=p.moderator, scheduled_for=_days(40))
+
+    def reasons(**query):
+        response = _as(client, p.executive).get(tenant_url("review_list", p.tenant), query)
+        return {row.review.pk: row.reasons for row in response.context["rows"]}
+
+    every = reasons(when="")
+    assert every[red.pk] == ["Red"]
+    assert every[later.pk] == []  # the same red partner, a month later: nothing to prepare yet
+    needing = reasons(attention="on")
+    assert red.pk in needing
+    assert later.pk not in needing
