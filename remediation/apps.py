@@ -16,7 +16,7 @@ class RemediationConfig(AppConfig):
     tenant_api_urls = "remediation.api.urls"
     nav_items = (
         NavItem("Plans", "plan_list", "remediation.view", order=40),
-        NavItem("Findings", "finding_list", "remediation.view", order=45),
+        NavItem("Findings", "finding_list", "remediation.view", order=45, pages=("finding_*",), working=True),
         NavItem("Our plan", "portal_plan", "portal.plan", order=75),
     )
     # Sections other apps' pages render for the partner they show (the wiring collects them; see registry.py): the

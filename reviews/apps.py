@@ -14,11 +14,40 @@ class ReviewsConfig(AppConfig):
     tenant_urls = "reviews.urls"
     tenant_api_urls = "reviews.api.urls"
     nav_items = (
-        NavItem("Reviews", "review_list", "reviews.view", order=20),
-        NavItem("Calendar", "calendar_month", "calendar.view", order=30),
-        NavItem("Our reviews", "portal_review_list", "portal.reviews", order=70),
-        NavItem("Cadences", "cadence_list", "cadences.view", order=120),
+        NavItem(
+            "Reviews",
+            "review_list",
+            "reviews.view",
+            order=20,
+            pages=(
+                "review_schedule",
+                "review_detail",
+                "review_transition",
+                "review_preread*",
+                "review_note_add",
+                "review_rating_save",
+                "review_decision_add",
+                "review_action_add",
+                "review_attendee_*",
+                "action_update",
+            ),
+        ),
+        NavItem("Calendar", "calendar_month", "calendar.view", order=30, pages=("calendar_*",)),
+        NavItem(
+            "Our reviews",
+            "portal_review_list",
+            "portal.reviews",
+            order=70,
+            pages=("portal_review_*", "portal_self_assessment", "portal_forecast", "portal_action_*"),
+        ),
+        NavItem("Cadences", "cadence_list", "cadences.view", order=120, pages=("cadence_*", "cycle_*"), working=True),
     )
+    # Sections of lower apps' pages (rendered by the core's {% page_panels %} tag): the portfolio's "this week" and
+    # "overdue actions" cards, and the portal home's next review, what is due and the latest shared decisions.
+    page_panels: dict[str, str] = {
+        "portfolio_attention": "reviews.views.panels.portfolio_attention_panel",
+        "portal_home_reviews": "reviews.views.panels.portal_home_panel",
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "forecast-scoring-nightly": {

@@ -14,15 +14,35 @@ class ScorecardsConfig(AppConfig):
     tenant_urls = "scorecards.urls"
     tenant_api_urls = "scorecards.api.urls"
     nav_items = (
-        NavItem("Scorecards", "portfolio", "partners.view", order=10),
-        NavItem("Deals", "deal_list", "deals.view", order=45),
+        NavItem(
+            "Scorecards",
+            "portfolio",
+            "partners.view",
+            order=10,
+            pages=("portfolio_*", "partner_scorecard", "scorecard_help"),
+        ),
+        NavItem(
+            "Deals",
+            "deal_list",
+            "deals.view",
+            order=45,
+            pages=("deal_detail", "deal_export_*", "partner_deal_list", "activity_list", "survey_list"),
+        ),
         NavItem("Our scorecard", "portal_scorecard", "portal.view", order=60),
-        NavItem("Deal reviews", "deal_review_list", "deals.view_reviews", order=80),
-        NavItem("Imports", "import_list", "imports.view", order=90),
-        NavItem("Data quality", "quality_list", "quality.view", order=100),
-        NavItem("Templates", "template_list", "templates.view", order=110),
+        NavItem(
+            "Deal reviews", "deal_review_list", "deals.view_reviews", order=80, pages=("deal_review_*",), working=True
+        ),
+        NavItem("Imports", "import_list", "imports.view", order=90, pages=("import_*",), working=True),
+        NavItem("Data quality", "quality_list", "quality.view", order=100, pages=("quality_*",), working=True),
+        NavItem(
+            "Templates", "template_list", "templates.view", order=110, pages=("template_*", "version_*"), working=True
+        ),
         NavItem("Glossary", "metric_list", "metrics.view", order=130),
     )
+    # Managers land on their own portfolio (the core's home asks every app; see ``role_landing`` there).
+    role_landing = {"manager": "portfolio"}
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the portal home's "your score".
+    page_panels: dict[str, str] = {"portal_home_score": "scorecards.views.panels.portal_standing_panel"}
     partner_sections = (
         PartnerSection(
             "partner-deals",

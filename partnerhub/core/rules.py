@@ -64,6 +64,9 @@ permissions.add_rule("tenant.settings", is_admin)
 permissions.add_rule("portal.view", is_partner_user)
 permissions.add_rule("home.view", is_internal | is_partner_user)
 permissions.add_rule("notifications.view", is_internal | is_partner_user)
+# Runs the program day to day (imports, data quality, templates, cadences...): its working pages are in the
+# navigation. Executives read the whole program and do none of that work (DESIGN: read-only, whole tenant).
+permissions.add_rule("program.work", is_admin | is_manager)
 # Each feature app adds its own rules to this set in its rules.py (discovered by django-rules at start-up).
 
 

@@ -7,7 +7,8 @@ portal and calendar seeders (which read held reviews and open action items). For
   scheduled -> preparing -> held -> signed off, with the transition rows a real run writes (the moderator acts);
   a review of the last two days stays held (awaiting sign-off), and about one in thirty is cancelled instead;
 - the detailed reviews of each cadence's last two past cycles also get notes (shared and internal), prompt ratings,
-  decisions and action items: some done, some still open and overdue, some open and not yet due;
+  decisions and action items: some done, some still open and overdue (by less than ``STALE_DAYS``; older ones were
+  done or cancelled), some open and not yet due;
 - older and light-touch reviews are signed off with their pre-read only.
 
 Upcoming reviews stay scheduled; those inside their pre-read lead time move to preparing with a pre-read, exactly as
@@ -35,6 +36,7 @@ from reviews.services.preread import preread_generate_due, preread_payloads
 State = Review.State
 DETAILED_CYCLES = 2  # per cadence, the most recent past cycles whose detailed reviews get notes, ratings, actions
 STILL_HELD_DAYS = 2  # reviews held this recently are not signed off yet
+STALE_DAYS = 60  # action items due longer ago than this were closed (done or cancelled), never left open
 
 SHARED_NOTES = (
     "Pipeline coverage for next quarter is at 2.4x; both sides agree it should reach 3x.",
@@ -201,7 +203,7 @@ def _record(
             Decision(
                 tenant=tenant,
                 review=review,
-                text=DECISIONS[(review.pk + n) % len(DECISIONS)],
+                text=DECISIONS[(review.pk + review.cycle_id + n) % len(DECISIONS)],  # each cycle its own
                 visibility=Visibility.SHARED if n == 0 else Visibility.INTERNAL,
                 decided_by=runner,
                 created_at=at + timedelta(minutes=5 + n),
@@ -213,9 +215,13 @@ def _record(
             due = review.scheduled_for.date() + timedelta(days=rng.choice((10, 14, 21, 30, 45)))
             status = ActionItem.Status.OPEN
             completed = None
-            if due < today:
-                # Past due: most were done (on or before the due date), some are still open, so overdue.
-                if rng.random() < 0.6:
+            if due < today - timedelta(days=STALE_DAYS):
+                # Long past due: done, or dropped (a list of open items a year overdue is not a believable program).
+                status = ActionItem.Status.DONE if rng.random() < 0.85 else ActionItem.Status.CANCELLED
+                completed = review.scheduled_for + timedelta(days=rng.randint(3, 9))
+            elif due < today:
+                # Past due: most were done (on or before the due date), one in five is still open, so overdue.
+                if rng.random() < 0.8:
                     status, completed = ActionItem.Status.DONE, review.scheduled_for + timedelta(days=rng.randint(3, 9))
             elif rng.random() < 0.3:
                 status = ActionItem.Status.IN_PROGRESS

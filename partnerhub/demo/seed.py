@@ -23,6 +23,7 @@ from partnerhub.demo.review_history import seed_review_history
 from partnerhub.demo.review_portal import seed_portal
 from partnerhub.demo.scorecard_templates import seed_templates
 from partnerhub.demo.scorecards import seed_partner_data
+from partnerhub.demo.week_ahead import seed_week_ahead
 from reviews.models import ReviewCycle
 from scorecards.models import Observation
 from scorecards.services.data_quality import data_quality_run
@@ -223,6 +224,7 @@ def seed_program(program: DemoProgram) -> dict[str, str]:
         if not ReviewCycle.objects.for_tenant(tenant).exists():  # a second seed leaves the history alone
             seed_cadences(tenant, actor=members["admin"])
             seed_review_history(tenant)
+            seed_week_ahead(tenant)  # a manager's portfolio shows reviews in the coming week on any day
             seed_portal(tenant)
             seed_calendar(tenant)
         # Remediation: plans in every state on the weakest partners, findings from their reviews, lessons.

@@ -43,12 +43,22 @@ class ReviewFilterForm(forms.Form):
     )
     # With no filter chosen the list opens on what is coming up, soonest first.
     when = forms.ChoiceField(required=False, choices=WHEN_CHOICES, initial="upcoming")
+    attention = forms.BooleanField(
+        required=False,
+        label="Needs attention only",
+        help_text="Reviews still ahead whose partner is red or declining, has overdue actions or is late with its "
+        "input, whose pre-read is not ready when it should be, or whose date passed without being marked as held.",
+    )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = moderator_choices(tenant=tenant)
         cast("forms.ModelChoiceField[Membership]", self.fields["moderator"]).queryset = people
         cast("forms.ModelChoiceField[Membership]", self.fields["owner"]).queryset = people
+
+    @property
+    def wants_attention(self) -> bool:
+        return self.is_bound and self.is_valid() and bool(self.cleaned_data["attention"])
 
     def to_filters(self) -> ReviewFilters:
         if not self.is_bound:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import quarter_label, quarter_start
@@ -287,3 +287,80 @@ def portal_action_get(*, tenant: Tenant, actor: Membership, action_id: int) -> A
     if item is None:
         raise NotFoundError("Action item not found.")
     return item
+
+
+# --- the portal home's cards ---
+
+HOME_REVIEWS = 3
+HOME_ACTIONS = 5
+HOME_DECISIONS = 4
+INPUT_HORIZON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PortalHome:
+    """What the portal home shows of reviews: the next ones with what is due from the partner for each, the open shared
+    action items the partner's own people own (soonest due first, each with ``is_overdue``), how many open ones there
+    are on both sides, and the latest shared decisions (each with its review)."""
+
+    upcoming: list[PortalReviewRow]
+    upcoming_total: int
+    actions: list[ActionItem]  # open, owned on the partner's side
+    actions_yours: int
+    actions_overdue: int  # of the partner's side
+    actions_open: int  # both sides
+    decisions: list[Decision]
+
+    @property
+    def next_review(self) -> PortalReviewRow | None:
+        return self.upcoming[0] if self.upcoming else None
+
+    @property
+    def inputs_due(self) -> list[PortalReviewRow]:
+        """The upcoming reviews still waiting for the partner's self-assessment or forecast, due within
+        ``INPUT_HORIZON_DAYS`` (or late): what to do now, not next quarter."""
+        horizon = timezone.localdate() + timedelta(days=INPUT_HORIZON_DAYS)
+        return [
+            row
+            for row in self.upcoming
+            if (row.self_assessment is None or (row.asks_forecast and row.forecast is None))
+            and (row.self_assessment_due is None or row.self_assessment_due <= horizon)
+        ]
+
+    @property
+    def next_in_days(self) -> int | None:
+        """Days from today to the next review (0: today)."""
+        if self.next_review is None:
+            return None
+        return (timezone.localtime(self.next_review.review.scheduled_for).date() - timezone.localdate()).days
+
+
+def portal_home(*, tenant: Tenant, actor: Membership) -> PortalHome:
+    """The actor's company's next reviews, its open shared action items and the latest shared decisions. Four
+    queries (five with more upcoming reviews than the home shows)."""
+    today = timezone.localdate()
+    partner_id = _partner_id(actor)
+    open_reviews = portal_reviews(tenant=tenant, actor=actor).filter(state__in=OPEN_STATES)
+    upcoming = list(open_reviews[: HOME_REVIEWS + 1])
+    open_actions = shared_action_items(tenant=tenant, actor=actor).filter(status__in=OPEN_ACTION_STATUSES)
+    yours = Q(owner__partner_id=partner_id)
+    counts = open_actions.aggregate(
+        open=Count("id"), yours=Count("id", filter=yours), overdue=Count("id", filter=yours & Q(due_date__lt=today))
+    )
+    actions = flag_overdue(list(open_actions.filter(yours).order_by("due_date", "id")[:HOME_ACTIONS]), today=today)
+    decisions = list(
+        Decision.objects.for_tenant(tenant)
+        .filter(review__partner_id=partner_id, visibility=Visibility.SHARED)
+        .exclude(review__state=Review.State.CANCELLED)
+        .select_related("review")
+        .order_by("-created_at", "-id")[:HOME_DECISIONS]
+    )
+    return PortalHome(
+        upcoming=[_row(r) for r in upcoming[:HOME_REVIEWS]],
+        upcoming_total=len(upcoming) if len(upcoming) <= HOME_REVIEWS else open_reviews.count(),
+        actions=actions,
+        actions_yours=counts["yours"],
+        actions_overdue=counts["overdue"],
+        actions_open=counts["open"],
+        decisions=decisions,
+    )

@@ -6,7 +6,9 @@ Writes are plain POST-redirect-GET. Bad input re-renders the review page with th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -36,11 +38,12 @@ from reviews.forms.reviews import (
 )
 from reviews.models import ActionItem, Review
 from reviews.selectors.forecasts import forecast_accuracy
+from reviews.selectors.preparation import preparation_rows, review_overview, review_preparation_list
 from reviews.selectors.reviews import (
+    ReviewFilters,
     action_get,
     attendee_get,
     review_get,
-    review_list,
     review_page,
 )
 from reviews.services.preread import FROZEN_STATES, preread_current, preread_generate
@@ -56,6 +59,7 @@ from reviews.services.reviews import (
     review_schedule,
     review_transition,
 )
+from reviews.views.charts import review_load_figure
 from reviews.views.pdf import preread_pdf_filename, render_preread_pdf
 
 PAGE_SIZE = 50
@@ -103,17 +107,41 @@ def _anchor(form_key: str) -> str:
 
 @tenant_view("reviews.view")
 def review_list_view(request: TenantRequest) -> HttpResponse:
-    tenant = request.tenant
+    """The reviews and what preparing each needs: the partner's score, RAG and trend, the pre-read, what is due from
+    the partner and its overdue actions; "needs attention" keeps the reviews still ahead that need something done.
+    A fixed number of queries, whatever the number of rows."""
+    tenant, now = request.tenant, timezone.now()
     form = ReviewFilterForm(request.GET or None, tenant=tenant)
-    reviews = review_list(tenant=tenant, filters=form.to_filters(), now=timezone.now())
+    filters, attention = form.to_filters(), form.wants_attention
+    reviews = review_preparation_list(tenant=tenant, filters=filters, attention=attention, now=now)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = preparation_rows(tenant=tenant, reviews=list(page.object_list), now=now)
     query = request.GET.copy()
     query.pop("page", None)
+    # The switch between every review and those needing attention keeps the other filters; "needs attention" spans
+    # any date (a review whose date passed without being held needs it most).
+    every = request.GET.copy()
+    for key in ("page", "attention"):
+        every.pop(key, None)
+    needing = every.copy()
+    needing.pop("when", None)
+    needing["attention"] = "on"
+    overview = review_overview(tenant=tenant, filters=filters, now=now)
     context = {
         "form": form,
         "page": page,
+        "rows": rows,
+        "attention": attention,
+        "all_url": f"{request.path}?{every.urlencode()}" if every else request.path,
+        "attention_url": f"{request.path}?{needing.urlencode()}",
         "query": query.urlencode(),
-        "now": timezone.now(),
+        "now": now,
+        "month": next((row.health.period_start for row in rows if row.health is not None), None),
+        "filtered": replace(filters, when="") != ReviewFilters(),
+        "summary": overview.summary,
+        "load": overview.load,
+        "load_total": overview.load_total,
+        "load_figure": json.dumps(review_load_figure(overview.load)),
         "can_schedule": can(request.membership, "reviews.manage"),
     }
     return render(request, "reviews/review_list.html", context)

@@ -40,10 +40,16 @@ PORTFOLIO_SORTS = {
 
 
 def portfolio_snapshots(
-    *, tenant: Tenant, period: str, period_start: date, filters: PartnerFilters | None = None, sort: str = "name"
+    *,
+    tenant: Tenant,
+    period: str,
+    period_start: date,
+    filters: PartnerFilters | None = None,
+    sort: str = "name",
+    rag: str | None = None,
 ) -> QuerySet[ScorecardSnapshot]:
-    """Every partner's snapshot of one period, filtered on the partner (``PartnerFilters``), in ``sort`` order
-    (``PORTFOLIO_SORTS``; by partner name by default).
+    """Every partner's snapshot of one period, filtered on the partner (``PartnerFilters``) and, when given, on its
+    RAG (``""``: no score), in ``sort`` order (``PORTFOLIO_SORTS``; by partner name by default).
 
     Partner, its owner's membership and user, and the template version are joined: one query, whatever the number
     of rows. The per-metric ``items`` are not loaded (``defer``); a page that shows them reads one partner's.
@@ -51,6 +57,8 @@ def portfolio_snapshots(
     qs = ScorecardSnapshot.objects.for_tenant(tenant).filter(period=period, period_start=period_start)
     if filters is not None and filters != PartnerFilters():
         qs = qs.filter(partner__in=partner_list(tenant=tenant, filters=filters).values("pk"))
+    if rag is not None:
+        qs = qs.filter(rag=rag)
     return (
         qs.select_related("partner", "partner__owner__user", "template_version")
         .defer("items")

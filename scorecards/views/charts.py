@@ -78,3 +78,39 @@ def score_figure(card: PartnerScorecard) -> dict[str, Any]:
             "font": {"family": "system-ui, sans-serif", "size": 12},
         },
     }
+
+
+RAG_COLOURS = {"green": "#1f7a44", "amber": "#c47a00", "red": "#b3261e", "": "#8a93a3"}
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": "No score"}
+
+
+def rag_distribution_figure(counts: dict[str, int]) -> dict[str, Any]:
+    """A plotly figure (as a dict) of how many partners are green, amber, red and unscored: one bar each, in that
+    order, its count written on it."""
+    rags = list(counts)
+    values = [counts[rag] for rag in rags]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [RAG_LABELS[rag] for rag in rags],
+                "y": values,
+                "text": [f"{value}" for value in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": [RAG_COLOURS[rag] for rag in rags]},
+                "hovertemplate": "%{x}: %{y} partners<extra></extra>",
+            }
+        ],
+        "layout": {
+            "height": 190,
+            "margin": {"l": 36, "r": 8, "t": 18, "b": 28},
+            "yaxis": {"fixedrange": True, "rangemode": "tozero", "title": {"text": "partners"}},
+            "xaxis": {"fixedrange": True},
+            "showlegend": False,
+            "bargap": 0.35,
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "font": {"family": "system-ui, sans-serif", "size": 12},
+        },
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -14,8 +15,10 @@ from django.utils.cache import patch_vary_headers
 from partnerhub.core.domain.periods import to_date_phrase
 from partnerhub.core.forms.program import PartnerFilterForm
 from partnerhub.core.http import TenantRequest, table_download
+from partnerhub.core.models import Role
 from partnerhub.core.views.program import tenant_view
 from scorecards.models import ScorecardSnapshot
+from scorecards.selectors.portfolio import PortfolioSummary, partners_red, portfolio_summary
 from scorecards.selectors.snapshots import (
     PORTFOLIO_SORTS,
     latest_period,
@@ -24,7 +27,7 @@ from scorecards.selectors.snapshots import (
     portfolio_snapshots,
     recent_periods,
 )
-from scorecards.views.charts import score_figure
+from scorecards.views.charts import RAG_LABELS, rag_distribution_figure, score_figure
 from scorecards.views.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
 
 
@@ -45,16 +48,38 @@ def _period_args(request: TenantRequest) -> tuple[str, date | None]:
     return period, at
 
 
+SCOPES = ("mine", "all")
+RAG_FILTERS = {"green": "green", "amber": "amber", "red": "red", "none": ""}  # the address's word -> stored RAG
+
+
 def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
-    tenant = request.tenant
+    """The portfolio's rows and what chose them. A member who owns partners sees their own by default ("mine"), any
+    member may switch to all (``scope``); the export follows the page."""
+    tenant, actor = request.tenant, request.membership
     period, at = _period_args(request)
     latest = latest_period(tenant=tenant, period=period)
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     sort = request.GET.get("sort", "score")
     sort = sort if sort in PORTFOLIO_SORTS else "score"
     start = at or latest
+    summary = portfolio_summary(tenant=tenant, period=period, period_start=start, owner_id=actor.pk) if start else None
+    scope = request.GET.get("scope", "")
+    if scope not in SCOPES:
+        scope = "mine" if summary is not None and summary.mine and not request.GET.get("owner") else "all"
+    filters = form.to_filters()
+    if scope == "mine":
+        filters = replace(filters, owner=actor.pk)
+    rag_word = request.GET.get("rag", "")
+    rag_word = rag_word if rag_word in RAG_FILTERS else ""
     snapshots = (
-        portfolio_snapshots(tenant=tenant, period=period, period_start=start, filters=form.to_filters(), sort=sort)
+        portfolio_snapshots(
+            tenant=tenant,
+            period=period,
+            period_start=start,
+            filters=filters,
+            sort=sort,
+            rag=RAG_FILTERS[rag_word] if rag_word else None,
+        )
         if start
         else None
     )
@@ -65,12 +90,28 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
         "periods": recent_periods(latest, period),
         "snapshots": snapshots,
         "sort": sort,
+        "scope": scope,
+        "summary": summary,
+        "rag_filter": rag_word,
     }
+
+
+def _scope_urls(request: TenantRequest) -> dict[str, str]:
+    """The portfolio's address for each scope, keeping the period; the owner filter belongs to "all"."""
+    query = request.GET.copy()
+    for key in ("scope", "page", "owner", "rag"):
+        query.pop(key, None)
+    urls = {}
+    for scope in SCOPES:
+        query["scope"] = scope
+        urls[scope] = f"{request.path}?{query.urlencode()}"
+    return urls
 
 
 @tenant_view("partners.view")
 def portfolio_view(request: TenantRequest) -> HttpResponse:
-    """Every partner's score, RAG, trend, percentile and change for one month or quarter."""
+    """Every partner's score, RAG, trend, percentile and change for one month or quarter; a manager's own partners
+    first, with what needs their attention above the table."""
     context = _portfolio_rows(request)
     snapshots = context["snapshots"]
     context["page"] = Paginator(snapshots if snapshots is not None else [], 50).get_page(request.GET.get("page"))
@@ -85,10 +126,42 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     sortless = query.copy()
     sortless.pop("sort", None)
     context["sortless_query"] = sortless.urlencode()
-    template = "scorecards/partials/_portfolio_table.html" if request.htmx else "scorecards/portfolio.html"
-    response = render(request, template, context)
+    if request.htmx:
+        response = render(request, "scorecards/partials/_portfolio_table.html", context)
+    else:
+        context.update(_portfolio_head(request, context))
+        response = render(request, "scorecards/portfolio.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _portfolio_head(request: TenantRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """What sits above the table on the full page: the scope switch, the partners turning red (the reviews app adds
+    this week's reviews and the overdue actions through the ``portfolio_attention`` panel) and the RAG chart."""
+    summary: PortfolioSummary | None = context["summary"]
+    mine = context["scope"] == "mine"
+    owner_id = request.membership.pk if mine else None
+    head: dict[str, Any] = {
+        "scope_urls": _scope_urls(request),
+        "offer_scope": summary is not None and (summary.mine > 0 or request.membership.role == Role.MANAGER),
+        "attention_owner": owner_id,
+        "red": None,
+        "rag_figure": "",
+    }
+    start = context["period_start"]
+    if summary is None or start is None:
+        return head
+    red, red_total, turned = partners_red(
+        tenant=request.tenant, period=context["period"], period_start=start, owner_id=owner_id
+    )
+    rag = summary.rag(mine=mine)
+    head.update(
+        red={"rows": red, "total": red_total, "turned": turned},
+        rag_counts=[(value or "none", RAG_LABELS[value], count) for value, count in rag.items()],
+        rag_total=sum(rag.values()),
+        rag_figure=json.dumps(rag_distribution_figure(rag)),
+    )
+    return head
 
 
 @tenant_view("partners.view")

@@ -30,8 +30,10 @@ def test_manager_signs_in_with_totp_then_filters_partners_and_opens_one(page: Pa
 
     page.get_by_label("Code").fill(current_totp_code(secret))
     page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(program.url("partners/"))
+    expect(page).to_have_url(program.url("scorecards/"))  # a manager lands on their own portfolio
     expect(page.locator(".tenant-name")).to_have_text(program.tenant.name)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners").click()
+    expect(page).to_have_url(program.url("partners/"))
 
     names = page.locator("#partner-table tbody tr td:first-child a")
     count = page.locator("#partner-table .count")

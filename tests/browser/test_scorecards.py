@@ -23,7 +23,7 @@ def test_a_manager_walks_from_the_portfolio_to_a_scorecard_to_the_glossary(page:
     seed_program(program)
     _sign_in(page, live_server.url, f"manager@{program.domain}")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Scorecards").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Scorecards")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your partners' scorecards")  # their own, by default
     rows = page.locator("table.scores tbody tr")
     expect(rows.first).to_be_visible()
     name = rows.first.locator("td a").first.inner_text()

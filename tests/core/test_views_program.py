@@ -276,7 +276,15 @@ def test_a_deactivated_membership_is_not_offered(tenant, other_tenant, manager, 
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize(("role", "target"), [(Role.MANAGER, "partner_list"), (Role.PARTNER, "portal_home")])
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        (Role.MANAGER, "portfolio"),  # their own partners' scorecards, declared by the scorecards app
+        (Role.EXECUTIVE, "executive_dashboard"),
+        (Role.ADMIN, "partner_list"),
+        (Role.PARTNER, "portal_home"),
+    ],
+)
 def test_the_program_home_sends_each_role_to_its_start_page(tenant, client_for, role, target, actor):
     membership = actor(role)
     response = client_for(membership).get(tenant_url("tenant_home", tenant))

@@ -28,9 +28,9 @@ def _get(client, path, **params):
     return client.get(f"/t/alpha/executive/{path}", params)
 
 
-def test_an_executive_lands_on_the_dashboard_and_a_manager_on_the_partner_list(tenant, actor, client_for):
+def test_an_executive_lands_on_the_dashboard_and_a_manager_on_their_portfolio(tenant, actor, client_for):
     assert client_for(actor(Role.EXECUTIVE)).get("/t/alpha/").url == "/t/alpha/executive/"
-    assert client_for(actor(Role.MANAGER)).get("/t/alpha/").url == "/t/alpha/partners/"
+    assert client_for(actor(Role.MANAGER)).get("/t/alpha/").url == "/t/alpha/scorecards/"
 
 
 def test_the_dashboard_shows_outcomes_first_and_the_figures_of_remediation_and_recognition(program, actor, client_for):

@@ -388,7 +388,8 @@ def test_the_review_list_reads_the_same_number_of_queries_for_5_or_30_reviews(cl
             )
         counts.append(_count(_as(client, p.executive), tenant_url("review_list", p.tenant)))
     assert counts[0] == counts[1]
-    assert counts[1] <= 20
+    # 20 before the preparation columns; they add the page's partners' health and the head's one overview query.
+    assert counts[1] <= 22
 
 
 def test_the_pre_read_page_reads_a_bounded_number_of_queries(client, tenant, other_tenant):
