@@ -18,11 +18,11 @@ class RecognitionConfig(AppConfig):
     nav_items = (
         NavItem("Tiers", "recommendation_list", "recognition.view", order=35),
         NavItem("Awards", "award_list", "awards.view", order=37),
-        NavItem("Your tier", "portal_tier", "portal.tier", order=55),
+        NavItem("Your tier", "portal_tier", "portal.tier", order=73),
         # Partner users find the wall in their menu; the program's people reach it from the awards page.
         NavItem("Recognition wall", "recognition_wall", "portal.view", order=75),
         NavItem("Investments", "budget_list", "investments.view", order=85),
-        NavItem("Our funds", "portal_funds", "portal.funds", order=76),
+        NavItem("Our funds", "portal_funds", "portal.funds", order=74),
     )
     # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
     page_panels: dict[str, str] = {

@@ -17,7 +17,7 @@ class RemediationConfig(AppConfig):
     nav_items = (
         NavItem("Plans", "plan_list", "remediation.view", order=40),
         NavItem("Findings", "finding_list", "remediation.view", order=45, pages=("finding_*",), working=True),
-        NavItem("Our plan", "portal_plan", "portal.plan", order=75),
+        NavItem("Our plan", "portal_plan", "portal.plan", order=72),
     )
     # Sections other apps' pages render for the partner they show (the wiring collects them; see registry.py): the
     # partner's open plan and its checkpoints on the review page, the pre-read and the partner's scorecard.

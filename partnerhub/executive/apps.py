@@ -17,9 +17,9 @@ class ExecutiveConfig(AppConfig):
     nav_items = (
         NavItem("Dashboard", "executive_dashboard", "executive.dashboard", order=5),
         NavItem("Memos", "memo_list", "executive.memo.view", order=6),
-        NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=75),
-        NavItem("Review feedback", "feedback_list", "executive.feedback.give", order=76),
-        NavItem("Notices", "portal_notice_list", "executive.changes.portal", order=77),
+        NavItem("Program memos", "portal_memo_list", "executive.memo.portal", order=77),
+        NavItem("Review feedback", "feedback_list", "executive.feedback.give", order=78),
+        NavItem("Notices", "portal_notice_list", "executive.changes.portal", order=76),
         NavItem("Concerns", "concern_list", "executive.concern.raise", order=140),
     )
     # Where a role lands when it opens the program (the core's home asks every app; the first answer wins).

@@ -24,15 +24,15 @@ def test_partner_user_lands_on_their_portal_and_is_refused_every_other_partner(p
     expect(nav.get_by_role("link")).to_have_text(
         [
             "Our partnership",
-            "Your tier",
             "Our scorecard",
             "Our reviews",
             "Our plan",
-            "Recognition wall",
-            "Program memos",
+            "Your tier",
             "Our funds",
-            "Review feedback",
+            "Recognition wall",
             "Notices",
+            "Program memos",
+            "Review feedback",
             "Glossary",
             "Concerns",
         ]
