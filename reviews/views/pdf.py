@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from weasyprint import CSS, HTML, URLFetcher
@@ -38,9 +39,10 @@ def preread_pdf_filename(*, tenant: Tenant, review: Review) -> str:
     return f"{tenant.slug}-preread-{slugify(review.partner.name)[:60]}-{review.scheduled_for:%Y-%m-%d}.pdf"
 
 
-def render_preread_pdf(*, context: dict[str, Any]) -> bytes:
-    """Render ``reviews/preread_pdf.html`` with ``context`` to PDF bytes."""
-    html = render_to_string("reviews/preread_pdf.html", context)
+def render_preread_pdf(*, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
+    """Render ``reviews/preread_pdf.html`` with ``context`` to PDF bytes. With the ``request`` (a download), the
+    panels other apps add to the pre-read (the open improvement plan) are in the PDF as on the page."""
+    html = render_to_string("reviews/preread_pdf.html", context, request=request)
     fetcher = NoFetchURLFetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     stylesheet = CSS(string=_print_css(), url_fetcher=fetcher)

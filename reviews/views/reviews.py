@@ -425,7 +425,7 @@ def review_preread_view(request: TenantRequest, review_id: int) -> HttpResponse:
 def review_preread_pdf_view(request: TenantRequest, review_id: int) -> HttpResponse:
     review = review_get(tenant=request.tenant, review_id=review_id)
     context = _preread_context(request, review)
-    pdf = render_preread_pdf(context={**context, "tenant": request.tenant})
+    pdf = render_preread_pdf(context={**context, "tenant": request.tenant}, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{preread_pdf_filename(tenant=request.tenant, review=review)}"'
     response["Cache-Control"] = "private, no-store"

@@ -20,6 +20,7 @@ from tests.remediation.factories import (
     program,
 )
 from tests.reviews.factories import ReviewFactory
+from tests.reviews.test_preread import _pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,10 @@ def test_the_review_page_the_preread_and_the_scorecard_show_the_open_plan(world,
         body = client.get(page).content.decode()
         assert plan.title in body, page
         assert "Score at least 60 points in June 2026" in body
+    # The pre-read's PDF carries the panel too (its heading is one of the PDF's bookmarks).
+    pdf = client.get(url(prog.tenant, "review_preread_pdf", review_id=review.pk))
+    assert pdf.status_code == 200
+    assert "Improvement plan" in _pdf_text(pdf.content)
 
 
 def test_a_partner_user_sees_their_plans_shared_parts_and_no_internal_note(world, client_for):
