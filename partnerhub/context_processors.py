@@ -1,5 +1,4 @@
-"""Navigation by role, the tenant switcher, the partner page's sections by role, and the page panels apps add to
-other apps' pages."""
+"""Navigation by role, the tenant switcher, and the page panels apps add to other apps' pages."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from partnerhub.registry import nav_items, page_panels, partner_sections
+from partnerhub.registry import nav_items, page_panels
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -36,10 +35,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for item in items:
             item["current"] = item is current
         context["nav_items"] = items
-        # Lazy: only the partner page reads them (and renders each with the core's {% partner_section %} tag).
-        context["partner_sections"] = SimpleLazyObject(
-            lambda: [section for section in partner_sections() if can(membership, section.perm)]
-        )
         if can(membership, "notifications.view"):
             # Lazy: counted (one query) only when the top bar shows the badge.
             context["unread_notifications"] = SimpleLazyObject(

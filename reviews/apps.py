@@ -19,6 +19,8 @@ class ReviewsConfig(AppConfig):
         NavItem("Our reviews", "portal_review_list", "portal.reviews", order=70),
         NavItem("Cadences", "cadence_list", "cadences.view", order=120),
     )
+    # Sections of the core's partner page (rendered by its {% page_panels %} tag): the partner's reviews and actions.
+    page_panels = {"partner_detail": "reviews.views.panels.partner_reviews_panel"}
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "forecast-scoring-nightly": {

@@ -3,7 +3,7 @@ from typing import Any
 from celery.schedules import crontab
 from django.apps import AppConfig
 
-from partnerhub.core.navigation import NavItem, PartnerSection
+from partnerhub.core.navigation import NavItem
 
 
 class ScorecardsConfig(AppConfig):
@@ -23,29 +23,17 @@ class ScorecardsConfig(AppConfig):
         NavItem("Templates", "template_list", "templates.view", order=110),
         NavItem("Glossary", "metric_list", "metrics.view", order=130),
     )
-    partner_sections = (
-        PartnerSection(
-            "partner-deals",
-            "scorecards/partials/_partner_deals.html",
-            "scorecards.views.partner_sections.deals_section",
-            "deals.view",
-            order=10,
+    # Sections of the core's partner page (rendered by its {% page_panels %} tag): the latest score in its summary;
+    # data-quality findings, deals, activities and surveys among its records.
+    page_panels: dict[str, str | tuple[str, ...]] = {
+        "partner_summary": "scorecards.views.panels.score_panel",
+        "partner_records": (
+            "scorecards.views.panels.quality_panel",
+            "scorecards.views.panels.deals_panel",
+            "scorecards.views.panels.activities_panel",
+            "scorecards.views.panels.surveys_panel",
         ),
-        PartnerSection(
-            "partner-activities",
-            "scorecards/partials/_partner_activities.html",
-            "scorecards.views.partner_sections.activities_section",
-            "deals.view",
-            order=20,
-        ),
-        PartnerSection(
-            "partner-surveys",
-            "scorecards/partials/_partner_surveys.html",
-            "scorecards.views.partner_sections.surveys_section",
-            "deals.view",
-            order=30,
-        ),
-    )
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "data-quality-nightly": {

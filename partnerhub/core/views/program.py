@@ -32,6 +32,7 @@ from partnerhub.core.models import Role
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.selectors.audit import audit_entries_readable
+from partnerhub.core.selectors.partner_history import partner_history
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.membership_index import memberships_of_user
 
@@ -155,17 +156,15 @@ def partner_list_view(request: TenantRequest) -> HttpResponse:
 
 @tenant_view("partners.view")
 def partner_detail_view(request: TenantRequest, partner_id: int) -> HttpResponse:
+    """The partner's hub: its profile and people and its history here; its score, tier, reviews and actions, plan,
+    funds and records come from the apps above the core as page panels (``partner_summary``, ``partner_detail``,
+    ``partner_records``), each a bounded number of queries."""
     tenant = request.tenant
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
     context = {
         "partner": partner,
-        "owner_history": selectors.partner_owner_history(tenant=tenant, partner=partner)[:20],
+        "history": partner_history(tenant=tenant, partner=partner, with_audit=can(request.membership, "audit.view")),
         "can_change": can(request.membership, "partners.change", partner),
-        "audit": audit_entries_readable(
-            tenant=tenant, entries=selectors.audit_entries_for_object(tenant=tenant, obj=partner)[:10]
-        )
-        if can(request.membership, "audit.view")
-        else None,
     }
     return render(request, "partnerhub/partner_detail.html", context)
 
