@@ -2,8 +2,9 @@ from typing import Any
 
 from celery.schedules import crontab
 from django.apps import AppConfig
+from django.db.models import F
 
-from partnerhub.core.navigation import NavItem
+from partnerhub.core.navigation import ListColumns, NavItem
 
 
 class ScorecardsConfig(AppConfig):
@@ -33,6 +34,29 @@ class ScorecardsConfig(AppConfig):
             "scorecards.views.panels.activities_panel",
             "scorecards.views.panels.surveys_panel",
         ),
+    }
+    # The partner list's health columns: each partner's latest monthly score, RAG and trend, sortable (the names
+    # annotated by scorecards.selectors.health.partners_with_health). No score sorts last either way.
+    list_columns = {
+        "partner_list": ListColumns(
+            annotate="scorecards.selectors.health.partners_with_health",
+            sorts={
+                "score": (F("health_score").desc(nulls_last=True), "name", "id"),
+                "-score": (F("health_score").asc(nulls_last=True), "name", "id"),
+                "rag": (F("health_rag_rank").asc(nulls_last=True), "health_score", "name", "id"),
+                "-rag": (
+                    F("health_rag_rank").desc(nulls_last=True),
+                    F("health_score").desc(nulls_last=True),
+                    "name",
+                    "id",
+                ),
+                "trend": (F("health_trend_rank").asc(nulls_last=True), "name", "id"),
+                "-trend": (F("health_trend_rank").desc(nulls_last=True), "name", "id"),
+            },
+            head="scorecards/partials/_health_head.html",
+            cells="scorecards/partials/_health_cells.html",
+            perm="partners.view",
+        )
     }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
