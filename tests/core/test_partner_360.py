@@ -145,7 +145,8 @@ def test_an_executive_sees_every_panel_and_nothing_to_change(client_for, tenant,
     content = page[page.index("<main") : page.index("</main>")]
     for heading in PANEL_HEADINGS.values():
         assert heading in content
-    for action in ("Edit the profile", "Schedule a review", "start a plan", "<form", "<button"):
+    writes = ("Edit the profile", "Schedule a review", tenant_url("plan_create", tenant), "<form", "<button")
+    for action in writes:
         assert action not in content
     # The audit's entries (the factory's creation of the partner) are the admins'; owner changes are everyone's.
     assert "Added to the program" not in page
@@ -159,6 +160,7 @@ def test_the_owner_manager_may_edit_and_schedule_and_the_admin_reads_the_audit_a
     page = _page(client_for(owner), partner).content.decode()
     assert "Edit the profile" in page
     assert tenant_url("review_schedule", tenant) + f"?partner={partner.pk}" in page
+    assert f'{tenant_url("plan_create", tenant)}?partner={partner.pk}">Start a plan</a>' not in page  # it has one
     assert "Profile changed" not in page
 
     with tenant_context(tenant):
@@ -212,7 +214,8 @@ def test_a_partner_without_data_says_where_each_record_comes_from(client_for, te
     assert "No scorecard yet for Acme Resellers" in page
     assert "No review scheduled." in page
     assert "No open action item." in page
-    assert "has no open improvement plan" in page
+    assert "has no open improvement plan." in page
+    assert f'{tenant_url("plan_create", tenant)}?partner={partner.pk}">Start a plan</a>.' in page
     assert "No funds allocated to Acme Resellers." in page
     assert "No open finding: every data-quality check passed" in page
 
