@@ -1,5 +1,4 @@
-"""Navigation by role, the tenant switcher, the partner page's sections by role, and the page panels apps add to
-other apps' pages."""
+"""Navigation by role, the tenant switcher, and the page panels apps add to other apps' pages."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from partnerhub.core.navigation import NavItem
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.notifications import BADGE_CAP, notification_unread_count
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from partnerhub.registry import nav_items, page_panels, partner_sections
+from partnerhub.registry import nav_items, page_panels
 
 # Pages outside any program that keep the program's navigation: the member's account (password, two-factor).
 ACCOUNT_PAGES = ("account_", "mfa_")
@@ -58,10 +57,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for item in items:
             item["current"] = item is current
         context["nav_items"] = items
-        # Lazy: only the partner page reads them (and renders each with the core's {% partner_section %} tag).
-        context["partner_sections"] = SimpleLazyObject(
-            lambda: [section for section in partner_sections() if can(membership, section.perm)]
-        )
         if can(membership, "notifications.view") and not outside:
             # Lazy: counted (one query) only when the top bar shows the badge.
             context["unread_notifications"] = SimpleLazyObject(

@@ -1,10 +1,10 @@
 """What each app brings to the site, collected in one place: its tenant pages, API routes, navigation items and
-partner-page sections and page panels.
+the page panels it adds to other apps' pages.
 
-An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``,
-``partner_sections``); the wiring reads them here, so the core never names a feature app and a new app plugs in by
-declaring its own. The partner page (a core page) receives its sections through the wiring's context processor and
-renders each with the core's ``{% partner_section %}`` tag.
+An app declares them on its ``AppConfig`` (``tenant_urls``, ``tenant_api_urls``, ``nav_items``, ``page_panels``);
+the wiring reads them here, so the core never names a feature app and a new app plugs in by declaring its own. A
+page of a lower app (the partner page, the review page...) receives the panels through the wiring's context
+processor and renders those of each slot with the core's ``{% page_panels %}`` tag.
 Beat entries are declared the same way (``beat_schedule``); the settings collect them from every installed app of
 this project with ``beat_schedule_of`` (the app registry does not exist yet when settings load).
 """
@@ -21,7 +21,7 @@ from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from partnerhub.core.navigation import NavItem, PartnerSection
+from partnerhub.core.navigation import NavItem
 
 
 def _declared(attribute: str) -> list[Any]:
@@ -45,19 +45,16 @@ def nav_items() -> list[NavItem]:
     return sorted(items, key=lambda item: item.order)
 
 
-def partner_sections() -> list[PartnerSection]:
-    """Every app's partner-page sections, in their declared order; two sections with one key are an error."""
-    sections = [section for declared in _declared("partner_sections") for section in declared]
-    keys = [section.key for section in sections]
-    if len(keys) != len(set(keys)):
-        raise ImproperlyConfigured(f"two partner-page sections share a key: {sorted(keys)}")
-    return sorted(sections, key=lambda section: section.order)
-
-
 def page_panels() -> dict[str, list[Callable[..., Any]]]:
-    """Every app's page panels by slot (``page_panels`` on an AppConfig: ``{slot: "dotted.path.to.callable"}``), in
-    INSTALLED_APPS order. A page of a lower app renders the panels of its slot (``{% page_panels "<slot>" ... %}``)
-    without knowing which app declared them: that is how a higher app adds a section to a lower app's page."""
+    """Every app's page panels by slot, in INSTALLED_APPS order (and, within an app, in the order it lists them).
+
+    ``page_panels`` on an AppConfig maps a slot to the dotted path of a callable, or to a tuple of paths when the app
+    adds several panels to one slot: ``{"partner_records": ("app.views.panels.a", "app.views.panels.b")}``. A page
+    of a lower app renders the panels of each slot it offers (``{% page_panels "<slot>" ... %}``) without knowing
+    which app declared them: that is how a higher app adds a section to a lower app's page. A page that needs its
+    sections in an order other than the apps' offers one slot per region instead (the partner page: a summary, the
+    work under way, the records), so no panel carries a number to sort on.
+    """
     return _page_panels()
 
 
@@ -65,8 +62,9 @@ def page_panels() -> dict[str, list[Callable[..., Any]]]:
 def _page_panels() -> dict[str, list[Callable[..., Any]]]:
     slots: dict[str, list[Callable[..., Any]]] = {}
     for declared in _declared("page_panels"):
-        for slot, path in declared.items():
-            slots.setdefault(slot, []).append(import_string(path))
+        for slot, paths in declared.items():
+            for path in (paths,) if isinstance(paths, str) else paths:
+                slots.setdefault(slot, []).append(import_string(path))
     return slots
 
 

@@ -24,9 +24,11 @@ class RecognitionConfig(AppConfig):
         NavItem("Investments", "budget_list", "investments.view", order=85),
         NavItem("Our funds", "portal_funds", "portal.funds", order=74),
     )
-    # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page, the portal home.
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the partner page's tier (in its summary)
+    # and funds (with the work under way), the portal home's tier card.
     page_panels: dict[str, str] = {
-        "partner_detail": "recognition.views.sections.partner_panel",
+        "partner_summary": "recognition.views.sections.partner_panel",
+        "partner_detail": "recognition.views.sections.partner_funds_panel",
         "portal_home": "recognition.views.sections.portal_panel",
     }
     # The figures the executive dashboard and memo read (partnerhub/executive/selectors/seams.py).

@@ -20,8 +20,10 @@ class RemediationConfig(AppConfig):
         NavItem("Our plan", "portal_plan", "portal.plan", order=72),
     )
     # Sections other apps' pages render for the partner they show (the wiring collects them; see registry.py): the
-    # partner's open plan and its checkpoints on the review page, the pre-read and the partner's scorecard.
+    # partner's open plan and its checkpoints on the partner page, the review page, the pre-read and the partner's
+    # scorecard.
     page_panels = {
+        "partner_detail": "remediation.views.panels.open_plan_panel",
         "review_detail": "remediation.views.panels.open_plan_panel",
         "review_preread": "remediation.views.panels.open_plan_panel",
         "partner_scorecard": "remediation.views.panels.open_plan_panel",

@@ -43,10 +43,12 @@ class ReviewsConfig(AppConfig):
         NavItem("Cadences", "cadence_list", "cadences.view", order=120, pages=("cadence_*", "cycle_*"), working=True),
     )
     # Sections of lower apps' pages (rendered by the core's {% page_panels %} tag): the portfolio's "this week" and
-    # "overdue actions" cards, and the portal home's next review, what is due and the latest shared decisions.
-    page_panels: dict[str, str] = {
+    # "overdue actions" cards, the portal home's next review, what is due and the latest shared decisions, and the
+    # partner page's reviews and actions.
+    page_panels: dict[str, str | tuple[str, ...]] = {
         "portfolio_attention": "reviews.views.panels.portfolio_attention_panel",
         "portal_home_reviews": "reviews.views.panels.portal_home_panel",
+        "partner_detail": "reviews.views.panels.partner_reviews_panel",
     }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {

@@ -2,8 +2,9 @@ from typing import Any
 
 from celery.schedules import crontab
 from django.apps import AppConfig
+from django.db.models import F
 
-from partnerhub.core.navigation import NavItem, PartnerSection
+from partnerhub.core.navigation import ListColumns, NavItem
 
 
 class ScorecardsConfig(AppConfig):
@@ -41,31 +42,42 @@ class ScorecardsConfig(AppConfig):
     )
     # Managers land on their own portfolio (the core's home asks every app; see ``role_landing`` there).
     role_landing = {"manager": "portfolio"}
-    # Sections of the core's pages (rendered by its {% page_panels %} tag): the portal home's "your score".
-    page_panels: dict[str, str] = {"portal_home_score": "scorecards.views.panels.portal_standing_panel"}
-    partner_sections = (
-        PartnerSection(
-            "partner-deals",
-            "scorecards/partials/_partner_deals.html",
-            "scorecards.views.partner_sections.deals_section",
-            "deals.view",
-            order=10,
+    # Sections of the core's pages (rendered by its {% page_panels %} tag): the portal home's "your score"; the
+    # partner page's latest score in its summary, and data-quality findings, deals, activities and surveys among its
+    # records.
+    page_panels: dict[str, str | tuple[str, ...]] = {
+        "portal_home_score": "scorecards.views.panels.portal_standing_panel",
+        "partner_summary": "scorecards.views.panels.score_panel",
+        "partner_records": (
+            "scorecards.views.panels.quality_panel",
+            "scorecards.views.panels.deals_panel",
+            "scorecards.views.panels.activities_panel",
+            "scorecards.views.panels.surveys_panel",
         ),
-        PartnerSection(
-            "partner-activities",
-            "scorecards/partials/_partner_activities.html",
-            "scorecards.views.partner_sections.activities_section",
-            "deals.view",
-            order=20,
-        ),
-        PartnerSection(
-            "partner-surveys",
-            "scorecards/partials/_partner_surveys.html",
-            "scorecards.views.partner_sections.surveys_section",
-            "deals.view",
-            order=30,
-        ),
-    )
+    }
+    # The partner list's health columns: each partner's latest monthly score, RAG and trend, sortable (the names
+    # annotated by scorecards.selectors.health.partners_with_health). No score sorts last either way.
+    list_columns = {
+        "partner_list": ListColumns(
+            annotate="scorecards.selectors.health.partners_with_health",
+            sorts={
+                "score": (F("health_score").desc(nulls_last=True), "name", "id"),
+                "-score": (F("health_score").asc(nulls_last=True), "name", "id"),
+                "rag": (F("health_rag_rank").asc(nulls_last=True), "health_score", "name", "id"),
+                "-rag": (
+                    F("health_rag_rank").desc(nulls_last=True),
+                    F("health_score").desc(nulls_last=True),
+                    "name",
+                    "id",
+                ),
+                "trend": (F("health_trend_rank").asc(nulls_last=True), "name", "id"),
+                "-trend": (F("health_trend_rank").desc(nulls_last=True), "name", "id"),
+            },
+            head="scorecards/partials/_health_head.html",
+            cells="scorecards/partials/_health_cells.html",
+            perm="partners.view",
+        )
+    }
     # CELERY_TIMEZONE is UTC.
     beat_schedule: dict[str, dict[str, Any]] = {
         "data-quality-nightly": {

@@ -1,9 +1,16 @@
-"""The shapes of what every app (the core included) declares on its AppConfig to appear on shared pages: navigation
-items, and sections of the partner page."""
+"""The shapes of what every app (the core included) declares on its AppConfig to appear on shared pages: items of
+the navigation, and columns of the core's list pages.
+
+(Sections an app adds to another app's page are page panels: ``page_panels`` on the AppConfig, a slot -> dotted
+path, collected by ``partnerhub/registry.py`` and rendered by the core's ``{% page_panels %}`` tag.)"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import OrderBy
 
 
 @dataclass(frozen=True)
@@ -35,17 +42,32 @@ class NavItem:
 
 
 @dataclass(frozen=True)
-class PartnerSection:
-    """A section of the partner page, shown to whoever holds ``perm``: ``template`` rendered with what ``context``
-    returns.
+class ListColumns:
+    """Columns a higher app adds to one of the core's list pages, beside the page's own: declared on its AppConfig as
+    ``list_columns = {"<page>": ListColumns(...)}`` (the partner list is ``"partner_list"``).
 
-    ``context`` is the dotted path of a function called as ``context(tenant=, actor=, partner=)`` that returns the
-    template's context (a dict); it runs a bounded number of queries, whatever the partner's data. A path, not the
-    function, because apps declare their sections on the AppConfig before any model can be imported.
+    The page's view reads them itself (``declared_list_columns``), not through the wiring's context processor as page
+    panels are, because it needs them before it sorts and pages the rows, earlier than any template runs.
+
+    ``annotate`` is the dotted path of a function ``(queryset, *, tenant) -> queryset`` that puts the columns' values
+    on each row in the same query (a join or a correlated subquery, never a query per row). ``sorts`` maps each sort
+    key the header offers to the ``order_by`` it means. ``head`` and ``cells`` are templates: the header cells (given
+    ``sort`` and ``sortless_query``) and one row's cells (given ``row``). Shown to whoever holds ``perm``. A path and
+    names, not functions, because apps declare them before any model can be imported.
     """
 
-    key: str  # unique across apps; the section's HTML id
-    template: str
-    context: str
+    annotate: str
+    sorts: Mapping[str, tuple[str | OrderBy, ...]]
+    head: str
+    cells: str
     perm: str
-    order: int  # position on the page (smaller first)
+
+
+def declared_list_columns(page: str) -> list[ListColumns]:
+    """Every installed app's columns for one list page, in INSTALLED_APPS order (the core names no app)."""
+    found = []
+    for config in apps.get_app_configs():
+        declared: Mapping[str, ListColumns] = getattr(config, "list_columns", None) or {}
+        if page in declared:
+            found.append(declared[page])
+    return found

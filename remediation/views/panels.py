@@ -1,7 +1,7 @@
 """The panel remediation adds to other apps' pages (declared on its AppConfig as ``page_panels``): the partner's open
-plan and its checkpoints' status, on the review page, the pre-read and the partner's scorecard (internal members
-only; a link to start one when the partner has none). At most two queries; rendered without the request, so no
-context processor runs again."""
+plan and its checkpoints' status, on the partner page, the review page, the pre-read and the partner's scorecard
+(internal members only; a link to start one when the partner has none, for those who may). At most two queries;
+rendered without the request, so no context processor runs again."""
 
 from __future__ import annotations
 

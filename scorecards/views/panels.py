@@ -1,5 +1,12 @@
-"""What the scorecards app adds to the core's pages (declared as ``page_panels`` on its AppConfig): the portal home's
-"your score", against the partner's segment and tier. Returns HTML, or "" when the member may not see it."""
+"""What the scorecards app adds to the core's pages (declared on its AppConfig as ``page_panels``): the portal
+home's "your score" against the partner's segment and tier; on the partner page, the latest score in its summary and,
+among its records, open data-quality findings, the latest deals, joint activities and survey responses, a few each
+with how many there are and a link to the full list.
+
+Each reads precomputed rows in a few queries, whatever the partner's data; each returns "" for a member who may not
+see what it shows. Rendered without the request: the page's context processors ran once already, and a panel is
+read-only (no CSRF token).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,84 @@ from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Partner
 from partnerhub.core.rules import can
 from scorecards.domain.standing import MIN_MEDIAN_GROUP, MIN_PERCENTILE_GROUP
+from scorecards.models import ScorecardSnapshot
+from scorecards.selectors.activities import activity_list, survey_response_list
+from scorecards.selectors.data_quality import finding_list
+from scorecards.selectors.deals import DealFilters, deal_list
+from scorecards.selectors.health import partner_latest_snapshot
+from scorecards.selectors.snapshots import latest_period
 from scorecards.selectors.standing import partner_standing
+
+RECENT = 5
+
+
+def _render(request: TenantRequest, template: str, partner: Partner, **context: Any) -> str:
+    return render_to_string(template, {**context, "partner": partner, "tenant": request.tenant})
+
+
+def score_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    """The partner's latest monthly score, RAG, trend sentence and change, linking to its scorecard (two queries)."""
+    if not can(request.membership, "partners.view"):
+        return ""
+    snapshot = partner_latest_snapshot(tenant=request.tenant, partner_id=partner.pk)
+    program_latest = latest_period(tenant=request.tenant, period=ScorecardSnapshot.Period.MONTH) if snapshot else None
+    return _render(
+        request,
+        "scorecards/partials/_partner_score.html",
+        partner,
+        s=snapshot,
+        behind=snapshot is not None and program_latest is not None and snapshot.period_start < program_latest,
+        program_latest=program_latest,
+    )
+
+
+def quality_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    """The partner's open data-quality findings, newest month first (two queries)."""
+    if not can(request.membership, "quality.view"):
+        return ""
+    findings = finding_list(tenant=request.tenant, partner_id=partner.pk)
+    return _render(
+        request,
+        "scorecards/partials/_partner_quality.html",
+        partner,
+        rows=list(findings[:RECENT]),
+        total=findings.count(),
+    )
+
+
+def deals_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    if not can(request.membership, "deals.view"):
+        return ""
+    deals = deal_list(tenant=request.tenant, filters=DealFilters(partner=partner.pk), sort="-created_on")
+    return _render(
+        request, "scorecards/partials/_partner_deals.html", partner, rows=list(deals[:RECENT]), total=deals.count()
+    )
+
+
+def activities_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    if not can(request.membership, "deals.view"):
+        return ""
+    activities = activity_list(tenant=request.tenant, partner=partner.pk)
+    return _render(
+        request,
+        "scorecards/partials/_partner_activities.html",
+        partner,
+        rows=list(activities[:RECENT]),
+        total=activities.count(),
+    )
+
+
+def surveys_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    if not can(request.membership, "deals.view"):
+        return ""
+    responses = survey_response_list(tenant=request.tenant, partner=partner.pk)
+    return _render(
+        request,
+        "scorecards/partials/_partner_surveys.html",
+        partner,
+        rows=list(responses[:RECENT]),
+        total=responses.count(),
+    )
 
 
 def portal_standing_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:

@@ -142,13 +142,21 @@ def test_another_programs_member_is_never_named(tenant, other_tenant, admin):
     assert _lines(_readable_for(tenant, partner)[0]) == {"Owner manager": ("—", f"#{foreign.pk} (no longer exists)")}
 
 
-def test_the_partner_page_shows_recent_changes_in_words_and_no_raw_diff(tenant, admin, created, client_for):
+def test_the_partner_pages_history_tells_the_changes_in_words_and_no_raw_diff(tenant, admin, created, client_for):
+    with tenant_context(tenant):
+        services.partner_update(tenant=tenant, actor=admin, partner=created, data={"tier": "gold", "owner": None})
     page = client_for(admin).get(tenant_url("partner_detail", tenant, partner_id=created.pk)).content.decode()
-    recent = page[page.index("Recent changes") :]
-    assert "<strong>Owner manager</strong>: Mara Manager (Partner manager)" in recent
-    assert "<strong>Type</strong>: Systems integrator" in recent
+    history = page[page.index("History</h2>") :]
+    assert "Mara Manager is no longer the owner; nobody owns it now" in history
+    assert "Profile changed" in history
+    assert "<li>Tier: Registered → Gold</li>" in history
+    # The creation is one event: the owner change's sentence with the values the audit recorded (owner told once).
+    assert history.count("Added to the program") == 1
+    assert "Added to the program, owned by Mara Manager" in history
+    assert "<li>Type: Systems integrator</li>" in history
+    assert "Owner manager:" not in history
     for raw in ("tenant", "owner_changes", "PartnerOwnerChange", "None", "partner_type"):
-        assert raw not in recent
+        assert raw not in history
 
 
 def _audited_partners(tenant, owner, start, count):

@@ -21,6 +21,9 @@ PARTNER_FILTER_FIELDS = (
     "data_steward",
 )
 
+# The partner list's own sort keys (a higher app's columns add theirs: ``ListColumns.sorts``); each ends on the id.
+PARTNER_SORTS: dict[str, tuple[str, ...]] = {"name": ("name", "id"), "-name": ("-name", "-id")}
+
 
 @dataclass(frozen=True)
 class PartnerFilters:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
@@ -29,9 +30,11 @@ from partnerhub.core.forms.program import (
 )
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.models import Role
+from partnerhub.core.navigation import declared_list_columns
 from partnerhub.core.rules import can, ensure_can
 from partnerhub.core.selectors import program as selectors
 from partnerhub.core.selectors.audit import audit_entries_readable
+from partnerhub.core.selectors.partner_history import partner_history
 from partnerhub.core.services import program as services
 from partnerhub.core.tenancy.membership_index import memberships_of_user
 
@@ -128,16 +131,30 @@ def tenant_home_view(request: TenantRequest) -> HttpResponse:
 
 @tenant_view("partners.view")
 def partner_list_view(request: TenantRequest) -> HttpResponse:
+    """Partners with their profile, and the columns higher apps add (``ListColumns``: the scorecards app's latest
+    score, RAG and trend), filtered, sorted on any column that offers it, 50 a page: one query for the page's rows."""
     tenant = request.tenant
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     partners = selectors.partner_list(tenant=tenant, filters=form.to_filters())
-    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [c for c in declared_list_columns("partner_list") if can(request.membership, c.perm)]
+    sorts: dict[str, tuple[Any, ...]] = dict(selectors.PARTNER_SORTS)
+    for column in columns:
+        partners = import_string(column.annotate)(partners, tenant=tenant)
+        sorts.update(column.sorts)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in sorts else "name"
+    page = Paginator(partners.order_by(*sorts[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sortless = query.copy()
+    sortless.pop("sort", None)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "sort": sort,
+        "sortless_query": sortless.urlencode(),
+        "columns": columns,
         "can_create": can(request.membership, "partners.create"),
         "can_reassign": can(request.membership, "partners.reassign"),
     }
@@ -155,17 +172,15 @@ def partner_list_view(request: TenantRequest) -> HttpResponse:
 
 @tenant_view("partners.view")
 def partner_detail_view(request: TenantRequest, partner_id: int) -> HttpResponse:
+    """The partner's hub: its profile and people and its history here; its score, tier, reviews and actions, plan,
+    funds and records come from the apps above the core as page panels (``partner_summary``, ``partner_detail``,
+    ``partner_records``), each a bounded number of queries."""
     tenant = request.tenant
     partner = selectors.partner_get(tenant=tenant, partner_id=partner_id)
     context = {
         "partner": partner,
-        "owner_history": selectors.partner_owner_history(tenant=tenant, partner=partner)[:20],
+        "history": partner_history(tenant=tenant, partner=partner, with_audit=can(request.membership, "audit.view")),
         "can_change": can(request.membership, "partners.change", partner),
-        "audit": audit_entries_readable(
-            tenant=tenant, entries=selectors.audit_entries_for_object(tenant=tenant, obj=partner)[:10]
-        )
-        if can(request.membership, "audit.view")
-        else None,
     }
     return render(request, "partnerhub/partner_detail.html", context)
 

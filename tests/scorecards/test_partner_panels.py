@@ -1,5 +1,6 @@
-"""The partner page shows the partner's latest deals, activities and survey responses: sections the scorecards app
-declares on its AppConfig, collected by the wiring and rendered by the core page, which names no app."""
+"""The partner page shows the partner's latest score, data-quality findings, deals, activities and survey responses:
+page panels the scorecards app declares on its AppConfig, collected by the wiring and rendered in the core page's
+slots, which name no app."""
 
 from __future__ import annotations
 
@@ -7,20 +8,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnerhub.context_processors import navigation
 from partnerhub.core.models import Role
-from partnerhub.core.navigation import PartnerSection
 from partnerhub.core.tenancy.context import tenant_context
-from partnerhub.registry import partner_sections
+from partnerhub.registry import _page_panels, page_panels
+from recognition.views.sections import partner_panel
 from scorecards.models import Activity, Deal, SurveyResponse
+from scorecards.views import panels
 from tests.factories import PartnerFactory, member
-from tests.scorecards.factories import ActivityFactory, DealFactory, SurveyResponseFactory
+from tests.scorecards.factories import (
+    ActivityFactory,
+    DealFactory,
+    FindingFactory,
+    MetricFactory,
+    SurveyResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +86,7 @@ def test_the_partner_page_shows_the_latest_deals_activities_and_surveys_and_link
     assert "Joint launch webinar" in page
     assert "All 1 activity" in page
     assert f"?partner={acme.pk}" in page
-    assert "4.5 of 5" in page
+    assert "4.5 / 5" in page
     assert "Great partner" in page
     assert "Not about Acme" not in page
 
@@ -106,23 +112,60 @@ def test_the_partner_page_runs_the_same_queries_at_10_and_1000_rows_of_each(clie
     assert "All 1,000 deals" in page
 
 
-def test_the_scorecards_app_declares_its_three_sections_in_order():
-    assert [s.key for s in partner_sections()] == ["partner-deals", "partner-activities", "partner-surveys"]
+def test_the_scorecards_app_fills_the_summary_and_the_records_in_the_order_it_lists_them():
+    slots = page_panels()
+    assert slots["partner_summary"][:2] == [panels.score_panel, partner_panel]  # INSTALLED_APPS order
+    assert slots["partner_records"] == [
+        panels.quality_panel,
+        panels.deals_panel,
+        panels.activities_panel,
+        panels.surveys_panel,
+    ]
 
 
-def test_two_sections_with_one_key_are_a_configuration_error(monkeypatch):
+def test_an_app_may_declare_one_panel_or_several_for_a_slot(monkeypatch):
     from django.apps import apps
 
-    config = apps.get_app_config("reviews")
-    twin = PartnerSection("partner-deals", "x.html", "x.y", "deals.view", order=1)
-    monkeypatch.setattr(config, "partner_sections", (twin,), raising=False)
-    with pytest.raises(ImproperlyConfigured, match="share a key"):
-        partner_sections()
+    monkeypatch.setattr(
+        apps.get_app_config("reviews"),
+        "page_panels",
+        {"partner_records": "scorecards.views.panels.deals_panel", "x": ("scorecards.views.panels.score_panel",)},
+    )
+    _page_panels.cache_clear()
+    try:
+        slots = page_panels()
+    finally:
+        _page_panels.cache_clear()
+    assert slots["partner_records"][-1] is panels.deals_panel  # after the scorecards app's own
+    assert slots["x"] == [panels.score_panel]
 
 
-@pytest.mark.parametrize(("role", "keys"), [(Role.EXECUTIVE, 3), (Role.PARTNER, 0)])
-def test_a_member_gets_only_the_sections_their_role_may_see(tenant, role, keys):
-    who = member(tenant, role, partner=PartnerFactory(tenant=tenant) if role == Role.PARTNER else None)
+@pytest.mark.parametrize(
+    "panel",
+    [panels.score_panel, panels.quality_panel, panels.deals_panel, panels.activities_panel, panels.surveys_panel],
+)
+@pytest.mark.parametrize(("role", "shown"), [(Role.EXECUTIVE, True), (Role.ADMIN, True), (Role.PARTNER, False)])
+def test_each_panel_shows_to_the_programs_people_and_never_to_a_partner_user(tenant, panel, role, shown):
+    partner = PartnerFactory(tenant=tenant)
+    who = member(tenant, role, partner=partner if role == Role.PARTNER else None)
     request = RequestFactory().get("/")
     request.tenant, request.membership, request.user = tenant, who, who.user
-    assert len(navigation(request)["partner_sections"]) == keys
+    with tenant_context(tenant):
+        html = panel(request, slot="partner_records", partner=partner)
+    assert ('<section class="card' in html) is shown
+    assert (html == "") is not shown
+
+
+def test_the_quality_panel_lists_the_partners_open_findings_only(client_for, tenant):
+    acme, other = PartnerFactory(tenant=tenant, name="Acme"), PartnerFactory(tenant=tenant, name="Other")
+    revenue = MetricFactory(tenant=tenant, name="Revenue")
+    FindingFactory(partner=acme, metric=revenue, kind="stale", month=date(2026, 5, 1), detail="No revenue since March")
+    FindingFactory(partner=acme, kind="outlier", month=date(2026, 4, 1), detail="Resolved one", status="resolved")
+    FindingFactory(partner=other, kind="stale", month=date(2026, 5, 1), detail="Not about Acme")
+    page = partner_page(client_for(member(tenant, Role.MANAGER)), acme).content.decode()
+    assert "No revenue since March" in page
+    assert "May 2026" in page
+    assert "Resolved one" not in page
+    assert "Not about Acme" not in page
+    assert "All 1 open finding →" in page
+    assert reverse("quality_list", kwargs={"tenant_slug": tenant.slug}) + "?partner=Acme" in page
