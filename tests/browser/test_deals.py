@@ -15,10 +15,10 @@ from partnerhub.core.models import Partner
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
 from scorecards.models import Deal
+from tests.browser.axe import blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-AXE = Path("/work/axe/node_modules/axe-core/axe.min.js")
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 # Set PARTNERHUB_SCREENSHOTS=/some/dir to keep a full-page screenshot of every page checked here.
 SHOTS = os.environ.get("PARTNERHUB_SCREENSHOTS", "")
@@ -30,16 +30,6 @@ def _sign_in(page: Page, base: str, email: str) -> None:
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-def _serious_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture
@@ -111,7 +101,7 @@ def test_the_deal_pages_fit_a_laptop_and_a_phone_and_pass_axe(
         )
         assert deal is not None
     size: Any = VIEWPORTS[viewport]
-    context = browser.new_context(viewport=size, bypass_csp=True)
+    context = browser.new_context(viewport=size)
     page = context.new_page()
     _sign_in(page, base, f"admin@{program.domain}")
     t = f"{base}/t/{program.slug}"
@@ -135,7 +125,7 @@ def test_the_deal_pages_fit_a_laptop_and_a_phone_and_pass_axe(
             page.screenshot(path=str(Path(SHOTS) / f"{name}-{viewport}.png"), full_page=True)
         # Wide tables scroll inside their own box, never the whole page sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], f"{name} scrolls sideways"
-        found = _serious_violations(page)
+        found = blocking_violations(page)
         if found:
             problems[name] = found
     context.close()

@@ -20,13 +20,13 @@ from partnerhub.executive.models import MemoVersion
 from partnerhub.executive.services.dashboard import dashboard_precompute
 from partnerhub.executive.services.memo import memo_generate, memo_publish
 from scorecards.models import ScorecardSnapshot
+from tests.browser.axe import blocking_violations
 from tests.browser.support import log_in
 from tests.executive.world import TODAY, build_program
 from tests.factories import UserFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-AXE = Path(os.environ.get("PARTNERHUB_AXE", "/work/axe/node_modules/axe-core/axe.min.js"))
 # Set PARTNERHUB_SCREENSHOTS=/some/dir to keep the screenshots and the memo's PDF pages.
 SHOTS = Path(os.environ.get("PARTNERHUB_SCREENSHOTS", "") or "/tmp/partnerhub-executive-shots")  # noqa: S108
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
@@ -45,21 +45,15 @@ def world(live_server: Any, tenant: Any) -> dict[str, Any]:
 
 
 def _axe(browser: Browser, base: str, email: str, paths: list[str]) -> dict[str, list[str]]:
-    """Serious and critical axe-core violations per page (axe injected in a context that bypasses the CSP)."""
-    if not AXE.exists():
-        pytest.skip(f"axe-core not found at {AXE}")
-    context = browser.new_context(bypass_csp=True, viewport=VIEWPORTS["laptop"])
+    """Serious and critical axe-core violations per page."""
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])  # type: ignore[arg-type]
     page = context.new_page()
     log_in(page, base, email)
     found = {}
     for path in paths:
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
-        page.add_script_tag(content=AXE.read_text())
-        found[path] = page.evaluate(
-            "async () => (await axe.run()).violations"
-            ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
-        )
+        found[path] = blocking_violations(page)
     context.close()
     return found
 

@@ -23,6 +23,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from recognition.models import Claim, FundRequest, Investment
 from recognition.services.impact import impact_refresh
 from scorecards.models import ScorecardSnapshot
+from tests.browser.axe import assert_accessible
 from tests.browser.support import Program, log_in
 from tests.factories import PartnerFactory, UserFactory, member
 from tests.recognition.invest_factories import AllocationFactory, BudgetFactory
@@ -30,7 +31,6 @@ from tests.scorecards.factories import VersionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-AXE = Path("/work/axe/node_modules/axe-core/axe.min.js")
 SHOTS = os.environ.get("PARTNERHUB_SCREENSHOTS", "")
 WIDTHS = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
 PDF = b"%PDF-1.4\n% invoice of the Munich roadshow\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -66,19 +66,12 @@ def _scores(program: Program) -> None:
 
 
 def _context(browser: Browser, width: str) -> BrowserContext:
-    return browser.new_context(viewport=WIDTHS[width], bypass_csp=True)  # axe is injected as a script
+    return browser.new_context(viewport=WIDTHS[width])
 
 
 def _check(page: Page, name: str) -> None:
     """No serious or critical axe violation, no sideways scroll, and a screenshot when asked."""
-    page.add_script_tag(content=AXE.read_text())
-    result: Any = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == [], f"{name}: {bad}"
+    assert_accessible(page, name)
     width = page.viewport_size["width"] if page.viewport_size else 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways"
     if SHOTS:

@@ -5,7 +5,6 @@ critical violation)."""
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -19,13 +18,13 @@ from partnerhub.core.tenancy.context import tenant_context
 from recognition.models import AwardCategory, TierRecommendation
 from recognition.services.awards import award_categories_seed, nomination_create, nomination_decide
 from recognition.services.tier_recommendations import tier_recommendations_generate
+from tests.browser.axe import assert_accessible
 from tests.browser.support import Program, log_in
 from tests.factories import UserFactory, member
 from tests.recognition.factories import certified_metric, history, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-AXE = Path("/work/axe/node_modules/axe-core/axe.min.js")
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 SHOTS = os.environ.get("PARTNERHUB_SCREENSHOTS", "")
 
@@ -74,22 +73,11 @@ def tiers_program(program: Program) -> Program:
     return program
 
 
-def _axe(page: Page, name: str) -> None:
-    page.add_script_tag(content=AXE.read_text())
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in json.loads(result)["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
-
-
 def _look(page: Page, name: str) -> None:
     """The page fits its width, passes axe, and is kept as a screenshot when asked."""
     width = page.viewport_size["width"] if page.viewport_size else 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways"
-    _axe(page, name)
+    assert_accessible(page, name)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
@@ -114,7 +102,7 @@ def test_an_executive_approves_a_promotion_rejects_a_demotion_and_the_partner_se
         user=UserFactory(email="contact@cobalt.test"),
     )
 
-    context = browser.new_context(viewport=size, bypass_csp=True)
+    context = browser.new_context(viewport=size)
     page = context.new_page()
     log_in(page, program.base_url, executive.user.email)
     page.goto(program.url("tiers/"))
@@ -158,7 +146,7 @@ def test_an_executive_approves_a_promotion_rejects_a_demotion_and_the_partner_se
     context.close()
 
     # The admin's side: the tiers and their benefits, a new draft of the framework with its preview.
-    admin_side = browser.new_context(viewport=size, bypass_csp=True)
+    admin_side = browser.new_context(viewport=size)
     page = admin_side.new_page()
     log_in(page, program.base_url, "admin@alpha.test")
     page.goto(program.url("tiers/benefits/"))
@@ -172,7 +160,7 @@ def test_an_executive_approves_a_promotion_rejects_a_demotion_and_the_partner_se
     admin_side.close()
 
     # The partner's user: the new tier, what Platinum requires, and the gap in numbers.
-    partner_side = browser.new_context(viewport=size, bypass_csp=True)
+    partner_side = browser.new_context(viewport=size)
     page = partner_side.new_page()
     log_in(page, program.base_url, contact.user.email)
     page.goto(program.url("portal/"))

@@ -24,13 +24,13 @@ from partnerhub.core.tenancy.context import tenant_context
 from remediation.models import Checkpoint, Plan
 from remediation.tasks.escalation import escalations_climb_task
 from scorecards.tasks.snapshots import snapshot_refresh_task
+from tests.browser.axe import blocking_violations
 from tests.browser.support import log_in
 from tests.remediation.factories import program
 from tests.reviews.factories import ReviewFactory
 from tests.worker import running_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.xdist_group("browser")]
-AXE = Path("/work/axe/node_modules/axe-core/axe.min.js")
 SHOTS = os.environ.get("PARTNERHUB_SCREENSHOTS", "")
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
@@ -145,16 +145,6 @@ def test_a_finding_from_a_review_becomes_a_plan_the_refresh_checks_the_ladder_cl
     expect(page.locator("#updates")).to_contain_text("Exams booked for next month")
 
 
-def _axe(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found: list[str] = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)"""
-    )
-    return found
-
-
 def _look(page: Page, address: str, shot: str) -> list[str]:
     page.goto(address)
     page.wait_for_load_state("networkidle")
@@ -162,7 +152,7 @@ def _look(page: Page, address: str, shot: str) -> list[str]:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{shot}.png"), full_page=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
-    problems = [f"{shot}: {v}" for v in _axe(page)]
+    problems = [f"{shot}: {v}" for v in blocking_violations(page)]
     if page.evaluate("document.documentElement.scrollWidth") > width:
         problems.append(f"{shot}: the page scrolls sideways")
     return problems
@@ -182,7 +172,7 @@ def test_every_remediation_page_fits_and_passes_axe(
     finding = FindingFactory(partner=prog.declining, plan=plan, title="Sellers lack the new pitch")
     base = f"{live_server.url}/t/{tenant.slug}"
     problems: list[str] = []
-    context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)  # type: ignore[arg-type]
+    context = browser.new_context(viewport=VIEWPORTS[viewport])  # type: ignore[arg-type]
     page = context.new_page()
     log_in(page, live_server.url, prog.manager.user.email)
     for path, name in (

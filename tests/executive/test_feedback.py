@@ -55,7 +55,22 @@ def test_feedback_is_given_once_and_feeds_review_quality_per_moderator_and_caden
         assert ReviewFeedback.objects.count() == 1
         quality = review_quality(tenant=tenant)
     assert [(r.answers, r.overall) for r in quality["moderator"]] == [(1, 4.0)]
+    moderator = signed_off["moderator"].user
+    assert quality["moderator"][0].label == f"{moderator.first_name} {moderator.last_name}"  # named, not an address
     assert quality["cadence"][0].label == signed_off["review"].cadence.name
+
+
+def test_review_quality_names_a_moderator_without_a_name_by_address(tenant, signed_off, client_for):
+    moderator = signed_off["moderator"].user
+    moderator.first_name = moderator.last_name = ""
+    moderator.save()
+    answer = {"useful": "5", "fair": "4", "prepared": "3"}
+    assert (
+        client_for(signed_off["user"]).post(f"/t/alpha/portal/feedback/{signed_off['review'].pk}/", answer).status_code
+        == 302
+    )
+    with tenant_context(tenant):
+        assert [r.label for r in review_quality(tenant=tenant)["moderator"]] == [moderator.email]
 
 
 @pytest.mark.parametrize("answer", [{"useful": "6", "fair": "4", "prepared": "3"}, {"useful": "x"}])

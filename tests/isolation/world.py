@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from partnerhub.core.domain.periods import add_months
 from partnerhub.core.domain.tokens import token_hash
 from partnerhub.core.models import Invitation, Membership, Partner, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
@@ -292,7 +293,10 @@ def _recognition(world: World) -> None:
             if marker.startswith("FOREIGN"):
                 tiers["gold"].name = "FOREIGN-TIER-MARKER"
                 tiers["gold"].save(update_fields=["name"])
-            version = FrameworkVersion.objects.create(tenant=tenant, number=1)
+            # A draft: the program's own when it has one (a program seeded before the world), else number 1.
+            version = FrameworkVersion.objects.filter(status="draft").first() or FrameworkVersion.objects.create(
+                tenant=tenant, number=1 + max(FrameworkVersion.objects.values_list("number", flat=True), default=0)
+            )
             recommendation = TierRecommendation.objects.create(
                 tenant=tenant,
                 partner=partner,
@@ -434,9 +438,9 @@ def _funds(tenant: Tenant, partner: Partner, budget: Any, manager: Membership, t
 def _exchange_rate(tenant: Tenant, source: str) -> int:
     from scorecards.models import ExchangeRate
 
-    with tenant_context(tenant):
+    with tenant_context(tenant):  # mid-month: the demo's rates (a program seeded before the world) are on the 1st
         return ExchangeRate.objects.create(
-            tenant=tenant, from_currency="EUR", to_currency="USD", date=date(2026, 1, 1), rate="1.1", source=source
+            tenant=tenant, from_currency="EUR", to_currency="USD", date=date(2026, 1, 15), rate="1.1", source=source
         ).pk
 
 
@@ -608,7 +612,12 @@ def _memo(tenant: Tenant, text: str) -> tuple[int, int]:
     from partnerhub.executive.models import Memo, MemoVersion
 
     with tenant_context(tenant):
-        memo = Memo.objects.create(tenant=tenant, quarter_start=date(2026, 7, 1))
+        # Q3 2026, or (in a program seeded before the world) the latest quarter before it without a memo.
+        taken = set(Memo.objects.values_list("quarter_start", flat=True))
+        quarter = date(2026, 7, 1)
+        while quarter in taken:
+            quarter = add_months(quarter, -3)
+        memo = Memo.objects.create(tenant=tenant, quarter_start=quarter)
         line = {"id": "summary-1", "section": "summary", "text": text, "owner": "Lead", "timeline": "Q3 2026"}
         version = MemoVersion.objects.create(
             tenant=tenant,
@@ -638,6 +647,10 @@ def _framework_review(tenant: Tenant, invited: Membership, text: str) -> int:
     from partnerhub.executive.models import FrameworkReview
 
     with tenant_context(tenant):
+        # One open review a program: a program seeded before the world has had its own, now completed.
+        FrameworkReview.objects.exclude(status=FrameworkReview.Status.COMPLETED).update(
+            status=FrameworkReview.Status.COMPLETED
+        )
         return FrameworkReview.objects.create(
             tenant=tenant,
             due_on=date(2026, 12, 15),
@@ -670,8 +683,19 @@ def _unsubscribe_token(tenant: Tenant, membership: Membership) -> str:
 
 def _template(tenant: Tenant, name: str) -> TemplateVersion:
     with tenant_context(tenant):
-        template = ScorecardTemplate.objects.create(tenant=tenant, name=name, is_default=True)
+        segment = _free_segment()
+        template = ScorecardTemplate.objects.create(
+            tenant=tenant, name=name, is_default=not segment["partner_type"], **segment
+        )
         return TemplateVersion.objects.create(tenant=tenant, template=template, number=1)
+
+
+def _free_segment() -> dict[str, str]:
+    """The program-wide segment, or (in a program seeded before the world, as the browser walk's is) the first
+    partner type without a template of its own."""
+    taken = set(ScorecardTemplate.objects.values_list("partner_type", "stage"))
+    free = [kind for kind in ("", *Partner.Type.values) if (kind, "") not in taken]
+    return {"partner_type": free[0], "stage": ""}
 
 
 def fingerprint(tenant: Tenant, tables: Iterable[str] | None = None) -> dict[str, str]:

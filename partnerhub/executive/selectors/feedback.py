@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, CharField, Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Membership, Tenant
@@ -89,9 +91,9 @@ def review_quality(*, tenant: Tenant) -> dict[str, list[QualityRow]]:
     """Mean feedback (1 to 5) per moderator and per cadence, with how many reviews and answers it rests on."""
     base = ReviewFeedback.objects.for_tenant(tenant)
 
-    def rows(key: str, label: str) -> list[QualityRow]:
+    def rows(key: str, label: Any) -> list[QualityRow]:
         grouped = (
-            base.values(key, label_value=F(label))
+            base.values(key, label_value=label)
             .annotate(
                 reviews=Count("review", distinct=True),
                 answers=Count("pk"),
@@ -114,6 +116,12 @@ def review_quality(*, tenant: Tenant) -> dict[str, list[QualityRow]]:
         ]
 
     return {
-        "moderator": rows("review__moderator_id", "review__moderator__user__email"),
-        "cadence": rows("review__cadence_id", "review__cadence__name"),
+        "moderator": rows("review__moderator_id", _person("review__moderator__user")),
+        "cadence": rows("review__cadence_id", F("review__cadence__name")),
     }
+
+
+def _person(user: str) -> Any:
+    """A person as people are named on the pages: their full name, or their address when they have not given one."""
+    name = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name"))
+    return Coalesce(NullIf(name, Value("")), F(f"{user}__email"), output_field=CharField())
