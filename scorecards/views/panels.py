@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from partnerhub.core.http import TenantRequest
@@ -49,53 +50,32 @@ def score_panel(request: TenantRequest, *, slot: str, partner: Partner, **subjec
     )
 
 
-def quality_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
-    """The partner's open data-quality findings, newest month first (two queries)."""
-    if not can(request.membership, "quality.view"):
+def _recent(request: TenantRequest, perm: str, template: str, partner: Partner, rows: QuerySet[Any]) -> str:
+    """The first few ``rows`` and how many there are (two queries), for a member who holds ``perm``; else ""."""
+    if not can(request.membership, perm):
         return ""
+    return _render(request, template, partner, rows=list(rows[:RECENT]), total=rows.count())
+
+
+def quality_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
+    """The partner's open data-quality findings, newest month first."""
     findings = finding_list(tenant=request.tenant, partner_id=partner.pk)
-    return _render(
-        request,
-        "scorecards/partials/_partner_quality.html",
-        partner,
-        rows=list(findings[:RECENT]),
-        total=findings.count(),
-    )
+    return _recent(request, "quality.view", "scorecards/partials/_partner_quality.html", partner, findings)
 
 
 def deals_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
-    if not can(request.membership, "deals.view"):
-        return ""
     deals = deal_list(tenant=request.tenant, filters=DealFilters(partner=partner.pk), sort="-created_on")
-    return _render(
-        request, "scorecards/partials/_partner_deals.html", partner, rows=list(deals[:RECENT]), total=deals.count()
-    )
+    return _recent(request, "deals.view", "scorecards/partials/_partner_deals.html", partner, deals)
 
 
 def activities_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
-    if not can(request.membership, "deals.view"):
-        return ""
     activities = activity_list(tenant=request.tenant, partner=partner.pk)
-    return _render(
-        request,
-        "scorecards/partials/_partner_activities.html",
-        partner,
-        rows=list(activities[:RECENT]),
-        total=activities.count(),
-    )
+    return _recent(request, "deals.view", "scorecards/partials/_partner_activities.html", partner, activities)
 
 
 def surveys_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:
-    if not can(request.membership, "deals.view"):
-        return ""
     responses = survey_response_list(tenant=request.tenant, partner=partner.pk)
-    return _render(
-        request,
-        "scorecards/partials/_partner_surveys.html",
-        partner,
-        rows=list(responses[:RECENT]),
-        total=responses.count(),
-    )
+    return _recent(request, "deals.view", "scorecards/partials/_partner_surveys.html", partner, responses)
 
 
 def portal_standing_panel(request: TenantRequest, *, slot: str, partner: Partner, **subject: Any) -> str:

@@ -16,12 +16,13 @@ from partnerhub.core.domain.periods import add_months
 from partnerhub.core.models import PartnerOwnerChange, Role
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.models import Review
-from scorecards.models import Activity, DataQualityFinding, Deal, ScorecardSnapshot, SurveyResponse
+from scorecards.models import DataQualityFinding, ScorecardSnapshot
 from tests.factories import PartnerFactory, member
 from tests.recognition.factories import month_snapshot
 from tests.recognition.invest_factories import AllocationFactory, FundRequestFactory
 from tests.remediation.factories import CheckpointFactory, PlanFactory
 from tests.reviews.factories import ActionItemFactory, ReviewFactory
+from tests.scorecards.factories import partner_records
 from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
@@ -76,32 +77,7 @@ def _fill(tenant, partner, owner, start, count):
             PartnerOwnerChange.objects.create(
                 tenant=tenant, partner=partner, previous_owner=owner, new_owner=owner, changed_by=owner, reason=f"#{i}"
             )
-        Deal.objects.bulk_create(
-            Deal(
-                tenant=tenant,
-                partner=partner,
-                external_id=f"D-{i:05d}",
-                amount=Decimal(1000 + i),
-                created_on=date(2025, 1, 1),
-            )
-            for i in range(start, start + count)
-        )
-        Activity.objects.bulk_create(
-            Activity(tenant=tenant, partner=partner, kind="webinar", title=f"Webinar {i}", date=date(2025, 1, 1))
-            for i in range(start, start + count)
-        )
-        SurveyResponse.objects.bulk_create(
-            SurveyResponse(
-                tenant=tenant,
-                partner=partner,
-                survey="csat",
-                respondent_type="customer",
-                respondent=f"r{i}@example.test",
-                date=date(2025, 1, 1),
-                score=4,
-            )
-            for i in range(start, start + count)
-        )
+    partner_records(tenant, partner, count, start)
     if plan is not None:
         CheckpointFactory(plan=plan)
 

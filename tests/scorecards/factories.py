@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -386,3 +386,36 @@ def deal_rows(partner_ref: str, count: int, *, start: int = 0, amount: str = "10
         [f"D-{n:06d}", partner_ref, f"Account {n}", "Negotiation", amount, "USD", "2025-01-15", "2025-06-30"]
         for n in range(start, start + count)
     ]
+
+
+def partner_records(tenant: Tenant, partner: Partner, count: int, start: int = 0) -> None:
+    """``count`` deals, joint activities and survey responses of ``partner`` (numbered from ``start``), in bulk."""
+    day = date(2024, 1, 1)
+    with tenant_context(tenant):
+        Deal.objects.bulk_create(
+            Deal(
+                tenant=tenant,
+                partner=partner,
+                external_id=f"P{partner.pk}-{i:05d}",
+                account_name=f"Account {i}",
+                amount=Decimal(1000 + i),
+                created_on=day + timedelta(days=i % 700),
+            )
+            for i in range(start, start + count)
+        )
+        Activity.objects.bulk_create(
+            Activity(tenant=tenant, partner=partner, kind="webinar", title=f"Webinar {i}", date=day + timedelta(days=i))
+            for i in range(start, start + count)
+        )
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(
+                tenant=tenant,
+                partner=partner,
+                survey="csat",
+                respondent_type="customer",
+                respondent=f"r{i}@example.test",
+                date=day + timedelta(days=i),
+                score=4,
+            )
+            for i in range(start, start + count)
+        )

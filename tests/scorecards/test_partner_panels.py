@@ -4,7 +4,7 @@ slots, which name no app."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,6 @@ from partnerhub.core.models import Role
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.registry import _page_panels, page_panels
 from recognition.views.sections import partner_panel
-from scorecards.models import Activity, Deal, SurveyResponse
 from scorecards.views import panels
 from tests.factories import PartnerFactory, member
 from tests.scorecards.factories import (
@@ -26,6 +25,7 @@ from tests.scorecards.factories import (
     FindingFactory,
     MetricFactory,
     SurveyResponseFactory,
+    partner_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,38 +33,6 @@ pytestmark = pytest.mark.django_db
 
 def partner_page(client, partner):
     return client.get(reverse("partner_detail", kwargs={"tenant_slug": partner.tenant.slug, "partner_id": partner.pk}))
-
-
-def _fill(tenant, partner, count, start=0):
-    day = date(2024, 1, 1)
-    with tenant_context(tenant):
-        Deal.objects.bulk_create(
-            Deal(
-                tenant=tenant,
-                partner=partner,
-                external_id=f"P{partner.pk}-{i:05d}",
-                account_name=f"Account {i}",
-                amount=Decimal(1000 + i),
-                created_on=day + timedelta(days=i % 700),
-            )
-            for i in range(start, start + count)
-        )
-        Activity.objects.bulk_create(
-            Activity(tenant=tenant, partner=partner, kind="webinar", title=f"Webinar {i}", date=day + timedelta(days=i))
-            for i in range(start, start + count)
-        )
-        SurveyResponse.objects.bulk_create(
-            SurveyResponse(
-                tenant=tenant,
-                partner=partner,
-                survey="csat",
-                respondent_type="customer",
-                respondent=f"r{i}@example.test",
-                date=day + timedelta(days=i),
-                score=4,
-            )
-            for i in range(start, start + count)
-        )
 
 
 def test_the_partner_page_shows_the_latest_deals_activities_and_surveys_and_links_to_all(client_for, tenant):
@@ -101,11 +69,11 @@ def test_a_partner_with_no_data_says_where_it_comes_from(client_for, tenant):
 def test_the_partner_page_runs_the_same_queries_at_10_and_1000_rows_of_each(client_for, tenant):
     partner = PartnerFactory(tenant=tenant)
     client = client_for(member(tenant, Role.MANAGER))
-    _fill(tenant, partner, 10)
+    partner_records(tenant, partner, 10)
     partner_page(client, partner)
     with CaptureQueriesContext(connection) as small:
         assert partner_page(client, partner).status_code == 200
-    _fill(tenant, partner, 990, start=10)
+    partner_records(tenant, partner, 990, start=10)
     with CaptureQueriesContext(connection) as large:
         page = partner_page(client, partner).content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
