@@ -55,6 +55,6 @@ def submit_login(page: Page, base_url: str, email: str, password: str = PASSWORD
     page.get_by_role("button", name="Sign In").click()
 
 
-def log_in(page: Page, base_url: str, email: str) -> None:
-    submit_login(page, base_url, email)
+def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    submit_login(page, base_url, email, password)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -16,20 +16,13 @@ from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
 from scorecards.models import Deal
 from tests.browser.axe import blocking_violations
+from tests.browser.support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 # Set PARTNERHUB_SCREENSHOTS=/some/dir to keep a full-page screenshot of every page checked here.
 SHOTS = os.environ.get("PARTNERHUB_SCREENSHOTS", "")
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def test_a_manager_finds_deals_filters_them_opens_one_and_sees_them_on_the_partn
     page: Page, demo: dict[str, Any]
 ) -> None:
     program, base, partner = demo["program"], demo["base"], demo["partner"]
-    _sign_in(page, base, f"manager@{program.domain}")
+    log_in(page, base, f"manager@{program.domain}", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deals")
     rows = page.locator("#deal-table tbody tr")
@@ -103,7 +96,7 @@ def test_the_deal_pages_fit_a_laptop_and_a_phone_and_pass_axe(
     size: Any = VIEWPORTS[viewport]
     context = browser.new_context(viewport=size)
     page = context.new_page()
-    _sign_in(page, base, f"admin@{program.domain}")
+    log_in(page, base, f"admin@{program.domain}", DEMO_PASSWORD)
     t = f"{base}/t/{program.slug}"
     pages = {
         "deals": f"{t}/deals/",

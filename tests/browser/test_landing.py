@@ -10,16 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
+from tests.browser.support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def _watch_console(page: Page) -> list[str]:
@@ -41,7 +34,7 @@ def test_a_manager_lands_on_their_portfolio_whose_charts_draw_under_the_csp(
     seed_program(program)
     page.set_viewport_size({"width": width, "height": 900})
     errors = _watch_console(page)
-    _sign_in(page, live_server.url, f"manager@{program.domain}")
+    log_in(page, live_server.url, f"manager@{program.domain}", DEMO_PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/t/{program.slug}/scorecards/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your partners' scorecards")
     expect(
@@ -66,7 +59,7 @@ def test_a_partner_user_lands_on_a_home_that_says_where_they_stand(page: Page, l
     program = PROGRAMS[0]
     seed_program(program)
     errors = _watch_console(page)
-    _sign_in(page, live_server.url, f"partner1@{program.domain}")
+    log_in(page, live_server.url, f"partner1@{program.domain}", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Your score")).to_be_visible()
     expect(page.locator("#your-score")).to_contain_text("Your segment")
     expect(page.get_by_role("heading", name="Your next review")).to_be_visible()

@@ -6,22 +6,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partnerhub.demo.seed import DEMO_PASSWORD, PROGRAMS, seed_program
+from tests.browser.support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_manager_walks_from_the_portfolio_to_a_scorecard_to_the_glossary(page: Page, live_server: Any) -> None:
     program = PROGRAMS[0]
     seed_program(program)
-    _sign_in(page, live_server.url, f"manager@{program.domain}")
+    log_in(page, live_server.url, f"manager@{program.domain}", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Scorecards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your partners' scorecards")  # their own, by default
     rows = page.locator("table.scores tbody tr")
@@ -38,7 +31,7 @@ def test_a_manager_walks_from_the_portfolio_to_a_scorecard_to_the_glossary(page:
 def test_a_partner_user_sees_only_their_own_scorecard(page: Page, live_server: Any) -> None:
     program = PROGRAMS[0]
     seed_program(program)
-    _sign_in(page, live_server.url, f"partner1@{program.domain}")
+    log_in(page, live_server.url, f"partner1@{program.domain}", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Our scorecard").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("your scorecard")
     expect(page.get_by_text("Segment median")).to_be_visible()
@@ -62,7 +55,7 @@ def test_charts_draw_and_answer_hover_under_the_enforced_csp_with_no_console_err
     program = PROGRAMS[0]
     seed_program(program)
     errors = _watch_console(page)
-    _sign_in(page, live_server.url, f"{who}@{program.domain}")
+    log_in(page, live_server.url, f"{who}@{program.domain}", DEMO_PASSWORD)
     if who == "manager":
         page.goto(f"{live_server.url}/t/{program.slug}/scorecards/")
         page.locator("table.scores tbody tr").first.locator("td a").first.click()
