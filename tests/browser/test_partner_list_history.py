@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_going_back_from_a_partner_to_the_filtered_list_shows_the_whole_page(page: Page, program: Program) -> None:
-    log_in(page, program.base_url, program.manager.user.email)
+    log_in(page, program.base_url, program.manager.user.email)  # a manager lands on their portfolio
+    page.goto(program.url("partners/"))
     names = page.locator("#partner-table tbody tr td:first-child a")
     page.get_by_label("Type", exact=True).select_option(label="Systems integrator")
     expect(names).to_have_text(["Borealis Systems", "Echo Integrators"])
