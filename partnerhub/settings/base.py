@@ -286,6 +286,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates as pages show them ("3 Dec 2026"): the product's format module over Django's locale formats.
+FORMAT_MODULE_PATH = ["partnerhub.core.formats"]
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from partnerhub.core.domain.numbers import format_money
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from recognition.models import Allocation, Budget, Claim, FundRequest
@@ -173,7 +174,7 @@ def converted_total(*, tenant: Tenant, items: list[tuple[Decimal, str, date, str
         assert table is not None  # noqa: S101 (loaded above when any item is foreign)
         rate = table.rate_on(currency, target, day)
         if rate is None:
-            left_out.append(f"{label}: {amount:,.2f} {currency} (no {currency} rate on {day:%d %b %Y})")
+            left_out.append(f"{label}: {format_money(amount, currency)} (no {currency} rate on {day:%d %b %Y})")
             continue
         total += (amount * Decimal(str(rate))).quantize(Decimal("0.01"))
         used.append(f"{label}: 1 {currency} = {rate:.6g} {target} on {day:%d %b %Y}")
@@ -186,7 +187,7 @@ def allocation_choices(*, tenant: Tenant, partner_id: int | None = None) -> list
     if partner_id is not None:
         qs = qs.filter(partner_id=partner_id)
     rows = qs.order_by("partner__name", "-budget__starts_on", "budget__name")[:5000]
-    return [(a.pk, f"{a.partner.name} · {a.budget.name} ({a.amount:,.2f} {a.currency})") for a in rows]
+    return [(a.pk, f"{a.partner.name} · {a.budget.name} ({format_money(a.amount, a.currency)})") for a in rows]
 
 
 def partner_options(*, tenant: Tenant) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from partnerhub.core.domain.numbers import format_money, format_number
 from partnerhub.core.models import Membership, Partner, Tenant
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
@@ -134,8 +135,9 @@ def budget_update_amount(*, tenant: Tenant, actor: Membership, budget: Budget, a
     allocated = _allocated(tenant, locked)
     if value < allocated:
         raise BudgetBelowAllocationsError(
-            f"{allocated:,.2f} {locked.currency} is already allocated from this budget: lower allocations first.",
-            extra={"fields": {"amount": [f"At least {allocated:,.2f}."]}, "allocated": str(allocated)},
+            f"{format_money(allocated, locked.currency)} is already allocated from this budget: "
+            "lower allocations first.",
+            extra={"fields": {"amount": [f"At least {format_number(allocated)}."]}, "allocated": str(allocated)},
         )
     locked.amount = value
     with database_guards():
@@ -181,8 +183,8 @@ def allocation_set(
     if others + value > locked.amount:
         room = locked.amount - others
         raise OverAllocationError(
-            f"Only {room:,.2f} {locked.currency} of {locked.name} is left to allocate.",
-            extra={"fields": {"amount": [f"At most {room:,.2f}."]}, "available": str(room)},
+            f"Only {format_money(room, locked.currency)} of {locked.name} is left to allocate.",
+            extra={"fields": {"amount": [f"At most {format_number(room)}."]}, "available": str(room)},
         )
     allocation = Allocation.objects.for_tenant(tenant).filter(budget=locked, partner=partner).first()
     if allocation is None:
@@ -200,8 +202,8 @@ def allocation_set(
     committed = _committed(tenant, allocation)
     if value < committed:
         raise AllocationBelowCommitmentsError(
-            f"{partner.name}'s requests already take {committed:,.2f} {locked.currency} of this allocation.",
-            extra={"fields": {"amount": [f"At least {committed:,.2f}."]}},
+            f"{partner.name}'s requests already take {format_money(committed, locked.currency)} of this allocation.",
+            extra={"fields": {"amount": [f"At least {format_number(committed)}."]}},
         )
     allocation.amount, allocation.source, allocation.note, allocation.set_by = value, source, note[:300], actor
     with database_guards():
@@ -231,8 +233,8 @@ def allocation_rule_apply(
     total = _allocated(tenant, locked, excluding=list(amounts)) + sum(amounts.values(), Decimal(0))
     if total > locked.amount:
         raise OverAllocationError(
-            f"The proposal adds up to {total:,.2f} {locked.currency} with the other allocations, "
-            f"above the budget's {locked.amount:,.2f}."
+            f"The proposal adds up to {format_money(total, locked.currency)} with the other allocations, "
+            f"above the budget's {format_number(locked.amount)}."
         )
     changed = 0
     for partner_id in sorted(amounts, key=lambda pid: amounts[pid] - current.get(pid, Decimal(0))):

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerhub.core.domain.numbers import format_money
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.services.notifications import NotificationItem, notify_many
 from recognition.domain.funds import REMINDER_DAYS, deadline_phrase
@@ -64,7 +65,8 @@ def claim_reminders_send(*, tenant: Tenant, today: date | None = None, email: bo
             continue
         when = deadline_phrase(request.claim_deadline, today)
         body = (
-            f"{left:,.2f} {request.currency} approved for “{request.title}” is not claimed yet. The claim, with "
+            f"{format_money(left, request.currency)} approved for “{request.title}” is not claimed yet. "
+            "The claim, with "
             f"proof of performance (invoices, attendee lists, screenshots), is {when}; after it, claims are closed."
         )
         internal = reverse("fund_request_detail", kwargs={"tenant_slug": tenant.slug, "request_id": request.pk})

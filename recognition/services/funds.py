@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from partnerhub.core.domain.numbers import format_money, format_number
 from partnerhub.core.errors import NotFoundError, PermissionDeniedError
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.rules import can, ensure_can
@@ -186,8 +187,8 @@ def fund_request_submit(
     room = locked.amount - _taken(tenant, locked)
     if fields["requested_amount"] > room:
         raise OverAllocationError(
-            f"Only {room:,.2f} {locked.currency} of this allocation is left to request.",
-            extra={"fields": {"requested_amount": [f"At most {room:,.2f}."]}, "available": str(room)},
+            f"Only {format_money(room, locked.currency)} of this allocation is left to request.",
+            extra={"fields": {"requested_amount": [f"At most {format_number(room)}."]}, "available": str(room)},
         )
     request = FundRequest.objects.create(
         tenant=tenant,
@@ -225,7 +226,9 @@ def fund_request_answer(
     fields = _request_fields(data, allocation.currency)
     room = allocation.amount - _taken(tenant, allocation, excluding=locked.pk)
     if fields["requested_amount"] > room:
-        raise OverAllocationError(f"Only {room:,.2f} {allocation.currency} of this allocation is left to request.")
+        raise OverAllocationError(
+            f"Only {format_money(room, allocation.currency)} of this allocation is left to request."
+        )
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.status = FundRequest.Status.SUBMITTED
@@ -265,15 +268,15 @@ def fund_request_decide(
         approved = locked.requested_amount if amount in (None, "") else _money(amount, "amount")
         if approved > locked.requested_amount:
             raise InvestmentInputError(
-                f"Approve at most the {locked.requested_amount:,.2f} {locked.currency} asked.",
-                fields={"amount": [f"At most {locked.requested_amount:,.2f}."]},
+                f"Approve at most the {format_money(locked.requested_amount, locked.currency)} asked.",
+                fields={"amount": [f"At most {format_number(locked.requested_amount)}."]},
             )
         allocation = _lock_allocation(tenant, locked.allocation)
         room = allocation.amount - _taken(tenant, allocation, excluding=locked.pk)
         if approved > room:
             raise OverAllocationError(
-                f"The allocation has {room:,.2f} {allocation.currency} left: approve at most that.",
-                extra={"fields": {"amount": [f"At most {room:,.2f}."]}},
+                f"The allocation has {format_money(room, allocation.currency)} left: approve at most that.",
+                extra={"fields": {"amount": [f"At most {format_number(room)}."]}},
             )
         locked.status = FundRequest.Status.APPROVED
         locked.approved_amount = approved
@@ -431,9 +434,10 @@ def claim_submit(
     left = locked.approved_amount - claimed_on_request(tenant=tenant, request=locked)
     if amount > left:
         raise ClaimAboveApprovedError(
-            f"{locked.approved_amount:,.2f} {locked.currency} was approved and {left:,.2f} is left to claim: "
+            f"{format_money(locked.approved_amount, locked.currency)} was approved and {format_number(left)} "
+            "is left to claim: "
             f"claim at most that.",
-            extra={"fields": {"amount": [f"At most {left:,.2f}."]}, "available": str(left)},
+            extra={"fields": {"amount": [f"At most {format_number(left)}."]}, "available": str(left)},
         )
     try:
         leads = int(str(data.get("leads_reported") or 0))
@@ -495,9 +499,9 @@ def claim_decide(
         part = _money(amount, "amount")
         if part >= locked.amount:
             raise InvestmentInputError(
-                f"A partial approval is below the {locked.amount:,.2f} {locked.currency} claimed; "
+                f"A partial approval is below the {format_money(locked.amount, locked.currency)} claimed; "
                 "approve the claim instead.",
-                fields={"amount": [f"Below {locked.amount:,.2f}."]},
+                fields={"amount": [f"Below {format_number(locked.amount)}."]},
             )
         locked.status, locked.approved_amount = Claim.Status.PARTLY_APPROVED, part
     else:

@@ -1,24 +1,19 @@
-"""Money on investment pages: an amount always beside its currency code ("12,500.00 EUR")."""
+"""Money on investment pages: an amount always beside its currency code ("12,500 EUR"), written as everywhere else
+(partnerhub.core.domain.numbers)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
+
+from partnerhub.core.domain.numbers import format_money
 
 register = template.Library()
 
 
 @register.filter
 def money(value: object, currency: str = "") -> str:
-    """``12,500.00 EUR``; an empty value is a dash."""
-    if value is None or value == "":
-        return "—"
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{amount:,.2f} {currency}".strip()
+    """``12,500 EUR``, ``12,500.50 EUR``; an empty value is a dash."""
+    return format_money(value, currency)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerhub.core.domain.numbers import format_money
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from partnerhub.core.http import TenantRequest
 from partnerhub.core.rules import can
@@ -136,7 +137,7 @@ def budget_amount_view(request: TenantRequest, budget_id: int) -> HttpResponse:
     except DomainError as exc:
         _reraise_hidden(exc)
         return _detail(request, budget, error=exc.message, status=400)
-    messages.success(request, f"{budget.name} is now {form.cleaned_data['amount']:,.2f} {budget.currency}.")
+    messages.success(request, f"{budget.name} is now {format_money(form.cleaned_data['amount'], budget.currency)}.")
     return redirect(_url(request, "budget_detail", budget_id=budget.pk))
 
 
@@ -165,7 +166,7 @@ def allocation_set_view(request: TenantRequest, budget_id: int) -> HttpResponse:
     except DomainError as exc:
         _reraise_hidden(exc)
         return _detail(request, budget, allocation_form=form, error=exc.message, status=400)
-    messages.success(request, f"{partner.name}: {allocation.amount:,.2f} {allocation.currency} allocated.")
+    messages.success(request, f"{partner.name}: {format_money(allocation.amount, allocation.currency)} allocated.")
     return redirect(_url(request, "budget_detail", budget_id=budget.pk) + "#allocations")
 
 

@@ -6,11 +6,10 @@ from typing import Any
 
 from django import template
 
+from partnerhub.core.domain.numbers import format_with_unit
 from remediation.domain.categories import category_label
 
 register = template.Library()
-
-UNITS = {"percent": " %", "days": " days", "hours": " h", "points": " points", "score": " points"}
 
 
 @register.filter
@@ -22,8 +21,4 @@ def category_name(key: str, labels: dict[str, str] | None = None) -> str:
 @register.filter
 def with_unit(value: Any, unit: str = "") -> str:
     """A stored figure with its unit: "34 points", "21.5 %", "120,000" (currency: the caller adds the code)."""
-    if value is None or value == "":
-        return "—"
-    number = float(value)
-    text = f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}{UNITS.get(unit, '')}"
+    return format_with_unit(value, "" if unit == "currency" else unit)

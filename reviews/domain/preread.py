@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from partnerhub.core.domain.numbers import format_money
 from partnerhub.core.domain.periods import period_label, shift_period, to_date_label
 
 PAYLOAD_VERSION: Final = 1
@@ -328,7 +329,7 @@ def preread_build(inp: PrereadInput) -> dict[str, Any]:
     if deals:
         largest = deals[0]
         largest_text = f"{largest.reference}{f' ({largest.account})' if largest.account else ''}, " + (
-            f"{largest.amount:,.0f} {largest.currency}"
+            f"{format_money(largest.amount, largest.currency)}"
         )
         risks.append(
             {
@@ -337,7 +338,7 @@ def preread_build(inp: PrereadInput) -> dict[str, Any]:
                 "detail": "Large deals scored on the deal-quality rubric and not yet reviewed with the partner.",
                 "items": _listed(
                     [
-                        f"{d.reference}{f' ({d.account})' if d.account else ''}: {d.amount:,.0f} {d.currency}"
+                        f"{d.reference}{f' ({d.account})' if d.account else ''}: {format_money(d.amount, d.currency)}"
                         for d in deals
                     ],
                     "deal",

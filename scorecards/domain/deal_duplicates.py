@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from partnerhub.core.domain.numbers import format_money
+
 WINDOW_DAYS = 7
 
 
@@ -112,7 +114,7 @@ def finding_detail(pairs: list[tuple[DealFacts, DealFacts]]) -> str:
         )
         return (
             f"{first.external_id} ({first.source or 'no source'}) and {second.external_id} "
-            f"({second.source or 'no source'}): {first.account}, {first.amount:,.2f} {first.currency}, {when}"
+            f"({second.source or 'no source'}): {first.account}, {format_money(first.amount, first.currency)}, {when}"
         )
 
     if len(pairs) == 1:

@@ -107,13 +107,20 @@ class PublishForm(forms.Form):
     )
 
 
+def as_written(value: Decimal | None) -> str | None:
+    """A stored decimal as a person writes it in a field: ``56816.18`` for ``56816.1800``, ``25`` for ``25.00``."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
 def item_initial(version: TemplateVersion) -> list[dict[str, Any]]:
     rows = []
     for item in version.items.all():
-        targets = {(t.tier, t.stage): t.monthly_target for t in item.targets.all()}
+        targets = {(t.tier, t.stage): as_written(t.monthly_target) for t in item.targets.all()}
         row = {
             "metric": item.metric,
-            "weight": item.weight,
+            "weight": as_written(item.weight),
             "normalise": item.normalise,
             "target": targets.get(("", "")),
         }

@@ -164,7 +164,7 @@ def test_a_rejection_needs_its_reason(tenant, world):
 
 def test_a_request_above_what_the_allocation_has_left_is_refused(tenant, world):
     _submit(tenant, world, requested_amount="7000")
-    with pytest.raises(OverAllocationError, match=r"Only 3,000\.00 USD"):
+    with pytest.raises(OverAllocationError, match=r"Only 3,000 USD"):
         _submit(tenant, world, requested_amount="3000.01")
 
 
@@ -203,7 +203,7 @@ def test_a_partner_user_cannot_request_from_another_partners_allocation(tenant, 
 
 def test_a_claim_above_the_approved_amount_is_refused(tenant, world):
     request = _approved(tenant, world, amount="3000")
-    with tenant_context(tenant), pytest.raises(ClaimAboveApprovedError, match=r"3,000\.00"):
+    with tenant_context(tenant), pytest.raises(ClaimAboveApprovedError, match=r"3,000 USD was approved"):
         claim_submit(
             tenant=tenant,
             actor=world["partner_user"],

@@ -66,7 +66,7 @@ def test_the_reminder_says_what_is_left_to_claim_and_by_when(tenant):
         note = Notification.objects.filter(recipient__role=Role.PARTNER).first()
 
     assert note.title.endswith("due in 10 days (11 Jun 2026)")
-    assert "2,000.00 USD approved" in note.body
+    assert "2,000 USD approved" in note.body
     assert note.url == f"/t/{tenant.slug}/portal/funds/"
 
 

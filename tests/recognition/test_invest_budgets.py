@@ -117,7 +117,7 @@ def test_allocations_may_fill_the_budget_exactly_but_never_pass_it(tenant, actor
     with tenant_context(tenant):
         allocation_set(tenant=tenant, actor=admin, budget=budget, partner=first, amount="600")
         allocation_set(tenant=tenant, actor=admin, budget=budget, partner=second, amount="400")
-        with pytest.raises(OverAllocationError, match=r"Only 400\.00 USD"):
+        with pytest.raises(OverAllocationError, match=r"Only 400 USD"):
             allocation_set(tenant=tenant, actor=admin, budget=budget, partner=second, amount="400.01")
 
     assert _allocated(tenant, budget) == [Decimal("400.00"), Decimal("600.00")]
@@ -155,7 +155,7 @@ def test_an_allocation_never_drops_below_what_its_requests_take(tenant, actor):
         approved_amount=Decimal("1000.00"),
         claim_deadline=date(2026, 6, 1),
     )
-    with tenant_context(tenant), pytest.raises(AllocationBelowCommitmentsError, match=r"4,000\.00"):
+    with tenant_context(tenant), pytest.raises(AllocationBelowCommitmentsError, match=r"4,000 USD"):
         allocation_set(
             tenant=tenant,
             actor=actor(Role.ADMIN),

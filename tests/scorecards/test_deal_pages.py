@@ -246,7 +246,7 @@ def test_a_deals_page_shows_its_fields_with_units_its_import_and_its_review(clie
     page = client_for(member(tenant, Role.MANAGER)).get(url(tenant, "deal_detail", deal_id=deal.pk)).content.decode()
     for text in (
         "SF-001 · Initech",
-        "120,000.00 EUR",
+        "120,000 EUR",
         "100 %",
         "12.5 %",
         "36 months",
@@ -255,8 +255,8 @@ def test_a_deals_page_shows_its_fields_with_units_its_import_and_its_review(clie
         "sf-opportunities.csv",
         "salesforce",
         "In review",
-        "<strong>4.2</strong> of 5",
-        "Discount discipline</dt><dd>3 of 5",
+        "<strong>4.2</strong> / 5",
+        "Discount discipline</dt><dd>3 / 5",
     ):
         assert text in page, text
     assert url(tenant, "import_detail", batch_id=deals["salesforce"].pk) in page
@@ -370,7 +370,7 @@ def test_the_survey_list_filters_by_partner_and_links_the_deal(client_for, tenan
     client = client_for(member(tenant, Role.MANAGER))
     page = client.get(url(tenant, "survey_list"), {"partner": deals["acme"].pk}).content.decode()
     assert "Smooth rollout" in page
-    assert "4.5 of 5" in page
+    assert "4.5 / 5" in page
     assert url(tenant, "deal_detail", deal_id=deals["won"].pk) in page
     assert "Birch answer" not in page
 

@@ -176,7 +176,7 @@ def test_repeats_kept_as_separate_deals_become_a_finding_that_links_them(tenant,
         ("Globex", date(2026, 11, 1)),
     ]
     assert found[0].detail == (
-        "Deals 006-A (salesforce) and 9001 (hubspot): Harborview Health, 48,000.00 USD, closing 2026-05-28 and "
+        "Deals 006-A (salesforce) and 9001 (hubspot): Harborview Health, 48,000 USD, closing 2026-05-28 and "
         "2026-05-30: likely one deal imported twice."
     )
 

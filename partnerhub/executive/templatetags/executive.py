@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import template
 
+from partnerhub.core.domain.numbers import format_number
+
 register = template.Library()
 
 DASH = "—"
 
 
 def _grouped(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "\u202f")  # a narrow no-break space groups thousands
+    return format_number(round(value, decimals), decimals)
 
 
 @register.filter
