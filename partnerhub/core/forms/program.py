@@ -72,6 +72,59 @@ class PartnerForm(_PartnerModelForm):
                 self.add_error("name", "A partner with this name already exists.")
 
 
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: an object or person searched by name, who made the change, the kind of record, what
+    was done, and a date range (both ends included). An invalid value drops that filter only and says why."""
+
+    q = forms.CharField(required=False, label="Object", max_length=200)
+    person = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=[("", "Anyone")])
+    kind = forms.ChoiceField(required=False, label="Kind of record", choices=[("", "Any kind")])
+    action = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="What was done",
+        choices=[("", "Anything"), (0, "Created"), (1, "Changed"), (2, "Deleted")],
+    )
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    SYSTEM = 0  # the "person" of changes no one made by hand (a task, an import)
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(m.user_id, str(m.user)) for m in selectors.membership_list(tenant=tenant)]
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
+            ("", "Anyone"),
+            (self.SYSTEM, "The system (tasks and imports)"),
+            *people,
+        ]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "Any kind"), *selectors.audited_kinds()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the range is before its start.")
+        return data
+
+    def to_filters(self) -> selectors.AuditFilters:
+        if not self.is_bound:
+            return selectors.AuditFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        person = data.get("person")
+        return selectors.AuditFilters(
+            q=(data.get("q") or "").strip(),
+            actor_id=person if person else None,
+            system_only=person == self.SYSTEM,
+            kind=data.get("kind") or "",
+            action=data.get("action"),
+            since=data.get("since"),
+            until=data.get("until") if "until" not in self.errors else None,
+        )
+
+
 class PartnerFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search by name")
     partner_type = forms.ChoiceField(required=False, label="Type", choices=[("", "Any type"), *Partner.Type.choices])

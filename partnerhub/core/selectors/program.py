@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import capfirst
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import AuditEntry, Invitation, Membership, Partner, PartnerOwnerChange, Role, Tenant
@@ -155,10 +157,49 @@ def invitation_list_pending(*, tenant: Tenant) -> QuerySet[Invitation]:
     )
 
 
-def audit_entry_list(*, tenant: Tenant, q: str = "") -> QuerySet[AuditEntry]:
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed to; the empty value of each field means "any"."""
+
+    q: str = ""
+    actor_id: int | None = None
+    system_only: bool = False
+    kind: str = ""  # "app_label.model"
+    action: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def audited_kinds() -> list[tuple[str, str]]:
+    """Every kind of record the audit log keeps, as (``app_label.model``, its name), by name: read from the audit
+    registry, not from the entries (no query)."""
+    from auditlog.registry import auditlog
+
+    kinds = {
+        f"{m._meta.app_label}.{m._meta.model_name}": capfirst(str(m._meta.verbose_name)) for m in auditlog.get_models()
+    }
+    return sorted(kinds.items(), key=lambda item: item[1])
+
+
+def audit_entry_list(*, tenant: Tenant, q: str = "", filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.for_tenant(tenant).select_related("actor", "content_type")
-    if q:
-        qs = qs.filter(Q(object_repr__icontains=q) | Q(actor_email__icontains=q))
+    f = filters or AuditFilters(q=q)
+    if f.q:
+        qs = qs.filter(Q(object_repr__icontains=f.q) | Q(actor_email__icontains=f.q))
+    if f.system_only:
+        qs = qs.filter(actor__isnull=True)
+    elif f.actor_id is not None:
+        qs = qs.filter(actor_id=f.actor_id)
+    if f.kind and "." in f.kind:
+        app_label, model = f.kind.split(".", 1)
+        qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
+    if f.action is not None:
+        qs = qs.filter(action=f.action)
+    # Dates are the program's days (the active time zone), both ends included.
+    if f.since is not None:
+        qs = qs.filter(timestamp__date__gte=f.since)
+    if f.until is not None:
+        qs = qs.filter(timestamp__date__lte=f.until)
     return qs.order_by("-timestamp", "-id")
 
 

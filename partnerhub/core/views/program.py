@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnerhub.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from partnerhub.core.forms.program import (
+    AuditFilterForm,
     InvitationForm,
     MembershipForm,
     PartnerFilterForm,
@@ -317,10 +318,24 @@ invitation_accept_view.tenant_public = True  # type: ignore[attr-defined]
 @tenant_view("audit.view")
 def audit_list_view(request: TenantRequest) -> HttpResponse:
     tenant = request.tenant
-    q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.audit_entry_list(tenant=tenant, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = AuditFilterForm(request.GET or None, tenant=tenant)
+    filters = form.to_filters()
+    rows = selectors.audit_entry_list(tenant=tenant, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = audit_entries_readable(tenant=tenant, entries=page.object_list)
-    return render(request, "partnerhub/audit_list.html", {"page": page, "entries": entries, "q": q})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerhub/audit_list.html",
+        {
+            "page": page,
+            "entries": entries,
+            "form": form,
+            "query": query.urlencode(),
+            "filtered": filters != type(filters)(),
+        },
+    )
 
 
 @tenant_view("tenant.settings", methods=("GET", "POST"))
