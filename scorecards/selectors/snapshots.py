@@ -12,15 +12,17 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
+from django.db.models.functions import Coalesce
 
 from partnerhub.core.domain.periods import month_number, month_start, period_bounds
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
 from partnerhub.core.tenancy.sql import ensure_active_tenant
+from scorecards.domain.standing import MIN_MEDIAN_GROUP, GroupStanding, standing_in_group
 from scorecards.models import MetricDefinition, ScorecardSnapshot
 
 # The stored values of the snapshot periods and of the declining trend, for apps that read snapshots through these
@@ -63,6 +65,29 @@ def portfolio_snapshots(
         qs.select_related("partner", "partner__owner__user", "template_version")
         .defer("items")
         .order_by(*PORTFOLIO_SORTS.get(sort, PORTFOLIO_SORTS["name"]))
+    )
+
+
+def with_segment_standing(qs: QuerySet[ScorecardSnapshot]) -> QuerySet[ScorecardSnapshot]:
+    """Each snapshot with ``segment_size`` (scored partners of its segment, type x stage, in its period) and
+    ``segment_rank`` (1 + those scored higher): a list says "rank 2 of 6" where a percentile would mean nothing
+    (``scorecards.domain.standing.MIN_PERCENTILE_GROUP``). Two correlated counts on the period's index, per row of
+    the page: the query count does not change."""
+    peers = ScorecardSnapshot.objects.filter(
+        tenant_id=OuterRef("tenant_id"),
+        period=OuterRef("period"),
+        period_start=OuterRef("period_start"),
+        partner__partner_type=OuterRef("partner__partner_type"),
+        partner__stage=OuterRef("partner__stage"),
+        score__isnull=False,
+    )
+
+    def counted(rows: QuerySet[ScorecardSnapshot]) -> Subquery:
+        return Subquery(rows.order_by().values("tenant_id").annotate(n=Count("id")).values("n")[:1])
+
+    return qs.annotate(
+        segment_size=Coalesce(counted(peers), 0),
+        segment_rank=Coalesce(counted(peers.filter(score__gt=OuterRef("score"))), 0) + 1,
     )
 
 
@@ -180,12 +205,6 @@ def recent_periods(latest: date | None, period: str, count: int = 24) -> list[da
 # --- one partner's scorecard page ---
 
 
-class _Median(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
 @dataclass
 class MetricRow:
     metric: MetricDefinition | None
@@ -201,7 +220,15 @@ class PartnerScorecard:
     current: ScorecardSnapshot | None
     previous: ScorecardSnapshot | None  # the complete period before ``current``; None for a quarter to date
     rows: list[MetricRow] = field(default_factory=list)
-    segment_median: float | None = None
+    segment_median: float | None = None  # only from MIN_MEDIAN_GROUP scored partners (fewer would give one away)
+    segment: GroupStanding | None = None  # the current score's standing in its segment (type x stage)
+    median_series: dict[date, float] = field(default_factory=dict)  # the segment's median per period (portal chart)
+
+    @property
+    def segment_label(self) -> str:
+        """ "Reseller partners, growth stage": the group a percentile or rank is taken in."""
+        p = self.partner
+        return f"{p.get_partner_type_display()} partners, {p.get_stage_display().lower()} stage"
 
 
 def _share(snapshot: ScorecardSnapshot | None) -> dict[int, float]:
@@ -215,21 +242,48 @@ def _share(snapshot: ScorecardSnapshot | None) -> dict[int, float]:
     return {int(i["metric_id"]): 100 * float(i["points"] or 0) / weight for i in present}
 
 
-def segment_median_score(*, tenant: Tenant, partner: Partner, period: str, period_start: date) -> float | None:
-    """The median score of ``partner``'s segment (type x stage) in one period: the one figure about other partners a
-    partner user may see (no name, no other number)."""
-    median: float | None = (
+def segment_standing(*, tenant: Tenant, snapshot: ScorecardSnapshot, partner: Partner) -> GroupStanding | None:
+    """Where ``snapshot``'s score stands among the scored partners of its segment (type x stage) in the same period:
+    the group's size, the rank, and the percentile and median only where the group is large enough to mean
+    something (``scorecards.domain.standing``). One query; None without a score."""
+    if snapshot.score is None:
+        return None
+    others = (
         ScorecardSnapshot.objects.for_tenant(tenant)
         .filter(
-            period=period,
-            period_start=period_start,
+            period=snapshot.period,
+            period_start=snapshot.period_start,
             score__isnull=False,
             partner__partner_type=partner.partner_type,
             partner__stage=partner.stage,
         )
-        .aggregate(median=_Median("score"))["median"]
+        .exclude(partner=partner)
+        .values_list("score", flat=True)
     )
-    return median
+    return standing_in_group(float(snapshot.score), [float(v) for v in others if v is not None])
+
+
+class _Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def segment_median_series(*, tenant: Tenant, partner: Partner, period: str) -> dict[date, float]:
+    """The median score of ``partner``'s segment (type x stage) in each period, only where at least
+    ``MIN_MEDIAN_GROUP`` partners were scored (a median of two gives the other's score away). One query."""
+    scored = ScorecardSnapshot.objects.for_tenant(tenant).filter(
+        period=period, score__isnull=False, partner__partner_type=partner.partner_type, partner__stage=partner.stage
+    )
+    if period == ScorecardSnapshot.Period.QUARTER:
+        scored = scored.filter(months_covered=3)  # a quarter to date is no point of the line
+    rows = (
+        scored.values("period_start")
+        .annotate(median=_Median("score"), n=Count("id"))
+        .filter(n__gte=MIN_MEDIAN_GROUP)
+        .values_list("period_start", "median")
+    )
+    return {start: float(median) for start, median in rows}
 
 
 def partner_scorecard(
@@ -262,10 +316,10 @@ def partner_scorecard(
         if previous is not None and metric_id in now and metric_id in before:
             moved = round(now[metric_id] - before[metric_id], 2)
         card.rows.append(MetricRow(metric=metrics.get(metric_id), item=item, contribution=moved))
-    if with_segment_median:
-        card.segment_median = segment_median_score(
-            tenant=tenant, partner=partner, period=period, period_start=current.period_start
-        )
+    card.segment = segment_standing(tenant=tenant, snapshot=current, partner=partner)
+    if with_segment_median and card.segment is not None:
+        card.segment_median = card.segment.median
+        card.median_series = segment_median_series(tenant=tenant, partner=partner, period=period)
     return card
 
 

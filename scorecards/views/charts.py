@@ -40,6 +40,21 @@ def score_figure(card: PartnerScorecard) -> dict[str, Any]:
                 [
                     {
                         "type": "scatter",
+                        "mode": "lines",
+                        "x": [day.isoformat() for day in sorted(card.median_series)],
+                        "y": [card.median_series[day] for day in sorted(card.median_series)],
+                        "name": "Median of your segment",
+                        "line": {"color": "#5b6577", "width": 1.5, "dash": "dash"},
+                        "hovertemplate": "%{x|%b %Y}: segment median %{y:.1f}<extra></extra>",
+                    }
+                ]
+                if card.median_series
+                else []
+            ),
+            *(
+                [
+                    {
+                        "type": "scatter",
                         "mode": "markers",
                         "x": [s.period_start.isoformat() for s in to_date],
                         "y": [float(s.score) for s in to_date if s.score is not None],

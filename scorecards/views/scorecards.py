@@ -17,6 +17,7 @@ from partnerhub.core.forms.program import PartnerFilterForm
 from partnerhub.core.http import TenantRequest, table_download
 from partnerhub.core.models import Role
 from partnerhub.core.views.program import tenant_view
+from scorecards.domain.standing import MIN_PERCENTILE_GROUP
 from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.portfolio import PortfolioSummary, partners_red, portfolio_summary
 from scorecards.selectors.snapshots import (
@@ -26,6 +27,7 @@ from scorecards.selectors.snapshots import (
     period_months_covered,
     portfolio_snapshots,
     recent_periods,
+    with_segment_standing,
 )
 from scorecards.views.charts import RAG_LABELS, rag_distribution_figure, score_figure
 from scorecards.views.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
@@ -72,13 +74,15 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
     rag_word = request.GET.get("rag", "")
     rag_word = rag_word if rag_word in RAG_FILTERS else ""
     snapshots = (
-        portfolio_snapshots(
-            tenant=tenant,
-            period=period,
-            period_start=start,
-            filters=filters,
-            sort=sort,
-            rag=RAG_FILTERS[rag_word] if rag_word else None,
+        with_segment_standing(
+            portfolio_snapshots(
+                tenant=tenant,
+                period=period,
+                period_start=start,
+                filters=filters,
+                sort=sort,
+                rag=RAG_FILTERS[rag_word] if rag_word else None,
+            )
         )
         if start
         else None
@@ -93,6 +97,7 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
         "scope": scope,
         "summary": summary,
         "rag_filter": rag_word,
+        "min_percentile_group": MIN_PERCENTILE_GROUP,
     }
 
 

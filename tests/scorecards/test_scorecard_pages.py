@@ -187,10 +187,45 @@ def test_a_partner_user_sees_their_own_scorecard_with_the_segment_median_and_no_
     _snapshot(tenant, own, version, metrics, OCT, 60)
     _snapshot(tenant, other, version, metrics, OCT, 90)
     client.force_login(member(tenant, Role.PARTNER, partner=own).user)
-    body = client.get(reverse("portal_scorecard", kwargs={"tenant_slug": tenant.slug})).content.decode()
+    url = reverse("portal_scorecard", kwargs={"tenant_slug": tenant.slug})
+    body = client.get(url).content.decode()
     assert "Own Partner" in body
     assert "Rival Partner" not in body
-    assert "75.0" in body
+    # Two partners: their median would give the other's score away (2 x 75 - 60 = 90), so there is none.
+    assert "75.0" not in body
+    assert "too few partners of your type and stage" in body
+    assert "Median of your segment" not in body  # nor a line of it on the chart
+    third = PartnerFactory(tenant=tenant, name="Third Partner", partner_type=Partner.Type.SI, stage="growth")
+    _snapshot(tenant, third, version, metrics, OCT, 70)
+    body = client.get(url).content.decode()
+    assert "70.0" in body  # the median of 60, 70 and 90
+    assert "Median of your segment" in body  # drawn on the partner's own chart
+    assert "Third Partner" not in body
+
+
+def test_a_small_segment_reads_as_a_rank_and_a_large_one_as_a_percentile(client, tenant, version, metrics):
+    small = [PartnerFactory(tenant=tenant, name=f"Small {i}", partner_type="si", stage="growth") for i in range(4)]
+    for i, partner in enumerate(small):
+        _snapshot(tenant, partner, version, metrics, OCT, 50 + 10 * i)  # Small 3 is best: rank 1 of 4
+    large = [
+        PartnerFactory(tenant=tenant, name=f"Large {i}", partner_type="reseller", stage="mature") for i in range(10)
+    ]
+    for i, partner in enumerate(large):
+        _snapshot(tenant, partner, version, metrics, OCT, 40 + i, percentile=Decimal(5 + 10 * i))
+    client.force_login(member(tenant, Role.MANAGER).user)
+    page = client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}), {"scope": "all"}).content.decode()
+    table = page[page.index('id="portfolio-table"') :]
+    row = table[table.index(">Small 1<") :].split("</tr>")[0]
+    assert "rank 3 of 4" in row
+    row = table[table.index(">Large 9<") :].split("</tr>")[0]
+    assert ">95<" in row
+    assert "rank" not in row
+    card = client.get(
+        reverse("partner_scorecard", kwargs={"tenant_slug": tenant.slug, "partner_id": small[3].pk})
+    ).content.decode()
+    assert "Rank in segment" in card
+    assert "1 of 4" in card
+    assert "among 4 scored" in card
 
 
 def test_a_quarter_to_date_is_labelled_on_every_page_and_is_never_the_previous_of_a_change(
