@@ -18,6 +18,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from partnerhub.core.domain.periods import month_number, month_start, quarter_end, quarter_label, quarter_of
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.publication import Publication, PublicationKind
 from partnerhub.core.tenancy.sql import ensure_active_tenant
 from recognition.domain.tiers import (
     DEMOTE,
@@ -100,6 +101,25 @@ def framework_latest_published(*, tenant: Tenant) -> FrameworkVersion | None:
         .filter(status=FrameworkVersion.Status.PUBLISHED)
         .order_by("-effective_from", "-number")
         .first()
+    )
+
+
+def framework_version_publication(*, tenant: Tenant, version: FrameworkVersion) -> Publication:
+    """Publishing ``version``, as the publication guards see it (``partnerhub.core.publication``): the program's
+    first published framework version has nothing to change from."""
+    first = (
+        not FrameworkVersion.objects.for_tenant(tenant)
+        .filter(status=FrameworkVersion.Status.PUBLISHED)
+        .exclude(pk=version.pk)
+        .exists()
+    )
+    return Publication(
+        tenant=tenant,
+        kind=PublicationKind.TIER_FRAMEWORK_VERSION,
+        subject_id=version.pk,
+        revision=version.number,
+        label=f"version {version.number} of the tier framework",
+        first=first,
     )
 
 
