@@ -57,13 +57,15 @@ def own_impact(notice: ChangeNotice, partner_id: int | None) -> dict[str, Any] |
     if partner_id is None:
         return None
     row = (notice.impact.get("partners") or {}).get(str(partner_id))
+    if row is None:
+        return None
+    if notice.kind == ChangeNotice.Kind.CADENCE:  # the partner is reviewed under it: nothing more to say per partner
+        return {"cadence": notice.impact.get("cadence", "")}
     if not row:
         return None
     if notice.kind == ChangeNotice.Kind.TIER_FRAMEWORK:
         tier, now, draft, target = row
         return {"tier": tier, "now": now, "draft": draft, "target": target}
-    if notice.kind == ChangeNotice.Kind.CADENCE:
-        return {"cadence": notice.impact.get("cadence", "")}
     old_score, new_score, old_rag, new_rag = row
     return {"old_score": old_score, "new_score": new_score, "old_rag": old_rag, "new_rag": new_rag}
 
