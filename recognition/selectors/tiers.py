@@ -268,6 +268,7 @@ class FrameworkPreview:
     current_counts: dict[str, int] | None = None
     changed: list[PreviewRow] = field(default_factory=list)
     changed_total: int = 0
+    rows: list[PreviewRow] = field(default_factory=list)  # every partner evaluated, when asked for (``every_partner``)
 
     @property
     def up(self) -> int:
@@ -282,9 +283,12 @@ class FrameworkPreview:
         return self.partners - self.up - self.down
 
 
-def framework_preview(*, tenant: Tenant, draft: FrameworkVersion, sample: int = 50) -> FrameworkPreview:
+def framework_preview(
+    *, tenant: Tenant, draft: FrameworkVersion, sample: int = 50, every_partner: bool = False
+) -> FrameworkPreview:
     """How many partners the draft would move up, down or keep in the latest complete quarter, compared with the
-    version in force, and the first ``sample`` partners whose recommendation would differ. Nothing is written."""
+    version in force, and the first ``sample`` partners whose recommendation would differ; with ``every_partner``,
+    also each evaluated partner's recommendation now and under the draft (``rows``). Nothing is written."""
     quarter = latest_complete_quarter(tenant=tenant)
     if quarter is None:
         return FrameworkPreview(quarter=None)
@@ -302,24 +306,28 @@ def framework_preview(*, tenant: Tenant, draft: FrameworkVersion, sample: int = 
         preview.current_counts = current.counts
         now_moves = current.move
     tiers = proposed.framework.tiers
+
+    def described(row: int, now: str, new: str) -> PreviewRow:
+        target = int(proposed.target[row])
+        return PreviewRow(
+            partner_id=int(proposed.facts.partner_ids[row]),
+            name=proposed.facts.names[row],
+            tier=proposed.facts.tier_keys[row],
+            now=now,
+            draft=new,
+            draft_target=tiers[target].name if target >= 0 else "",
+        )
+
     for row, (now, new) in enumerate(zip(now_moves, proposed.move, strict=True)):
+        if every_partner:
+            preview.rows.append(described(row, now, new))
         if now == new and in_force is not None:
             continue
         if in_force is None and new not in (PROMOTE, DEMOTE):
             continue
         preview.changed_total += 1
         if len(preview.changed) < sample:
-            target = int(proposed.target[row])
-            preview.changed.append(
-                PreviewRow(
-                    partner_id=int(proposed.facts.partner_ids[row]),
-                    name=proposed.facts.names[row],
-                    tier=proposed.facts.tier_keys[row],
-                    now=now,
-                    draft=new,
-                    draft_target=tiers[target].name if target >= 0 else "",
-                )
-            )
+            preview.changed.append(described(row, now, new))
     return preview
 
 

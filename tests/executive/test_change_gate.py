@@ -266,22 +266,28 @@ def test_a_framework_notice_carries_the_preview_and_tells_each_affected_partner_
     other = member(tenant, Role.PARTNER, partner=steady)
 
     notice = _draft(tenant, admin, ChangeNotice.Kind.TIER_FRAMEWORK, draft.pk)
-    assert (notice.impact["evaluated"], notice.impact["affected"]) == (2, 1)
-    assert notice.impact["partners"] == {str(rising.pk): ["silver", "promote", "hold", "Silver"]}
-    assert notice.affected_partner_ids == [rising.pk]
+    assert (notice.impact["evaluated"], notice.impact["changed"], notice.impact["up"]) == (2, 1, 0)
+    assert notice.impact["partners"] == {
+        str(rising.pk): ["silver", "promote", "hold", "Silver"],
+        str(steady.pk): ["gold", "hold", "hold", "Gold"],
+    }
+    assert sorted(notice.affected_partner_ids) == sorted([rising.pk, steady.pk])
 
     client = client_for(admin)
     page = client.get(tenant_url("framework_edit", tenant, framework_version_id=draft.pk)).content.decode()
     assert "“A change” is still a draft" in page
 
     _ready(tenant, admin, member(tenant, Role.EXECUTIVE), notice)
+    detail = client.get(tenant_url("change_detail", tenant, notice_id=notice.pk)).content.decode()
+    assert "2 partners evaluated: 0 would move up, 0 down, 2 stay. 1 would get a different recommendation" in detail
     with tenant_context(tenant):
-        assert Notification.objects.filter(kind="change_notice", recipient=user).count() == 1
-        assert not Notification.objects.filter(kind="change_notice", recipient=other).exists()
+        assert Notification.objects.filter(kind="change_notice", recipient__in=[user, other]).count() == 2
     body = client_for(user).get(tenant_url("portal_notice", tenant, notice_id=notice.pk)).content.decode()
     assert "promote under the framework in force; hold under the change" in body
     assert "Steady" not in body
-    assert client_for(other).get(tenant_url("portal_notice", tenant, notice_id=notice.pk)).status_code == 404
+    body = client_for(other).get(tenant_url("portal_notice", tenant, notice_id=notice.pk)).content.decode()
+    assert "hold under the framework in force; hold under the change" in body
+    assert "Rising" not in body
 
     page = client.get(tenant_url("framework_version", tenant, framework_version_id=draft.pk)).content.decode()
     assert "Change notice “A change” published" in page
@@ -322,6 +328,9 @@ def test_a_cadence_change_needs_a_notice_for_its_next_revision_and_each_change_i
     _ready(tenant, admin, member(tenant, Role.EXECUTIVE), notice)
     body = client_for(user).get(tenant_url("portal_notice", tenant, notice_id=notice.pk)).content.decode()
     assert "Your company is reviewed under “QBR”" in body
+    detail = client_for(admin).get(tenant_url("change_detail", tenant, notice_id=notice.pk)).content.decode()
+    assert "1 partner reviewed by “QBR” (every quarter)" in detail
+    assert "QBR, revision 2" in detail
 
     assert api.patch(url, {"self_assessment_lead_days": 14}, format="json").status_code == 200
     with tenant_context(tenant):

@@ -31,8 +31,6 @@ NOTIFICATION_TITLES = {
     ChangeNotice.Kind.TIER_FRAMEWORK: "A change to the tier framework",
     ChangeNotice.Kind.CADENCE: "A change to your reviews",
 }
-# Every partner whose recommendation would change is kept with the notice (the preview page shows the first 50).
-FRAMEWORK_IMPACT_ALL = 10**9
 
 
 def _impact(tenant: Tenant, version: TemplateVersion) -> tuple[dict[str, object], list[int]]:
@@ -53,8 +51,10 @@ def _impact(tenant: Tenant, version: TemplateVersion) -> tuple[dict[str, object]
 
 
 def _framework_impact(tenant: Tenant, version: FrameworkVersion) -> tuple[dict[str, object], list[int]]:
-    preview = framework_preview(tenant=tenant, draft=version, sample=FRAMEWORK_IMPACT_ALL)
-    partners = {str(row.partner_id): [row.tier, row.now, row.draft, row.draft_target] for row in preview.changed}
+    """The preview of the draft: the counts, and every partner it evaluates (a framework applies to them all, as a
+    template version applies to its segment's partners), each with its tier and recommendation now and under it."""
+    preview = framework_preview(tenant=tenant, draft=version, sample=0, every_partner=True)
+    partners = {str(row.partner_id): [row.tier, row.now, row.draft, row.draft_target] for row in preview.rows}
     impact: dict[str, object] = {
         "quarter": preview.quarter.isoformat() if preview.quarter else None,
         "quarter_label": preview.quarter_label,
@@ -62,7 +62,8 @@ def _framework_impact(tenant: Tenant, version: FrameworkVersion) -> tuple[dict[s
         "up": preview.up,
         "down": preview.down,
         "stay": preview.stay,
-        "affected": preview.changed_total,
+        "affected": len(partners),
+        "changed": preview.changed_total,
         "draft_counts": preview.draft_counts,
         "current_counts": preview.current_counts,
         "partners": partners,
