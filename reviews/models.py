@@ -61,6 +61,11 @@ class Cadence(TenantOwnedModel):
         help_text='Ordered sections: [{"key", "title", "prompts": [{"key", "text"}]}].',
     )
     is_active = models.BooleanField(default=True)
+    revision = models.PositiveIntegerField(
+        default=1,
+        help_text="Counts the changes partners notice (everything but the name and the pre-read's lead): each needs a "
+        "published change notice when the executive layer guards publications.",
+    )
 
     class Meta:
         ordering = ["name"]

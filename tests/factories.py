@@ -95,3 +95,33 @@ def token_hash(token: str) -> str:
 
 def member(tenant: Tenant, role: str = Role.MANAGER, partner: Partner | None = None, **kwargs: Any) -> Membership:
     return MembershipFactory(tenant=tenant, role=role, partner=partner, **kwargs)
+
+
+class ChangeNoticeFactory(TenantOwnedFactory):
+    """A published change notice (what the publication guard asks of a later version or a cadence change); give it
+    the version or the cadence (and ``cadence_revision``) it announces."""
+
+    class Meta:
+        model = "executive.ChangeNotice"
+
+    tenant = factory.SubFactory(TenantFactory)
+    kind = "template"
+    title = factory.Sequence(lambda n: f"Change {n}")
+    what_changed = "What changes."
+    why = "Why it changes."
+    impact = factory.LazyFunction(lambda: {"affected": 0, "partners": {}})
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def announced(subject: Any) -> Any:
+    """Publish a change notice for a template version, a tier framework version or a cadence's next change, so that
+    publishing it (or changing the cadence) passes the publication guard."""
+    label = subject._meta.label
+    if label == "scorecards.TemplateVersion":
+        return ChangeNoticeFactory(tenant=subject.tenant, kind="template", template_version=subject)
+    if label == "recognition.FrameworkVersion":
+        return ChangeNoticeFactory(tenant=subject.tenant, kind="tier_framework", framework_version=subject)
+    return ChangeNoticeFactory(
+        tenant=subject.tenant, kind="cadence", cadence=subject, cadence_revision=subject.revision + 1
+    )

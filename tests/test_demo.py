@@ -275,12 +275,17 @@ def test_a_dashboard_two_published_memos_digests_feedback_and_a_concern(demo, cl
     assert state["digests"] == state["digest_notes"] == state["members"]
     assert state["open_concerns"] == 1
     assert state["feedback"] > 0
-    assert state["notices"] == 1
+    # The scorecard's version 2, the tier framework's version 2 and the QBR's change, each announced before it was
+    # made, and a scorecard draft announced ahead of its publication.
+    assert state["notices"] == 4
     assert state["framework"] == ["in_progress"]
 
     portal = client.__class__()
     portal.force_login(User.objects.get(email="partner1@northwind.example"))
-    assert "Green starts at 85" in portal.get("/t/northwind/portal/notices/").content.decode()
+    notices = portal.get("/t/northwind/portal/notices/").content.decode()
+    assert "Green starts at 85" in notices  # a scorecard template version
+    assert "Gold and Platinum ask a point more" in notices  # a tier framework version
+    assert "Your self-assessment is due two weeks before each QBR" in notices  # a cadence change
 
     client.force_login(User.objects.get(email="exec@northwind.example"))
     landing = client.get("/t/northwind/", follow=True)

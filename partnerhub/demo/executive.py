@@ -2,8 +2,10 @@
 memos of the last two closed quarters published, this month's digest in every member's notifications, feedback
 from past reviews, and one open confidential concern.
 
-Also a change notice published to the partners it affects (a draft of the default scorecard that raises the green
-threshold), and a framework review in progress with a partner representative invited.
+Also change notices published to the partners they affect: a draft of the default scorecard that raises the green
+threshold (announced, not yet published), and a change to the quarterly business review (announced, then made) —
+the scorecard's version 2 and the tier framework's version 2 were announced by their own demo modules — and a
+framework review in progress with a partner representative invited.
 
 Runs after every other demo module (it reads their snapshots, reviews and members). Idempotent: a second seed
 computes the same cells, keeps the memos and their versions, sends no digest twice, and adds no feedback or concern.
@@ -12,13 +14,13 @@ computes the same cells, keeps the memos and their versions, sends no digest twi
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
 from django.utils import timezone
 
 from partnerhub.core.domain.periods import add_months, quarter_start
 from partnerhub.core.models import Membership, Role, Tenant
 from partnerhub.core.tenancy.context import tenant_context
+from partnerhub.demo.change_notices import announce
 from partnerhub.executive.models import (
     ChangeNotice,
     Concern,
@@ -28,7 +30,6 @@ from partnerhub.executive.models import (
     ReviewFeedback,
 )
 from partnerhub.executive.selectors.cube import dashboard_computation
-from partnerhub.executive.services.changes import change_notice_draft, change_notice_publish, change_notice_update
 from partnerhub.executive.services.concerns import concern_raise, concern_reply, concern_set_status
 from partnerhub.executive.services.dashboard import dashboard_precompute
 from partnerhub.executive.services.digest import digest_send
@@ -38,7 +39,8 @@ from partnerhub.executive.services.framework import (
     framework_review_schedule,
 )
 from partnerhub.executive.services.memo import memo_edit, memo_generate, memo_publish
-from reviews.models import Review
+from reviews.models import Cadence, Review
+from reviews.services.cadences import cadence_update
 from scorecards.models import ScorecardTemplate, TemplateVersion
 from scorecards.services.templates import template_version_draft
 
@@ -48,6 +50,7 @@ COMMENTARY = (
     "Pipeline creation picked up, revenue lagged it as expected. Forecast accuracy is the weakest link: we will ask "
     "every partner with a missed forecast to walk us through their next one.",
 )
+GREEN_NOTICE = "Green starts at 85 from next quarter"
 CONCERN_SUBJECT = "Deal registrations approved late"
 CONCERN_BODY = (
     "Three of our registrations this quarter were approved after the customer had already signed with a competitor. "
@@ -72,7 +75,8 @@ def seed_executive(tenant: Tenant) -> None:
     _memos(tenant, executive)
     _feedback(tenant)
     _concern(tenant, admin)
-    _change_notice(tenant, admin, executive)
+    _change_notice(tenant, admin)
+    _cadence_change(tenant, admin)
     _framework_review(tenant, admin)
     today = timezone.now().date()
     digest_send(tenant=tenant, month=today.replace(day=1), today=today)
@@ -146,10 +150,31 @@ def _concern(tenant: Tenant, admin: Membership) -> None:
     concern_set_status(tenant=tenant, actor=admin, concern=concern, status=Concern.Status.IN_REVIEW)
 
 
-def _change_notice(tenant: Tenant, admin: Membership, executive: Membership) -> None:
+def _cadence_change(tenant: Tenant, admin: Membership) -> None:
+    """The quarterly business review asks for the self-assessment four days earlier: announced, then made."""
+    with tenant_context(tenant):
+        if ChangeNotice.objects.for_tenant(tenant).filter(kind=ChangeNotice.Kind.CADENCE).exists():
+            return
+        cadence = Cadence.objects.for_tenant(tenant).filter(kind=Cadence.Kind.QBR, is_active=True).first()
+    if cadence is None:
+        return
+    announce(
+        tenant,
+        admin,
+        kind=ChangeNotice.Kind.CADENCE,
+        subject_id=cadence.pk,
+        title="Your self-assessment is due two weeks before each QBR",
+        what_changed=f"The self-assessment and forecast for “{cadence.name}” are due 14 days before the review "
+        f"(it was {cadence.self_assessment_lead_days}).",
+        why="Managers need the forecast early enough to read it with the partner's pipeline before the review.",
+    )
+    cadence_update(tenant=tenant, actor=admin, cadence=cadence, data={"self_assessment_lead_days": 14})
+
+
+def _change_notice(tenant: Tenant, admin: Membership) -> None:
     """A draft of the default scorecard that asks more of green, announced with its what-if and published."""
     with tenant_context(tenant):
-        if ChangeNotice.objects.for_tenant(tenant).exists():
+        if ChangeNotice.objects.for_tenant(tenant).filter(title=GREEN_NOTICE).exists():
             return
         template = ScorecardTemplate.objects.for_tenant(tenant).filter(is_default=True).first()
     if template is None:
@@ -159,27 +184,15 @@ def _change_notice(tenant: Tenant, admin: Membership, executive: Membership) -> 
         TemplateVersion.objects.for_tenant(tenant).filter(pk=draft.pk).update(
             score_green_at=85, rationale="Green should mean ahead of plan, not merely on it."
         )
-    notice = change_notice_draft(
-        tenant=tenant,
-        actor=admin,
-        version_id=draft.pk,
-        title="Green starts at 85 from next quarter",
+    announce(
+        tenant,
+        admin,
+        kind=ChangeNotice.Kind.TEMPLATE,
+        subject_id=draft.pk,
+        title=GREEN_NOTICE,
         what_changed="A score of 85 or more is green (it was 80); amber and red do not change.",
         why="Half the program is green today: the colour no longer tells who is ahead of plan.",
     )
-    today = timezone.now().date()
-    change_notice_update(
-        tenant=tenant,
-        actor=admin,
-        notice=notice,
-        sponsor_id=executive.pk,
-        decision_opens=today,
-        decision_closes=today + timedelta(days=21),
-        title=notice.title,
-        what_changed=notice.what_changed,
-        why=notice.why,
-    )
-    change_notice_publish(tenant=tenant, actor=admin, notice=notice)
 
 
 def _framework_review(tenant: Tenant, admin: Membership) -> None:

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from partnerhub.core.domain.periods import add_months, quarter_end, quarter_label
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.demo.change_notices import announce
+from partnerhub.executive.models import ChangeNotice
 from recognition.models import AwardCategory, FrameworkVersion, Tier, TierRecommendation
 from recognition.selectors.awards import award_candidates
 from recognition.services.awards import award_categories_seed, nomination_create, nomination_decide
@@ -82,8 +84,16 @@ def _criteria(tiers: dict[str, Tier], spec: Spec, certified: MetricDefinition | 
 
 
 def _publish(
-    tenant: Tenant, admin: Membership, spec: Spec, grace: int, effective: date, rationale: str
+    tenant: Tenant,
+    admin: Membership,
+    spec: Spec,
+    grace: int,
+    effective: date,
+    rationale: str,
+    notice: tuple[str, str, str] | None = None,
 ) -> FrameworkVersion:
+    """Draft, save and publish a framework version; ``notice`` (title, what changes, why) announces it first, as
+    every version after the first must be."""
     tiers = {t.key: t for t in tier_defaults_ensure(tenant=tenant)}
     certified = metric_find_by_key(tenant=tenant, key="certified_staff")
     draft = framework_draft_open(tenant=tenant, actor=admin)
@@ -95,6 +105,17 @@ def _publish(
         grace_quarters=grace,
         grace_visible_to_partner=True,
     )
+    if notice is not None:
+        title, what_changed, why = notice
+        announce(
+            tenant,
+            admin,
+            kind=ChangeNotice.Kind.TIER_FRAMEWORK,
+            subject_id=draft.pk,
+            title=title,
+            what_changed=what_changed,
+            why=why,
+        )
     return framework_publish(tenant=tenant, actor=admin, version=draft, rationale=rationale, effective_from=effective)
 
 
@@ -200,6 +221,12 @@ def seed_recognition(tenant: Tenant, *, admin: Membership, executive: Membership
         grace=1,
         effective=last,
         rationale="Gold and Platinum raised by a point after the annual program review; the rest unchanged.",
+        notice=(
+            "Gold and Platinum ask a point more",
+            "From this quarter, Gold and Platinum need a sustained score one point higher than before; Registered "
+            "and Silver do not change.",
+            "The annual program review found the top tiers no longer set their holders apart.",
+        ),
     )
     tier_recommendations_generate(tenant=tenant, quarter=last)
     promotions = _pending(tenant, last, "promote")

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pandas as pd
 
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.demo.change_notices import announce
+from partnerhub.executive.models import ChangeNotice
 from scorecards.models import MetricDefinition, Observation, ScorecardTemplate
 from scorecards.selectors.deal_metrics import deal_metrics_for_tenant
 from scorecards.services.templates import (
@@ -131,6 +133,17 @@ def seed_templates(tenant: Tenant, admin: Membership, *, first_month: date, chan
     )
     draft = template_version_draft(tenant=tenant, actor=admin, template=default)
     template_items_set(tenant=tenant, actor=admin, version=draft, items=_items(DEFAULT_V2, metrics, levels, tiers))
+    # A later version is published only once its change notice is (before any snapshot: nobody's score moves yet).
+    announce(
+        tenant,
+        admin,
+        kind=ChangeNotice.Kind.TEMPLATE,
+        subject_id=draft.pk,
+        title="Revenue and customer satisfaction weigh more",
+        what_changed="Joint activities leave the scorecard; their weight goes to revenue (25 %) and customer "
+        "satisfaction (15 %).",
+        why="Joint activities counted effort, not outcome.",
+    )
     template_version_publish(
         tenant=tenant,
         actor=admin,

@@ -52,8 +52,13 @@ class ExecutiveConfig(AppConfig):
         from auditlog.registry import auditlog
         from celery.signals import task_success
 
+        from partnerhub.core.publication import register_publication_guard
         from partnerhub.executive import models, receivers
+        from partnerhub.executive.selectors.changes import change_notice_gate
 
+        # A template version, a tier framework version or a cadence change after the first is published only once
+        # its change notice is (the feature apps ask the core's guards; they never import this app).
+        register_publication_guard("executive.change_notices", change_notice_gate)
         task_success.connect(receivers.after_snapshot_refresh, dispatch_uid="executive_after_snapshot_refresh")
         auditlog.register(models.DashboardComputation, exclude_fields=["updated_at"])
         auditlog.register(models.Memo, exclude_fields=["updated_at"])

@@ -244,8 +244,17 @@ class ChangeNotice(TenantOwnedModel):
         PUBLISHED = "published", "Published"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEMPLATE)
+    # What the notice announces, by kind: a draft template version, a draft tier framework version, or a cadence's
+    # next revision (the change to the cadence that publishing this notice allows; see docs/executive.md).
     template_version = models.ForeignKey(
         "scorecards.TemplateVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    framework_version = models.ForeignKey(
+        "recognition.FrameworkVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cadence = models.ForeignKey("reviews.Cadence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cadence_revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The cadence's revision once the change is made (its revision now + 1)."
     )
     title = models.CharField(max_length=200)
     what_changed = models.TextField()
@@ -271,6 +280,10 @@ class ChangeNotice(TenantOwnedModel):
                 | models.Q(decision_closes__isnull=True)
                 | models.Q(decision_opens__lte=models.F("decision_closes")),
                 name="change_notice_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cadence__isnull=True) | models.Q(cadence_revision__isnull=False),
+                name="change_notice_cadence_has_revision",
             ),
         ]
 

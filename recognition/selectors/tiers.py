@@ -18,6 +18,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from partnerhub.core.domain.periods import month_number, month_start, quarter_end, quarter_label, quarter_of
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.publication import Publication, PublicationKind
 from partnerhub.core.tenancy.sql import ensure_active_tenant
 from recognition.domain.tiers import (
     DEMOTE,
@@ -100,6 +101,25 @@ def framework_latest_published(*, tenant: Tenant) -> FrameworkVersion | None:
         .filter(status=FrameworkVersion.Status.PUBLISHED)
         .order_by("-effective_from", "-number")
         .first()
+    )
+
+
+def framework_version_publication(*, tenant: Tenant, version: FrameworkVersion) -> Publication:
+    """Publishing ``version``, as the publication guards see it (``partnerhub.core.publication``): the program's
+    first published framework version has nothing to change from."""
+    first = (
+        not FrameworkVersion.objects.for_tenant(tenant)
+        .filter(status=FrameworkVersion.Status.PUBLISHED)
+        .exclude(pk=version.pk)
+        .exists()
+    )
+    return Publication(
+        tenant=tenant,
+        kind=PublicationKind.TIER_FRAMEWORK_VERSION,
+        subject_id=version.pk,
+        revision=version.number,
+        label=f"version {version.number} of the tier framework",
+        first=first,
     )
 
 
@@ -248,6 +268,7 @@ class FrameworkPreview:
     current_counts: dict[str, int] | None = None
     changed: list[PreviewRow] = field(default_factory=list)
     changed_total: int = 0
+    rows: list[PreviewRow] = field(default_factory=list)  # every partner evaluated, when asked for (``every_partner``)
 
     @property
     def up(self) -> int:
@@ -262,9 +283,12 @@ class FrameworkPreview:
         return self.partners - self.up - self.down
 
 
-def framework_preview(*, tenant: Tenant, draft: FrameworkVersion, sample: int = 50) -> FrameworkPreview:
+def framework_preview(
+    *, tenant: Tenant, draft: FrameworkVersion, sample: int = 50, every_partner: bool = False
+) -> FrameworkPreview:
     """How many partners the draft would move up, down or keep in the latest complete quarter, compared with the
-    version in force, and the first ``sample`` partners whose recommendation would differ. Nothing is written."""
+    version in force, and the first ``sample`` partners whose recommendation would differ; with ``every_partner``,
+    also each evaluated partner's recommendation now and under the draft (``rows``). Nothing is written."""
     quarter = latest_complete_quarter(tenant=tenant)
     if quarter is None:
         return FrameworkPreview(quarter=None)
@@ -282,24 +306,28 @@ def framework_preview(*, tenant: Tenant, draft: FrameworkVersion, sample: int = 
         preview.current_counts = current.counts
         now_moves = current.move
     tiers = proposed.framework.tiers
+
+    def described(row: int, now: str, new: str) -> PreviewRow:
+        target = int(proposed.target[row])
+        return PreviewRow(
+            partner_id=int(proposed.facts.partner_ids[row]),
+            name=proposed.facts.names[row],
+            tier=proposed.facts.tier_keys[row],
+            now=now,
+            draft=new,
+            draft_target=tiers[target].name if target >= 0 else "",
+        )
+
     for row, (now, new) in enumerate(zip(now_moves, proposed.move, strict=True)):
+        if every_partner:
+            preview.rows.append(described(row, now, new))
         if now == new and in_force is not None:
             continue
         if in_force is None and new not in (PROMOTE, DEMOTE):
             continue
         preview.changed_total += 1
         if len(preview.changed) < sample:
-            target = int(proposed.target[row])
-            preview.changed.append(
-                PreviewRow(
-                    partner_id=int(proposed.facts.partner_ids[row]),
-                    name=proposed.facts.names[row],
-                    tier=proposed.facts.tier_keys[row],
-                    now=now,
-                    draft=new,
-                    draft_target=tiers[target].name if target >= 0 else "",
-                )
-            )
+            preview.changed.append(described(row, now, new))
     return preview
 
 

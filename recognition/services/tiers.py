@@ -22,13 +22,20 @@ from django.utils import timezone
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.publication import publication_ensure_allowed
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from recognition.domain.defaults import DEFAULT_TIERS, SUGGESTED_CRITERIA
 from recognition.domain.tiers import Criteria, Framework, MetricRule, TierSpec, framework_problems
 from recognition.errors import FrameworkInvalidError, FrameworkNotDraftError, TierInvalidError
 from recognition.models import FrameworkVersion, Tier, TierCriteria, TierMetricRequirement
-from recognition.selectors.tiers import framework_draft, framework_latest_published, framework_spec, tier_list
+from recognition.selectors.tiers import (
+    framework_draft,
+    framework_latest_published,
+    framework_spec,
+    framework_version_publication,
+    tier_list,
+)
 
 if TYPE_CHECKING:
     from scorecards.models import MetricDefinition
@@ -332,8 +339,9 @@ def framework_publish(
     """Publish a draft with a rationale and an effective date (after the version in force's); then the latest
     complete quarter's recommendations are made again under it, if it is in force for that quarter.
 
-    Raises ``FrameworkNotDraftError``, ``InvalidStateError`` (no rationale, no or too early a date) or
-    ``FrameworkInvalidError``; nothing is written.
+    Raises ``FrameworkNotDraftError``, ``InvalidStateError`` (no rationale, no or too early a date),
+    ``FrameworkInvalidError`` or ``PublicationBlockedError`` (a publication guard's refusal: the executive layer asks
+    a published change notice of every version after the first); nothing is written.
     """
     ensure_same_tenant(tenant, actor, version)
     ensure_can(actor, "framework.change")
@@ -359,6 +367,8 @@ def framework_publish(
         raise InvalidStateError(message, extra={"fields": {"effective_from": [message]}})
     spec = framework_spec(tenant=tenant, version=locked)
     _raise_problems(spec, {})
+    # The program's governance may hold a later version back (a published change notice first): nothing written yet.
+    publication_ensure_allowed(framework_version_publication(tenant=tenant, version=locked))
     locked.status, locked.rationale, locked.effective_from = (
         FrameworkVersion.Status.PUBLISHED,
         rationale,

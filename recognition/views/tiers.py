@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
+from partnerhub.core.publication import PublicationVerdict, publication_verdicts
 from partnerhub.core.rules import can
 from partnerhub.core.views.program import tenant_view
 from recognition.forms.tiers import FrameworkForm, PublishForm, TierForm
@@ -25,6 +26,7 @@ from recognition.selectors.tiers import (
     framework_spec,
     framework_version_get,
     framework_version_list,
+    framework_version_publication,
     tier_get,
     tier_list,
 )
@@ -141,8 +143,16 @@ def framework_version_view(request: TenantRequest, framework_version_id: int) ->
     context = {
         **_version_context(request, version),
         "can_frame": can(request.membership, "framework.change"),
+        "gate": _gate(request, version),
     }
     return render(request, "recognition/framework_version.html", context)
+
+
+def _gate(request: TenantRequest, version: FrameworkVersion) -> list[PublicationVerdict]:
+    """What the publication guards say of publishing a draft (a change notice needed, or in place)."""
+    if version.status != FrameworkVersion.Status.DRAFT:
+        return []
+    return publication_verdicts(framework_version_publication(tenant=request.tenant, version=version))
 
 
 @tenant_view("framework.change", methods=("POST",))
@@ -167,6 +177,7 @@ def _editor(
         "form": form,
         "publish_form": publish_form or PublishForm(),
         "in_force": framework_latest_published(tenant=tenant),
+        "gate": _gate(request, version),
     }
     return render(request, "recognition/framework_edit.html", context, status=status)
 

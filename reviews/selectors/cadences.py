@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
+from partnerhub.core.publication import Publication, PublicationKind
 from reviews.models import Cadence
 
 
@@ -66,3 +67,17 @@ def cadence_applies_to(cadence: Cadence) -> str:
         return "Every partner"
     text = " · ".join(parts)
     return f"{text}; and every strategic partner" if cadence.include_strategic else text
+
+
+def cadence_change_publication(*, tenant: Tenant, cadence: Cadence) -> Publication:
+    """Changing ``cadence`` (as stored) in a way its partners notice, as the publication guards see it
+    (``partnerhub.core.publication``): the change makes its next revision. A new cadence is not a change (nothing
+    to change from), and is not guarded."""
+    return Publication(
+        tenant=tenant,
+        kind=PublicationKind.CADENCE_CHANGE,
+        subject_id=cadence.pk,
+        revision=cadence.revision + 1,
+        label=f"revision {cadence.revision + 1} of the cadence “{cadence.name}”",
+        first=False,
+    )

@@ -16,12 +16,14 @@ from django.db import IntegrityError, transaction
 
 from partnerhub.core.errors import DomainError
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.publication import publication_ensure_allowed
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import DEEP_DIVE_AGENDA, DEFAULT_AGENDA, LIGHT_AGENDA, Agenda, agenda_from_data, agenda_parse
 from reviews.errors import CadenceInvalidError
 from reviews.models import Cadence
+from reviews.selectors.cadences import cadence_change_publication
 
 # What an admin sets on a cadence (the agenda comes separately, as text or JSON).
 CADENCE_FIELDS: Final = (
@@ -39,6 +41,10 @@ CADENCE_FIELDS: Final = (
     "detailed_cap",
     "is_active",
 )
+# What partners notice of a cadence (when and how they are reviewed, and whether at all): a change to any of these
+# is a new revision, which the program's governance may hold back until it is announced. The name and the pre-read's
+# lead time are the program's own business.
+NOTICED_FIELDS: Final = (*(f for f in CADENCE_FIELDS if f not in ("name", "prep_lead_days")), "agenda")
 FILTER_CHOICES: Final = {
     "partner_types": Partner.Type.values,
     "tiers": Partner.Tier.values,
@@ -101,7 +107,11 @@ def _agenda_from(data: dict[str, Any], previous: Agenda | None, errors: dict[str
 
 
 def _save(tenant: Tenant, cadence: Cadence, data: dict[str, Any], *, creating: bool) -> Cadence:
-    """Validate ``data`` onto ``cadence`` and save it; CadenceInvalidError (nothing written) on any problem."""
+    """Validate ``data`` onto ``cadence`` and save it; CadenceInvalidError (nothing written) on any problem.
+
+    A change partners notice (``NOTICED_FIELDS``) to a stored cadence is its next revision: the publication guards
+    are asked first (PublicationBlockedError, nothing written)."""
+    before = None if creating else copy.deepcopy({f: getattr(cadence, f) for f in NOTICED_FIELDS})
     errors: dict[str, list[str]] = {}
     data = dict(data)
     _clean_filters(data, errors)
@@ -128,6 +138,11 @@ def _save(tenant: Tenant, cadence: Cadence, data: dict[str, Any], *, creating: b
         errors["name"] = ["Another cadence has this name."]
     if errors:
         raise CadenceInvalidError(errors)
+    if before is not None and any(before[f] != getattr(cadence, f) for f in NOTICED_FIELDS):
+        # The revision as stored, locked: two changes at once must not both pass on one notice.
+        stored = Cadence.objects.for_tenant(tenant).select_for_update(of=("self",)).get(pk=cadence.pk)
+        publication_ensure_allowed(cadence_change_publication(tenant=tenant, cadence=stored))
+        cadence.revision = stored.revision + 1
     try:
         with transaction.atomic():
             cadence.save()
@@ -153,7 +168,9 @@ def cadence_update(*, tenant: Tenant, actor: Membership, cadence: Cadence, data:
     """Change a cadence (admins): only the fields in ``data``; ``is_active=False`` deactivates it.
 
     A deactivated cadence generates no more cycles; its cycles and reviews stay. Agenda keys of unchanged sections
-    and prompts are kept. Raises PermissionDeniedError, CrossTenantReferenceError or CadenceInvalidError.
+    and prompts are kept. A change partners notice (``NOTICED_FIELDS``) makes the cadence's next revision, which a
+    publication guard may refuse (PublicationBlockedError: the executive layer asks for a published change notice).
+    Raises PermissionDeniedError, CrossTenantReferenceError, CadenceInvalidError or PublicationBlockedError.
     """
     ensure_same_tenant(tenant, actor, cadence)
     ensure_can(actor, "cadences.change")

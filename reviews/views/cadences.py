@@ -17,12 +17,13 @@ from django.utils import timezone
 from partnerhub.core.domain.periods import period_label
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
+from partnerhub.core.publication import publication_verdicts
 from partnerhub.core.rules import can
 from partnerhub.core.views.program import tenant_view
 from reviews.domain.agenda import prompt_count
 from reviews.forms.cadences import CadenceForm, GenerateCycleForm
 from reviews.models import Cadence, Review
-from reviews.selectors.cadences import cadence_applies_to, cadence_get, cadence_list
+from reviews.selectors.cadences import cadence_applies_to, cadence_change_publication, cadence_get, cadence_list
 from reviews.selectors.cycles import (
     cadence_current_and_next,
     cadence_next_cycle,
@@ -103,7 +104,9 @@ def cadence_edit_view(request: TenantRequest, cadence_id: int) -> HttpResponse:
             )
             return redirect(_url(request, "cadence_detail", cadence_id=cadence.pk))
     status = 400 if form.errors else 200
-    return render(request, "reviews/cadence_form.html", {"form": form, "cadence": cadence}, status=status)
+    # What the publication guards say of a change partners notice (the timing, filters, agenda, active or not).
+    gate = publication_verdicts(cadence_change_publication(tenant=request.tenant, cadence=cadence))
+    return render(request, "reviews/cadence_form.html", {"form": form, "cadence": cadence, "gate": gate}, status=status)
 
 
 def _cadence_page(

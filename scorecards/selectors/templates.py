@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Tenant
+from partnerhub.core.publication import Publication, PublicationKind
 from scorecards.models import ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
 
 
@@ -55,3 +56,23 @@ def version_get(*, tenant: Tenant, version_id: int) -> TemplateVersion:
     if version is None:
         raise NotFoundError("Template version not found.")
     return version
+
+
+def template_version_publication(*, tenant: Tenant, version: TemplateVersion) -> Publication:
+    """Publishing ``version``, as the publication guards see it (``partnerhub.core.publication``): the first version
+    of a template to be published has nothing to change from."""
+    first = (
+        not TemplateVersion.objects.for_tenant(tenant)
+        .filter(template_id=version.template_id)
+        .exclude(pk=version.pk)
+        .exclude(status=TemplateVersion.Status.DRAFT)
+        .exists()
+    )
+    return Publication(
+        tenant=tenant,
+        kind=PublicationKind.TEMPLATE_VERSION,
+        subject_id=version.pk,
+        revision=version.number,
+        label=f"version {version.number} of the scorecard “{version.template.name}”",
+        first=first,
+    )

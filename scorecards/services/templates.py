@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from partnerhub.core.errors import InvalidStateError
 from partnerhub.core.models import Membership, Partner, Tenant
+from partnerhub.core.publication import publication_ensure_allowed
 from partnerhub.core.rules import ensure_can
 from partnerhub.core.services.program import ensure_same_tenant
 from scorecards.domain.target_limits import target_out_of_reach
 from scorecards.models import MetricDefinition, ScorecardTemplate, TargetRule, TemplateItem, TemplateVersion
-from scorecards.selectors.templates import version_contents_load
+from scorecards.selectors.templates import template_version_publication, version_contents_load
 
 TIERS = tuple(Partner.Tier.values)
 
@@ -174,7 +175,9 @@ def template_version_publish(
     *, tenant: Tenant, actor: Membership, version: TemplateVersion, rationale: str, effective_from: date
 ) -> TemplateVersion:
     """Publish a draft: weights must sum to exactly 100, every item needs a default target, and every target must be
-    within its metric's reach (``_ensure_targets_reachable``); otherwise ``InvalidStateError``, nothing written.
+    within its metric's reach (``_ensure_targets_reachable``); otherwise ``InvalidStateError``, nothing written. A
+    publication guard may refuse a later version (``PublicationBlockedError``: the executive layer asks for a
+    published change notice first), nothing written either.
 
     The version in force before it is retired; it still applies to the periods that ended before
     ``effective_from``, so older snapshots keep their version. After commit, the tenant's snapshots are refreshed
@@ -216,6 +219,8 @@ def template_version_publish(
             f"The effective date must come after {last_effective:%Y-%m-%d}, the date of the version in force.",
             extra={"fields": {"effective_from": ["order"]}},
         )
+    # The program's governance may hold a later version back (a published change notice first): nothing written yet.
+    publication_ensure_allowed(template_version_publication(tenant=tenant, version=version))
     TemplateVersion.objects.for_tenant(tenant).filter(
         template=version.template, status=TemplateVersion.Status.ACTIVE
     ).update(status=TemplateVersion.Status.RETIRED)

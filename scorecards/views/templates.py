@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from partnerhub.core.errors import DomainError
 from partnerhub.core.http import TenantRequest
+from partnerhub.core.publication import PublicationVerdict, publication_verdicts
 from partnerhub.core.rules import can
 from partnerhub.core.views.program import tenant_view
 from scorecards.forms.templates import ItemFormSet, PublishForm, TemplateForm, item_initial
@@ -17,6 +18,7 @@ from scorecards.models import TemplateVersion
 from scorecards.selectors.templates import (
     template_get,
     template_list,
+    template_version_publication,
     template_versions,
     version_contents_load,
     version_get,
@@ -122,6 +124,13 @@ def version_edit_view(request: TenantRequest, version_id: int) -> HttpResponse:
     )
 
 
+def _gate(request: TenantRequest, version: TemplateVersion) -> list[PublicationVerdict]:
+    """What the publication guards say of publishing a draft (a change notice needed, or in place)."""
+    if version.status != TemplateVersion.Status.DRAFT:
+        return []
+    return publication_verdicts(template_version_publication(tenant=request.tenant, version=version))
+
+
 @tenant_view("templates.change", methods=("GET", "POST"))
 def version_publish_view(request: TenantRequest, version_id: int) -> HttpResponse:
     tenant, actor = request.tenant, request.membership
@@ -145,6 +154,7 @@ def version_publish_view(request: TenantRequest, version_id: int) -> HttpRespons
             "form": form,
             "changes": template_version_diff(previous, version),
             "previous": previous,
+            "gate": _gate(request, version),
         },
         status=400 if form.errors else 200,
     )

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from partnerhub.core.errors import CrossTenantReferenceError
 from partnerhub.core.models import Notification, Role
+from partnerhub.core.publication import publication_ensure_allowed
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.executive.errors import ChangeNoticeError
 from partnerhub.executive.models import ChangeNotice
-from partnerhub.executive.selectors.changes import template_version_publish_allowed
 from partnerhub.executive.services.changes import change_notice_draft, change_notice_publish, change_notice_update
 from scorecards.models import Observation
+from scorecards.selectors.templates import template_version_publication
 from scorecards.services.snapshots import snapshot_refresh
 from tests.factories import PartnerFactory, TenantFactory, member
 from tests.scorecards.factories import MetricFactory, build_version, simple_scorecard
@@ -55,7 +56,8 @@ def _draft_notice(tenant, world):
     return change_notice_draft(
         tenant=tenant,
         actor=world["admin"],
-        version_id=world["draft"].pk,
+        kind="template",
+        subject_id=world["draft"].pk,
         title="Revenue weighs more",
         what_changed="Revenue goes from half of the score to 80 %.",
         why="Leads counted effort, not outcome.",
@@ -112,7 +114,7 @@ def test_a_published_notice_reaches_the_affected_partners_portal_with_their_own_
     with pytest.raises(ChangeNoticeError, match="publishing it again changes nothing"):
         change_notice_publish(tenant=tenant, actor=world["admin"], notice=notice)
     with tenant_context(tenant):
-        assert template_version_publish_allowed(tenant=tenant, version_id=world["draft"].pk)
+        publication_ensure_allowed(template_version_publication(tenant=tenant, version=world["draft"]))
         assert Notification.objects.filter(kind="change_notice", recipient=world["user"]).count() == 1
     client = client_for(world["user"])
     body = client.get(f"/t/alpha/portal/notices/{notice.pk}/").content.decode()

@@ -104,7 +104,7 @@ FOREIGN_PAYLOADS: dict[str, Any] = {
     "memo_list": None,  # writes the memo of a quarter: names no object
     "digest_settings": None,  # the member's own frequency
     "change_create": lambda w: {
-        "version": w.foreign_version_id,
+        "subject": f"template:{w.foreign_version_id}",
         "title": "Leak probe",
         "what_changed": "x",
         "why": "x",

@@ -21,7 +21,7 @@ from recognition.services.tiers import (
     tier_defaults_ensure,
 )
 from scorecards.models import MetricDefinition, ScorecardSnapshot, TemplateVersion
-from tests.factories import member
+from tests.factories import announced, member
 from tests.scorecards.factories import MetricFactory, VersionFactory
 
 Q3_2026 = date(2026, 7, 1)
@@ -120,9 +120,12 @@ def publish(
     visible: bool = True,
     effective_from: date = date(2025, 1, 1),
     rationale: str = "First framework.",
+    announce: bool = True,
 ) -> FrameworkVersion:
     """Draft, save and publish a framework: ``criteria`` per tier key (min_score, required, window, tenure, metrics:
-    [(metric, threshold)]); by default Silver 60 in 2 of 4, Gold 75 in 3 of 4, Platinum 85 in 3 of 4."""
+    [(metric, threshold)]); by default Silver 60 in 2 of 4, Gold 75 in 3 of 4, Platinum 85 in 3 of 4. ``announce``:
+    a published change notice for the draft first (what the publication guard asks of every version after the
+    first)."""
     admin = admin or member(tenant, Role.ADMIN)
     by_key = tiers(tenant)
     criteria = (
@@ -135,10 +138,10 @@ def publish(
         }
     )
     with tenant_context(tenant):
-        return _publish(tenant, admin, by_key, criteria, grace, visible, effective_from, rationale)
+        return _publish(tenant, admin, by_key, criteria, grace, visible, effective_from, rationale, announce)
 
 
-def _publish(tenant, admin, by_key, criteria, grace, visible, effective_from, rationale):  # type: ignore[no-untyped-def]
+def _publish(tenant, admin, by_key, criteria, grace, visible, effective_from, rationale, announce):  # type: ignore[no-untyped-def]
     draft = framework_draft_open(tenant=tenant, actor=admin)
     inputs = [
         CriteriaInput(
@@ -159,6 +162,8 @@ def _publish(tenant, admin, by_key, criteria, grace, visible, effective_from, ra
         grace_quarters=grace,
         grace_visible_to_partner=visible,
     )
+    if announce:
+        announced(draft)
     return framework_publish(
         tenant=tenant, actor=admin, version=draft, rationale=rationale, effective_from=effective_from
     )

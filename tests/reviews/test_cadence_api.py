@@ -13,7 +13,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import DEFAULT_AGENDA
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory, announced, member
 from tests.reviews.factories import CadenceFactory
 from tests.tenant_urls import tenant_url
 
@@ -135,6 +135,7 @@ def test_only_admins_change_cadences_and_partner_users_do_not_see_them(tenant, r
 
 def test_a_patch_changes_only_the_fields_sent_and_deactivates(tenant, admin, api_client_for):
     cadence = CadenceFactory(tenant=tenant, name="QBR", detailed_cap=12)
+    announced(cadence)
     response = api_client_for(admin).patch(
         tenant_url("api_cadence_detail", tenant, cadence_id=cadence.pk),
         {"is_active": False, "stages": ["at_risk"]},

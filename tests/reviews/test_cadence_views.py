@@ -15,7 +15,7 @@ from partnerhub.core.tenancy.context import tenant_context
 from reviews.domain.agenda import agenda_parse
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory, announced, member
 from tests.reviews.factories import CadenceFactory
 from tests.reviews.test_cycles import snapshot
 from tests.tenant_urls import tenant_url
@@ -153,6 +153,7 @@ def test_an_admin_edits_a_cadence_keeping_the_agenda_keys_and_may_deactivate_it(
     [cadence] = cadences(tenant)
     page = client.get(tenant_url("cadence_edit", tenant, cadence_id=cadence.pk)).content.decode()
     assert "## Pipeline health" in page
+    announced(cadence)
     edited = form(
         name="QBR (top tiers)", agenda_text="## Collaboration health\n- How responsive was the partner?\n- New?"
     )

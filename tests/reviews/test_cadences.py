@@ -23,7 +23,7 @@ from reviews.services.cadences import (
     cadence_defaults_seed,
     cadence_update,
 )
-from tests.factories import PartnerFactory, UserFactory, member
+from tests.factories import PartnerFactory, UserFactory, announced, member
 from tests.reviews.factories import CadenceFactory
 
 AGENDA = """
@@ -307,6 +307,7 @@ def test_editing_the_agenda_keeps_the_keys_of_what_did_not_change(tenant):
     with tenant_context(tenant):
         cadence = cadence_create(tenant=tenant, actor=admin, data=cadence_data())
         edited = AGENDA + "\n## Development commitments\n- What will each side do next?\n"
+        announced(cadence)
         cadence = cadence_update(tenant=tenant, actor=admin, cadence=cadence, data={"agenda_text": edited})
     assert keys(stored_cadences(tenant)[0].agenda) == [
         ("performance_results", ["against_agreed_targets", "results_surprised_either_side"]),
@@ -319,9 +320,19 @@ def test_an_admin_deactivates_a_cadence_and_only_the_fields_sent_change(tenant):
     admin = member(tenant, Role.ADMIN)
     with tenant_context(tenant):
         cadence = cadence_create(tenant=tenant, actor=admin, data=cadence_data())
+        announced(cadence)
         cadence_update(tenant=tenant, actor=admin, cadence=cadence, data={"is_active": False})
     stored = stored_cadences(tenant)[0]
-    assert (stored.is_active, stored.name, stored.detailed_cap) == (False, "Partner QBR", 12)
+    assert (stored.is_active, stored.name, stored.detailed_cap, stored.revision) == (False, "Partner QBR", 12, 2)
+
+
+def test_a_new_name_or_pre_read_lead_is_no_revision_and_needs_no_notice(tenant):
+    admin = member(tenant, Role.ADMIN)
+    with tenant_context(tenant):
+        cadence = cadence_create(tenant=tenant, actor=admin, data=cadence_data())
+        cadence_update(tenant=tenant, actor=admin, cadence=cadence, data={"name": "QBR", "prep_lead_days": 5})
+    stored = stored_cadences(tenant)[0]
+    assert (stored.name, stored.prep_lead_days, stored.revision) == ("QBR", 5, 1)
 
 
 def test_a_refused_edit_leaves_the_stored_cadence_and_the_callers_object_as_they_were(tenant):

@@ -15,7 +15,7 @@ from scorecards.services.templates import template_version_draft, template_versi
 from scorecards.tasks import data_quality as quality_tasks
 from scorecards.tasks import deal_reviews as deal_review_tasks
 from scorecards.tasks import snapshots as snapshot_tasks
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory, announced, member
 from tests.scorecards.factories import TemplateFactory, build, build_version, observe
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,7 @@ def test_publishing_a_version_queues_a_refresh_of_the_whole_tenant_after_commit(
     version = _tiered_scorecard(tenant, world_metric)
     with tenant_context(tenant):
         draft = template_version_draft(tenant=tenant, actor=admin, template=version.template)
+    announced(draft)
 
     with django_capture_on_commit_callbacks(execute=True), tenant_context(tenant):
         template_version_publish(

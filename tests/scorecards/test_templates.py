@@ -18,7 +18,7 @@ from scorecards.services.templates import (
     template_version_draft,
     template_version_publish,
 )
-from tests.factories import member
+from tests.factories import announced, member
 from tests.scorecards.factories import MetricFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,7 @@ def test_a_new_draft_copies_the_latest_version_and_publishing_it_retires_the_old
                 ItemInput(metric=metrics[1], weight=Decimal(40), target=Decimal(10)),
             ],
         )
+        announced(draft)
         template_version_publish(
             tenant=tenant, actor=admin, version=draft, rationale="Focus on revenue", effective_from=date(2026, 7, 1)
         )

@@ -21,7 +21,7 @@ from scorecards.services.templates import (
     template_version_draft,
     template_version_publish,
 )
-from tests.factories import PartnerFactory, member
+from tests.factories import PartnerFactory, announced, member
 from tests.scorecards.factories import MetricFactory, observe, simple_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,7 @@ def test_whatif_scores_match_the_stored_ones_now_and_after_publishing_and_refres
     whatif = _whatif(tenant, draft)
     before = _stored(tenant)
 
+    announced(draft)
     with tenant_context(tenant):
         template_version_publish(tenant=tenant, actor=admin, version=draft, rationale="Harder", effective_from=JUNE)
     snapshot_refresh(tenant=tenant, today=TODAY)

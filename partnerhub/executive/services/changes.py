@@ -1,5 +1,8 @@
-"""Writes of change notices: draft one for a draft scorecard template version (its what-if attached at once), set
-its sponsor, decision window and wording, and publish it (telling the partners it affects, in the portal)."""
+"""Writes of change notices: draft one for a draft scorecard template version (its what-if attached at once), a draft
+tier framework version (its preview attached: who would move up, down or stay) or a cadence's next change (the
+partners whose reviews follow it attached), set its sponsor, decision window and wording, and publish it (telling
+the partners it affects, in the portal). A published notice is what the publication guard asks for
+(``selectors.changes.change_notice_gate``)."""
 
 from __future__ import annotations
 
@@ -16,8 +19,18 @@ from partnerhub.core.services.notifications import NotificationItem, notify_many
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.executive.errors import ChangeNoticeError
 from partnerhub.executive.models import ChangeNotice
+from recognition.models import FrameworkVersion
+from recognition.selectors.tiers import framework_preview
+from reviews.models import Cadence
+from reviews.selectors.cadences import cadence_matching_partners
 from scorecards.models import TemplateVersion
 from scorecards.selectors.whatif import version_whatif
+
+NOTIFICATION_TITLES = {
+    ChangeNotice.Kind.TEMPLATE: "A change to your scorecard",
+    ChangeNotice.Kind.TIER_FRAMEWORK: "A change to the tier framework",
+    ChangeNotice.Kind.CADENCE: "A change to your reviews",
+}
 
 
 def _impact(tenant: Tenant, version: TemplateVersion) -> tuple[dict[str, object], list[int]]:
@@ -37,31 +50,98 @@ def _impact(tenant: Tenant, version: TemplateVersion) -> tuple[dict[str, object]
     return impact, [int(pid) for pid in partners]
 
 
+def _framework_impact(tenant: Tenant, version: FrameworkVersion) -> tuple[dict[str, object], list[int]]:
+    """The preview of the draft: the counts, and every partner it evaluates (a framework applies to them all, as a
+    template version applies to its segment's partners), each with its tier and recommendation now and under it."""
+    preview = framework_preview(tenant=tenant, draft=version, sample=0, every_partner=True)
+    partners = {str(row.partner_id): [row.tier, row.now, row.draft, row.draft_target] for row in preview.rows}
+    impact: dict[str, object] = {
+        "quarter": preview.quarter.isoformat() if preview.quarter else None,
+        "quarter_label": preview.quarter_label,
+        "evaluated": preview.partners,
+        "up": preview.up,
+        "down": preview.down,
+        "stay": preview.stay,
+        "affected": len(partners),
+        "changed": preview.changed_total,
+        "draft_counts": preview.draft_counts,
+        "current_counts": preview.current_counts,
+        "partners": partners,
+    }
+    return impact, [int(pid) for pid in partners]
+
+
+def _cadence_impact(tenant: Tenant, cadence: Cadence) -> tuple[dict[str, object], list[int]]:
+    partner_ids = list(cadence_matching_partners(tenant=tenant, cadence=cadence).values_list("pk", flat=True))
+    impact: dict[str, object] = {
+        "cadence": cadence.name,
+        "frequency": cadence.get_frequency_display(),
+        "active": cadence.is_active,
+        "affected": len(partner_ids),
+        "partners": {str(pid): [] for pid in partner_ids},
+    }
+    return impact, partner_ids
+
+
 @transaction.atomic
 def change_notice_draft(
-    *, tenant: Tenant, actor: Membership, version_id: int, title: str, what_changed: str, why: str
+    *,
+    tenant: Tenant,
+    actor: Membership,
+    kind: str = ChangeNotice.Kind.TEMPLATE,
+    subject_id: int,
+    title: str,
+    what_changed: str,
+    why: str,
 ) -> ChangeNotice:
-    """Draft the notice of a draft template version, its impact attached from the what-if. A version of another
-    program (or none) is a CrossTenantReferenceError; a published version a ChangeNoticeError."""
+    """Draft the notice of a change, its impact attached at once: for a draft template version its what-if, for a
+    draft tier framework version its preview (who would move up, down or stay, each partner's recommendation now
+    and under it), for a cadence the partners whose reviews follow it (the notice announces its next revision).
+
+    A subject of another program (or none) is a CrossTenantReferenceError; a published version, an unknown kind or
+    missing wording a ChangeNoticeError (nothing written)."""
     ensure_can(actor, "executive.changes.manage")
+    if kind not in ChangeNotice.Kind.values:
+        raise ChangeNoticeError("Choose what the notice announces: a scorecard version, a tier framework or a cadence.")
+    if not title.strip() or not what_changed.strip() or not why.strip():
+        raise ChangeNoticeError("Say what changes and why, under a title.")
+    links: dict[str, object] = {}
     with tenant_context(tenant):
-        version = TemplateVersion.objects.for_tenant(tenant).filter(pk=version_id).select_related("template").first()
-        if version is None:
-            raise CrossTenantReferenceError("That scorecard version is not in this program.")
-        if version.status != TemplateVersion.Status.DRAFT:
-            raise ChangeNoticeError(f"Version {version.number} is published already: announce a draft.")
-        if not title.strip() or not what_changed.strip() or not why.strip():
-            raise ChangeNoticeError("Say what changes and why, under a title.")
-        impact, affected = _impact(tenant, version)
+        if kind == ChangeNotice.Kind.TEMPLATE:
+            version = (
+                TemplateVersion.objects.for_tenant(tenant).filter(pk=subject_id).select_related("template").first()
+            )
+            if version is None:
+                raise CrossTenantReferenceError("That scorecard version is not in this program.")
+            if version.status != TemplateVersion.Status.DRAFT:
+                raise ChangeNoticeError(f"Version {version.number} is published already: announce a draft.")
+            impact, affected = _impact(tenant, version)
+            links["template_version"] = version
+        elif kind == ChangeNotice.Kind.TIER_FRAMEWORK:
+            framework = FrameworkVersion.objects.for_tenant(tenant).filter(pk=subject_id).first()
+            if framework is None:
+                raise CrossTenantReferenceError("That tier framework version is not in this program.")
+            if framework.status != FrameworkVersion.Status.DRAFT:
+                raise ChangeNoticeError(
+                    f"Tier framework version {framework.number} is published already: announce a draft."
+                )
+            impact, affected = _framework_impact(tenant, framework)
+            links["framework_version"] = framework
+        else:
+            cadence = Cadence.objects.for_tenant(tenant).filter(pk=subject_id).first()
+            if cadence is None:
+                raise CrossTenantReferenceError("That cadence is not in this program.")
+            impact, affected = _cadence_impact(tenant, cadence)
+            links["cadence"], links["cadence_revision"] = cadence, cadence.revision + 1
         return ChangeNotice.objects.create(
             tenant=tenant,
-            kind=ChangeNotice.Kind.TEMPLATE,
-            template_version=version,
+            kind=kind,
             title=title.strip()[:200],
             what_changed=what_changed.strip(),
             why=why.strip(),
             impact=impact,
             affected_partner_ids=affected,
+            **links,
         )
 
 
@@ -117,6 +197,22 @@ def change_notice_missing(notice: ChangeNotice, today: date) -> list[str]:
     return missing
 
 
+def _ensure_still_ahead(tenant: Tenant, notice: ChangeNotice) -> None:
+    """A notice announces a change not made yet: its version still a draft, its cadence not changed since."""
+    made = False
+    if notice.kind == ChangeNotice.Kind.TEMPLATE:
+        made = notice.template_version is None or notice.template_version.status != TemplateVersion.Status.DRAFT
+    elif notice.kind == ChangeNotice.Kind.TIER_FRAMEWORK:
+        made = notice.framework_version is None or notice.framework_version.status != FrameworkVersion.Status.DRAFT
+    elif notice.cadence_id is None or notice.cadence_revision is None:
+        made = True
+    else:
+        stored = Cadence.objects.for_tenant(tenant).filter(pk=notice.cadence_id).values_list("revision", flat=True)
+        made = stored.first() != notice.cadence_revision - 1
+    if made:
+        raise ChangeNoticeError("The change this notice announces is made already (or gone): draft a new notice.")
+
+
 @transaction.atomic
 def change_notice_publish(*, tenant: Tenant, actor: Membership, notice: ChangeNotice) -> ChangeNotice:
     """Publish a ready notice and tell the partner users of the partners it affects. Raises ChangeNoticeError naming
@@ -130,6 +226,7 @@ def change_notice_publish(*, tenant: Tenant, actor: Membership, notice: ChangeNo
             raise ChangeNoticeError("This notice is published already: publishing it again changes nothing.")
         if missing := change_notice_missing(notice, timezone.now().date()):
             raise ChangeNoticeError("Before publishing, the notice needs " + ", ".join(missing) + ".")
+        _ensure_still_ahead(tenant, notice)
         notice.status, notice.published_at, notice.published_by = (
             ChangeNotice.Status.PUBLISHED,
             timezone.now(),
@@ -145,7 +242,7 @@ def change_notice_publish(*, tenant: Tenant, actor: Membership, notice: ChangeNo
                 NotificationItem(
                     recipient_id=member.pk,
                     kind="change_notice",
-                    title=f"A change to your scorecard: {notice.title}",
+                    title=f"{NOTIFICATION_TITLES[ChangeNotice.Kind(notice.kind)]}: {notice.title}",
                     body=notice.what_changed[:500],
                     url=reverse("portal_notice", kwargs={"tenant_slug": tenant.slug, "notice_id": notice.pk}),
                     dedupe_key=f"change-notice:{notice.pk}",

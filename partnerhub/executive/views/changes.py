@@ -18,6 +18,7 @@ from partnerhub.core.models import Role
 from partnerhub.core.rules import can
 from partnerhub.core.selectors.program import membership_list
 from partnerhub.core.views.program import tenant_view
+from partnerhub.executive.errors import ChangeNoticeError
 from partnerhub.executive.models import ChangeNotice
 from partnerhub.executive.selectors.changes import (
     change_notice_for_partner,
@@ -32,14 +33,20 @@ from partnerhub.executive.services.changes import (
     change_notice_publish,
     change_notice_update,
 )
+from recognition.models import FrameworkVersion
+from reviews.selectors.cadences import cadence_list
 from scorecards.models import TemplateVersion
 
 
 class DraftForm(forms.Form):
-    version = forms.IntegerField(label="Scorecard version (a draft)")
+    subject = forms.CharField(label="The change")  # "<kind>:<id>", one of the choices the page offers
     title = forms.CharField(max_length=200)
     what_changed = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What changes")
     why = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why")
+
+    def subject_parts(self) -> tuple[str, int | None]:
+        kind, _, raw_id = str(self.cleaned_data.get("subject", "")).partition(":")
+        return kind, parse_id(raw_id)
 
 
 class NoticeForm(forms.Form):
@@ -55,40 +62,68 @@ class NoticeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["sponsor"]).choices = [("", "Choose a sponsor"), *people]
 
 
-def _draft_versions(request: TenantRequest) -> list[tuple[int, str]]:
+def _subjects(request: TenantRequest) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a notice may announce, grouped: draft scorecard versions, the draft tier framework, the cadences (their
+    next revision)."""
+    tenant = request.tenant
     versions = (
-        TemplateVersion.objects.for_tenant(request.tenant)
+        TemplateVersion.objects.for_tenant(tenant)
         .filter(status=TemplateVersion.Status.DRAFT)
         .select_related("template")
         .order_by("template__name", "number")
     )
-    return [(v.pk, f"{v.template.name}, version {v.number}") for v in versions]
+    frameworks = FrameworkVersion.objects.for_tenant(tenant).filter(status=FrameworkVersion.Status.DRAFT)
+    return [
+        (
+            "Scorecard versions (drafts)",
+            [(f"template:{v.pk}", f"{v.template.name}, version {v.number}") for v in versions],
+        ),
+        (
+            "Tier framework (the draft)",
+            [(f"tier_framework:{f.pk}", f"Tier framework, version {f.number}") for f in frameworks],
+        ),
+        (
+            "Cadences (their next change)",
+            [(f"cadence:{c.pk}", f"{c.name}, revision {c.revision + 1}") for c in cadence_list(tenant=tenant)],
+        ),
+    ]
+
+
+def _list_context(request: TenantRequest, form: DraftForm, error: str = "") -> dict[str, Any]:
+    kind, subject = request.GET.get("kind", ""), request.GET.get("subject", "")
+    return {
+        "notices": change_notice_list(tenant=request.tenant)[:100],
+        "can_manage": can(request.membership, "executive.changes.manage"),
+        "subjects": _subjects(request),
+        "chosen": form.data.get("subject") if form.is_bound else f"{kind}:{subject}",
+        "form": form,
+        "error": error,
+    }
 
 
 @tenant_view("executive.changes.view")
 def change_list_view(request: TenantRequest) -> HttpResponse:
-    """Every change notice, newest first, and (admins) a new one for a draft scorecard version."""
-    context = {
-        "notices": change_notice_list(tenant=request.tenant)[:100],
-        "can_manage": can(request.membership, "executive.changes.manage"),
-        "versions": _draft_versions(request),
-        "form": DraftForm(),
-    }
-    return render(request, "executive/change_list.html", context)
+    """Every change notice, newest first, and (admins) a new one for a draft scorecard version, the draft tier
+    framework or a cadence's next change (``?kind=…&subject=…`` chooses it: the publish pages link here)."""
+    return render(request, "executive/change_list.html", _list_context(request, DraftForm()))
 
 
 @tenant_view("executive.changes.manage", methods=("POST",))
 def change_create_view(request: TenantRequest) -> HttpResponse:
-    """Draft a notice for a draft scorecard version: its what-if is attached at once."""
+    """Draft a notice for a change: its impact is attached at once."""
     form = DraftForm(request.POST)
     error = ""
     if form.is_valid():
         data = form.cleaned_data
+        kind, subject_id = form.subject_parts()
         try:
+            if subject_id is None:
+                raise ChangeNoticeError("Choose the change the notice announces.")
             notice = change_notice_draft(
                 tenant=request.tenant,
                 actor=request.membership,
-                version_id=data["version"],
+                kind=kind,
+                subject_id=subject_id,
                 title=data["title"],
                 what_changed=data["what_changed"],
                 why=data["why"],
@@ -98,15 +133,8 @@ def change_create_view(request: TenantRequest) -> HttpResponse:
         else:
             return redirect("change_detail", tenant_slug=request.tenant.slug, notice_id=notice.pk)
     else:
-        error = "Choose a draft version and say what changes and why, under a title."
-    context = {
-        "notices": change_notice_list(tenant=request.tenant)[:100],
-        "can_manage": True,
-        "versions": _draft_versions(request),
-        "form": form,
-        "error": error,
-    }
-    return render(request, "executive/change_list.html", context, status=400)
+        error = "Choose the change and say what changes and why, under a title."
+    return render(request, "executive/change_list.html", _list_context(request, form, error), status=400)
 
 
 def _people(request: TenantRequest) -> list[tuple[int, str]]:
