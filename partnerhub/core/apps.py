@@ -29,9 +29,11 @@ class CoreConfig(AppConfig):
         from partnerhub.core import models, signals
         from partnerhub.core.accounts import note_login_failure
         from partnerhub.core.tenancy.membership_index import memberships_of_user_forget
+        from partnerhub.core.tenancy.refresh_cache import forget_after_refresh
 
         post_migrate.connect(signals.secure_tenant_tables, dispatch_uid="partnerhub_rls")
         user_login_failed.connect(note_login_failure, dispatch_uid="partnerhub_ip_failures")
+        signals.snapshots_refreshed.connect(forget_after_refresh, dispatch_uid="partnerhub_refresh_cache")
         # The tenant switcher's cached lists (partnerhub/core/tenancy/membership_index.py) follow every change.
         for model in (models.Membership, models.Tenant):
             for name, signal in (("saved", post_save), ("deleted", post_delete)):

@@ -1,17 +1,22 @@
-"""What every page reads once and then keeps (the tenant switcher's list of a user's programs) is read afresh as soon
-as it changes, and is never another user's."""
+"""What pages read once and then keep (the tenant switcher's list of a user's programs; a program's values that
+change only with a snapshot refresh) is read afresh as soon as it changes, and is never another user's or program's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from partnerhub.core.models import Role
 from partnerhub.core.services import program as services
+from partnerhub.core.signals import snapshots_refreshed
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.core.tenancy.membership_index import memberships_of_user
-from tests.factories import member
+from partnerhub.core.tenancy.refresh_cache import refreshed_value
+from tests.factories import PartnerFactory, member
+from tests.recognition.factories import month_snapshot
 from tests.tenant_urls import tenant_url
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +83,72 @@ def test_a_renamed_program_shows_its_new_name_in_its_members_switcher(client_for
     page = client.get(tenant_url("partner_list", tenant)).content.decode()
     assert "Gamma Channel" in page
     assert "Beta Channel" not in page
+
+
+# --- per-program values that change only with a snapshot refresh ---
+
+
+def kept(tenant, value):
+    return refreshed_value(tenant=tenant, name="latest", compute=lambda: value)
+
+
+def test_a_programs_value_is_computed_once_until_its_snapshots_are_refreshed(
+    tenant, django_capture_on_commit_callbacks
+):
+    assert kept(tenant, "June") == "June"
+    assert kept(tenant, "July") == "June"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshots_refreshed.send(sender=None, tenant=tenant, partner_ids=None)
+
+    assert kept(tenant, "July") == "July"
+
+
+def test_a_refresh_forgets_nothing_before_it_commits(tenant, django_capture_on_commit_callbacks):
+    kept(tenant, "June")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        snapshots_refreshed.send(sender=None, tenant=tenant, partner_ids=None)
+        assert kept(tenant, "July") == "June"
+
+    forget = [callback for callback in callbacks if "forget_after_refresh" in callback.__qualname__]
+    assert len(forget) == 1
+    forget[0]()
+    assert kept(tenant, "July") == "July"
+
+
+def test_programs_keep_their_own_values_and_their_own_refreshes(
+    tenant, other_tenant, django_capture_on_commit_callbacks
+):
+    assert kept(tenant, "Alpha's") == "Alpha's"
+    assert kept(other_tenant, "Beta's") == "Beta's"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshots_refreshed.send(sender=None, tenant=tenant, partner_ids=None)
+
+    assert kept(tenant, "Alpha's new") == "Alpha's new"
+    assert kept(other_tenant, "Beta's new") == "Beta's"
+
+
+def test_a_kept_none_is_not_computed_again(tenant):
+    calls = []
+    for _ in range(2):
+        refreshed_value(tenant=tenant, name="nothing", compute=lambda: calls.append(1))
+    assert calls == [1]
+
+
+def test_the_portfolio_shows_the_month_a_refresh_added(client_for, tenant, django_capture_on_commit_callbacks):
+    manager = member(tenant, Role.MANAGER)
+    partner = PartnerFactory(tenant=tenant, owner=manager)
+    month_snapshot(partner, date(2026, 9, 1))
+    client = client_for(manager)
+    assert "September 2026" in client.get(tenant_url("portfolio", tenant)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        month_snapshot(partner, date(2026, 10, 1))  # as the refresh writes it, then says so
+        snapshots_refreshed.send(sender=None, tenant=tenant, partner_ids=[partner.pk])
+
+    assert "October 2026" in client.get(tenant_url("portfolio", tenant)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(tenant_url("portfolio", tenant))
+    assert not any('MAX("scorecards_scorecardsnapshot"."period_start")' in q["sql"] for q in queries)
