@@ -9,10 +9,11 @@ compressed manifest, the Redis cache) and loaded by locust, headless, on loopbac
 2. saturation, 8 users without thinking, one page after another for BENCH_LOAD_SLICE seconds each (6 s): each page's
    requests per second, and its cost as a multiple of the floor's (the floor: ``/healthz``, a view that touches no
    database, served in the same run by the same server);
-3. the queries each page runs (one request through Django's test client on the same database).
+3. the queries each page runs and the CPU time one request costs the Django process (through the test client on
+   the same database, median of BENCH_LOAD_CPU_REPEAT, 15), beside the floor's.
 
 The machine is shared: the load average is printed beside the figures, and only ratios measured in the same run are
-worth comparing.
+worth comparing; the CPU times are the figures least moved by what else runs (wall times under contention are not).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import csv
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,7 @@ SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "40"))
 SLICE = float(os.environ.get("BENCH_LOAD_SLICE", "6"))
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "20"))
 SATURATE_USERS = int(os.environ.get("BENCH_LOAD_SATURATE_USERS", "8"))
+CPU_REPEAT = int(os.environ.get("BENCH_LOAD_CPU_REPEAT", "15"))
 GOAL_RATIO, GOAL_P95_MS = 5.0, 150.0
 
 
@@ -210,7 +213,7 @@ def count_queries() -> None:
     portfolio = manager.get(f"{BASE}/scorecards/").content.decode()
     found = re.search(OWN_PARTNER, portfolio)
     assert found is not None
-    counts: dict[str, int] = {}
+    counts: dict[str, dict[str, float]] = {}
     for name, (who, address) in PAGES.items():
         client = {"partner": partner, "manager": manager}.get(who, anonymous)
         url = address.format(partner=found[1])
@@ -218,11 +221,16 @@ def count_queries() -> None:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        counts[name] = len(captured.captured_queries)
+        spent = []
+        for _ in range(CPU_REPEAT):
+            start = time.process_time()
+            client.get(url)
+            spent.append(time.process_time() - start)
+        counts[name] = {"queries": len(captured.captured_queries), "cpu_ms": statistics.median(spent) * 1000}
     print(json.dumps(counts))
 
 
-def _queries() -> dict[str, int]:
+def _queries() -> dict[str, dict[str, float]]:
     done = subprocess.run(
         [sys.executable, "-c", "from tests.bench.load import count_queries; count_queries()"],
         cwd=ROOT,
@@ -234,7 +242,7 @@ def _queries() -> dict[str, int]:
     if done.returncode != 0:
         print(f"  (query counts failed: {done.stderr.strip()[-800:]})")
         return {}
-    result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -296,7 +304,11 @@ def print_load(figures: dict[str, Any]) -> None:
     )
     floor_name = FLOOR
     floor_rps = int(saturate.get(floor_name, {}).get("Request Count", 0) or 0) / SLICE
-    print(f"  {'page':<24} {'p50 ms':>7} {'p95 ms':>7} {'fails':>6} {'req/s sat.':>11} {'x floor':>8} {'queries':>8}")
+    floor_cpu = float(queries.get(floor_name, {}).get("cpu_ms", 0) or 0)
+    print(
+        f"  {'page':<24} {'p50 ms':>7} {'p95 ms':>7} {'fails':>6} {'req/s sat.':>11} {'x floor':>8} "
+        f"{'queries':>8} {'CPU ms':>7} {'x floor':>8}"
+    )
     for name, row in saturate.items():
         if name in {"Aggregated", "sign-in", "warm-up"}:
             continue
@@ -306,13 +318,18 @@ def print_load(figures: dict[str, Any]) -> None:
         ratio = floor_rps / rps if rps else float("inf")
         within = ratio <= GOAL_RATIO and float(seen["95%"]) <= GOAL_P95_MS
         flag = "" if name == floor_name or within else "  over goal"
+        own = queries.get(name, {})
+        cpu = float(own.get("cpu_ms", 0) or 0)
+        cpu_ratio = f"{cpu / floor_cpu:7.1f}x" if floor_cpu and cpu else f"{'?':>8}"
         print(
             f"  {name:<24} {float(seen['50%']):7.0f} {float(seen['95%']):7.0f} {fails:6d} {rps:11.1f} "
-            f"{ratio:7.1f}x {queries.get(name, '?'):>8}{flag}"
+            f"{ratio:7.1f}x {own.get('queries', '?'):>8} {cpu:7.1f} {cpu_ratio}{flag}"
         )
     print(
         f"  (p50/p95 at {USERS} users thinking, the floor's at saturation; goal: p95 <= {GOAL_P95_MS:.0f} ms, "
-        f"cost <= {GOAL_RATIO:.0f}x the floor)"
+        f"cost <= {GOAL_RATIO:.0f}x the floor. CPU ms: the Django process's CPU time for one request, median of "
+        f"{CPU_REPEAT}, through the test client (no HTTP, no database server's time): the cost least moved by what "
+        "else the machine runs)"
     )
 
 
