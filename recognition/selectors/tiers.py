@@ -510,9 +510,14 @@ class TierStatus:
         return quarter_label(self.quarter) if self.quarter else ""
 
 
-def partner_tier_status(*, tenant: Tenant, partner: Partner) -> TierStatus:
+def partner_tier_status(*, tenant: Tenant, partner: Partner, stored: bool = False) -> TierStatus:
     """``partner``'s tier and standing for the latest complete quarter under the version in force (a handful of
-    queries, whatever the size of the program)."""
+    queries, whatever the size of the program).
+
+    With ``stored``, a page's panel reads the standing from the partner's pending recommendation for that quarter and
+    version when it is about the tier the partner holds (four queries, no evaluation): the engine rewrites a pending
+    recommendation after every snapshot refresh that changes its inputs, so it says what an evaluation would. A
+    decided, missing or older recommendation, or one without the next tier's evidence (a demotion), is evaluated."""
     tiers = list(tier_list(tenant=tenant))
     by_key = {t.key: t for t in tiers}
     status = TierStatus(partner=partner, tier=by_key.get(partner.tier), tiers=tiers)
@@ -520,6 +525,8 @@ def partner_tier_status(*, tenant: Tenant, partner: Partner) -> TierStatus:
     version = framework_in_force(tenant=tenant, quarter=quarter) if quarter is not None else None
     if quarter is None or version is None or status.tier is None:
         status.next_tier = next((t for t in tiers if status.tier is not None and t.rank > status.tier.rank), None)
+        return status
+    if stored and _status_from_recommendation(status, status.tier, tenant=tenant, quarter=quarter, version=version):
         return status
     evaluation = evaluate_quarter(tenant=tenant, version=version, quarter=quarter, partner_ids=[partner.pk])
     if not len(evaluation):
@@ -539,6 +546,47 @@ def partner_tier_status(*, tenant: Tenant, partner: Partner) -> TierStatus:
             status.next_gaps = gaps(status.next)
             status.next_tier = next((t for t in tiers if t.pk == evaluation.framework.tiers[current + 1].id), None)
     return status
+
+
+def _status_from_recommendation(
+    status: TierStatus, tier: Tier, *, tenant: Tenant, quarter: date, version: FrameworkVersion
+) -> bool:
+    """Fill ``status`` (of a partner holding ``tier``) from its pending engine recommendation for ``quarter`` under
+    ``version`` (one query); False, with ``status`` untouched, when there is none fit to stand for an evaluation."""
+    rec = (
+        TierRecommendation.objects.for_tenant(tenant)
+        .filter(
+            partner_id=status.partner.pk,
+            quarter=quarter,
+            version=version,
+            source=TierRecommendation.Source.ENGINE,
+            status=TierRecommendation.Status.PENDING,
+        )
+        .only("move", "grace_quarter", "evidence")
+        .first()
+    )
+    evidence = rec.evidence if rec is not None else {}
+    # About another tier than the one held (a move approved since): its evidence is not this tier's standing.
+    if rec is None or evidence.get("tier_key") != status.partner.tier:
+        return False
+    by_key = {t.get("key"): t for t in evidence.get("tiers", [])}
+    current = by_key.get(tier.key)
+    following = next((t for t in status.tiers if t.rank > tier.rank), None)
+    following_evidence = by_key.get(following.key) if following is not None else None
+    if current is None or (following is not None and following_evidence is None):
+        return False
+    status.quarter, status.version = quarter, version
+    status.move = rec.move
+    status.grace_quarter = rec.grace_quarter
+    status.grace_allowed = version.grace_quarters
+    status.grace_visible_to_partner = version.grace_visible_to_partner
+    status.evidence = evidence
+    status.current = current
+    status.at_risk = gaps(current)
+    if following is not None and following_evidence is not None:
+        status.next, status.next_tier = following_evidence, following
+        status.next_gaps = gaps(following_evidence)
+    return True
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def partner_panel(request: TenantRequest, *, slot: str, partner: Partner, **subj
         return ""
     context = {
         "partner": partner,
-        "status": partner_tier_status(tenant=request.tenant, partner=partner),
+        "status": partner_tier_status(tenant=request.tenant, partner=partner, stored=True),
         "history": tier_history(tenant=request.tenant, partner=partner)[:5],
         "awards": partner_awards(tenant=request.tenant, partner=partner)[:5],
         "tenant": request.tenant,
@@ -60,7 +60,7 @@ def portal_panel(request: TenantRequest, *, slot: str, partner: Partner, **subje
         return ""
     context = {
         "partner": partner,
-        "status": partner_tier_status(tenant=request.tenant, partner=partner),
+        "status": partner_tier_status(tenant=request.tenant, partner=partner, stored=True),
         "tenant": request.tenant,
     }
     return render_to_string("recognition/partials/_portal_tier_card.html", context)

@@ -21,6 +21,7 @@ from partnerhub.core.domain.periods import month_number, month_start, period_bou
 from partnerhub.core.errors import NotFoundError
 from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
+from partnerhub.core.tenancy.refresh_cache import refreshed_value
 from partnerhub.core.tenancy.sql import ensure_active_tenant
 from scorecards.domain.standing import MIN_MEDIAN_GROUP, GroupStanding, standing_in_group
 from scorecards.models import MetricDefinition, ScorecardSnapshot
@@ -177,6 +178,22 @@ def latest_period(*, tenant: Tenant, period: str) -> date | None:
         .aggregate(latest=Max("period_start"))["latest"]
     )
     return latest
+
+
+def latest_period_cached(*, tenant: Tenant, period: str) -> date | None:
+    """``latest_period`` for pages: kept per program until its next snapshot refresh commits (no query then)."""
+    return refreshed_value(
+        tenant=tenant, name=f"latest_period:{period}", compute=lambda: latest_period(tenant=tenant, period=period)
+    )
+
+
+def period_months_covered_cached(*, tenant: Tenant, period: str, period_start: date) -> int:
+    """``period_months_covered`` for pages: kept per program and period until its next snapshot refresh commits."""
+    return refreshed_value(
+        tenant=tenant,
+        name=f"months_covered:{period}:{period_start.isoformat()}",
+        compute=lambda: period_months_covered(tenant=tenant, period=period, period_start=period_start),
+    )
 
 
 def period_months_covered(*, tenant: Tenant, period: str, period_start: date) -> int:

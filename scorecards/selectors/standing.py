@@ -46,7 +46,7 @@ def partner_standing(*, tenant: Tenant, partner: Partner) -> PartnerStanding | N
     own = (
         ScorecardSnapshot.objects.for_tenant(tenant)
         .filter(partner=partner, period=ScorecardSnapshot.Period.MONTH)
-        .only("period_start", "score", "rag", "trend", "trend_explanation", "change_previous")
+        .only("period", "period_start", "score", "rag", "trend", "trend_explanation", "change_previous")
         .order_by("-period_start")
         .first()
     )

@@ -24,7 +24,7 @@ from scorecards.selectors.activities import activity_list, survey_response_list
 from scorecards.selectors.data_quality import finding_list
 from scorecards.selectors.deals import DealFilters, deal_list
 from scorecards.selectors.health import partner_latest_snapshot
-from scorecards.selectors.snapshots import latest_period
+from scorecards.selectors.snapshots import latest_period_cached
 from scorecards.selectors.standing import partner_standing
 
 RECENT = 5
@@ -39,7 +39,8 @@ def score_panel(request: TenantRequest, *, slot: str, partner: Partner, **subjec
     if not can(request.membership, "partners.view"):
         return ""
     snapshot = partner_latest_snapshot(tenant=request.tenant, partner_id=partner.pk)
-    program_latest = latest_period(tenant=request.tenant, period=ScorecardSnapshot.Period.MONTH) if snapshot else None
+    month = ScorecardSnapshot.Period.MONTH
+    program_latest = latest_period_cached(tenant=request.tenant, period=month) if snapshot else None
     return _render(
         request,
         "scorecards/partials/_partner_score.html",

@@ -22,9 +22,9 @@ from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.portfolio import PortfolioSummary, partners_red, portfolio_summary
 from scorecards.selectors.snapshots import (
     PORTFOLIO_SORTS,
-    latest_period,
+    latest_period_cached,
     partner_scorecard,
-    period_months_covered,
+    period_months_covered_cached,
     portfolio_snapshots,
     recent_periods,
     with_segment_standing,
@@ -59,7 +59,7 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
     member may switch to all (``scope``); the export follows the page."""
     tenant, actor = request.tenant, request.membership
     period, at = _period_args(request)
-    latest = latest_period(tenant=tenant, period=period)
+    latest = latest_period_cached(tenant=tenant, period=period)
     form = PartnerFilterForm(request.GET or None, tenant=tenant)
     sort = request.GET.get("sort", "score")
     sort = sort if sort in PORTFOLIO_SORTS else "score"
@@ -122,8 +122,8 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     context["page"] = Paginator(snapshots if snapshots is not None else [], 50).get_page(request.GET.get("page"))
     # A quarter to date says so in the header (from the period itself, not from the rows this page happens to show)
     # as well as on each row.
-    start = context["period_start"]
-    covered = period_months_covered(tenant=request.tenant, period=context["period"], period_start=start) if start else 3
+    start, period = context["period_start"], context["period"]
+    covered = period_months_covered_cached(tenant=request.tenant, period=period, period_start=start) if start else 3
     context["to_date_phrase"] = to_date_phrase(covered) if context["period"] == "quarter" and covered < 3 else ""
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,6 +16,9 @@ snapshots, bootstrap included, against the bare read of the same snapshot rows.
 Executive: the dashboard precompute (20,000 partners x 24 months) against the bare SQL aggregate of the same rows,
 the dashboard page at 20,000 partners (queries equal to a 100-partner program's), the memo for 2,000 partners (PDF
 included), the digest for 500 recipients on a real worker.
+Load: the demo served by gunicorn (3 workers) under locust on loopback: each page people open most (scorecards, a
+partner scorecard, the partner and review lists, the partner page, the manager's landing, the portal home) with its
+p50/p95 at 20 users and its throughput at saturation against a view that touches no database (tests/bench/load.py).
 """
 
 from __future__ import annotations
@@ -310,6 +313,13 @@ def executive() -> None:
     print_executive(precompute, pages, memo, digest)
 
 
+def load() -> None:
+    """The pages people open most under load (gunicorn, 3 workers; locust, 20 users), beside the floor's throughput."""
+    from tests.bench.load import load as run
+
+    run()
+
+
 SECTIONS: dict[str, Callable[[], None]] = {
     "partners": main,
     "imports": imports,
@@ -320,6 +330,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "recognition": recognition,
     "investments": investments,
     "executive": executive,
+    "load": load,
 }
 
 if __name__ == "__main__":
@@ -329,7 +340,8 @@ if __name__ == "__main__":
     unknown = [name for name in names if name not in SECTIONS]
     if unknown:
         sys.exit(f"unknown bench section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    _setup()
+    if names != ["load"]:  # the load section has a database of its own, served by other processes
+        _setup()
     for name in names or [
         "partners",
         "imports",
@@ -339,5 +351,6 @@ if __name__ == "__main__":
         "recognition",
         "investments",
         "executive",
+        "load",
     ]:
         SECTIONS[name]()
