@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, Max, Q, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.fields import FloatField
-from django.db.models.functions import Coalesce
 
 from partnerhub.core.domain.periods import month_number, month_start, period_bounds
 from partnerhub.core.errors import NotFoundError
@@ -23,7 +23,7 @@ from partnerhub.core.models import Partner, Tenant
 from partnerhub.core.selectors.program import PartnerFilters, partner_list
 from partnerhub.core.tenancy.refresh_cache import refreshed_value
 from partnerhub.core.tenancy.sql import ensure_active_tenant
-from scorecards.domain.standing import MIN_MEDIAN_GROUP, GroupStanding, standing_in_group
+from scorecards.domain.standing import MIN_MEDIAN_GROUP, MIN_PERCENTILE_GROUP, GroupStanding, standing_in_group
 from scorecards.models import MetricDefinition, ScorecardSnapshot
 
 # The stored values of the snapshot periods and of the declining trend, for apps that read snapshots through these
@@ -69,27 +69,44 @@ def portfolio_snapshots(
     )
 
 
-def with_segment_standing(qs: QuerySet[ScorecardSnapshot]) -> QuerySet[ScorecardSnapshot]:
-    """Each snapshot with ``segment_size`` (scored partners of its segment, type x stage, in its period) and
-    ``segment_rank`` (1 + those scored higher): a list says "rank 2 of 6" where a percentile would mean nothing
-    (``scorecards.domain.standing.MIN_PERCENTILE_GROUP``). Two correlated counts on the period's index, per row of
-    the page: the query count does not change."""
-    peers = ScorecardSnapshot.objects.filter(
-        tenant_id=OuterRef("tenant_id"),
-        period=OuterRef("period"),
-        period_start=OuterRef("period_start"),
-        partner__partner_type=OuterRef("partner__partner_type"),
-        partner__stage=OuterRef("partner__stage"),
-        score__isnull=False,
-    )
+class _TopScores(Aggregate):
+    """A group's highest scores, best first, as many as a rank is ever said for (a larger group has a percentile)."""
 
-    def counted(rows: QuerySet[ScorecardSnapshot]) -> Subquery:
-        return Subquery(rows.order_by().values("tenant_id").annotate(n=Count("id")).values("n")[:1])
+    template = f"(array_agg(%(expressions)s ORDER BY %(expressions)s DESC))[1:{MIN_PERCENTILE_GROUP}]"
+    output_field = ArrayField(DecimalField(max_digits=8, decimal_places=4))
 
-    return qs.annotate(
-        segment_size=Coalesce(counted(peers), 0),
-        segment_rank=Coalesce(counted(peers.filter(score__gt=OuterRef("score"))), 0) + 1,
+
+def attach_segment_standing(*, tenant: Tenant, snapshots: Sequence[ScorecardSnapshot]) -> None:
+    """Give each snapshot of one page ``segment_size`` (scored partners of its segment, type x stage, in its period)
+    and, in a segment too small for a percentile (``MIN_PERCENTILE_GROUP``), ``segment_rank`` (1 + those scored
+    higher): a list says "rank 2 of 6" where a percentile would mean nothing. One query whatever the page or the
+    program: each segment on the page with its size and its ten best scores."""
+    rows = [s for s in snapshots if s.score is not None]
+    if not rows:
+        return
+    first = rows[0]
+    segments = {(s.partner.partner_type, s.partner.stage) for s in rows}
+    in_period = ScorecardSnapshot.objects.for_tenant(tenant).filter(
+        period=first.period, period_start=first.period_start, score__isnull=False
     )
+    wanted = Q()
+    for kind, stage in segments:
+        wanted |= Q(partner__partner_type=kind, partner__stage=stage)
+    sizes: dict[tuple[str, str], int] = {}
+    scores: dict[tuple[str, str], list[Decimal]] = {}
+    for kind, stage, n, top in (
+        in_period.filter(wanted)
+        .values_list("partner__partner_type", "partner__stage")
+        .annotate(n=Count("id"), top=_TopScores("score"))
+        .values_list("partner__partner_type", "partner__stage", "n", "top")
+    ):
+        sizes[(kind, stage)] = n
+        scores[(kind, stage)] = [v for v in top or [] if v is not None]
+    for s in rows:
+        key = (s.partner.partner_type, s.partner.stage)
+        own = s.score if s.score is not None else Decimal(0)
+        setattr(s, "segment_size", sizes.get(key, 1))  # noqa: B010 (a page-only attribute, not a field)
+        setattr(s, "segment_rank", 1 + len([v for v in scores.get(key, []) if v > own]))  # noqa: B010
 
 
 def partner_snapshots(*, tenant: Tenant, partner: Partner, period: str) -> QuerySet[ScorecardSnapshot]:

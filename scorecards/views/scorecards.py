@@ -22,12 +22,12 @@ from scorecards.models import ScorecardSnapshot
 from scorecards.selectors.portfolio import PortfolioSummary, partners_red, portfolio_summary
 from scorecards.selectors.snapshots import (
     PORTFOLIO_SORTS,
+    attach_segment_standing,
     latest_period_cached,
     partner_scorecard,
     period_months_covered_cached,
     portfolio_snapshots,
     recent_periods,
-    with_segment_standing,
 )
 from scorecards.views.charts import RAG_LABELS, rag_distribution_figure, score_figure
 from scorecards.views.portfolio_export import EXPORT_COLUMNS, portfolio_export_rows
@@ -74,15 +74,13 @@ def _portfolio_rows(request: TenantRequest) -> dict[str, Any]:
     rag_word = request.GET.get("rag", "")
     rag_word = rag_word if rag_word in RAG_FILTERS else ""
     snapshots = (
-        with_segment_standing(
-            portfolio_snapshots(
-                tenant=tenant,
-                period=period,
-                period_start=start,
-                filters=filters,
-                sort=sort,
-                rag=RAG_FILTERS[rag_word] if rag_word else None,
-            )
+        portfolio_snapshots(
+            tenant=tenant,
+            period=period,
+            period_start=start,
+            filters=filters,
+            sort=sort,
+            rag=RAG_FILTERS[rag_word] if rag_word else None,
         )
         if start
         else None
@@ -120,6 +118,7 @@ def portfolio_view(request: TenantRequest) -> HttpResponse:
     context = _portfolio_rows(request)
     snapshots = context["snapshots"]
     context["page"] = Paginator(snapshots if snapshots is not None else [], 50).get_page(request.GET.get("page"))
+    attach_segment_standing(tenant=request.tenant, snapshots=context["page"].object_list)
     # A quarter to date says so in the header (from the period itself, not from the rows this page happens to show)
     # as well as on each row.
     start, period = context["period_start"], context["period"]

@@ -124,10 +124,10 @@ def test_the_portfolio_runs_the_same_queries_for_3_and_30_partners(
     _portfolio(partners, tenant, version, metrics)
     client.force_login(member(tenant, Role.MANAGER).user)
     client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}))
-    # 13 (the tenant switcher's memberships and the latest month are kept between requests, partnerhub/core/tenancy),
+    # 14 (the tenant switcher's memberships and the latest month are kept between requests, partnerhub/core/tenancy),
     # plus the unread-notifications badge in the top bar, plus the head above the table: the RAG split, the partners
     # turning red, and the reviews app's panel (this week's reviews, overdue actions).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(reverse("portfolio", kwargs={"tenant_slug": tenant.slug}))
 
 
