@@ -142,9 +142,7 @@ def walk(django_db_setup: None, django_db_blocker: Any, browser: Browser) -> Ite
             seed_program(PROGRAM)
             world = build_world()
             with tenant_context(world.a):
-                members = {
-                    role: Membership.objects.get(user__email=email) for role, (email, _) in WALKERS.items()
-                }
+                members = {role: Membership.objects.get(user__email=email) for role, (email, _) in WALKERS.items()}
                 # The staff open a demo partner with a scorecard and a demo review with its pre-read (the world's
                 # own have neither); the partner user keeps the world's objects of its own company.
                 worlds = [world.own_partner.pk, world.sibling_partner.pk]
