@@ -334,6 +334,12 @@ class PortalHome:
             return None
         return (timezone.localtime(self.next_review.review.scheduled_for).date() - timezone.localdate()).days
 
+    @property
+    def next_days_ago(self) -> int | None:
+        """Days since the next review's date when that date has passed (it is not marked as held yet), else None."""
+        days = self.next_in_days
+        return -days if days is not None and days < 0 else None
+
 
 def portal_home(*, tenant: Tenant, actor: Membership) -> PortalHome:
     """The actor's company's next reviews, its open shared action items and the latest shared decisions. Four

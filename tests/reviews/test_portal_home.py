@@ -139,6 +139,13 @@ def test_the_next_review_and_what_is_due_from_the_partner_with_dates(world, clie
     assert "2 open action items in all, 1 on your side." in due
 
 
+def test_a_next_review_whose_date_has_passed_says_how_long_ago_not_in_minus_days(world, client_for):
+    qbr(world.tenant, world.partner, scheduled_for=timezone.now() - timedelta(days=3))  # not marked as held
+    body = _home(client_for, world)
+    assert "(3 days ago, not marked as held yet)" in body
+    assert "in -" not in body
+
+
 def test_the_latest_shared_decisions_and_never_an_internal_one(world, client_for):
     held = qbr(world.tenant, world.partner, state=Review.State.SIGNED_OFF)
     shared_and_internal_record(held)

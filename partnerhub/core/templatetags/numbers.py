@@ -28,3 +28,10 @@ def number(value: Any, max_decimals: int = 2) -> str:
 def with_unit(value: Any, unit: str = "") -> str:
     """``42.5 %``, ``31 days``, ``61.3 points`` (currency figures take ``money`` and their code)."""
     return format_with_unit(value, unit)
+
+
+@register.simple_tag
+def figure(value: Any, unit: str = "", currency: str = "") -> str:
+    """``{% figure value metric.unit tenant.currency %}``: ``126,511.01 USD``, ``13.33 %``, ``6``; a dash for nothing.
+    A metric measured as a score (a survey's 4.78) carries no unit here: its scale is the metric's own."""
+    return format_with_unit(value, "" if unit == "score" else unit or "", currency=currency)
