@@ -281,7 +281,7 @@ def test_the_plan_list_and_backlog_read_as_many_queries_at_1000_plans_as_at_10(t
     assert small[:2] == [EXPECTED["plan_list"], EXPECTED["finding_list"]]
 
 
-EXPECTED = {"plan_list": 17, "finding_list": 20}  # framework statements included (session, user, tenant, nav...)
+EXPECTED = {"plan_list": 12, "finding_list": 15}  # framework statements included (session, user, tenant, nav...)
 
 
 def test_the_plan_page_reads_as_many_queries_with_30_of_everything_as_with_3(world, client_for):
