@@ -16,27 +16,15 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partnerhub.core.models import Membership, Notification, Partner, Role, Tenant, User
 from partnerhub.core.tenancy.context import tenant_context
 from partnerhub.demo.investments import seed_investments
+from tests.committed import emptied_afterwards, tables_with_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
-
-
-def _tables_with_rows() -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        tables = [row[0] for row in cursor.fetchall()]
-        filled = set()
-        for table in tables:
-            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
-            if cursor.fetchone()[0]:
-                filled.add(table)
-    return filled
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +33,12 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     proofs = Path(settings.STORAGES["investment_proofs"]["OPTIONS"]["location"])
     files_before = set(proofs.rglob("*"))
     with django_db_blocker.unblock():
-        filled_before = _tables_with_rows()
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        try:
+        filled_before = tables_with_rows()
+        with emptied_afterwards():
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
             yield out.getvalue()
-        finally:
-            seeded = sorted(_tables_with_rows() - filled_before)
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in seeded) + " CASCADE")
-            assert _tables_with_rows() == filled_before
+        assert tables_with_rows() == filled_before
     for path in sorted(set(proofs.rglob("*")) - files_before, reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
 

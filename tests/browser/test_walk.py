@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 from pytest_django.live_server_helper import LiveServer
@@ -34,6 +33,7 @@ from reviews.models import Review
 from scorecards.models import ScorecardSnapshot
 from tests.browser.axe import BLOCKING, describe, violations
 from tests.browser.support import log_in
+from tests.committed import emptied_afterwards
 from tests.factories import PASSWORD
 from tests.isolation.routes import Route, tenant_routes
 from tests.isolation.world import World, build_world, own_object_id
@@ -134,8 +134,9 @@ def pages_of(walk: Walk, role: str, width: int) -> list[Route]:
 @pytest.fixture(scope="module")
 def walk(django_db_setup: None, django_db_blocker: Any, browser: Browser) -> Iterator[Walk]:
     """The seeded program, a live server of the module's own (pytest-django's would flush the program after the
-    first test), and a logged-in page per role; the database is flushed afterwards, as a transactional test's is."""
-    with django_db_blocker.unblock():
+    first test), and a logged-in page per role; what it wrote is emptied afterwards (not a flush: that would take
+    the content types and permissions the next tests on this database rely on)."""
+    with django_db_blocker.unblock(), emptied_afterwards():
         contexts: list[BrowserContext] = []
         server: LiveServer | None = None
         try:
@@ -181,7 +182,6 @@ def walk(django_db_setup: None, django_db_blocker: Any, browser: Browser) -> Ite
             if server is not None:
                 server._live_server_modified_settings.disable()
                 server.stop()
-            call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
 
 
 def _console(errors: list[str], message: ConsoleMessage) -> None:
