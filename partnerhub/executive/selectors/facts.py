@@ -175,7 +175,7 @@ def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tupl
 def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_ids: list[int]) -> SnapshotFacts:
     """Every stored snapshot of the tenant as fact arrays (one COPY), each metric item's actual and target read."""
     selects, metric_columns = _metric_selects(metric_ids, version_item_orders(tenant=tenant))
-    raw = sql.copy_out(
+    raw = sql.copy_rows(
         f"""
         SELECT s.partner_id, s.period = 'quarter', s.period_start, s.months_covered::int4,
             COALESCE(s.score::float8, 'NaN'),
@@ -199,8 +199,14 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
             ("items_total", "int4"),
             *metric_columns,
         ],
+        jit=False,
     )
-    n, k = len(raw["partner_id"]), len(metric_ids)
+    # The rows come in the table's order; sorted by partner, kind and period, so that the sums (taken in row order)
+    # do not depend on where the rows happen to lie on disk.
+    month = pg_days_to_months(raw["period_start"])
+    order = np.lexsort((month, raw["quarter"], raw["partner_id"]))
+    raw = {name: values[order] for name, values in raw.items()}
+    n, k = len(order), len(metric_ids)
     actual = np.empty((n, k), dtype=np.float64)
     target = np.empty((n, k), dtype=np.float64)
     for j in range(k):
@@ -209,7 +215,7 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
     return SnapshotFacts(
         partner=index.positions(raw["partner_id"]),
         quarter=raw["quarter"].astype(bool),
-        month=pg_days_to_months(raw["period_start"]),
+        month=month[order],
         months_covered=raw["months_covered"].astype(np.int64),
         score=raw["score"],
         rag=raw["rag"].astype(np.int64),
