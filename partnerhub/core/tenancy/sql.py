@@ -240,7 +240,8 @@ class TenantSql:
                     del buffer[:whole]
                     offset = 0
         if len(buffer) < offset + 2 or buffer[-2:] != b"\xff\xff" or (len(buffer) - offset - 2) % row.itemsize:
-            raise RuntimeError("unexpected COPY binary layout")
+            # A NULL (or a column of another width) makes a row shorter or longer than the others.
+            raise RuntimeError("COPY binary rows are not of the declared fixed-width, non-null columns")
         parse(buffer, offset, len(buffer) - 2)
         if previous is not None:
             self.execute("SELECT set_config('jit', %s, true)", [previous])
