@@ -22,17 +22,22 @@ def test_every_row_and_column_is_read_with_its_value(tenant: Any, rows: int) -> 
     with tenant_context(tenant):
         out = TenantSql(tenant).copy_rows(SELECT, [rows], COLUMNS, jit=False)
     g = np.arange(1, rows + 1)
-    assert out["id"].dtype == np.int64 and out["id"].tolist() == g.tolist()
-    assert out["small"].dtype == np.int32 and out["small"].tolist() == (g * 3 - 50000).tolist()
-    assert out["value"].dtype == np.float64 and np.array_equal(out["value"], g / 7.0)
-    assert out["flag"].dtype == np.bool_ and out["flag"].tolist() == (g % 3 == 0).tolist()
+    assert out["id"].dtype == np.int64
+    assert out["id"].tolist() == g.tolist()
+    assert out["small"].dtype == np.int32
+    assert out["small"].tolist() == (g * 3 - 50000).tolist()
+    assert out["value"].dtype == np.float64
+    assert np.array_equal(out["value"], g / 7.0)
+    assert out["flag"].dtype == np.bool_
+    assert out["flag"].tolist() == (g % 3 == 0).tolist()
     assert out["day"].tolist() == g.tolist()  # days since 2000-01-01
 
 
 def test_rows_wider_than_a_parsing_block_are_read_across_blocks(tenant: Any) -> None:
     # 40 float8 columns x 60,000 rows: about 29 MB, parsed in two blocks with a row split between them.
     columns = [("id", "int8"), *((f"c{i}", "float8") for i in range(40))]
-    select = "SELECT g::int8, " + ", ".join(f"(g + {i})::float8" for i in range(40)) + " FROM generate_series(1, 60000) g"
+    values = ", ".join(f"(g + {i})::float8" for i in range(40))
+    select = f"SELECT g::int8, {values} FROM generate_series(1, 60000) g"
     with tenant_context(tenant):
         out = TenantSql(tenant).copy_rows(select, [], columns)
     assert out["id"].tolist() == list(range(1, 60001))

@@ -151,9 +151,7 @@ def version_item_orders(*, tenant: Tenant) -> dict[int, list[int]]:
     return orders
 
 
-def _metric_selects(
-    metric_ids: list[int], orders: dict[int, list[int]]
-) -> tuple[str, str, list[tuple[str, str]]]:
+def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tuple[str, str, list[tuple[str, str]]]:
     """One actual and one target per metric (NaN when the snapshot's version does not weigh it): the select's
     columns, the ``LATERAL`` that finds each metric's item once per snapshot, and the COPY columns.
 
