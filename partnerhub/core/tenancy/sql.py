@@ -194,6 +194,62 @@ class TenantSql:
             out[name] = np.repeat(np.array(total, dtype=np.int64), counts)
         return out
 
+    def copy_rows(
+        self, select: str, params: Iterable[Any], columns: list[tuple[str, str]], *, jit: bool = True
+    ) -> dict[str, np.ndarray]:
+        """The rows of ``select`` as numpy arrays, one per column, read by ``COPY ... TO STDOUT (FORMAT binary)``
+        exactly as PostgreSQL sends them: no grouping, no sort, in the order the plan produces them.
+
+        Every column must be non-null and fixed-width (``int8``, ``int4``, ``float8``, ``bool``, ``date`` as days
+        since 2000-01-01): each row is then the same number of bytes, so a block of rows is one structured numpy
+        array (``np.frombuffer``) with no Python call per row or per group; a NULL or another width is refused
+        (``RuntimeError``) rather than misread. ``jit=False`` turns PostgreSQL's JIT off for this statement: a
+        select of many expressions costs seconds to compile, more than it saves over a few hundred thousand rows.
+        """
+        codes = {"int8": ">i8", "int4": ">i4", "float8": ">f8", "bool": "?", "date": ">i4"}
+        native = {"int8": np.int64, "int4": np.int32, "float8": np.float64, "bool": np.bool_, "date": np.int32}
+        fields: list[tuple[str, str]] = [("fields", ">i2")]
+        for position, (_, kind) in enumerate(columns):
+            fields += [(f"length_{position}", ">i4"), (f"value_{position}", codes[kind])]
+        row = np.dtype(fields)
+        widths = [np.dtype(codes[kind]).itemsize for _, kind in columns]
+        parts: list[list[np.ndarray]] = [[] for _ in columns]
+
+        def parse(data: bytes | bytearray, start: int, end: int) -> None:
+            records = np.frombuffer(data, dtype=row, count=(end - start) // row.itemsize, offset=start)
+            if (records["fields"] != len(columns)).any() or any(
+                (records[f"length_{position}"] != width).any() for position, width in enumerate(widths)
+            ):
+                raise RuntimeError("COPY binary rows are not of the declared fixed-width, non-null columns")
+            for position, (part, (_, kind)) in enumerate(zip(parts, columns, strict=True)):
+                part.append(records[f"value_{position}"].astype(native[kind]))
+
+        self.statements += 1  # the COPY (the settings are counted by the execute wrapper)
+        previous = None
+        if not jit:
+            previous = self.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")[0][0]
+        statement = bind_params(f"COPY ({select}) TO STDOUT (FORMAT binary)", params)
+        buffer = bytearray()
+        offset = 19  # signature (11), flags (4), header extension length (4)
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            while block := copy.read():
+                buffer += block
+                if len(buffer) >= 1 << 24:
+                    whole = offset + (len(buffer) - offset) // row.itemsize * row.itemsize
+                    parse(buffer, offset, whole)
+                    del buffer[:whole]
+                    offset = 0
+        if len(buffer) < offset + 2 or buffer[-2:] != b"\xff\xff" or (len(buffer) - offset - 2) % row.itemsize:
+            # A NULL (or a column of another width) makes a row shorter or longer than the others.
+            raise RuntimeError("COPY binary rows are not of the declared fixed-width, non-null columns")
+        parse(buffer, offset, len(buffer) - 2)
+        if previous is not None:
+            self.execute("SELECT set_config('jit', %s, true)", [previous])
+        return {
+            name: np.concatenate(part) if part else np.zeros(0, dtype=native[kind])
+            for part, (name, kind) in zip(parts, columns, strict=True)
+        }
+
 
 def bind_params(statement: str, params: Iterable[Any]) -> str:
     """Bind ``%s`` parameters client-side: COPY takes no server-side parameters (and Django's debug cursor none)."""

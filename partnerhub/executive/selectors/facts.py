@@ -2,9 +2,12 @@
 number of partners: the partners' dimensions (one query), the snapshots (one ``COPY``), review activity (one
 ``COPY``) and scored forecasts (one ``COPY``).
 
-The snapshot rows are read with ``TenantSql.copy_out`` (binary COPY, one row per partner holding an array per
-column); each metric's item is read at its position in the snapshot's version (``items -> i``), one actual and one
-target per metric the cube carries. Raw SQL runs inside the active tenant and names the tenant in its WHERE.
+The snapshot rows are read with ``TenantSql.copy_rows`` (binary COPY of fixed-width columns, one row per snapshot,
+read as one structured numpy array per block: no sort or grouping in PostgreSQL, no Python call per row, no JIT);
+each metric's item is found once per snapshot at its position in the snapshot's version (``items -> i``, in a
+``LATERAL``), and its actual and target read out as ``float8`` in PostgreSQL: no JSON reaches Python. Activity and
+forecasts use ``TenantSql.copy_out`` (one row per partner). Raw SQL runs inside the active tenant and names the
+tenant in its WHERE.
 """
 
 from __future__ import annotations
@@ -148,14 +151,17 @@ def version_item_orders(*, tenant: Tenant) -> dict[int, list[int]]:
     return orders
 
 
-def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tuple[str, list[tuple[str, str]]]:
-    """One actual and one target per metric (NaN when the snapshot's version does not weigh it), and the COPY columns.
+def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tuple[str, str, list[tuple[str, str]]]:
+    """One actual and one target per metric (NaN when the snapshot's version does not weigh it): the select's
+    columns, the ``LATERAL`` that finds each metric's item once per snapshot, and the COPY columns.
 
-    Each is read at the item's position in its version (``items -> i``: no unpacking of the whole array); should a
+    Each item is read at its position in its version (``items -> i``: no unpacking of the whole array); should a
     snapshot hold its items in another order than its version's first one, the position's metric does not match and
-    the item is looked up among all of them instead, so a value is never taken from the wrong metric.
+    the item is looked up among all of them instead, so a value is never taken from the wrong metric. The item is
+    found once per snapshot and metric in a ``LATERAL (... OFFSET 0)`` (``OFFSET 0`` keeps the planner from copying
+    the lookup into both the actual's and the target's expression).
     """
-    selects, columns = [], []
+    selects, found_items, columns = [], [], []
     for k, metric_id in enumerate(metric_ids):
         mid = int(metric_id)
         cases = " ".join(
@@ -165,24 +171,25 @@ def _metric_selects(metric_ids: list[int], orders: dict[int, list[int]]) -> tupl
         )
         item = f"(CASE s.template_version_id {cases} END)" if cases else "NULL::jsonb"
         slow = f"(SELECT x FROM jsonb_array_elements(s.items) x WHERE (x ->> 'metric_id')::int8 = {mid} LIMIT 1)"
-        found = f"(CASE WHEN ({item} ->> 'metric_id')::int8 = {mid} THEN {item} ELSE {slow} END)"
+        found_items.append(f"CASE WHEN ({item} ->> 'metric_id')::int8 = {mid} THEN {item} ELSE {slow} END AS item_{k}")
         for part in ("actual", "target"):
-            selects.append(f", COALESCE(({found} ->> '{part}')::float8, 'NaN')")
+            selects.append(f", COALESCE((found.item_{k} ->> '{part}')::float8, 'NaN')")
             columns.append((f"{part}_{k}", "float8"))
-    return "".join(selects), columns
+    lateral = f"CROSS JOIN LATERAL (SELECT {', '.join(found_items)} OFFSET 0) AS found" if found_items else ""
+    return "".join(selects), lateral, columns
 
 
 def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_ids: list[int]) -> SnapshotFacts:
     """Every stored snapshot of the tenant as fact arrays (one COPY), each metric item's actual and target read."""
-    selects, metric_columns = _metric_selects(metric_ids, version_item_orders(tenant=tenant))
-    raw = sql.copy_out(
+    selects, lateral, metric_columns = _metric_selects(metric_ids, version_item_orders(tenant=tenant))
+    raw = sql.copy_rows(
         f"""
         SELECT s.partner_id, s.period = 'quarter', s.period_start, s.months_covered::int4,
             COALESCE(s.score::float8, 'NaN'),
             COALESCE(array_position(%s::text[], s.rag::text), {len(RAGS)}) - 1,
             COALESCE(array_position(%s::text[], s.trend::text), {len(TRENDS)}) - 1,
             s.dq_flag, COALESCE(s.change_previous::float8, 'NaN'), jsonb_array_length(s.items)::int4{selects}
-        FROM {SNAPSHOT_TABLE} s
+        FROM {SNAPSHOT_TABLE} s {lateral}
         WHERE s.tenant_id = %s
         """,
         [list(STORED_RAGS), list(TRENDS), tenant.pk],
@@ -199,8 +206,14 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
             ("items_total", "int4"),
             *metric_columns,
         ],
+        jit=False,
     )
-    n, k = len(raw["partner_id"]), len(metric_ids)
+    # The rows come in the table's order; sorted by partner, kind and period, so that the sums (taken in row order)
+    # do not depend on where the rows happen to lie on disk.
+    month = pg_days_to_months(raw["period_start"])
+    order = np.lexsort((month, raw["quarter"], raw["partner_id"]))
+    raw = {name: values[order] for name, values in raw.items()}
+    n, k = len(order), len(metric_ids)
     actual = np.empty((n, k), dtype=np.float64)
     target = np.empty((n, k), dtype=np.float64)
     for j in range(k):
@@ -209,7 +222,7 @@ def snapshot_facts(sql: TenantSql, tenant: Tenant, index: PartnerIndex, metric_i
     return SnapshotFacts(
         partner=index.positions(raw["partner_id"]),
         quarter=raw["quarter"].astype(bool),
-        month=pg_days_to_months(raw["period_start"]),
+        month=month[order],
         months_covered=raw["months_covered"].astype(np.int64),
         score=raw["score"],
         rag=raw["rag"].astype(np.int64),
