@@ -151,6 +151,7 @@ def _record(
     ratings: list[PromptRating] = []
     decisions: list[Decision] = []
     actions: list[ActionItem] = []
+    past_due = 0  # action items due before today and not yet stale: every fifth stays open (overdue)
     for review in past:
         rng = random.Random(review.pk)  # noqa: S311 (demo data, not security)
         runner = _runner(review)
@@ -220,8 +221,10 @@ def _record(
                 status = ActionItem.Status.DONE if rng.random() < 0.85 else ActionItem.Status.CANCELLED
                 completed = review.scheduled_for + timedelta(days=rng.randint(3, 9))
             elif due < today:
-                # Past due: most were done (on or before the due date), one in five is still open, so overdue.
-                if rng.random() < 0.8:
+                # Past due: most were done (on or before the due date), one in five is still open, so overdue: by
+                # count, not by chance, so that a small program has its overdue item whatever its ids.
+                past_due += 1
+                if past_due % 5 != 1:
                     status, completed = ActionItem.Status.DONE, review.scheduled_for + timedelta(days=rng.randint(3, 9))
             elif rng.random() < 0.3:
                 status = ActionItem.Status.IN_PROGRESS

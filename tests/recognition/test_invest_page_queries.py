@@ -6,11 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from partnerhub.core.models import Role
 from tests.factories import PartnerFactory
+from tests.queries import settled_queries
 from tests.recognition.invest_factories import (
     AllocationFactory,
     BudgetFactory,
@@ -40,10 +39,7 @@ def _rows(tenant, count, partner=None):
 
 
 def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return settled_queries(client, url)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from partnerhub.core.models import Partner, Role
 from partnerhub.core.tenancy.context import tenant_context
@@ -16,6 +14,7 @@ from reviews.domain.agenda import agenda_parse
 from reviews.models import Cadence, Review, ReviewCycle
 from reviews.services.cycles import cycle_generate
 from tests.factories import PartnerFactory, announced, member
+from tests.queries import settled_queries
 from tests.reviews.factories import CadenceFactory
 from tests.reviews.test_cycles import snapshot
 from tests.tenant_urls import tenant_url
@@ -267,10 +266,7 @@ def test_a_cycle_of_another_program_is_not_found(tenant, admin, other_tenant, cl
 
 
 def queries(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(captured)
+    return settled_queries(client, path)
 
 
 def test_the_cycle_page_reads_as_many_queries_for_50_reviews_as_for_5(tenant, manager, admin, client_for):
