@@ -21,7 +21,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_FAILURE_LIMIT = 5
 # Per-process cache: rate limits of one test must not leak into another (tests clear it between them).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One local-memory cache per test process, lasting the whole run: never culled (its default of 300 entries would
+# drop entries at random once thousands of tests have cached their users' memberships, and a page's query count
+# would then depend on which tests ran before it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000_000}}
+}
 # Several checkouts (or people) testing against one server: PARTNERHUB_TEST_DB_SUFFIX keeps their databases apart.
 if os.environ.get("PARTNERHUB_TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_partnerhub_{os.environ['PARTNERHUB_TEST_DB_SUFFIX']}"}
