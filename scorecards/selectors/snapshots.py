@@ -104,9 +104,12 @@ def attach_segment_standing(*, tenant: Tenant, snapshots: Sequence[ScorecardSnap
         scores[(kind, stage)] = [v for v in top or [] if v is not None]
     for s in rows:
         key = (s.partner.partner_type, s.partner.stage)
-        own = s.score if s.score is not None else Decimal(0)
+        own = float(s.score) if s.score is not None else 0.0
+        # The rank is the domain's rule (1 + those scored higher); the best scores hold every score of a small
+        # segment, and a larger one says a percentile, so its rank is never shown.
+        rank = standing_in_group(own, [float(v) for v in scores.get(key, []) if float(v) > own]).rank
         setattr(s, "segment_size", sizes.get(key, 1))  # noqa: B010 (a page-only attribute, not a field)
-        setattr(s, "segment_rank", 1 + len([v for v in scores.get(key, []) if v > own]))  # noqa: B010
+        setattr(s, "segment_rank", rank)  # noqa: B010
 
 
 def partner_snapshots(*, tenant: Tenant, partner: Partner, period: str) -> QuerySet[ScorecardSnapshot]:
