@@ -18,11 +18,14 @@
     });
   });
 })();
-// On a phone the partner filters start folded away, so the first partners are on screen.
+// On a phone the filters start folded away, so the first rows are on screen; a panel that says what is wrong with a
+// filter stays open, so the message is read.
 (function () {
   "use strict";
   if (!window.matchMedia("(max-width: 760px)").matches) return;
-  document.querySelectorAll("details.filter-panel[open]").forEach(function (el) { el.removeAttribute("open"); });
+  document.querySelectorAll("details.filter-panel[open]").forEach(function (el) {
+    if (!el.querySelector(".error")) el.removeAttribute("open");
+  });
 })();
 // Charts: a figure built on the server travels as JSON in data-figure (no inline script under our CSP);
 // plotly.min.js is served from our own static files.

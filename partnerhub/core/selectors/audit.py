@@ -51,6 +51,11 @@ class ReadableEntry:
     note: str
     is_create: bool
 
+    @property
+    def who(self) -> str:
+        """Who made the change, as pages name people: their name (or address), "The system" for a task or import."""
+        return str(self.entry.actor) if self.entry.actor_id else (self.entry.actor_email or "The system")
+
 
 def _model(entry: AuditEntry) -> type[models.Model] | None:
     model: type[models.Model] | None = entry.content_type.model_class() if entry.content_type_id else None
